@@ -1,0 +1,11 @@
+//! tfvpc: catch broken AWS VPC networking in Terraform before `terraform apply`.
+//!
+//! The pipeline flows one way (see `docs/architecture.md`):
+//! ingest (plan/state JSON) → model (typed resources, Known/Unknown/Absent values, links) →
+//! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
+
+pub mod error;
+pub mod finding;
+pub mod model;
+
+pub use error::{Error, Result};

@@ -1,0 +1,3 @@
+//! The `tfvpc` binary: a thin wrapper around [`tfvpc::run`].
+
+fn main() {}
