@@ -4,8 +4,10 @@
 //! ingest (plan/state JSON) → model (typed resources, Known/Unknown/Absent values, links) →
 //! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
 
+pub mod catalog;
 pub mod error;
 pub mod finding;
+pub mod ingest;
 pub mod model;
 
 pub use error::{Error, Result};
