@@ -57,6 +57,8 @@ pub enum Family {
     /// Anything that puts ENIs with security groups into subnets: instances, load balancers,
     /// Lambda functions, databases, EKS, ECS, …
     Workload,
+    /// An AWS resource that touches the network but is not modelled yet.
+    Other,
 }
 
 impl Family {
@@ -88,6 +90,7 @@ impl Family {
             Family::LoadBalancerPart => "load_balancer_part",
             Family::Placement => "placement",
             Family::Workload => "workload",
+            Family::Other => "other",
         }
     }
 }

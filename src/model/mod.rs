@@ -1,7 +1,16 @@
-//! The network model: every AWS networking resource of one input, typed and keyed by address.
+//! The network model: every AWS networking resource of one input, typed and keyed by address,
+//! with values that are known, unknown until apply, or absent — never guessed — and links that
+//! record how they were found.
 
 pub mod addr;
+pub mod attrs;
+pub mod lower;
+pub mod network;
+pub mod objects;
+pub(crate) mod refs;
 pub mod value;
 
 pub use addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
+pub use network::{Link, LinkRecord, Links, Network, Origin, Provenance, ResId, Resource, Summary};
+pub use objects::*;
 pub use value::Val;

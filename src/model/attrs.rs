@@ -1,0 +1,316 @@
+//! Typed reads of raw attribute values: each read is `Known`, `Unknown` (in `after_unknown`, or
+//! sensitive — tfvpc never prints a sensitive value, so it never reasons about one either) or
+//! `Absent` (null, or the empty string the AWS provider writes for "not set").
+
+use serde_json::{Map, Value};
+
+use super::Val;
+use crate::ingest::Attrs;
+
+static NULL: Value = Value::Null;
+
+/// A view of one object of attributes (a resource, or one nested block).
+#[derive(Clone, Copy, Debug)]
+pub struct View<'a> {
+    values: Option<&'a Map<String, Value>>,
+    unknown: &'a Value,
+    sensitive: &'a Value,
+}
+
+fn marker<'a>(marks: &'a Value, key: &str) -> &'a Value {
+    match marks {
+        Value::Object(m) => m.get(key).unwrap_or(&NULL),
+        Value::Bool(true) => marks,
+        _ => &NULL,
+    }
+}
+
+fn element<'a>(marks: &'a Value, i: usize) -> &'a Value {
+    match marks {
+        Value::Array(a) => a.get(i).unwrap_or(&NULL),
+        Value::Bool(true) => marks,
+        _ => &NULL,
+    }
+}
+
+impl<'a> View<'a> {
+    /// A view of a resource side.
+    pub fn of(attrs: &'a Attrs) -> View<'a> {
+        View {
+            values: Some(&attrs.values),
+            unknown: &attrs.unknown,
+            sensitive: &attrs.sensitive,
+        }
+    }
+
+    /// A view with no values (everything absent).
+    pub fn empty() -> View<'static> {
+        View {
+            values: None,
+            unknown: &NULL,
+            sensitive: &NULL,
+        }
+    }
+
+    /// A view of a plain object with no unknown or sensitive markers.
+    pub fn plain(values: &'a Map<String, Value>) -> View<'a> {
+        View {
+            values: Some(values),
+            unknown: &NULL,
+            sensitive: &NULL,
+        }
+    }
+
+    /// The raw value of an attribute.
+    pub fn get(&self, key: &str) -> Val<&'a Value> {
+        if marker(self.sensitive, key) == &Value::Bool(true) {
+            return Val::Unknown;
+        }
+        match self.values.and_then(|m| m.get(key)) {
+            Some(v) if !v.is_null() => Val::Known(v),
+            _ if marker(self.unknown, key) == &Value::Bool(true) => Val::Unknown,
+            _ => Val::Absent,
+        }
+    }
+
+    /// True when the attribute or any part of it is unknown.
+    pub fn any_unknown(&self, key: &str) -> bool {
+        fn has_true(v: &Value) -> bool {
+            match v {
+                Value::Bool(b) => *b,
+                Value::Array(a) => a.iter().any(has_true),
+                Value::Object(o) => o.values().any(has_true),
+                _ => false,
+            }
+        }
+        has_true(marker(self.unknown, key)) || has_true(marker(self.sensitive, key))
+    }
+
+    /// A string attribute; `""` is absent.
+    pub fn str(&self, key: &str) -> Val<&'a str> {
+        match self.get(key) {
+            Val::Known(Value::String(s)) if s.is_empty() => Val::Absent,
+            Val::Known(Value::String(s)) => Val::Known(s.as_str()),
+            Val::Known(_) => Val::Unknown,
+            Val::Unknown => Val::Unknown,
+            Val::Absent => Val::Absent,
+        }
+    }
+
+    /// A string attribute as an owned string.
+    pub fn string(&self, key: &str) -> Val<String> {
+        self.str(key).map(str::to_string)
+    }
+
+    /// A boolean attribute (also `"true"`/`"false"` strings, as some providers write).
+    pub fn bool(&self, key: &str) -> Val<bool> {
+        match self.get(key) {
+            Val::Known(Value::Bool(b)) => Val::Known(*b),
+            Val::Known(Value::String(s)) if s == "true" => Val::Known(true),
+            Val::Known(Value::String(s)) if s == "false" => Val::Known(false),
+            Val::Known(Value::String(s)) if s.is_empty() => Val::Absent,
+            Val::Known(_) => Val::Unknown,
+            Val::Unknown => Val::Unknown,
+            Val::Absent => Val::Absent,
+        }
+    }
+
+    /// An integer attribute (numbers and numeric strings).
+    pub fn int(&self, key: &str) -> Val<i64> {
+        match self.get(key) {
+            Val::Known(Value::Number(n)) => n.as_i64().map_or(Val::Unknown, Val::Known),
+            Val::Known(Value::String(s)) if s.is_empty() => Val::Absent,
+            Val::Known(Value::String(s)) => s.trim().parse().map_or(Val::Unknown, Val::Known),
+            Val::Known(_) => Val::Unknown,
+            Val::Unknown => Val::Unknown,
+            Val::Absent => Val::Absent,
+        }
+    }
+
+    /// A list (or set) of nested blocks.
+    pub fn blocks(&self, key: &str) -> Val<Vec<View<'a>>> {
+        let unknown = marker(self.unknown, key);
+        let sensitive = marker(self.sensitive, key);
+        match self.get(key) {
+            Val::Known(Value::Array(items)) => Val::Known(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| View {
+                        values: item.as_object(),
+                        unknown: element(unknown, i),
+                        sensitive: element(sensitive, i),
+                    })
+                    .collect(),
+            ),
+            Val::Known(Value::Object(o)) => Val::Known(vec![View {
+                values: Some(o),
+                unknown,
+                sensitive,
+            }]),
+            Val::Known(_) => Val::Unknown,
+            Val::Unknown => Val::Unknown,
+            Val::Absent => Val::Absent,
+        }
+    }
+
+    /// A list or set of strings; each element may itself be unknown. A single string is read as
+    /// a one-element list (`vpc_zone_identifier` and friends accept both in old plans).
+    pub fn str_list(&self, key: &str) -> Val<Vec<Val<&'a str>>> {
+        let unknown = marker(self.unknown, key);
+        let sensitive = marker(self.sensitive, key);
+        match self.get(key) {
+            Val::Known(Value::Array(items)) => Val::Known(
+                items
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, item)| {
+                        if element(sensitive, i) == &Value::Bool(true)
+                            || element(unknown, i) == &Value::Bool(true)
+                        {
+                            return Some(Val::Unknown);
+                        }
+                        match item {
+                            Value::String(s) if s.is_empty() => None,
+                            Value::String(s) => Some(Val::Known(s.as_str())),
+                            Value::Null => Some(Val::Unknown),
+                            _ => Some(Val::Unknown),
+                        }
+                    })
+                    .collect(),
+            ),
+            Val::Known(Value::String(s)) if s.is_empty() => Val::Known(Vec::new()),
+            Val::Known(Value::String(s)) => Val::Known(vec![Val::Known(s.as_str())]),
+            Val::Known(_) => Val::Unknown,
+            Val::Unknown => Val::Unknown,
+            Val::Absent => Val::Absent,
+        }
+    }
+
+    /// Follows a dot-separated path through nested blocks (`vpc_config.subnet_ids`), flattening
+    /// lists of blocks; the leaf is read as a list of strings.
+    pub fn path_strings(&self, path: &str) -> Val<Vec<Val<&'a str>>> {
+        match path.split_once('.') {
+            None => match self.get(path) {
+                Val::Known(Value::String(_)) => self.str(path).map(|s| vec![Val::Known(s)]),
+                _ => self.str_list(path),
+            },
+            Some((head, rest)) => match self.blocks(head) {
+                Val::Known(blocks) => {
+                    let mut out = Vec::new();
+                    let mut unknown = false;
+                    let mut any = false;
+                    for b in blocks {
+                        match b.path_strings(rest) {
+                            Val::Known(v) => {
+                                any = true;
+                                out.extend(v);
+                            }
+                            Val::Unknown => unknown = true,
+                            Val::Absent => {}
+                        }
+                    }
+                    if unknown {
+                        Val::Unknown
+                    } else if any {
+                        Val::Known(out)
+                    } else {
+                        Val::Absent
+                    }
+                }
+                Val::Unknown => Val::Unknown,
+                Val::Absent => Val::Absent,
+            },
+        }
+    }
+
+    /// Follows a dot-separated path to a boolean (first block wins).
+    pub fn path_bool(&self, path: &str) -> Val<bool> {
+        match path.split_once('.') {
+            None => self.bool(path),
+            Some((head, rest)) => match self.blocks(head) {
+                Val::Known(blocks) => blocks.first().map_or(Val::Absent, |b| b.path_bool(rest)),
+                Val::Unknown => Val::Unknown,
+                Val::Absent => Val::Absent,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn attrs(values: Value, unknown: Value, sensitive: Value) -> Attrs {
+        Attrs {
+            values: values.as_object().cloned().unwrap_or_default(),
+            unknown,
+            sensitive,
+        }
+    }
+
+    #[test]
+    fn reads_known_unknown_absent_and_sensitive() {
+        let a = attrs(
+            json!({"cidr_block": "10.0.0.0/16", "gateway_id": "", "count": "3", "flag": false, "secret": "x"}),
+            json!({"id": true}),
+            json!({"secret": true}),
+        );
+        let v = View::of(&a);
+        assert_eq!(v.str("cidr_block"), Val::Known("10.0.0.0/16"));
+        assert_eq!(v.str("id"), Val::Unknown);
+        assert_eq!(v.str("gateway_id"), Val::Absent);
+        assert_eq!(v.str("nothing"), Val::Absent);
+        assert_eq!(v.int("count"), Val::Known(3));
+        assert_eq!(v.bool("flag"), Val::Known(false));
+        assert_eq!(
+            v.str("secret"),
+            Val::Unknown,
+            "sensitive values are never read"
+        );
+    }
+
+    #[test]
+    fn nested_blocks_carry_their_unknown_markers() {
+        let a = attrs(
+            json!({"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": ""}, {"cidr_block": "10.1.0.0/16"}]}),
+            json!({"route": [{"gateway_id": true}, {}]}),
+            Value::Null,
+        );
+        let routes = View::of(&a).blocks("route").into_known().unwrap();
+        assert_eq!(routes[0].str("gateway_id"), Val::Unknown);
+        assert_eq!(routes[1].str("gateway_id"), Val::Absent);
+    }
+
+    #[test]
+    fn string_lists_mark_unknown_elements() {
+        let a = attrs(
+            json!({"subnet_ids": ["subnet-1", null]}),
+            json!({"subnet_ids": [false, true]}),
+            Value::Null,
+        );
+        let v = View::of(&a).str_list("subnet_ids").into_known().unwrap();
+        assert_eq!(v, vec![Val::Known("subnet-1"), Val::Unknown]);
+        let whole = attrs(json!({}), json!({"subnet_ids": true}), Value::Null);
+        assert_eq!(View::of(&whole).str_list("subnet_ids"), Val::Unknown);
+    }
+
+    #[test]
+    fn paths_flatten_nested_blocks() {
+        let a = attrs(
+            json!({"vpc_config": [{"subnet_ids": ["a", "b"], "security_group_ids": ["sg-1"]}]}),
+            json!({"vpc_config": [{}]}),
+            Value::Null,
+        );
+        let v = View::of(&a);
+        assert_eq!(
+            v.path_strings("vpc_config.subnet_ids")
+                .into_known()
+                .unwrap()
+                .len(),
+            2
+        );
+        assert_eq!(v.path_strings("other.x"), Val::Absent);
+    }
+}

@@ -1,0 +1,940 @@
+//! Linking: which resource does an attribute point at?
+//!
+//! In a create plan almost every id is unknown, so links come from the configuration's
+//! `references` (SEMANTICS §11), resolved by their real shapes:
+//!
+//! | reference | resolves to | provenance |
+//! |---|---|---|
+//! | known id in `after` | the resource with that id | `id` |
+//! | `x[0]`, `x["a"]` | that instance | `reference` |
+//! | `x`, `x[*].id` on a list attribute | every instance | `reference` |
+//! | `x` + `count.index` / `each.key` / `each.value` | the instance with the same key | `inferred` |
+//! | `x` with a single instance | that instance | `reference` |
+//! | `x.vpc_id` (another attribute) | what that attribute of `x` links to | as found there |
+//! | `aws_vpc.v.default_route_table_id` | the VPC's main table (implicit or adopted) | `reference` |
+//! | `var.n` in a module | the caller's expression, in the caller's instance | as found there |
+//! | `module.m.out` | the output's expression inside each instance of `m` | as found there |
+//! | `data.t.n` | the data source | `data` |
+//! | `local.n` | nothing (locals are not in the plan): the caller falls back to structure | — |
+//!
+//! A reference never resolves to a guess: several candidates for a single-valued attribute make
+//! the link `Unknown`.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::addr::split_steps;
+use super::attrs::View;
+use super::network::{Link, Links, Provenance, ResId};
+use super::{InstanceKey, Mode, ModuleStep, Val};
+use crate::ingest::{ConfigModule, ConfigResource};
+
+/// Everything the linker looks things up in. Built by `lower` before any object is typed.
+pub(crate) struct Index<'d> {
+    /// Resource names (addresses, or implicit names).
+    pub names: Vec<String>,
+    /// Resource types (implicit resources carry the type of what they are).
+    pub types: Vec<String>,
+    /// Data source?
+    pub is_data: Vec<bool>,
+    /// Module instance path of each resource.
+    pub modules: Vec<Vec<ModuleStep>>,
+    /// Instance key of each resource.
+    pub keys: Vec<Option<InstanceKey>>,
+    /// The attribute side used (after, or before for forgotten resources); None for implicit.
+    pub views: Vec<Option<View<'d>>>,
+    /// The configuration block of each resource.
+    pub configs: Vec<Option<&'d ConfigResource>>,
+    /// Known AWS ids (and ARNs) of resources present after apply.
+    pub by_id: HashMap<String, ResId>,
+    /// Ids of resources this plan destroys.
+    pub deleted_ids: HashMap<String, ResId>,
+    /// `(module instance path, local name)` → instances present after apply (and data sources).
+    pub by_local: HashMap<(String, String), Vec<ResId>>,
+    /// Deleted instances, same key.
+    pub deleted_by_local: HashMap<(String, String), Vec<ResId>>,
+    /// `(parent module instance path, call name)` → instance keys of that module call.
+    pub module_keys: HashMap<(String, String), BTreeSet<Option<InstanceKey>>>,
+    /// Configuration modules by config path (`""` root, `module.a.module.b`).
+    pub config_modules: HashMap<String, &'d ConfigModule>,
+    /// Root variable values.
+    pub variables: &'d BTreeMap<String, Value>,
+    /// Implicit children: `(parent, what)` → implicit resource (`main_route_table`,
+    /// `default_network_acl`, `default_security_group`, `default_tgw_route_table`).
+    pub implicit: HashMap<(ResId, &'static str), ResId>,
+    /// `(type, name)` of resources referred to by name (subnet groups, launch templates).
+    pub by_typed_name: HashMap<(String, String), ResId>,
+}
+
+/// Which attributes of a type are the resource itself (not a link to something else).
+fn is_identity_attr(rtype: &str, attr: &str) -> bool {
+    matches!(
+        attr,
+        "id" | "arn"
+            | "name"
+            | "arn_suffix"
+            | "self_link"
+            | "unique_id"
+            | "allocation_id"
+            | "public_ip"
+            | "private_ip"
+            | "dns_name"
+            | "zone_id"
+            | "function_name"
+            | "invoke_arn"
+            | "qualified_arn"
+            | "identifier"
+            | "endpoint"
+            | "address"
+            | "cidr_block"
+            | "ipv6_cidr_block"
+    ) || (rtype == "aws_instance" && attr == "primary_network_interface_id")
+        || (rtype.starts_with("aws_db_subnet_group") && attr == "name")
+}
+
+/// Attributes of a parent that are an implicit child.
+fn implicit_child(rtype: &str, attr: &str) -> Option<&'static str> {
+    match (rtype, attr) {
+        ("aws_vpc" | "aws_default_vpc", "default_route_table_id" | "main_route_table_id") => {
+            Some("main_route_table")
+        }
+        ("aws_vpc" | "aws_default_vpc", "default_network_acl_id") => Some("default_network_acl"),
+        ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => {
+            Some("default_security_group")
+        }
+        (
+            "aws_ec2_transit_gateway",
+            "association_default_route_table_id" | "propagation_default_route_table_id",
+        ) => Some("default_route_table"),
+        _ => None,
+    }
+}
+
+/// How a type's link to its canonical target is found (an accepter's id is its peering's id).
+fn canonical_follow(rtype: &str) -> Option<&'static str> {
+    match rtype {
+        "aws_vpc_peering_connection_accepter" => Some("vpc_peering_connection_id"),
+        "aws_internet_gateway_attachment" => Some("internet_gateway_id"),
+        "aws_vpn_gateway_attachment" => Some("vpn_gateway_id"),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Align {
+    CountIndex,
+    EachKey,
+    EachValue,
+}
+
+#[derive(Debug, Clone)]
+enum Ref {
+    Resource {
+        mode: Mode,
+        rtype: String,
+        name: String,
+        key: Option<InstanceKey>,
+        attr: Option<String>,
+        index: Option<i64>,
+    },
+    Module {
+        name: String,
+        key: Option<InstanceKey>,
+        output: Option<String>,
+        index: Option<i64>,
+    },
+    Var(String),
+    Local(String),
+    Align(Align),
+    Ignore,
+}
+
+fn parse_ref(text: &str) -> Ref {
+    let Ok(steps) = split_steps(text) else {
+        return Ref::Ignore;
+    };
+    let name_at = |i: usize| steps.get(i).map(|s| s.0.as_str());
+    let int_key = |k: &Option<InstanceKey>| match k {
+        Some(InstanceKey::Int(i)) => Some(*i),
+        _ => None,
+    };
+    match name_at(0) {
+        Some("count") => Ref::Align(Align::CountIndex),
+        Some("each") if name_at(1) == Some("key") => Ref::Align(Align::EachKey),
+        Some("each") => Ref::Align(Align::EachValue),
+        Some("var") => name_at(1).map_or(Ref::Ignore, |n| Ref::Var(n.to_string())),
+        Some("local") => name_at(1).map_or(Ref::Ignore, |n| Ref::Local(n.to_string())),
+        Some("module") => match steps.get(1) {
+            Some((name, key)) => Ref::Module {
+                name: name.clone(),
+                key: key.clone(),
+                output: steps.get(2).map(|s| s.0.clone()),
+                index: steps.get(2).and_then(|s| int_key(&s.1)),
+            },
+            None => Ref::Ignore,
+        },
+        Some("data") => match (steps.get(1), steps.get(2)) {
+            (Some((t, None)), Some((n, key))) => Ref::Resource {
+                mode: Mode::Data,
+                rtype: t.clone(),
+                name: n.clone(),
+                key: key.clone(),
+                attr: steps.get(3).map(|s| s.0.clone()),
+                index: steps.get(3).and_then(|s| int_key(&s.1)),
+            },
+            _ => Ref::Ignore,
+        },
+        Some("path" | "terraform" | "self") | None => Ref::Ignore,
+        Some(t) if t.contains('_') => match steps.get(1) {
+            Some((n, key)) => Ref::Resource {
+                mode: Mode::Managed,
+                rtype: t.to_string(),
+                name: n.clone(),
+                key: key.clone(),
+                attr: steps.get(2).map(|s| s.0.clone()),
+                index: steps.get(2).and_then(|s| int_key(&s.1)),
+            },
+            None => Ref::Ignore,
+        },
+        Some(_) => Ref::Ignore,
+    }
+}
+
+/// The references and constants of an expression; nested block lists are merged.
+fn collect_expr<'v>(expr: &'v Value, refs: &mut Vec<&'v str>, constants: &mut Vec<&'v Value>) {
+    match expr {
+        Value::Object(o) if o.contains_key("references") || o.contains_key("constant_value") => {
+            if let Some(Value::Array(rs)) = o.get("references") {
+                refs.extend(rs.iter().filter_map(Value::as_str));
+            }
+            if let Some(c) = o.get("constant_value") {
+                constants.push(c);
+            }
+        }
+        Value::Object(o) => o.values().for_each(|v| collect_expr(v, refs, constants)),
+        Value::Array(a) => a.iter().for_each(|v| collect_expr(v, refs, constants)),
+        _ => {}
+    }
+}
+
+/// What a set of references resolved to.
+#[derive(Debug, Default, Clone)]
+struct Outcome {
+    targets: Vec<(ResId, Provenance)>,
+    constants: Vec<String>,
+    /// Why something could not be followed (`local.x`, an output through a local…).
+    opaque: Option<String>,
+}
+
+impl Outcome {
+    fn merge(&mut self, other: Outcome) {
+        for t in other.targets {
+            if !self.targets.iter().any(|(r, _)| *r == t.0) {
+                self.targets.push(t);
+            }
+        }
+        self.constants.extend(other.constants);
+        if self.opaque.is_none() {
+            self.opaque = other.opaque;
+        }
+    }
+}
+
+/// Where an expression is evaluated: a module instance and the instance key that `count.index`
+/// and `each.*` refer to.
+#[derive(Clone)]
+struct Scope<'s> {
+    module: &'s [ModuleStep],
+    key: Option<&'s InstanceKey>,
+    /// The `for_each` expression of the resource or module call (for `each.value`).
+    for_each: Option<&'s Value>,
+}
+
+fn module_path(module: &[ModuleStep]) -> String {
+    let mut out = String::new();
+    for s in module {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str("module.");
+        out.push_str(&s.name);
+        if let Some(k) = &s.key {
+            out.push_str(&k.to_string());
+        }
+    }
+    out
+}
+
+fn config_path(module: &[ModuleStep]) -> String {
+    module
+        .iter()
+        .map(|s| format!("module.{}", s.name))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+const MAX_DEPTH: u8 = 24;
+
+/// Resolves links against an [`Index`].
+pub(crate) struct Linker<'a, 'd> {
+    ix: &'a Index<'d>,
+    follow_memo: RefCell<HashMap<(ResId, String), Outcome>>,
+}
+
+impl<'a, 'd> Linker<'a, 'd> {
+    pub(crate) fn new(ix: &'a Index<'d>) -> Self {
+        Linker {
+            ix,
+            follow_memo: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The index.
+    pub(crate) fn index(&self) -> &'a Index<'d> {
+        self.ix
+    }
+
+    /// The configuration expression of an attribute path (`vpc_config.subnet_ids`).
+    pub(crate) fn expr(&self, res: ResId, path: &str) -> Option<&'d Value> {
+        let config = self.ix.configs[res.index()]?;
+        let mut parts = path.split('.');
+        let first = parts.next()?;
+        let mut cur = config.expressions.get(first)?;
+        for p in parts {
+            cur = match cur {
+                Value::Array(a) if a.len() == 1 => a[0].as_object()?.get(p)?,
+                // Several blocks, or an attribute-style block with one merged list: the whole
+                // attribute's expression stands for each of them.
+                Value::Array(_) => return Some(cur),
+                Value::Object(o) if o.contains_key("references") => return Some(cur),
+                Value::Object(o) => o.get(p)?,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// True when the configuration sets the attribute at all.
+    pub(crate) fn configured(&self, res: ResId, attr: &str) -> Option<bool> {
+        let config = self.ix.configs[res.index()]?;
+        Some(config.expressions.contains_key(attr))
+    }
+
+    fn scope_of(&self, res: ResId) -> Scope<'a> {
+        Scope {
+            module: &self.ix.modules[res.index()],
+            key: self.ix.keys[res.index()].as_ref(),
+            for_each: self.ix.configs[res.index()].and_then(|c| c.for_each.as_ref()),
+        }
+    }
+
+    fn type_ok(&self, res: ResId, types: &[&str]) -> bool {
+        types.is_empty() || types.contains(&self.ix.types[res.index()].as_str())
+    }
+
+    /// Resolves a single-valued link.
+    pub(crate) fn link(
+        &self,
+        res: ResId,
+        value: Val<&str>,
+        expr: Option<&Value>,
+        types: &[&str],
+    ) -> Link {
+        match value {
+            Val::Known(id) => self.by_id(res, id, expr, types),
+            Val::Unknown => {
+                let out = self.outcome(res, expr);
+                self.pick_one(out, types)
+            }
+            Val::Absent => Link::Absent,
+        }
+    }
+
+    fn by_id(&self, res: ResId, id: &str, expr: Option<&Value>, types: &[&str]) -> Link {
+        if let Some(&t) = self.ix.by_id.get(id) {
+            return self.canonical(t, Provenance::Id, types);
+        }
+        if let Some(&t) = self.ix.deleted_ids.get(id) {
+            return Link::Missing(t);
+        }
+        // The id is known but not of anything in the input; the configuration may still name a
+        // resource whose id is unknown (rare), else it is external.
+        if expr.is_some() {
+            let out = self.outcome(res, expr);
+            let picked = self.pick_one(out, types);
+            if let Link::To(..) = picked {
+                return picked;
+            }
+        }
+        Link::External(Some(id.to_string()))
+    }
+
+    /// Accepters and attachments stand for what they accept or attach.
+    fn canonical(&self, t: ResId, how: Provenance, types: &[&str]) -> Link {
+        let rtype = self.ix.types[t.index()].as_str();
+        if let Some(attr) = canonical_follow(rtype) {
+            let wants_self = types.contains(&rtype);
+            if !wants_self {
+                let out = self.follow(t, attr, 0);
+                if let [(target, _)] = out.targets.as_slice() {
+                    return Link::To(*target, how);
+                }
+            }
+        }
+        let how = if self.ix.is_data[t.index()] && how != Provenance::Id {
+            Provenance::Data
+        } else {
+            how
+        };
+        Link::To(t, how)
+    }
+
+    fn pick_one(&self, out: Outcome, types: &[&str]) -> Link {
+        let mut cands: Vec<(ResId, Provenance)> = Vec::new();
+        for (t, how) in out.targets {
+            if let Link::To(c, how) = self.canonical(t, how, types)
+                && self.type_ok(c, types)
+                && !cands.iter().any(|(x, _)| *x == c)
+            {
+                cands.push((c, how));
+            }
+        }
+        match cands.as_slice() {
+            [(t, how)] => Link::To(*t, *how),
+            [] => {
+                if let Some(c) = out.constants.first() {
+                    if let Some(&t) = self.ix.by_id.get(c.as_str()) {
+                        return self.canonical(t, Provenance::Id, types);
+                    }
+                    if let Some(&t) = self.ix.deleted_ids.get(c.as_str()) {
+                        return Link::Missing(t);
+                    }
+                    return Link::External(Some(c.clone()));
+                }
+                Link::Unknown(
+                    out.opaque
+                        .unwrap_or_else(|| "unknown until apply".to_string()),
+                )
+            }
+            many => {
+                let names: Vec<&str> = many
+                    .iter()
+                    .take(4)
+                    .map(|(t, _)| self.ix.names[t.index()].as_str())
+                    .collect();
+                Link::Unknown(format!("could be any of {}", names.join(", ")))
+            }
+        }
+    }
+
+    /// Resolves a list-valued link (`subnet_ids`, `security_group_ids`).
+    pub(crate) fn links(
+        &self,
+        res: ResId,
+        values: Val<Vec<Val<&str>>>,
+        expr: Option<&Value>,
+        types: &[&str],
+    ) -> Links {
+        match values {
+            Val::Absent => Val::Absent,
+            Val::Unknown => {
+                let out = self.outcome(res, expr);
+                let opaque = out.opaque.clone();
+                let targets = self.all_of(out, types);
+                if targets.is_empty() && opaque.is_some() {
+                    return Val::Unknown;
+                }
+                if targets.is_empty() {
+                    return Val::Unknown;
+                }
+                if opaque.is_some() {
+                    // Part of the list comes through something we cannot follow.
+                    let mut v: Vec<Link> =
+                        targets.into_iter().map(|(t, h)| Link::To(t, h)).collect();
+                    v.push(Link::Unknown(opaque.unwrap_or_default()));
+                    return Val::Known(v);
+                }
+                Val::Known(targets.into_iter().map(|(t, h)| Link::To(t, h)).collect())
+            }
+            Val::Known(items) => {
+                let unknown_count = items.iter().filter(|v| v.is_unknown()).count();
+                let mut out: Vec<Link> = Vec::new();
+                for item in &items {
+                    if let Val::Known(id) = item {
+                        out.push(self.by_id(res, id, None, types));
+                    }
+                }
+                if unknown_count > 0 {
+                    let outcome = self.outcome(res, expr);
+                    let targets: Vec<(ResId, Provenance)> = self
+                        .all_of(outcome, types)
+                        .into_iter()
+                        .filter(|(t, _)| !out.iter().any(|l| l.res() == Some(*t)))
+                        .collect();
+                    if targets.len() == unknown_count {
+                        out.extend(targets.into_iter().map(|(t, h)| Link::To(t, h)));
+                    } else {
+                        out.extend(
+                            (0..unknown_count).map(|_| Link::Unknown("unknown until apply".into())),
+                        );
+                    }
+                }
+                Val::Known(out)
+            }
+        }
+    }
+
+    fn all_of(&self, out: Outcome, types: &[&str]) -> Vec<(ResId, Provenance)> {
+        let mut v: Vec<(ResId, Provenance)> = Vec::new();
+        for (t, how) in out.targets {
+            if let Link::To(c, how) = self.canonical(t, how, types)
+                && self.type_ok(c, types)
+                && !v.iter().any(|(x, _)| *x == c)
+            {
+                v.push((c, how));
+            }
+        }
+        for c in out.constants {
+            if let Some(&t) = self.ix.by_id.get(c.as_str())
+                && !v.iter().any(|(x, _)| *x == t)
+            {
+                v.push((t, Provenance::Id));
+            }
+        }
+        v
+    }
+
+    fn outcome(&self, res: ResId, expr: Option<&Value>) -> Outcome {
+        let Some(expr) = expr else {
+            return Outcome::default();
+        };
+        let scope = self.scope_of(res);
+        self.resolve_expr(&scope, expr, 0)
+    }
+
+    fn resolve_expr(&self, scope: &Scope<'_>, expr: &Value, depth: u8) -> Outcome {
+        let mut refs = Vec::new();
+        let mut constants = Vec::new();
+        collect_expr(expr, &mut refs, &mut constants);
+        let mut out = self.resolve_refs(scope, &refs, depth);
+        for c in constants {
+            push_constants(c, &mut out.constants);
+        }
+        out
+    }
+
+    fn resolve_refs(&self, scope: &Scope<'_>, refs: &[&str], depth: u8) -> Outcome {
+        let mut out = Outcome::default();
+        if depth > MAX_DEPTH {
+            out.opaque = Some("references nest too deeply".into());
+            return out;
+        }
+        // Group the reference forms (`x[0].id`, `x[0]`, `x`) by what they name.
+        let mut aligns: Vec<Align> = Vec::new();
+        let mut resources: Vec<(
+            Mode,
+            String,
+            String,
+            Option<InstanceKey>,
+            Option<String>,
+            Option<i64>,
+        )> = Vec::new();
+        let mut modules: Vec<(String, Option<InstanceKey>, Option<String>, Option<i64>)> =
+            Vec::new();
+        let mut vars: Vec<String> = Vec::new();
+        for r in refs {
+            match parse_ref(r) {
+                Ref::Align(a) => aligns.push(a),
+                Ref::Resource {
+                    mode,
+                    rtype,
+                    name,
+                    key,
+                    attr,
+                    index,
+                } => {
+                    match resources
+                        .iter_mut()
+                        .find(|g| g.0 == mode && g.1 == rtype && g.2 == name)
+                    {
+                        Some(g) => {
+                            if g.3.is_none() {
+                                g.3 = key;
+                            }
+                            if g.4.is_none() {
+                                g.4 = attr;
+                            }
+                            if g.5.is_none() {
+                                g.5 = index;
+                            }
+                        }
+                        None => resources.push((mode, rtype, name, key, attr, index)),
+                    }
+                }
+                Ref::Module {
+                    name,
+                    key,
+                    output,
+                    index,
+                } => match modules.iter_mut().find(|g| g.0 == name) {
+                    Some(g) => {
+                        if g.1.is_none() {
+                            g.1 = key;
+                        }
+                        if g.2.is_none() {
+                            g.2 = output;
+                        }
+                        if g.3.is_none() {
+                            g.3 = index;
+                        }
+                    }
+                    None => modules.push((name, key, output, index)),
+                },
+                Ref::Var(v) => {
+                    if !vars.contains(&v) {
+                        vars.push(v);
+                    }
+                }
+                Ref::Local(l) => {
+                    if out.opaque.is_none() {
+                        out.opaque = Some(format!(
+                            "set through local.{l}, which the plan does not record"
+                        ));
+                    }
+                }
+                Ref::Ignore => {}
+            }
+        }
+        let aligned = !aligns.is_empty();
+        // `each.value` over a resource or module collection: the collection is in `for_each`.
+        if aligns.contains(&Align::EachValue)
+            && resources.is_empty()
+            && modules.is_empty()
+            && let Some(fe) = scope.for_each
+        {
+            let mut fe_refs = Vec::new();
+            let mut fe_consts = Vec::new();
+            collect_expr(fe, &mut fe_refs, &mut fe_consts);
+            for r in fe_refs {
+                if let Ref::Resource {
+                    mode, rtype, name, ..
+                } = parse_ref(r)
+                    && !resources
+                        .iter()
+                        .any(|g| g.0 == mode && g.1 == rtype && g.2 == name)
+                {
+                    resources.push((mode, rtype, name, None, None, None));
+                }
+            }
+        }
+        let inst_path = module_path(scope.module);
+        for (mode, rtype, name, key, attr, index) in resources {
+            let local = match mode {
+                Mode::Managed => format!("{rtype}.{name}"),
+                Mode::Data => format!("data.{rtype}.{name}"),
+            };
+            let lookup = (inst_path.clone(), local);
+            let instances = self
+                .ix
+                .by_local
+                .get(&lookup)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let deleted = self
+                .ix
+                .deleted_by_local
+                .get(&lookup)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let mut chosen: Vec<(ResId, Provenance)> = Vec::new();
+            let key = key.or_else(|| {
+                index
+                    .map(InstanceKey::Int)
+                    .filter(|_| attr.is_some() && instances.len() > 1)
+            });
+            if let Some(k) = &key {
+                if let Some(&t) = instances
+                    .iter()
+                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(k))
+                {
+                    chosen.push((t, Provenance::Reference));
+                } else if let Some(&t) = deleted
+                    .iter()
+                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(k))
+                {
+                    chosen.push((t, Provenance::Reference));
+                }
+            } else if aligned && let Some(own) = scope.key {
+                if let Some(&t) = instances
+                    .iter()
+                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(own))
+                {
+                    chosen.push((t, Provenance::Inferred));
+                } else if instances.len() == 1 {
+                    chosen.push((instances[0], Provenance::Reference));
+                } else {
+                    // Mis-aligned keys: every instance is possible.
+                    chosen.extend(instances.iter().map(|t| (*t, Provenance::Reference)));
+                }
+            } else {
+                chosen.extend(instances.iter().map(|t| (*t, Provenance::Reference)));
+            }
+            if chosen.is_empty() && instances.is_empty() && deleted.is_empty() {
+                continue;
+            }
+            match attr.as_deref() {
+                Some(a) if !chosen.is_empty() && !is_identity_attr(&rtype, a) => {
+                    for (t, _) in chosen {
+                        if let Some(child) = implicit_child(&rtype, a) {
+                            if let Some(&c) = self.ix.implicit.get(&(t, child)) {
+                                out.merge(Outcome {
+                                    targets: vec![(c, Provenance::Reference)],
+                                    ..Outcome::default()
+                                });
+                            }
+                        } else {
+                            out.merge(self.follow(t, a, depth + 1));
+                        }
+                    }
+                }
+                _ => {
+                    for (t, how) in chosen {
+                        let how = if self.ix.is_data[t.index()] {
+                            Provenance::Data
+                        } else {
+                            how
+                        };
+                        out.merge(Outcome {
+                            targets: vec![(t, how)],
+                            ..Outcome::default()
+                        });
+                    }
+                }
+            }
+        }
+        for (name, key, output, index) in modules {
+            let Some(output) = output else { continue };
+            let keys = self.ix.module_keys.get(&(inst_path.clone(), name.clone()));
+            let Some(keys) = keys else { continue };
+            let selected: Vec<Option<InstanceKey>> = if key.is_some() {
+                keys.iter().filter(|k| **k == key).cloned().collect()
+            } else if aligned
+                && let Some(own) = scope.key
+                && keys.contains(&Some(own.clone()))
+            {
+                vec![Some(own.clone())]
+            } else {
+                keys.iter().cloned().collect()
+            };
+            let child_config = if config_path(scope.module).is_empty() {
+                format!("module.{name}")
+            } else {
+                format!("{}.module.{name}", config_path(scope.module))
+            };
+            let Some(child) = self.ix.config_modules.get(&child_config) else {
+                continue;
+            };
+            let Some(expr) = child.outputs.get(&output) else {
+                continue;
+            };
+            for k in selected {
+                let mut module = scope.module.to_vec();
+                module.push(ModuleStep {
+                    name: name.clone(),
+                    key: k,
+                });
+                let inner = Scope {
+                    module: &module,
+                    key: None,
+                    for_each: None,
+                };
+                let mut o = self.resolve_expr(&inner, expr, depth + 1);
+                if let Some(i) = index {
+                    o = pick_index(self.ix, o, i);
+                }
+                out.merge(o);
+            }
+        }
+        for v in vars {
+            out.merge(self.resolve_var(scope, &v, depth + 1));
+        }
+        out
+    }
+
+    fn resolve_var(&self, scope: &Scope<'_>, name: &str, depth: u8) -> Outcome {
+        let mut out = Outcome::default();
+        let Some((last, parent)) = scope.module.split_last() else {
+            if let Some(v) = self.ix.variables.get(name) {
+                push_constants(v, &mut out.constants);
+            } else if let Some(root) = self.ix.config_modules.get("")
+                && let Some(v) = root.variable_defaults.get(name)
+            {
+                push_constants(v, &mut out.constants);
+            }
+            return out;
+        };
+        let parent_config = config_path(parent);
+        let call = self
+            .ix
+            .config_modules
+            .get(&parent_config)
+            .and_then(|m| m.module_calls.get(&last.name));
+        let Some(call) = call else { return out };
+        match call.expressions.get(name) {
+            Some(expr) => {
+                let caller = Scope {
+                    module: parent,
+                    key: last.key.as_ref(),
+                    for_each: call.for_each.as_ref(),
+                };
+                self.resolve_expr(&caller, expr, depth)
+            }
+            None => {
+                if let Some(v) = call.module.variable_defaults.get(name) {
+                    push_constants(v, &mut out.constants);
+                }
+                out
+            }
+        }
+    }
+
+    /// What attribute `attr` of resource `t` links to (for `x.vpc_id`-style references).
+    fn follow(&self, t: ResId, attr: &str, depth: u8) -> Outcome {
+        let memo_key = (t, attr.to_string());
+        if let Some(o) = self.follow_memo.borrow().get(&memo_key) {
+            return o.clone();
+        }
+        // Guard against cycles: mark in progress with an opaque outcome.
+        self.follow_memo.borrow_mut().insert(
+            memo_key.clone(),
+            Outcome {
+                opaque: Some("circular reference".into()),
+                ..Outcome::default()
+            },
+        );
+        let mut out = Outcome::default();
+        if depth <= MAX_DEPTH {
+            let view = self.ix.views[t.index()];
+            let value = view.map_or(Val::Unknown, |v| v.str(attr));
+            match value {
+                Val::Known(id) => {
+                    if let Some(&r) = self.ix.by_id.get(id) {
+                        out.targets.push((r, Provenance::Id));
+                    } else if let Some(&r) = self.ix.deleted_ids.get(id) {
+                        out.targets.push((r, Provenance::Reference));
+                    } else {
+                        out.constants.push(id.to_string());
+                    }
+                }
+                Val::Unknown => {
+                    if let Some(expr) = self.expr(t, attr) {
+                        let scope = self.scope_of(t);
+                        out = self.resolve_expr(&scope, expr, depth + 1);
+                    } else if self.ix.configs[t.index()].is_none() {
+                        out.opaque = Some(format!(
+                            "{} of {} is unknown",
+                            attr,
+                            self.ix.names[t.index()]
+                        ));
+                    }
+                }
+                Val::Absent => {}
+            }
+        }
+        self.follow_memo.borrow_mut().insert(memo_key, out.clone());
+        out
+    }
+}
+
+fn push_constants(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) if !s.is_empty() => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| push_constants(x, out)),
+        _ => {}
+    }
+}
+
+/// `module.m.list[i]`: keep the i-th instance when the list is one counted resource.
+fn pick_index(ix: &Index<'_>, o: Outcome, i: i64) -> Outcome {
+    let mut sorted = o.targets.clone();
+    sorted.sort_by(|a, b| ix.keys[a.0.index()].cmp(&ix.keys[b.0.index()]));
+    let same_resource = sorted.windows(2).all(|w| {
+        ix.types[w[0].0.index()] == ix.types[w[1].0.index()]
+            && ix.modules[w[0].0.index()] == ix.modules[w[1].0.index()]
+    });
+    match usize::try_from(i).ok().and_then(|i| sorted.get(i)) {
+        Some(t) if same_resource && o.opaque.is_none() => Outcome {
+            targets: vec![*t],
+            constants: Vec::new(),
+            opaque: None,
+        },
+        _ if o.constants.len() > 1 => {
+            let c = usize::try_from(i)
+                .ok()
+                .and_then(|i| o.constants.get(i))
+                .cloned();
+            Outcome {
+                targets: Vec::new(),
+                constants: c.into_iter().collect(),
+                opaque: None,
+            }
+        }
+        _ => o,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_reference_shapes() {
+        assert!(matches!(
+            parse_ref("count.index"),
+            Ref::Align(Align::CountIndex)
+        ));
+        assert!(matches!(
+            parse_ref("each.value.id"),
+            Ref::Align(Align::EachValue)
+        ));
+        match parse_ref("aws_nat_gateway.this[0].id") {
+            Ref::Resource {
+                rtype,
+                name,
+                key,
+                attr,
+                ..
+            } => {
+                assert_eq!((rtype.as_str(), name.as_str()), ("aws_nat_gateway", "this"));
+                assert_eq!(key, Some(InstanceKey::Int(0)));
+                assert_eq!(attr.as_deref(), Some("id"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_ref("module.net[\"prod\"].private_subnets[1]") {
+            Ref::Module {
+                name,
+                key,
+                output,
+                index,
+            } => {
+                assert_eq!(name, "net");
+                assert_eq!(key, Some(InstanceKey::Str("prod".into())));
+                assert_eq!(output.as_deref(), Some("private_subnets"));
+                assert_eq!(index, Some(1));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_ref("data.aws_vpc.default.id"),
+            Ref::Resource {
+                mode: Mode::Data,
+                ..
+            }
+        ));
+        assert!(matches!(parse_ref("local.vpc_id"), Ref::Local(_)));
+        assert!(matches!(parse_ref("path.module"), Ref::Ignore));
+    }
+}
