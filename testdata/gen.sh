@@ -6,8 +6,8 @@
 #   testdata/gen.sh bad             only the derived files in testdata/bad/
 #
 # A fixture directory is any directory under testdata/ that holds a *.tf file at its top level,
-# except directories under a `modules/` folder (local modules) and anything under testdata/bad/
-# (bad inputs; hcl-dir/ there must stay without a plan). In each one this runs
+# except directories under a `modules/` folder (local modules), anything under testdata/bad/
+# (bad inputs; hcl-dir/ there must stay without a plan) and testdata/tf/ (tooling). In each one this runs
 #   terraform init; terraform plan -refresh=false -out=tfplan; terraform show -json tfplan > plan.json
 # A fixture directory holding a file named `state-only` gets instead
 #   terraform init; terraform show -json terraform.tfstate > state.json
@@ -147,7 +147,7 @@ gen_bad() {
 }
 
 find_fixtures() {
-  find "$TD" -path "$TD/bad" -prune -o -name .terraform -prune -o -name modules -prune -o \
+  find "$TD" -path "$TD/bad" -prune -o -path "$TD/tf" -prune -o -name .terraform -prune -o -name modules -prune -o \
     -type f -name '*.tf' -printf '%h\n' | sort -u
 }
 
