@@ -17,9 +17,9 @@
 # testdata/tf/cli.tfrc (/opt/tf-plugins), python3, iconv, unzip. No network and no AWS credentials:
 # the fake credentials below are only there so that the provider configures itself.
 #
-# Idempotent: Terraform stamps every plan with a `timestamp` and writes `relevant_attributes` in
-# random order, so a freshly generated file replaces the committed one only when it differs in
-# something else (see same_json below). Re-running on an unchanged tree leaves git clean.
+# Idempotent: Terraform stamps every plan with a `timestamp` and writes `relevant_attributes` (and
+# the entries of some merged `references` lists) in random order, so a freshly generated file
+# replaces the committed one only when it differs in something else (see same_json below). Re-running on an unchanged tree leaves git clean.
 set -euo pipefail
 
 TD="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -44,8 +44,8 @@ cleanup() {
 trap cleanup EXIT
 
 # same_json OLD NEW [events]: true when the two files hold the same Terraform output apart from the
-# volatile parts (plan/state `timestamp`, order of `relevant_attributes`; for the `plan -json`
-# event stream, `@timestamp` and line order).
+# volatile parts (plan/state `timestamp`, order of `relevant_attributes` and of the entries of a
+# configuration `references` list; for the `plan -json` event stream, `@timestamp` and line order).
 same_json() {
   [[ -f "$1" ]] || return 1
   python3 - "$1" "$2" "${3:-}" <<'PY'
@@ -63,6 +63,19 @@ def norm(path):
     d.pop("timestamp", None)
     if isinstance(d.get("relevant_attributes"), list):
         d["relevant_attributes"].sort(key=lambda r: json.dumps(r, sort_keys=True))
+    # The order inside a merged `references` list (e.g. two inline `route` blocks) varies
+    # between runs too.
+    def walk(x):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "references" and isinstance(v, list) and all(isinstance(i, str) for i in v):
+                    v.sort()
+                else:
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    walk(d.get("configuration"))
     return d
 sys.exit(0 if norm(old) == norm(new) else 1)
 PY
