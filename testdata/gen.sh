@@ -7,7 +7,9 @@
 #
 # A fixture directory is any directory under testdata/ that holds a *.tf file at its top level,
 # except directories under a `modules/` folder (local modules), anything under testdata/bad/
-# (bad inputs; hcl-dir/ there must stay without a plan) and testdata/tf/ (tooling). In each one this runs
+# (bad inputs; hcl-dir/ there must stay without a plan), testdata/tf/ (tooling), and directories
+# holding a file named `no-plan` (HCL-only inputs that must never get a plan.json). A fixture
+# directory must have its own providers.tf (fake-credential provider block; see README.md). In each one this runs
 #   terraform init; terraform plan -refresh=false -out=tfplan; terraform show -json tfplan > plan.json
 # A fixture directory holding a file named `state-only` gets instead
 #   terraform init; terraform show -json terraform.tfstate > state.json
@@ -99,6 +101,11 @@ tf_init() { terraform -chdir="$1" init -input=false -no-color >"$1/.terraform-in
 gen_fixture() {
   local dir="$1" out
   log "== ${dir#"$TD"/}"
+  if [[ ! -f "$dir/providers.tf" ]]; then
+    log "${dir#"$TD"/}: has *.tf files but no providers.tf; copy one from another fixture, or add a"
+    log "  \`no-plan\` marker file if this directory is HCL-only and must not be planned"
+    return 1
+  fi
   clean_dir "$dir"
   CURRENT="$dir"
   tf_init "$dir"
@@ -161,7 +168,8 @@ gen_bad() {
 
 find_fixtures() {
   find "$TD" -path "$TD/bad" -prune -o -path "$TD/tf" -prune -o -name .terraform -prune -o -name modules -prune -o \
-    -type f -name '*.tf' -printf '%h\n' | sort -u
+    -type f -name '*.tf' -printf '%h\n' | sort -u |
+    while IFS= read -r d; do [[ -f "$d/no-plan" ]] || printf '%s\n' "$d"; done
 }
 
 dirs=()
