@@ -162,7 +162,7 @@ gen_bad() {
   # Hand-edit, scripted: claim a future major format version; everything else is basic-vpc.
   sed '1s/^{"format_version":"1\.2"/{"format_version":"2.0"/' "$plan" >"$bad/format-v2.json"
   grep -q '^{"format_version":"2.0"' "$bad/format-v2.json" || { log "format-v2.json: substitution failed"; return 1; }
-  log "  wrote     bad/truncated.json bad/utf8-bom.json bad/utf16le-bom.json bad/utf16be-bom.json bad/format-v2.json"
+  log "  refreshed bad/truncated.json bad/utf8-bom.json bad/utf16le-bom.json bad/utf16be-bom.json bad/format-v2.json"
   rm -rf "$tmp"
 }
 
