@@ -43,7 +43,11 @@ const VGW: &[&str] = &["aws_vpn_gateway"];
 const GATEWAYS: &[&str] = &["aws_internet_gateway", "aws_vpn_gateway"];
 const ENI: &[&str] = &["aws_network_interface", "aws_instance"];
 const INSTANCE: &[&str] = &["aws_instance"];
-const PL: &[&str] = &["aws_ec2_managed_prefix_list", "aws_prefix_list"];
+const PL: &[&str] = &[
+    "aws_ec2_managed_prefix_list",
+    "aws_prefix_list",
+    "aws_vpc_endpoint",
+];
 const TGW: &[&str] = &["aws_ec2_transit_gateway"];
 const TGW_ATT: &[&str] = &[
     "aws_ec2_transit_gateway_vpc_attachment",
@@ -474,7 +478,10 @@ impl<'d> Builder<'d> {
                 .filter_map(|k| view.str(k).into_known())
                 .collect();
             match r.rtype.as_str() {
-                "aws_instance" => ids.extend(view.str("primary_network_interface_id").into_known()),
+                "aws_instance" | "aws_nat_gateway" => {
+                    ids.extend(view.str("primary_network_interface_id").into_known());
+                    ids.extend(view.str("network_interface_id").into_known());
+                }
                 "aws_eip" => ids.extend(view.str("allocation_id").into_known()),
                 "aws_vpn_connection" => {
                     ids.extend(view.str("transit_gateway_attachment_id").into_known())
@@ -606,12 +613,35 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         }
     }
 
-    /// A single-valued link of a top-level attribute.
+    /// Computed attributes the configuration does not set are unknown in a create plan but
+    /// mean "not set" for linking (an EIP not associated by its own arguments, a route table
+    /// without `propagating_vgws`).
+    fn unset_if_unconfigured<T>(&self, res: ResId, path: &str, v: Val<T>) -> Val<T> {
+        let top = path.split('.').next().unwrap_or(path);
+        match v {
+            Val::Unknown if self.linker.configured(res, top) == Some(false) => Val::Absent,
+            other => other,
+        }
+    }
+
+    /// A single-valued link of a top-level attribute (`vpc_id` falls back to structure).
     fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
         let v = self.view(res);
-        let link = self
+        let value = self.unset_if_unconfigured(res, attr, v.str(attr));
+        let mut link = self
             .linker
-            .link(res, v.str(attr), self.linker.expr(res, attr), types);
+            .link(res, value, self.linker.expr(res, attr), types);
+        if attr == "vpc_id"
+            && let Link::Unknown(why) = &link
+        {
+            let r = &self.linker.index().names[res.index()];
+            let _ = r;
+            if let Some(t) = self.infer_vpc_for(res, None) {
+                link = Link::To(t, Provenance::Inferred);
+            } else {
+                link = Link::Unknown(why.clone());
+            }
+        }
         self.record(res, attr, &link);
         link
     }
@@ -619,12 +649,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     /// A list-valued link of a path (`subnet_ids`, `vpc_config.subnet_ids`).
     fn many(&mut self, res: ResId, path: &str, types: &[&str]) -> Links {
         let v = self.view(res);
-        let links = self.linker.links(
-            res,
-            v.path_strings(path),
-            self.linker.expr(res, path),
-            types,
-        );
+        let values = self.unset_if_unconfigured(res, path, v.path_strings(path));
+        let links = self
+            .linker
+            .links(res, values, self.linker.expr(res, path), types);
         self.record_all(res, path, &links);
         links
     }
@@ -668,14 +696,15 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 
     /// `vpc_id` with the structural fallback of SEMANTICS §11 for references through locals.
-    fn vpc_link(&mut self, res: ResId, r: &Resource, cidr: Option<Ipv4Net>) -> Link {
+    fn vpc_link(&mut self, res: ResId, _r: &Resource, cidr: Option<Ipv4Net>) -> Link {
         let v = self.view(res);
+        let value = self.unset_if_unconfigured(res, "vpc_id", v.str("vpc_id"));
         let link = self
             .linker
-            .link(res, v.str("vpc_id"), self.linker.expr(res, "vpc_id"), VPC);
+            .link(res, value, self.linker.expr(res, "vpc_id"), VPC);
         let link = match link {
             Link::Unknown(why) => self
-                .infer_vpc(r, cidr)
+                .infer_vpc_for(res, cidr)
                 .map_or(Link::Unknown(why), |t| Link::To(t, Provenance::Inferred)),
             other => other,
         };
@@ -683,9 +712,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         link
     }
 
-    fn infer_vpc(&self, r: &Resource, cidr: Option<Ipv4Net>) -> Option<ResId> {
+    /// The module's only VPC, else the one VPC whose CIDR holds `cidr`.
+    fn infer_vpc_for(&self, res: ResId, cidr: Option<Ipv4Net>) -> Option<ResId> {
         let ix = self.linker.index();
-        let module = r.addr.module();
+        let module = &ix.modules[res.index()];
         let vpcs: Vec<ResId> = (0..ix.names.len())
             .map(|i| ResId(i as u32))
             .filter(|t| {
@@ -698,7 +728,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let same_module: Vec<ResId> = vpcs
             .iter()
             .copied()
-            .filter(|t| ix.modules[t.index()] == module)
+            .filter(|t| &ix.modules[t.index()] == module)
             .collect();
         if let [only] = same_module.as_slice() {
             return Some(*only);

@@ -143,7 +143,7 @@ enum Ref {
         name: String,
         key: Option<InstanceKey>,
         output: Option<String>,
-        index: Option<i64>,
+        index: Option<InstanceKey>,
     },
     Var(String),
     Local(String),
@@ -171,7 +171,7 @@ fn parse_ref(text: &str) -> Ref {
                 name: name.clone(),
                 key: key.clone(),
                 output: steps.get(2).map(|s| s.0.clone()),
-                index: steps.get(2).and_then(|s| int_key(&s.1)),
+                index: steps.get(2).and_then(|s| s.1.clone()),
             },
             None => Ref::Ignore,
         },
@@ -541,8 +541,12 @@ impl<'a, 'd> Linker<'a, 'd> {
             Option<String>,
             Option<i64>,
         )> = Vec::new();
-        let mut modules: Vec<(String, Option<InstanceKey>, Option<String>, Option<i64>)> =
-            Vec::new();
+        let mut modules: Vec<(
+            String,
+            Option<InstanceKey>,
+            Option<String>,
+            Option<InstanceKey>,
+        )> = Vec::new();
         let mut vars: Vec<String> = Vec::new();
         for r in refs {
             match parse_ref(r) {
@@ -751,8 +755,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                     for_each: None,
                 };
                 let mut o = self.resolve_expr(&inner, expr, depth + 1);
-                if let Some(i) = index {
-                    o = pick_index(self.ix, o, i);
+                if let Some(i) = &index {
+                    o = pick_index(self.ix, o, i, Provenance::Reference);
+                } else if aligned && let Some(own) = scope.key {
+                    // `module.m.list[count.index]`: the element with our own index or key.
+                    o = pick_index(self.ix, o, own, Provenance::Inferred);
                 }
                 out.merge(o);
             }
@@ -856,32 +863,54 @@ fn push_constants(v: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// `module.m.list[i]`: keep the i-th instance when the list is one counted resource.
-fn pick_index(ix: &Index<'_>, o: Outcome, i: i64) -> Outcome {
+/// `module.m.list[i]` / `module.m.map["k"]`: keep the element when the output is one resource's
+/// instances (a `[*].id` list in key order, or a `{for k, x in r : k => x.id}` map by key).
+fn pick_index(ix: &Index<'_>, o: Outcome, key: &InstanceKey, how: Provenance) -> Outcome {
     let mut sorted = o.targets.clone();
     sorted.sort_by(|a, b| ix.keys[a.0.index()].cmp(&ix.keys[b.0.index()]));
     let same_resource = sorted.windows(2).all(|w| {
         ix.types[w[0].0.index()] == ix.types[w[1].0.index()]
             && ix.modules[w[0].0.index()] == ix.modules[w[1].0.index()]
+            && ix.names[w[0].0.index()].split('[').next()
+                == ix.names[w[1].0.index()].split('[').next()
     });
-    match usize::try_from(i).ok().and_then(|i| sorted.get(i)) {
-        Some(t) if same_resource && o.opaque.is_none() => Outcome {
-            targets: vec![*t],
+    if !same_resource || o.opaque.is_some() {
+        return match (key, o.constants.len() > 1) {
+            (InstanceKey::Int(i), true) => {
+                let c = usize::try_from(*i)
+                    .ok()
+                    .and_then(|i| o.constants.get(i))
+                    .cloned();
+                Outcome {
+                    targets: Vec::new(),
+                    constants: c.into_iter().collect(),
+                    opaque: None,
+                }
+            }
+            _ => o,
+        };
+    }
+    let picked = match key {
+        InstanceKey::Str(_) => sorted
+            .iter()
+            .find(|(t, _)| ix.keys[t.index()].as_ref() == Some(key))
+            .copied(),
+        InstanceKey::Int(i) => usize::try_from(*i)
+            .ok()
+            .and_then(|i| sorted.get(i))
+            .copied(),
+    };
+    match picked {
+        Some((t, _)) => Outcome {
+            targets: vec![(t, how)],
             constants: Vec::new(),
             opaque: None,
         },
-        _ if o.constants.len() > 1 => {
-            let c = usize::try_from(i)
-                .ok()
-                .and_then(|i| o.constants.get(i))
-                .cloned();
-            Outcome {
-                targets: Vec::new(),
-                constants: c.into_iter().collect(),
-                opaque: None,
-            }
-        }
-        _ => o,
+        None => Outcome {
+            targets: Vec::new(),
+            constants: Vec::new(),
+            opaque: Some(format!("no element {key} in the module output")),
+        },
     }
 }
 
@@ -923,7 +952,7 @@ mod tests {
                 assert_eq!(name, "net");
                 assert_eq!(key, Some(InstanceKey::Str("prod".into())));
                 assert_eq!(output.as_deref(), Some("private_subnets"));
-                assert_eq!(index, Some(1));
+                assert_eq!(index, Some(InstanceKey::Int(1)));
             }
             other => panic!("{other:?}"),
         }
