@@ -195,6 +195,13 @@ impl Literal<'_> {
     }
 }
 
+/// A block's checked label.
+struct Label {
+    text: String,
+    span: Range<usize>,
+    value: Value,
+}
+
 /// A block already seen, for duplicate checks.
 struct Seen {
     line: usize,
@@ -263,12 +270,12 @@ impl Parser<'_> {
             if label.is_some() || !spec.repeatable {
                 let key = (
                     spec.name,
-                    label.as_ref().map_or(String::new(), |l| l.0.clone()),
+                    label.as_ref().map_or(String::new(), |l| l.text.clone()),
                 );
                 if let Some(first) = seen.get(&key) {
                     let span = label
                         .as_ref()
-                        .map_or_else(|| header_span(block), |l| l.1.clone());
+                        .map_or_else(|| header_span(block), |l| l.span.clone());
                     return Err(self.duplicate(spec, label.as_ref(), span, first.line));
                 }
                 let line = line_column(self.text, header_span(block).start).0;
@@ -308,8 +315,8 @@ impl Parser<'_> {
         Ok(config)
     }
 
-    /// Checks the block's labels against its spec; returns the label text and span, if any.
-    fn label(&self, spec: &BlockSpec, block: &Block) -> Checked<Option<(String, Range<usize>)>> {
+    /// Checks the block's labels against its spec; returns the label, if any.
+    fn label(&self, spec: &BlockSpec, block: &Block) -> Checked<Option<Label>> {
         match (spec.label, block.labels.as_slice()) {
             (None, []) => Ok(None),
             (None, [first, ..]) => Err(self.error(
@@ -317,28 +324,39 @@ impl Parser<'_> {
                 format!("a `{}` block takes no label", spec.name),
                 format!("write it as {}", spec.example),
             )),
-            (Some(what), []) => Err(self.error(
+            (Some(label), []) => Err(self.error(
                 span_of(&block.ident),
-                format!("a `{}` block needs a label: the {what}", spec.name),
+                format!("a `{}` block needs a label: the {}", spec.name, label.what),
                 format!("write it as {}", spec.example),
             )),
-            (Some(_), [only]) => {
+            (Some(label), [only]) => {
                 let text = only.as_str();
                 let span = span_of(only);
-                if text.is_empty() {
+                if text.trim().is_empty() {
                     return Err(self.error(
                         span,
                         format!("the `{}` block's label is empty", spec.name),
                         format!("write it as {}", spec.example),
                     ));
                 }
-                Ok(Some((text.to_owned(), span)))
+                let value = self.convert(
+                    "the label",
+                    label.kind,
+                    &Literal::String(text),
+                    span.clone(),
+                )?;
+                Ok(Some(Label {
+                    text: text.to_owned(),
+                    span,
+                    value,
+                }))
             }
-            (Some(what), [_, second, ..]) => Err(self.error(
+            (Some(label), [_, second, ..]) => Err(self.error(
                 span_of(second),
                 format!(
-                    "a `{}` block takes one label (the {what}), found {}",
+                    "a `{}` block takes one label (the {}), found {}",
                     spec.name,
+                    label.what,
                     block.labels.len()
                 ),
                 format!("write it as {}", spec.example),
@@ -349,12 +367,12 @@ impl Parser<'_> {
     fn duplicate(
         &self,
         spec: &BlockSpec,
-        label: Option<&(String, Range<usize>)>,
+        label: Option<&Label>,
         span: Range<usize>,
         first_line: usize,
     ) -> Problem {
-        match (spec.name, label) {
-            ("client_ports", Some((pattern, _))) => self.error(
+        match (spec.name, label.map(|l| l.text.as_str())) {
+            ("client_ports", Some(pattern)) => self.error(
                 span,
                 format!("duplicate `client_ports \"{pattern}\"` block"),
                 format!(
@@ -362,7 +380,7 @@ impl Parser<'_> {
                      wins, this one is never used; remove one of them"
                 ),
             ),
-            (name, Some((label, _))) => self.error(
+            (name, Some(label)) => self.error(
                 span,
                 format!("duplicate `{name} \"{label}\"` block"),
                 format!("the first is at line {first_line}; merge the two into one block"),
@@ -479,29 +497,30 @@ impl Parser<'_> {
 
     /// Checks an attribute value against its kind.
     fn value(&self, spec: &AttrSpec, expr: &Expression) -> Checked<Value> {
-        let span = span_of(expr);
         let literal = self.literal(spec, expr)?;
-        let wrong_type = |literal: &Literal<'_>| {
-            self.error(
-                span.clone(),
-                format!(
-                    "`{}` must be {}, found {}",
-                    spec.name,
-                    noun(spec.kind),
-                    literal.describe()
-                ),
-                format!("write {}", spec.kind.expected()),
-            )
-        };
-        match (spec.kind, &literal) {
+        self.convert(
+            &format!("`{}`", spec.name),
+            spec.kind,
+            &literal,
+            span_of(expr),
+        )
+    }
+
+    /// Checks a literal against a kind. `subject` names what holds it in messages: "`from`" or
+    /// "the label".
+    fn convert(
+        &self,
+        subject: &str,
+        kind: Kind,
+        literal: &Literal<'_>,
+        span: Range<usize>,
+    ) -> Checked<Value> {
+        let write = format!("write {}", kind.expected());
+        match (kind, literal) {
             (Kind::Bool, Literal::Bool(value)) => Ok(Value::Bool(*value)),
             (Kind::Text, Literal::String(text)) => {
                 if text.trim().is_empty() {
-                    Err(self.error(
-                        span,
-                        format!("`{}` is empty", spec.name),
-                        format!("write {}", spec.kind.expected()),
-                    ))
+                    Err(self.error(span, format!("{subject} is empty"), write))
                 } else {
                     Ok(Value::Text((*text).to_owned()))
                 }
@@ -511,34 +530,22 @@ impl Parser<'_> {
                 None => Err(self.error(
                     span,
                     format!("unknown severity \"{text}\""),
-                    with_suggestion(
-                        text,
-                        ["error", "warning", "note"],
-                        format!("write {}", spec.kind.expected()),
-                    ),
+                    with_suggestion(text, ["error", "warning", "note"], write),
                 )),
             },
             (Kind::Port, Literal::Number(number)) => {
-                let port = self.integer(spec, number, span.clone())?;
-                u16::try_from(port).map(Value::Port).map_err(|_| {
-                    self.error(
-                        span,
-                        format!("port {port} is out of range"),
-                        format!("write {}", spec.kind.expected()),
-                    )
-                })
+                let port = self.integer(subject, kind, number, span.clone())?;
+                u16::try_from(port)
+                    .map(Value::Port)
+                    .map_err(|_| self.error(span, format!("port {port} is out of range"), write))
             }
             (Kind::IcmpNumber, Literal::Number(number)) => {
-                let value = self.integer(spec, number, span.clone())?;
+                let value = self.integer(subject, kind, number, span.clone())?;
                 u8::try_from(value).map(Value::Icmp).map_err(|_| {
                     self.error(
                         span,
-                        format!("`{}` {value} is out of range", spec.name),
-                        format!(
-                            "write {}; leave `{}` out to mean all",
-                            spec.kind.expected(),
-                            spec.name
-                        ),
+                        format!("{subject} {value} is out of range"),
+                        format!("{write}; leave {subject} out to mean all"),
                     )
                 })
             }
@@ -549,16 +556,16 @@ impl Parser<'_> {
                 } else {
                     Err(self.error(
                         span,
-                        format!("`{}` is negative ({number})", spec.name),
-                        format!("write {}; a free item costs 0", spec.kind.expected()),
+                        format!("{subject} is negative ({number})"),
+                        format!("{write}; a free item costs 0"),
                     ))
                 }
             }
             (Kind::Protocol, Literal::String(text)) => {
-                self.protocol_name(spec, text, span).map(Value::Protocol)
+                self.protocol_name(text, span).map(Value::Protocol)
             }
             (Kind::Protocol, Literal::Number(number)) => {
-                let value = self.integer(spec, number, span.clone())?;
+                let value = self.integer(subject, kind, number, span.clone())?;
                 match value {
                     -1 => Ok(Value::Protocol(Protocol::All)),
                     _ => u8::try_from(value)
@@ -567,59 +574,61 @@ impl Parser<'_> {
                             self.error(
                                 span,
                                 format!("protocol number {value} is out of range"),
-                                format!("write {}", spec.kind.expected()),
+                                write,
                             )
                         }),
                 }
             }
-            (Kind::PortList, Literal::String(text)) => {
-                parse_port_list(text).map(Value::Ports).map_err(|reason| {
-                    self.error(
-                        span,
-                        format!("invalid `{}`: {reason}", spec.name),
-                        format!("write {}", spec.kind.expected()),
-                    )
-                })
-            }
+            (Kind::PortList, Literal::String(text)) => parse_port_list(text)
+                .map(Value::Ports)
+                .map_err(|reason| self.error(span, format!("invalid {subject}: {reason}"), write)),
             (Kind::Pattern, Literal::String(text)) => AddrPattern::parse(text)
                 .map(Value::Pattern)
-                .map_err(|reason| self.bad_pattern(spec.name, span, &reason)),
+                .map_err(|reason| self.bad_pattern(subject, text, span, &reason)),
             (Kind::Endpoint, Literal::String("internet")) => {
                 Ok(Value::Endpoint(Endpoint::Internet))
             }
             (Kind::Endpoint, Literal::String(text)) => AddrPattern::parse(text)
                 .map(|pattern| Value::Endpoint(Endpoint::Address(pattern)))
-                .map_err(|reason| self.bad_pattern(spec.name, span, &reason)),
+                .map_err(|reason| self.bad_pattern(subject, text, span, &reason)),
             (Kind::RuleName, Literal::String(text)) => self
                 .known_rule(text, span)
                 .map(|()| Value::Text((*text).to_owned())),
-            (_, literal) => Err(wrong_type(literal)),
+            (_, literal) => Err(self.error(
+                span,
+                format!(
+                    "{subject} must be {}, found {}",
+                    noun(kind),
+                    literal.describe()
+                ),
+                write,
+            )),
         }
     }
 
-    /// A whole number, or an error naming the attribute.
+    /// A whole number, or an error naming its subject.
     fn integer(
         &self,
-        spec: &AttrSpec,
+        subject: &str,
+        kind: Kind,
         number: &hcl::edit::Number,
         span: Range<usize>,
     ) -> Checked<i64> {
-        match number.as_i64() {
-            Some(value) => Ok(value),
-            None if number.is_f64() => Err(self.error(
-                span,
-                format!("`{}` must be a whole number, found {number}", spec.name),
-                format!("write {}", spec.kind.expected()),
-            )),
-            None => Err(self.error(
-                span,
-                format!("`{}` {number} is out of range", spec.name),
-                format!("write {}", spec.kind.expected()),
-            )),
+        if let Some(value) = number.as_i64() {
+            return Ok(value);
         }
+        // Quote the number as written: a huge integer is stored as a float (1e20).
+        let written = self.text.get(span.clone()).unwrap_or_default().to_owned();
+        let fractional = number.as_f64().is_some_and(|value| value.fract() != 0.0);
+        let message = if number.is_f64() && (fractional || written.contains(['.', 'e', 'E'])) {
+            format!("{subject} must be a whole number, found {written}")
+        } else {
+            format!("{subject} {written} is out of range")
+        };
+        Err(self.error(span, message, format!("write {}", kind.expected())))
     }
 
-    fn protocol_name(&self, spec: &AttrSpec, text: &str, span: Range<usize>) -> Checked<Protocol> {
+    fn protocol_name(&self, text: &str, span: Range<usize>) -> Checked<Protocol> {
         const NAMES: [&str; 6] = ["tcp", "udp", "icmp", "icmpv6", "all", "-1"];
         let protocol = match text {
             "tcp" => Some(Protocol::Tcp),
@@ -631,11 +640,10 @@ impl Parser<'_> {
         };
         protocol.ok_or_else(|| {
             let lower = text.to_ascii_lowercase();
-            let help = format!("write {}", spec.kind.expected());
             let help = if NAMES.contains(&lower.as_str()) {
                 format!("protocol names are lower-case: write \"{lower}\"")
             } else {
-                with_suggestion(text, NAMES, help)
+                with_suggestion(text, NAMES, format!("write {}", Kind::Protocol.expected()))
             };
             self.error(span, format!("unknown protocol \"{text}\""), help)
         })
@@ -653,10 +661,10 @@ impl Parser<'_> {
         ))
     }
 
-    fn bad_pattern(&self, name: &str, span: Range<usize>, reason: &str) -> Problem {
+    fn bad_pattern(&self, subject: &str, text: &str, span: Range<usize>, reason: &str) -> Problem {
         self.error(
             span,
-            format!("invalid address pattern in `{name}`: {reason}"),
+            format!("invalid address pattern \"{text}\" in {subject}: {reason}"),
             "an address pattern is a Terraform address where `*` matches within one segment \
              and `**` matches whole segments, e.g. \"module.vpc.aws_subnet.private[*]\" or \
              \"**.aws_instance.web\"",
@@ -665,14 +673,12 @@ impl Parser<'_> {
 
     fn rule_block(
         &self,
-        label: Option<(String, Range<usize>)>,
+        label: Option<Label>,
         fields: &Fields,
         location: Location,
     ) -> Checked<RuleOverride> {
-        let (name, span) = label.unwrap_or_default();
-        self.known_rule(&name, span)?;
         Ok(RuleOverride {
-            name,
+            name: label.map(|l| l.text).unwrap_or_default(),
             enabled: fields.bool("enabled"),
             severity: fields.severity("severity"),
             location,
@@ -681,22 +687,17 @@ impl Parser<'_> {
 
     fn client_ports_block(
         &self,
-        label: Option<(String, Range<usize>)>,
+        label: Option<Label>,
         fields: &Fields,
         block: &Block,
         location: Location,
     ) -> Checked<ClientPorts> {
-        let (text, span) = label.unwrap_or_default();
-        let pattern = AddrPattern::parse(&text).map_err(|reason| {
-            self.error(
-                span,
-                format!("invalid address pattern \"{text}\": {reason}"),
-                "the label is a Terraform address pattern where `*` matches within one segment \
-                 and `**` matches whole segments, e.g. client_ports \"aws_instance.win_*\"",
-            )
-        })?;
-        let (Some(from), Some(to)) = (fields.port("from"), fields.port("to")) else {
-            return Err(self.missing_any(block, &["from", "to"]));
+        let (Some(Value::Pattern(pattern)), Some(from), Some(to)) = (
+            label.map(|l| l.value),
+            fields.port("from"),
+            fields.port("to"),
+        ) else {
+            return Err(self.missing_any(block, &["label", "from", "to"]));
         };
         if from > to {
             return Err(self.error(
@@ -715,12 +716,12 @@ impl Parser<'_> {
 
     fn expect_block(
         &self,
-        label: Option<(String, Range<usize>)>,
+        label: Option<Label>,
         fields: &Fields,
         block: &Block,
         location: Location,
     ) -> Checked<Expect> {
-        let (name, _) = label.unwrap_or_default();
+        let name = label.map(|l| l.text).unwrap_or_default();
         let (Some(from), Some(to), Some(reachable)) = (
             fields.endpoint("from"),
             fields.endpoint("to"),

@@ -33,7 +33,8 @@ enum GlobToken {
 }
 
 impl AddrPattern {
-    /// Compiles a pattern; the error says what is wrong with it, in one lower-case sentence.
+    /// Compiles a pattern; the error says what is wrong with it, in one lower-case sentence
+    /// that does not repeat the pattern.
     pub fn parse(text: &str) -> Result<AddrPattern, String> {
         if text.is_empty() {
             return Err("the pattern is empty".to_owned());
@@ -42,15 +43,15 @@ impl AddrPattern {
         let mut segments = Vec::with_capacity(pieces.len());
         for piece in pieces {
             if piece.is_empty() {
-                return Err(format!(
-                    "`{text}` has an empty segment (a leading, trailing or doubled `.`)"
-                ));
+                return Err(
+                    "it has an empty segment (a leading, trailing or doubled `.`)".to_owned(),
+                );
             }
             if piece == "**" {
                 segments.push(PatternSegment::AnySegments);
             } else if piece.contains("**") {
                 return Err(format!(
-                    "`**` must be a whole segment between dots, as in `**.{}`, but `{text}` has `{piece}`",
+                    "`**` must be a whole segment between dots, as in `**.{}`, not part of `{piece}`",
                     piece.replace("**", "*")
                 ));
             } else {

@@ -7,14 +7,23 @@
 pub struct BlockSpec {
     /// The block type, e.g. `rule`.
     pub name: &'static str,
-    /// What the block's single label names, or `None` when the block takes no label.
-    pub label: Option<&'static str>,
+    /// The block's single label, or `None` when the block takes no label.
+    pub label: Option<LabelSpec>,
     /// Whether the block may appear more than once.
     pub repeatable: bool,
     /// The attributes the block accepts.
     pub attributes: &'static [AttrSpec],
     /// A short valid example, for help lines.
     pub example: &'static str,
+}
+
+/// The label of a block type that takes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelSpec {
+    /// What the label names, e.g. `rule name`.
+    pub what: &'static str,
+    /// The type of its value.
+    pub kind: Kind,
 }
 
 /// One attribute of a block.
@@ -130,7 +139,10 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "rule",
         example: "rule \"cross-az-nat\" { severity = \"note\" }",
-        label: Some("rule name"),
+        label: Some(LabelSpec {
+            what: "rule name",
+            kind: Kind::RuleName,
+        }),
         repeatable: true,
         attributes: &[
             optional("enabled", Kind::Bool, "`true`"),
@@ -140,7 +152,10 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "client_ports",
         example: "client_ports \"aws_instance.win_*\" {\n  from = 49152\n  to   = 65535\n}",
-        label: Some("address pattern"),
+        label: Some(LabelSpec {
+            what: "address pattern",
+            kind: Kind::Pattern,
+        }),
         repeatable: true,
         attributes: &[required("from", Kind::Port), required("to", Kind::Port)],
     },
@@ -166,7 +181,10 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "expect",
         example: "expect \"db-private\" {\n  from      = \"internet\"\n  to        = \"module.db.aws_db_instance.main\"\n  reachable = false\n}",
-        label: Some("expectation name"),
+        label: Some(LabelSpec {
+            what: "expectation name",
+            kind: Kind::Text,
+        }),
         repeatable: true,
         attributes: &[
             required("from", Kind::Endpoint),
