@@ -34,7 +34,7 @@ use crate::finding::Severity;
 
 pub use pattern::AddrPattern;
 pub use prices::Prices;
-pub use schema::{AttrSpec, BlockSpec, Kind, SCHEMA, block_spec};
+pub use schema::{AttrSpec, BlockSpec, Kind, LabelSpec, SCHEMA, block_spec};
 pub use settings::{Settings, resolve};
 
 /// The file name discovery looks for.
