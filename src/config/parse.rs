@@ -202,11 +202,6 @@ struct Label {
     value: Value,
 }
 
-/// A block already seen, for duplicate checks.
-struct Seen {
-    line: usize,
-}
-
 impl Parser<'_> {
     fn config(&self) -> Checked<Config> {
         let body = hcl::edit::parser::parse_body(self.text).map_err(|err| {
@@ -227,7 +222,8 @@ impl Parser<'_> {
             expects: Vec::new(),
             ignores: Vec::new(),
         };
-        let mut seen: HashMap<(&'static str, String), Seen> = HashMap::new();
+        // (block type, label) → line of the first such block, for duplicate checks.
+        let mut first_lines: HashMap<(&'static str, String), usize> = HashMap::new();
         for structure in body.iter() {
             let block = match structure {
                 Structure::Block(block) => block,
@@ -272,14 +268,14 @@ impl Parser<'_> {
                     spec.name,
                     label.as_ref().map_or(String::new(), |l| l.text.clone()),
                 );
-                if let Some(first) = seen.get(&key) {
+                if let Some(first_line) = first_lines.get(&key) {
                     let span = label
                         .as_ref()
                         .map_or_else(|| header_span(block), |l| l.span.clone());
-                    return Err(self.duplicate(spec, label.as_ref(), span, first.line));
+                    return Err(self.duplicate(spec, label.as_ref(), span, *first_line));
                 }
                 let line = line_column(self.text, header_span(block).start).0;
-                seen.insert(key, Seen { line });
+                first_lines.insert(key, line);
             }
             let fields = self.fields(spec, block)?;
             let location = self.location(header_span(block));
