@@ -5,6 +5,7 @@
 //! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
 
 pub mod catalog;
+pub mod config;
 pub mod error;
 pub mod finding;
 pub mod ingest;

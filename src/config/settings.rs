@@ -1,0 +1,116 @@
+//! [`Settings`]: what the rest of tfvpc reads. Built once from the configuration file (if any),
+//! the rule registry's default severities and the built-in price table; rules never read the
+//! file itself.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use miette::NamedSource;
+
+use super::{ClientPorts, Config, Expect, Ignore, Prices};
+use crate::error::Result;
+use crate::finding::Severity;
+
+/// The resolved settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    config_path: Option<PathBuf>,
+    config_source: Option<NamedSource<String>>,
+    severities: BTreeMap<String, Option<Severity>>,
+    client_ports: Vec<ClientPorts>,
+    prices: Prices,
+    expects: Vec<Expect>,
+    ignores: Vec<Ignore>,
+}
+
+/// Merges the configuration file (if any) with the rule registry's default severities
+/// (`(rule name, default severity)`, every rule enabled) and the built-in prices.
+///
+/// Fails only if the built-in price table is broken, which a unit test rules out.
+pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result<Settings> {
+    let mut severities: BTreeMap<String, Option<Severity>> = defaults
+        .iter()
+        .map(|(rule, severity)| ((*rule).to_owned(), Some(*severity)))
+        .collect();
+    let mut prices = Prices::list()?;
+    let Some(config) = config else {
+        return Ok(Settings {
+            config_path: None,
+            config_source: None,
+            severities,
+            client_ports: Vec::new(),
+            prices,
+            expects: Vec::new(),
+            ignores: Vec::new(),
+        });
+    };
+    for rule in &config.rules {
+        let default = severities.get(&rule.name).copied().flatten();
+        let severity = match rule.enabled {
+            Some(false) => None,
+            Some(true) | None => rule.severity.or(default),
+        };
+        severities.insert(rule.name.clone(), severity);
+    }
+    if let Some(overrides) = &config.prices {
+        prices.apply(overrides);
+    }
+    Ok(Settings {
+        config_path: Some(config.path.clone()),
+        config_source: Some(config.source()),
+        severities,
+        client_ports: config.client_ports.clone(),
+        prices,
+        expects: config.expects.clone(),
+        ignores: config.ignores.clone(),
+    })
+}
+
+impl Settings {
+    /// The severity findings of `rule` get, or `None` when the rule is disabled (or unknown).
+    pub fn severity(&self, rule: &str) -> Option<Severity> {
+        self.severities.get(rule).copied().flatten()
+    }
+
+    /// The source port range clients at `address` pick, from the first `client_ports` block whose
+    /// pattern matches; `None` when no block matches (the rule then uses its own default).
+    pub fn client_ports_for(&self, address: &str) -> Option<(u16, u16)> {
+        self.client_ports
+            .iter()
+            .find(|block| block.pattern.matches(address))
+            .map(|block| (block.from, block.to))
+    }
+
+    /// The prices for cost lines.
+    pub fn prices(&self) -> &Prices {
+        &self.prices
+    }
+
+    /// The `expect` blocks, in file order.
+    pub fn expects(&self) -> &[Expect] {
+        &self.expects
+    }
+
+    /// The `ignore` blocks, in file order.
+    pub fn ignores(&self) -> &[Ignore] {
+        &self.ignores
+    }
+
+    /// The first `ignore` block that covers a finding of `rule` on `address`.
+    pub fn suppression(&self, rule: &str, address: &str) -> Option<&Ignore> {
+        self.ignores
+            .iter()
+            .find(|ignore| ignore.covers(rule, address))
+    }
+
+    /// The configuration file used, if any.
+    pub fn config_path(&self) -> Option<&Path> {
+        self.config_path.as_deref()
+    }
+
+    /// The configuration file's text, for findings that point into it (an unused `ignore`, a
+    /// failed `expect`): pair it with the block's [`super::Location::span`].
+    pub fn config_source(&self) -> Option<&NamedSource<String>> {
+        self.config_source.as_ref()
+    }
+}
