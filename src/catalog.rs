@@ -114,10 +114,7 @@ pub struct WorkloadSpec {
 }
 
 impl WorkloadSpec {
-    const fn new(
-        subnets: &'static [&'static str],
-        security_groups: &'static [&'static str],
-    ) -> Self {
+    const fn new(subnets: &'static [&'static str], security_groups: &'static [&'static str]) -> Self {
         WorkloadSpec {
             subnets,
             security_groups,
@@ -201,28 +198,10 @@ const VPC_ATTRS: &[&str] = &[
 
 /// Managed resource types tfvpc models.
 pub const MANAGED: &[TypeInfo] = &[
-    TypeInfo {
-        name: "aws_vpc",
-        family: Family::Vpc,
-        attrs: VPC_ATTRS,
-        workload: None,
-    },
-    TypeInfo {
-        name: "aws_default_vpc",
-        family: Family::Vpc,
-        attrs: VPC_ATTRS,
-        workload: None,
-    },
-    t!(
-        "aws_vpc_ipv4_cidr_block_association",
-        VpcCidr,
-        ["vpc_id", "cidr_block", "ipv4_ipam_pool_id"]
-    ),
-    t!(
-        "aws_vpc_ipv6_cidr_block_association",
-        VpcCidr,
-        ["vpc_id", "ipv6_cidr_block", "ipv6_ipam_pool_id"]
-    ),
+    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
+    TypeInfo { name: "aws_default_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
+    t!("aws_vpc_ipv4_cidr_block_association", VpcCidr, ["vpc_id", "cidr_block", "ipv4_ipam_pool_id"]),
+    t!("aws_vpc_ipv6_cidr_block_association", VpcCidr, ["vpc_id", "ipv6_cidr_block", "ipv6_ipam_pool_id"]),
     t!(
         "aws_subnet",
         Subnet,
@@ -258,22 +237,11 @@ pub const MANAGED: &[TypeInfo] = &[
             "tags"
         ]
     ),
-    t!(
-        "aws_route_table",
-        RouteTable,
-        ["vpc_id", "route", "propagating_vgws", "region", "tags"]
-    ),
+    t!("aws_route_table", RouteTable, ["vpc_id", "route", "propagating_vgws", "region", "tags"]),
     t!(
         "aws_default_route_table",
         RouteTable,
-        [
-            "vpc_id",
-            "route",
-            "propagating_vgws",
-            "default_route_table_id",
-            "region",
-            "tags"
-        ]
+        ["vpc_id", "route", "propagating_vgws", "default_route_table_id", "region", "tags"]
     ),
     TypeInfo {
         name: "aws_route",
@@ -300,31 +268,15 @@ pub const MANAGED: &[TypeInfo] = &[
         ],
         workload: None,
     },
-    t!(
-        "aws_route_table_association",
-        RouteTableAssociation,
-        ["subnet_id", "gateway_id", "route_table_id"]
-    ),
+    t!("aws_route_table_association", RouteTableAssociation, ["subnet_id", "gateway_id", "route_table_id"]),
     t!(
         "aws_main_route_table_association",
         RouteTableAssociation,
         ["vpc_id", "route_table_id", "original_route_table_id"]
     ),
-    t!(
-        "aws_internet_gateway",
-        InternetGateway,
-        ["arn", "vpc_id", "region", "tags"]
-    ),
-    t!(
-        "aws_internet_gateway_attachment",
-        InternetGateway,
-        ["vpc_id", "internet_gateway_id"]
-    ),
-    t!(
-        "aws_egress_only_internet_gateway",
-        EgressOnlyInternetGateway,
-        ["vpc_id", "region", "tags"]
-    ),
+    t!("aws_internet_gateway", InternetGateway, ["arn", "vpc_id", "region", "tags"]),
+    t!("aws_internet_gateway_attachment", InternetGateway, ["vpc_id", "internet_gateway_id"]),
+    t!("aws_egress_only_internet_gateway", EgressOnlyInternetGateway, ["vpc_id", "region", "tags"]),
     t!(
         "aws_nat_gateway",
         NatGateway,
@@ -359,27 +311,12 @@ pub const MANAGED: &[TypeInfo] = &[
     t!(
         "aws_eip_association",
         Eip,
-        [
-            "allocation_id",
-            "public_ip",
-            "instance_id",
-            "network_interface_id",
-            "private_ip_address"
-        ]
+        ["allocation_id", "public_ip", "instance_id", "network_interface_id", "private_ip_address"]
     ),
     t!(
         "aws_vpc_peering_connection",
         PeeringConnection,
-        [
-            "vpc_id",
-            "peer_vpc_id",
-            "peer_owner_id",
-            "peer_region",
-            "auto_accept",
-            "accept_status",
-            "region",
-            "tags"
-        ]
+        ["vpc_id", "peer_vpc_id", "peer_owner_id", "peer_region", "auto_accept", "accept_status", "region", "tags"]
     ),
     t!(
         "aws_vpc_peering_connection_accepter",
@@ -428,60 +365,32 @@ pub const MANAGED: &[TypeInfo] = &[
     t!(
         "aws_ec2_transit_gateway_peering_attachment",
         TransitGatewayAttachment,
-        [
-            "transit_gateway_id",
-            "peer_transit_gateway_id",
-            "peer_region",
-            "peer_account_id",
-            "region"
-        ]
+        ["transit_gateway_id", "peer_transit_gateway_id", "peer_region", "peer_account_id", "region"]
     ),
     t!(
         "aws_ec2_transit_gateway_peering_attachment_accepter",
         TransitGatewayAttachment,
-        [
-            "transit_gateway_attachment_id",
-            "transit_gateway_id",
-            "peer_transit_gateway_id",
-            "peer_region",
-            "region"
-        ]
+        ["transit_gateway_attachment_id", "transit_gateway_id", "peer_transit_gateway_id", "peer_region", "region"]
     ),
     t!(
         "aws_ec2_transit_gateway_route_table",
         TransitGatewayRouteTable,
-        [
-            "transit_gateway_id",
-            "default_association_route_table",
-            "default_propagation_route_table"
-        ]
+        ["transit_gateway_id", "default_association_route_table", "default_propagation_route_table"]
     ),
     t!(
         "aws_ec2_transit_gateway_route",
         TransitGatewayRouteTable,
-        [
-            "destination_cidr_block",
-            "transit_gateway_attachment_id",
-            "blackhole",
-            "transit_gateway_route_table_id"
-        ]
+        ["destination_cidr_block", "transit_gateway_attachment_id", "blackhole", "transit_gateway_route_table_id"]
     ),
     t!(
         "aws_ec2_transit_gateway_route_table_association",
         TransitGatewayRouteTable,
-        [
-            "transit_gateway_attachment_id",
-            "transit_gateway_route_table_id",
-            "replace_existing_association"
-        ]
+        ["transit_gateway_attachment_id", "transit_gateway_route_table_id", "replace_existing_association"]
     ),
     t!(
         "aws_ec2_transit_gateway_route_table_propagation",
         TransitGatewayRouteTable,
-        [
-            "transit_gateway_attachment_id",
-            "transit_gateway_route_table_id"
-        ]
+        ["transit_gateway_attachment_id", "transit_gateway_route_table_id"]
     ),
     t!(
         "aws_vpc_endpoint",
@@ -502,45 +411,17 @@ pub const MANAGED: &[TypeInfo] = &[
             "region"
         ]
     ),
-    t!(
-        "aws_vpc_endpoint_route_table_association",
-        VpcEndpoint,
-        ["route_table_id", "vpc_endpoint_id"]
-    ),
-    t!(
-        "aws_vpc_endpoint_subnet_association",
-        VpcEndpoint,
-        ["subnet_id", "vpc_endpoint_id"]
-    ),
+    t!("aws_vpc_endpoint_route_table_association", VpcEndpoint, ["route_table_id", "vpc_endpoint_id"]),
+    t!("aws_vpc_endpoint_subnet_association", VpcEndpoint, ["subnet_id", "vpc_endpoint_id"]),
     t!(
         "aws_vpc_endpoint_security_group_association",
         VpcEndpoint,
-        [
-            "security_group_id",
-            "vpc_endpoint_id",
-            "replace_default_association"
-        ]
+        ["security_group_id", "vpc_endpoint_id", "replace_default_association"]
     ),
-    t!(
-        "aws_ec2_managed_prefix_list",
-        PrefixList,
-        ["name", "address_family", "max_entries", "entry"]
-    ),
-    t!(
-        "aws_ec2_managed_prefix_list_entry",
-        PrefixList,
-        ["prefix_list_id", "cidr"]
-    ),
-    t!(
-        "aws_security_group",
-        SecurityGroup,
-        ["arn", "vpc_id", "name", "ingress", "egress", "tags"]
-    ),
-    t!(
-        "aws_default_security_group",
-        SecurityGroup,
-        ["arn", "vpc_id", "name", "ingress", "egress", "tags"]
-    ),
+    t!("aws_ec2_managed_prefix_list", PrefixList, ["name", "address_family", "max_entries", "entry"]),
+    t!("aws_ec2_managed_prefix_list_entry", PrefixList, ["prefix_list_id", "cidr"]),
+    t!("aws_security_group", SecurityGroup, ["arn", "vpc_id", "name", "ingress", "egress", "tags"]),
+    t!("aws_default_security_group", SecurityGroup, ["arn", "vpc_id", "name", "ingress", "egress", "tags"]),
     t!(
         "aws_security_group_rule",
         SecurityGroupRule,
@@ -585,22 +466,11 @@ pub const MANAGED: &[TypeInfo] = &[
             "to_port"
         ]
     ),
-    t!(
-        "aws_network_acl",
-        NetworkAcl,
-        ["vpc_id", "subnet_ids", "ingress", "egress", "tags"]
-    ),
+    t!("aws_network_acl", NetworkAcl, ["vpc_id", "subnet_ids", "ingress", "egress", "tags"]),
     t!(
         "aws_default_network_acl",
         NetworkAcl,
-        [
-            "default_network_acl_id",
-            "vpc_id",
-            "subnet_ids",
-            "ingress",
-            "egress",
-            "tags"
-        ]
+        ["default_network_acl_id", "vpc_id", "subnet_ids", "ingress", "egress", "tags"]
     ),
     t!(
         "aws_network_acl_rule",
@@ -619,11 +489,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "icmp_code"
         ]
     ),
-    t!(
-        "aws_network_acl_association",
-        NetworkAclRule,
-        ["network_acl_id", "subnet_id"]
-    ),
+    t!("aws_network_acl_association", NetworkAclRule, ["network_acl_id", "subnet_id"]),
     t!(
         "aws_network_interface",
         NetworkInterface,
@@ -639,16 +505,8 @@ pub const MANAGED: &[TypeInfo] = &[
             "interface_type"
         ]
     ),
-    t!(
-        "aws_network_interface_sg_attachment",
-        NetworkInterface,
-        ["security_group_id", "network_interface_id"]
-    ),
-    t!(
-        "aws_network_interface_attachment",
-        NetworkInterface,
-        ["instance_id", "network_interface_id", "device_index"]
-    ),
+    t!("aws_network_interface_sg_attachment", NetworkInterface, ["security_group_id", "network_interface_id"]),
+    t!("aws_network_interface_attachment", NetworkInterface, ["instance_id", "network_interface_id", "device_index"]),
     t!(
         "aws_instance",
         Workload,
@@ -704,60 +562,18 @@ pub const MANAGED: &[TypeInfo] = &[
             "tags"
         ]
     ),
-    t!(
-        "aws_lb_listener",
-        LoadBalancerPart,
-        [
-            "arn",
-            "load_balancer_arn",
-            "port",
-            "protocol",
-            "default_action"
-        ]
-    ),
-    t!(
-        "aws_alb_listener",
-        LoadBalancerPart,
-        [
-            "arn",
-            "load_balancer_arn",
-            "port",
-            "protocol",
-            "default_action"
-        ]
-    ),
-    t!(
-        "aws_lb_listener_rule",
-        LoadBalancerPart,
-        ["listener_arn", "action", "priority"]
-    ),
+    t!("aws_lb_listener", LoadBalancerPart, ["arn", "load_balancer_arn", "port", "protocol", "default_action"]),
+    t!("aws_alb_listener", LoadBalancerPart, ["arn", "load_balancer_arn", "port", "protocol", "default_action"]),
+    t!("aws_lb_listener_rule", LoadBalancerPart, ["listener_arn", "action", "priority"]),
     t!(
         "aws_lb_target_group",
         LoadBalancerPart,
-        [
-            "arn",
-            "name",
-            "port",
-            "protocol",
-            "target_type",
-            "vpc_id",
-            "health_check",
-            "preserve_client_ip"
-        ]
+        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"]
     ),
     t!(
         "aws_alb_target_group",
         LoadBalancerPart,
-        [
-            "arn",
-            "name",
-            "port",
-            "protocol",
-            "target_type",
-            "vpc_id",
-            "health_check",
-            "preserve_client_ip"
-        ]
+        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"]
     ),
     t!(
         "aws_lb_target_group_attachment",
@@ -785,11 +601,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "tags"
         ]
     ),
-    t!(
-        "aws_lambda_function",
-        Workload,
-        ["function_name", "vpc_config"]
-    ),
+    t!("aws_lambda_function", Workload, ["function_name", "vpc_config"]),
     t!(
         "aws_db_instance",
         Workload,
@@ -819,26 +631,10 @@ pub const MANAGED: &[TypeInfo] = &[
         ]
     ),
     t!("aws_db_subnet_group", Placement, ["name", "subnet_ids"]),
-    t!(
-        "aws_vpn_gateway",
-        Vpn,
-        ["vpc_id", "amazon_side_asn", "availability_zone", "tags"]
-    ),
-    t!(
-        "aws_vpn_gateway_attachment",
-        Vpn,
-        ["vpc_id", "vpn_gateway_id"]
-    ),
-    t!(
-        "aws_vpn_gateway_route_propagation",
-        Vpn,
-        ["vpn_gateway_id", "route_table_id"]
-    ),
-    t!(
-        "aws_customer_gateway",
-        Vpn,
-        ["ip_address", "bgp_asn", "type", "tags"]
-    ),
+    t!("aws_vpn_gateway", Vpn, ["vpc_id", "amazon_side_asn", "availability_zone", "tags"]),
+    t!("aws_vpn_gateway_attachment", Vpn, ["vpc_id", "vpn_gateway_id"]),
+    t!("aws_vpn_gateway_route_propagation", Vpn, ["vpn_gateway_id", "route_table_id"]),
+    t!("aws_customer_gateway", Vpn, ["ip_address", "bgp_asn", "type", "tags"]),
     t!(
         "aws_vpn_connection",
         Vpn,
@@ -854,53 +650,20 @@ pub const MANAGED: &[TypeInfo] = &[
             "routes"
         ]
     ),
-    t!(
-        "aws_vpn_connection_route",
-        Vpn,
-        ["vpn_connection_id", "destination_cidr_block"]
-    ),
+    t!("aws_vpn_connection_route", Vpn, ["vpn_connection_id", "destination_cidr_block"]),
     // Placement data of generic workloads.
     t!(
         "aws_launch_template",
         Placement,
-        [
-            "name",
-            "vpc_security_group_ids",
-            "security_group_names",
-            "network_interfaces"
-        ]
+        ["name", "vpc_security_group_ids", "security_group_names", "network_interfaces"]
     ),
-    t!(
-        "aws_launch_configuration",
-        Placement,
-        ["name", "security_groups", "associate_public_ip_address"]
-    ),
-    t!(
-        "aws_elasticache_subnet_group",
-        Placement,
-        ["name", "subnet_ids"]
-    ),
-    t!(
-        "aws_redshift_subnet_group",
-        Placement,
-        ["name", "subnet_ids"]
-    ),
+    t!("aws_launch_configuration", Placement, ["name", "security_groups", "associate_public_ip_address"]),
+    t!("aws_elasticache_subnet_group", Placement, ["name", "subnet_ids"]),
+    t!("aws_redshift_subnet_group", Placement, ["name", "subnet_ids"]),
     t!("aws_docdb_subnet_group", Placement, ["name", "subnet_ids"]),
-    t!(
-        "aws_neptune_subnet_group",
-        Placement,
-        ["name", "subnet_ids"]
-    ),
-    t!(
-        "aws_memorydb_subnet_group",
-        Placement,
-        ["name", "subnet_ids"]
-    ),
-    t!(
-        "aws_dms_replication_subnet_group",
-        Placement,
-        ["replication_subnet_group_id", "subnet_ids"]
-    ),
+    t!("aws_neptune_subnet_group", Placement, ["name", "subnet_ids"]),
+    t!("aws_memorydb_subnet_group", Placement, ["name", "subnet_ids"]),
+    t!("aws_dms_replication_subnet_group", Placement, ["replication_subnet_group_id", "subnet_ids"]),
     // Generic workloads: ENIs with security groups in subnets.
     t!(
         "aws_eks_cluster",
@@ -908,10 +671,7 @@ pub const MANAGED: &[TypeInfo] = &[
         ["name", "vpc_config"],
         WorkloadSpec::new(
             &["vpc_config.subnet_ids"],
-            &[
-                "vpc_config.security_group_ids",
-                "vpc_config.cluster_security_group_id"
-            ]
+            &["vpc_config.security_group_ids", "vpc_config.cluster_security_group_id"]
         )
     ),
     t!(
@@ -920,33 +680,20 @@ pub const MANAGED: &[TypeInfo] = &[
         ["subnet_ids", "launch_template"],
         WorkloadSpec::new(&["subnet_ids"], &[]).launch_template("launch_template.id")
     ),
-    t!(
-        "aws_eks_fargate_profile",
-        Workload,
-        ["subnet_ids"],
-        WorkloadSpec::new(&["subnet_ids"], &[])
-    ),
+    t!("aws_eks_fargate_profile", Workload, ["subnet_ids"], WorkloadSpec::new(&["subnet_ids"], &[])),
     t!(
         "aws_autoscaling_group",
         Workload,
-        [
-            "vpc_zone_identifier",
-            "launch_template",
-            "mixed_instances_policy",
-            "launch_configuration"
-        ],
+        ["vpc_zone_identifier", "launch_template", "mixed_instances_policy", "launch_configuration"],
         WorkloadSpec::new(&["vpc_zone_identifier"], &[]).launch_template("launch_template.id")
     ),
     t!(
         "aws_ecs_service",
         Workload,
         ["network_configuration"],
-        WorkloadSpec::new(
-            &["network_configuration.subnets"],
-            &["network_configuration.security_groups"]
-        )
-        .public_ip("network_configuration.assign_public_ip")
-        .client_ports(32768, 60999)
+        WorkloadSpec::new(&["network_configuration.subnets"], &["network_configuration.security_groups"])
+            .public_ip("network_configuration.assign_public_ip")
+            .client_ports(32768, 60999)
     ),
     t!(
         "aws_elasticache_cluster",
@@ -978,10 +725,7 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_msk_cluster",
         Workload,
         ["broker_node_group_info"],
-        WorkloadSpec::new(
-            &["broker_node_group_info.client_subnets"],
-            &["broker_node_group_info.security_groups"]
-        )
+        WorkloadSpec::new(&["broker_node_group_info.client_subnets"], &["broker_node_group_info.security_groups"])
     ),
     t!(
         "aws_mq_broker",
@@ -993,29 +737,18 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_opensearch_domain",
         Workload,
         ["vpc_options"],
-        WorkloadSpec::new(
-            &["vpc_options.subnet_ids"],
-            &["vpc_options.security_group_ids"]
-        )
+        WorkloadSpec::new(&["vpc_options.subnet_ids"], &["vpc_options.security_group_ids"])
     ),
     t!(
         "aws_elasticsearch_domain",
         Workload,
         ["vpc_options"],
-        WorkloadSpec::new(
-            &["vpc_options.subnet_ids"],
-            &["vpc_options.security_group_ids"]
-        )
+        WorkloadSpec::new(&["vpc_options.subnet_ids"], &["vpc_options.security_group_ids"])
     ),
     t!(
         "aws_redshift_cluster",
         Workload,
-        [
-            "cluster_subnet_group_name",
-            "vpc_security_group_ids",
-            "publicly_accessible",
-            "port"
-        ],
+        ["cluster_subnet_group_name", "vpc_security_group_ids", "publicly_accessible", "port"],
         WorkloadSpec::new(&[], &["vpc_security_group_ids"])
             .public_ip("publicly_accessible")
             .subnet_group("cluster_subnet_group_name", "aws_redshift_subnet_group")
@@ -1030,11 +763,7 @@ pub const MANAGED: &[TypeInfo] = &[
     t!(
         "aws_neptune_cluster",
         Workload,
-        [
-            "neptune_subnet_group_name",
-            "vpc_security_group_ids",
-            "port"
-        ],
+        ["neptune_subnet_group_name", "vpc_security_group_ids", "port"],
         WorkloadSpec::new(&[], &["vpc_security_group_ids"])
             .subnet_group("neptune_subnet_group_name", "aws_neptune_subnet_group")
     ),
@@ -1042,32 +771,21 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_memorydb_cluster",
         Workload,
         ["subnet_group_name", "security_group_ids", "port"],
-        WorkloadSpec::new(&[], &["security_group_ids"])
-            .subnet_group("subnet_group_name", "aws_memorydb_subnet_group")
+        WorkloadSpec::new(&[], &["security_group_ids"]).subnet_group("subnet_group_name", "aws_memorydb_subnet_group")
     ),
     t!(
         "aws_dms_replication_instance",
         Workload,
-        [
-            "replication_subnet_group_id",
-            "vpc_security_group_ids",
-            "publicly_accessible"
-        ],
+        ["replication_subnet_group_id", "vpc_security_group_ids", "publicly_accessible"],
         WorkloadSpec::new(&[], &["vpc_security_group_ids"])
             .public_ip("publicly_accessible")
-            .subnet_group(
-                "replication_subnet_group_id",
-                "aws_dms_replication_subnet_group"
-            )
+            .subnet_group("replication_subnet_group_id", "aws_dms_replication_subnet_group")
     ),
     t!(
         "aws_batch_compute_environment",
         Workload,
         ["compute_resources"],
-        WorkloadSpec::new(
-            &["compute_resources.subnets"],
-            &["compute_resources.security_group_ids"]
-        )
+        WorkloadSpec::new(&["compute_resources.subnets"], &["compute_resources.security_group_ids"])
     ),
     t!(
         "aws_sagemaker_notebook_instance",
@@ -1115,10 +833,7 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_mwaa_environment",
         Workload,
         ["network_configuration"],
-        WorkloadSpec::new(
-            &["network_configuration.subnet_ids"],
-            &["network_configuration.security_group_ids"]
-        )
+        WorkloadSpec::new(&["network_configuration.subnet_ids"], &["network_configuration.security_group_ids"])
     ),
     t!(
         "aws_route53_resolver_endpoint",
@@ -1130,10 +845,7 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_directory_service_directory",
         Workload,
         ["vpc_settings", "connect_settings", "security_group_id"],
-        WorkloadSpec::new(
-            &["vpc_settings.subnet_ids", "connect_settings.subnet_ids"],
-            &["security_group_id"]
-        )
+        WorkloadSpec::new(&["vpc_settings.subnet_ids", "connect_settings.subnet_ids"], &["security_group_id"])
     ),
     t!(
         "aws_emr_cluster",
@@ -1152,26 +864,14 @@ pub const MANAGED: &[TypeInfo] = &[
         "aws_transfer_server",
         Workload,
         ["endpoint_details", "endpoint_type"],
-        WorkloadSpec::new(
-            &["endpoint_details.subnet_ids"],
-            &["endpoint_details.security_group_ids"]
-        )
+        WorkloadSpec::new(&["endpoint_details.subnet_ids"], &["endpoint_details.security_group_ids"])
     ),
-    t!(
-        "aws_globalaccelerator_endpoint_group",
-        LoadBalancerPart,
-        ["endpoint_configuration"]
-    ),
+    t!("aws_globalaccelerator_endpoint_group", LoadBalancerPart, ["endpoint_configuration"]),
 ];
 
 /// Data source types whose known values are model data.
 pub const DATA: &[TypeInfo] = &[
-    TypeInfo {
-        name: "aws_vpc",
-        family: Family::Vpc,
-        attrs: VPC_ATTRS,
-        workload: None,
-    },
+    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
     t!(
         "aws_subnet",
         Subnet,
@@ -1187,38 +887,10 @@ pub const DATA: &[TypeInfo] = &[
     ),
     t!("aws_subnets", Subnet, ["ids", "filter"]),
     t!("aws_subnet_ids", Subnet, ["ids", "vpc_id"]),
-    t!(
-        "aws_route_table",
-        RouteTable,
-        [
-            "vpc_id",
-            "routes",
-            "associations",
-            "route_table_id",
-            "subnet_id"
-        ]
-    ),
-    t!(
-        "aws_internet_gateway",
-        InternetGateway,
-        ["attachments", "internet_gateway_id"]
-    ),
-    t!(
-        "aws_nat_gateway",
-        NatGateway,
-        [
-            "subnet_id",
-            "vpc_id",
-            "connectivity_type",
-            "public_ip",
-            "private_ip"
-        ]
-    ),
-    t!(
-        "aws_security_group",
-        SecurityGroup,
-        ["vpc_id", "name", "arn"]
-    ),
+    t!("aws_route_table", RouteTable, ["vpc_id", "routes", "associations", "route_table_id", "subnet_id"]),
+    t!("aws_internet_gateway", InternetGateway, ["attachments", "internet_gateway_id"]),
+    t!("aws_nat_gateway", NatGateway, ["subnet_id", "vpc_id", "connectivity_type", "public_ip", "private_ip"]),
+    t!("aws_security_group", SecurityGroup, ["vpc_id", "name", "arn"]),
     t!("aws_security_groups", SecurityGroup, ["ids", "vpc_ids"]),
     t!(
         "aws_ec2_transit_gateway",
@@ -1234,60 +906,26 @@ pub const DATA: &[TypeInfo] = &[
     t!(
         "aws_vpc_peering_connection",
         PeeringConnection,
-        [
-            "vpc_id",
-            "peer_vpc_id",
-            "peer_region",
-            "status",
-            "cidr_block",
-            "peer_cidr_block"
-        ]
+        ["vpc_id", "peer_vpc_id", "peer_region", "status", "cidr_block", "peer_cidr_block"]
     ),
-    t!(
-        "aws_prefix_list",
-        PrefixList,
-        ["name", "cidr_blocks", "prefix_list_id"]
-    ),
-    t!(
-        "aws_ec2_managed_prefix_list",
-        PrefixList,
-        ["name", "entries", "address_family"]
-    ),
+    t!("aws_prefix_list", PrefixList, ["name", "cidr_blocks", "prefix_list_id"]),
+    t!("aws_ec2_managed_prefix_list", PrefixList, ["name", "entries", "address_family"]),
     t!(
         "aws_vpc_endpoint",
         VpcEndpoint,
-        [
-            "vpc_id",
-            "service_name",
-            "vpc_endpoint_type",
-            "route_table_ids",
-            "subnet_ids",
-            "prefix_list_id"
-        ]
+        ["vpc_id", "service_name", "vpc_endpoint_type", "route_table_ids", "subnet_ids", "prefix_list_id"]
     ),
     t!("aws_availability_zones", Subnet, ["names", "zone_ids"]),
     t!("aws_region", Vpc, ["name", "region", "endpoint"]),
     t!(
         "aws_network_interface",
         NetworkInterface,
-        [
-            "subnet_id",
-            "security_groups",
-            "private_ip",
-            "private_ips",
-            "vpc_id"
-        ]
+        ["subnet_id", "security_groups", "private_ip", "private_ips", "vpc_id"]
     ),
     t!(
         "aws_instance",
         Workload,
-        [
-            "subnet_id",
-            "vpc_security_group_ids",
-            "public_ip",
-            "private_ip",
-            "availability_zone"
-        ]
+        ["subnet_id", "vpc_security_group_ids", "public_ip", "private_ip", "availability_zone"]
     ),
 ];
 
@@ -1386,10 +1024,7 @@ mod tests {
             }
         }
         for name in NOT_MODELLED_NETWORK {
-            assert!(
-                managed(name).is_none(),
-                "{name} is modelled and listed as not modelled"
-            );
+            assert!(managed(name).is_none(), "{name} is modelled and listed as not modelled");
         }
     }
 }

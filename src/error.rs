@@ -10,10 +10,7 @@ use miette::{Diagnostic, NamedSource, SourceSpan};
 pub enum Error {
     /// An input or configuration file could not be read.
     #[error("cannot read {path}: {source}")]
-    #[diagnostic(
-        code(tfvpc::read),
-        help("check that the path exists and that you may read it")
-    )]
+    #[diagnostic(code(tfvpc::read), help("check that the path exists and that you may read it"))]
     Read {
         /// The path as the user gave it.
         path: String,
@@ -36,54 +33,14 @@ pub enum Error {
     },
 
     /// The input is not valid JSON, or a value has the wrong type.
-    #[error("{path}:{line}:{column}: {message}")]
-    #[diagnostic(code(tfvpc::json))]
-    Json {
-        /// The input as the user named it.
-        path: String,
-        /// 1-based line of the error.
-        line: usize,
-        /// 1-based column of the error.
-        column: usize,
-        /// 0-based byte offset of the error in the decoded text.
-        offset: usize,
-        /// What serde_json reported.
-        message: String,
-        /// A window of the text around the error (plans are one long line).
-        #[source_code]
-        window: NamedSource<String>,
-        /// The error's position inside `window`.
-        #[label("{label}")]
-        span: SourceSpan,
-        /// Label text: the position and, when known, the enclosing resource address.
-        label: String,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Json(Box<JsonError>),
 
     /// The configuration file (`.tfvpc.hcl`) is invalid.
-    #[error("{file}:{line}:{column}: {message}")]
-    #[diagnostic(code(tfvpc::config))]
-    Config {
-        /// The configuration file.
-        file: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-        /// The whole configuration file.
-        #[source_code]
-        src: NamedSource<String>,
-        /// Where in the file.
-        #[label("here")]
-        span: SourceSpan,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(Box<ConfigError>),
 
     /// The command line asks for something that cannot be done.
     #[error("{message}")]
@@ -102,15 +59,64 @@ pub enum Error {
     Write(#[source] std::io::Error),
 }
 
+/// The input is not valid JSON, or a value has the wrong type.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{path}:{line}:{column}: {message}")]
+#[diagnostic(code(tfvpc::json))]
+pub struct JsonError {
+    /// The input as the user named it.
+    pub path: String,
+    /// 1-based line of the error.
+    pub line: usize,
+    /// 1-based column of the error.
+    pub column: usize,
+    /// 0-based byte offset of the error in the decoded text.
+    pub offset: usize,
+    /// What serde_json reported.
+    pub message: String,
+    /// A window of the text around the error (plans are one long line).
+    #[source_code]
+    pub window: NamedSource<String>,
+    /// The error's position inside `window`.
+    #[label("{label}")]
+    pub span: SourceSpan,
+    /// Label text: the position and, when known, the enclosing resource address.
+    pub label: String,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// The configuration file (`.tfvpc.hcl`) is invalid.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{file}:{line}:{column}: {message}")]
+#[diagnostic(code(tfvpc::config))]
+pub struct ConfigError {
+    /// The configuration file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The whole configuration file.
+    #[source_code]
+    pub src: NamedSource<String>,
+    /// Where in the file.
+    #[label("here")]
+    pub span: SourceSpan,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
 /// Result with tfvpc's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     /// A usage error with a help line.
     pub fn usage(message: impl Into<String>, help: impl Into<String>) -> Self {
-        Error::Usage {
-            message: message.into(),
-            help: Some(help.into()),
-        }
+        Error::Usage { message: message.into(), help: Some(help.into()) }
     }
 }

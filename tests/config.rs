@@ -20,22 +20,12 @@ fn parse(text: &str) -> Config {
 fn fail(text: &str) -> (String, usize, usize, String) {
     match Config::parse(text, Path::new("dir/.tfvpc.hcl"), RULES) {
         Ok(config) => panic!("expected an error, parsed {config:?}"),
-        Err(Error::Config {
-            file,
-            line,
-            column,
-            message,
-            src,
-            span,
-            help,
-        }) => {
+        Err(Error::Config(e)) => {
+            let tfvpc::error::ConfigError { file, line, column, message, src, span, help } = *e;
             assert_eq!(file, "dir/.tfvpc.hcl");
             assert_eq!(src.name(), "dir/.tfvpc.hcl");
             assert_eq!(src.inner(), text);
-            assert!(
-                span.offset() + span.len() <= text.len(),
-                "span inside the file"
-            );
+            assert!(span.offset() + span.len() <= text.len(), "span inside the file");
             (message, line, column, help.unwrap_or_default())
         }
         Err(other) => panic!("expected Error::Config, got {other:?}"),
@@ -48,10 +38,7 @@ fn assert_error(text: &str, message: &str, line: usize, column: usize, help: &st
     let (got_message, got_line, got_column, got_help) = fail(text);
     assert_eq!(got_message, message);
     assert_eq!((got_line, got_column), (line, column), "line, column");
-    assert!(
-        got_help.contains(help),
-        "help {got_help:?} should contain {help:?}"
-    );
+    assert!(got_help.contains(help), "help {got_help:?} should contain {help:?}");
 }
 
 const FULL: &str = r#"# per rule: enable/disable and severity
@@ -129,23 +116,11 @@ fn full_file() {
     assert_eq!(config.rules[0].severity, Some(Severity::Warning));
     assert_eq!(config.rules[1].enabled, Some(false));
     assert_eq!(config.rules[1].severity, None);
-    assert_eq!(
-        (
-            config.rules[1].location.line,
-            config.rules[1].location.column
-        ),
-        (7, 1)
-    );
+    assert_eq!((config.rules[1].location.line, config.rules[1].location.column), (7, 1));
 
     assert_eq!(config.client_ports.len(), 2);
-    assert_eq!(
-        config.client_ports[0].pattern.as_str(),
-        "aws_instance.win_*"
-    );
-    assert_eq!(
-        (config.client_ports[0].from, config.client_ports[0].to),
-        (49152, 65535)
-    );
+    assert_eq!(config.client_ports[0].pattern.as_str(), "aws_instance.win_*");
+    assert_eq!((config.client_ports[0].from, config.client_ports[0].to), (49152, 65535));
 
     let prices = config.prices.as_ref().unwrap();
     assert_eq!(prices.region.as_deref(), Some("eu-west-1"));
@@ -157,19 +132,13 @@ fn full_file() {
     let db = &config.expects[0];
     assert_eq!(db.name, "db-private");
     assert_eq!(db.from, Endpoint::Internet);
-    assert!(
-        matches!(&db.to, Endpoint::Address(p) if p.as_str() == "module.db.aws_db_instance.main")
-    );
+    assert!(matches!(&db.to, Endpoint::Address(p) if p.as_str() == "module.db.aws_db_instance.main"));
     assert_eq!(db.protocol, Protocol::Tcp);
     assert_eq!(db.ports, Some(vec![(0, 65535)]));
     assert!(!db.reachable);
     assert_eq!((db.location.line, db.location.column), (35, 1));
     assert_eq!(db.location.file, PathBuf::from(".tfvpc.hcl"));
-    assert_eq!(
-        &FULL[db.location.range()],
-        r#"expect "db-private""#,
-        "the location covers the block header"
-    );
+    assert_eq!(&FULL[db.location.range()], r#"expect "db-private""#, "the location covers the block header");
     let ping = &config.expects[1];
     assert_eq!(ping.protocol, Protocol::Icmp);
     assert_eq!((ping.icmp_type, ping.icmp_code), (Some(8), Some(0)));
@@ -190,12 +159,7 @@ fn full_file() {
 
 #[test]
 fn empty_and_comment_only_files() {
-    for text in [
-        "",
-        "\n\n",
-        "# nothing yet\n",
-        "// nothing\n/* still nothing */\n",
-    ] {
+    for text in ["", "\n\n", "# nothing yet\n", "// nothing\n/* still nothing */\n"] {
         let config = parse(text);
         assert!(config.rules.is_empty());
         assert!(config.client_ports.is_empty());
@@ -207,9 +171,7 @@ fn empty_and_comment_only_files() {
 
 #[test]
 fn empty_blocks_and_single_line_blocks() {
-    let config = parse(
-        "rule \"cross-az-nat\" {}\nprices {}\nrule \"sg-open-to-world\" { severity = \"error\" }\n",
-    );
+    let config = parse("rule \"cross-az-nat\" {}\nprices {}\nrule \"sg-open-to-world\" { severity = \"error\" }\n");
     assert_eq!(config.rules[0].enabled, None);
     assert_eq!(config.rules[1].severity, Some(Severity::Error));
     assert!(config.prices.unwrap().usd.is_empty());
@@ -234,8 +196,7 @@ fn protocol_spellings() {
     assert_eq!(protocol("\"17\""), Protocol::Udp);
     assert_eq!(protocol("58"), Protocol::Icmpv6);
     assert_eq!(protocol("47"), Protocol::Number(47));
-    let default =
-        parse("expect \"x\" {\n  from = \"internet\"\n  to = \"a.b\"\n  reachable = true\n}\n");
+    let default = parse("expect \"x\" {\n  from = \"internet\"\n  to = \"a.b\"\n  reachable = true\n}\n");
     assert_eq!(default.expects[0].protocol, Protocol::All);
     assert_eq!(default.expects[0].ports, None);
 }
@@ -260,8 +221,7 @@ fn hcl_syntax_error() {
 
 #[test]
 fn duplicate_attribute_is_a_syntax_error() {
-    let (message, line, column, _) =
-        fail("rule \"cross-az-nat\" {\n  enabled = true\n  enabled = false\n}\n");
+    let (message, line, column, _) = fail("rule \"cross-az-nat\" {\n  enabled = true\n  enabled = false\n}\n");
     assert!(message.contains("redefined attribute"), "{message}");
     assert_eq!((line, column), (3, 3));
 }
@@ -275,13 +235,7 @@ fn unknown_block_type() {
         1,
         "did you mean `prices`? the configuration file accepts these blocks: rule, client_ports, prices, expect, ignore",
     );
-    assert_error(
-        "suppress {}\n",
-        "unknown block type `suppress`",
-        1,
-        1,
-        "accepts these blocks",
-    );
+    assert_error("suppress {}\n", "unknown block type `suppress`", 1, 1, "accepts these blocks");
 }
 
 #[test]
@@ -347,20 +301,8 @@ fn labels() {
         21,
         "write it as",
     );
-    assert_error(
-        "prices \"eu\" {}\n",
-        "a `prices` block takes no label",
-        1,
-        8,
-        "write it as prices {",
-    );
-    assert_error(
-        "expect \"\" {}\n",
-        "the `expect` block's label is empty",
-        1,
-        8,
-        "write it as expect \"db-private\"",
-    );
+    assert_error("prices \"eu\" {}\n", "a `prices` block takes no label", 1, 8, "write it as prices {");
+    assert_error("expect \"\" {}\n", "the `expect` block's label is empty", 1, 8, "write it as expect \"db-private\"");
 }
 
 // ---- errors: values ----
@@ -414,34 +356,13 @@ fn wrong_value_types() {
 #[test]
 fn expressions_are_not_values() {
     let cases = [
-        (
-            "var.from",
-            "`from` is an expression (`var.from`), not a literal value",
-        ),
-        (
-            "local.ports[0]",
-            "`from` is an expression (`local.ports[0]`), not a literal value",
-        ),
-        (
-            "max(1, 2)",
-            "`from` is an expression (`max(1, 2)`), not a literal value",
-        ),
-        (
-            "1 + 2",
-            "`from` is an expression (`1 + 2`), not a literal value",
-        ),
-        (
-            "(5)",
-            "`from` is an expression (`(5)`), not a literal value",
-        ),
-        (
-            "true ? 1 : 2",
-            "`from` is an expression (`true ? 1 : 2`), not a literal value",
-        ),
-        (
-            "\"${var.x}\"",
-            "`from` is an expression (`\"${var.x}\"`), not a literal value",
-        ),
+        ("var.from", "`from` is an expression (`var.from`), not a literal value"),
+        ("local.ports[0]", "`from` is an expression (`local.ports[0]`), not a literal value"),
+        ("max(1, 2)", "`from` is an expression (`max(1, 2)`), not a literal value"),
+        ("1 + 2", "`from` is an expression (`1 + 2`), not a literal value"),
+        ("(5)", "`from` is an expression (`(5)`), not a literal value"),
+        ("true ? 1 : 2", "`from` is an expression (`true ? 1 : 2`), not a literal value"),
+        ("\"${var.x}\"", "`from` is an expression (`\"${var.x}\"`), not a literal value"),
     ];
     for (expr, message) in cases {
         assert_error(
@@ -566,13 +487,7 @@ fn duplicate_blocks() {
         6,
         "the first is at line 1; merge the two into one block",
     );
-    assert_error(
-        "prices {}\n# again\nprices {}\n",
-        "duplicate `prices` block",
-        3,
-        1,
-        "the first is at line 1",
-    );
+    assert_error("prices {}\n# again\nprices {}\n", "duplicate `prices` block", 3, 1, "the first is at line 1");
     assert_error(
         "expect \"a\" {\n  from = \"internet\"\n  to = \"a.b\"\n  reachable = true\n}\nexpect \"a\" {\n  from = \"internet\"\n  to = \"a.c\"\n  reachable = true\n}\n",
         "duplicate `expect \"a\"` block",
@@ -675,9 +590,7 @@ fn bad_address_patterns() {
 #[test]
 fn expect_protocol_checks() {
     let expect = |lines: &str| {
-        format!(
-            "expect \"x\" {{\n  from = \"internet\"\n  to = \"a.b\"\n{lines}  reachable = true\n}}\n"
-        )
+        format!("expect \"x\" {{\n  from = \"internet\"\n  to = \"a.b\"\n{lines}  reachable = true\n}}\n")
     };
     assert_error(
         &expect("  protocol = \"TCP\"\n"),
@@ -686,13 +599,7 @@ fn expect_protocol_checks() {
         14,
         "protocol names are lower-case: write \"tcp\"",
     );
-    assert_error(
-        &expect("  protocol = \"tpc\"\n"),
-        "unknown protocol \"tpc\"",
-        4,
-        14,
-        "did you mean \"tcp\"?",
-    );
+    assert_error(&expect("  protocol = \"tpc\"\n"), "unknown protocol \"tpc\"", 4, 14, "did you mean \"tcp\"?");
     assert_error(
         &expect("  protocol = 256\n"),
         "protocol number 256 is out of range",
@@ -761,8 +668,7 @@ fn columns_count_characters_not_bytes() {
         22,
         "\"internet\" or a Terraform address pattern",
     );
-    let (_, line, column, _) =
-        fail("rule \"cross-az-nat\" { enabled = \"ü\" } # ü\nrule \"→\" {}\n");
+    let (_, line, column, _) = fail("rule \"cross-az-nat\" { enabled = \"ü\" } # ü\nrule \"→\" {}\n");
     assert_eq!((line, column), (1, 33));
     let (message, line, column, _) = fail("# ünïcödé\nrule \"ü\" {}\n");
     assert_eq!(message, "unknown rule \"ü\"");
@@ -771,16 +677,9 @@ fn columns_count_characters_not_bytes() {
 
 #[test]
 fn errors_render_with_miette() {
-    let err = Config::parse(
-        "rule \"cross-az-nat\" {\n  severity = \"warn\"\n}\n",
-        Path::new("proj/.tfvpc.hcl"),
-        RULES,
-    )
-    .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "proj/.tfvpc.hcl:2:14: unknown severity \"warn\""
-    );
+    let err = Config::parse("rule \"cross-az-nat\" {\n  severity = \"warn\"\n}\n", Path::new("proj/.tfvpc.hcl"), RULES)
+        .unwrap_err();
+    assert_eq!(err.to_string(), "proj/.tfvpc.hcl:2:14: unknown severity \"warn\"");
     let report = miette::Report::new(err);
     let mut rendered = String::new();
     miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
@@ -800,10 +699,7 @@ impl TempDir {
     fn new(tag: &str) -> TempDir {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
         let dir = std::env::temp_dir().join(format!(
             "tfvpc-config-{tag}-{}-{nanos}-{}",
             std::process::id(),
@@ -821,9 +717,7 @@ impl Drop for TempDir {
 }
 
 fn nearest_config_above(dir: &Path) -> Option<PathBuf> {
-    dir.ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+    dir.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
 }
 
 #[test]
@@ -832,11 +726,7 @@ fn discover_walks_up_to_the_nearest_file() {
     let root = &temp.0;
     let deep = root.join("a/b/c");
     std::fs::create_dir_all(&deep).unwrap();
-    std::fs::write(
-        root.join("a").join(FILE_NAME),
-        "rule \"cross-az-nat\" { severity = \"note\" }\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("a").join(FILE_NAME), "rule \"cross-az-nat\" { severity = \"note\" }\n").unwrap();
 
     let (path, config) = Config::discover(&deep, RULES).unwrap().unwrap();
     assert_eq!(path, root.join("a").join(FILE_NAME));
@@ -844,11 +734,7 @@ fn discover_walks_up_to_the_nearest_file() {
     assert_eq!(config.rules[0].severity, Some(Severity::Note));
 
     // A nearer file wins; a directory called `.tfvpc.hcl` is not a file.
-    std::fs::write(
-        root.join("a/b").join(FILE_NAME),
-        "rule \"cross-az-nat\" { enabled = false }\n",
-    )
-    .unwrap();
+    std::fs::write(root.join("a/b").join(FILE_NAME), "rule \"cross-az-nat\" { enabled = false }\n").unwrap();
     std::fs::create_dir_all(root.join("a/b/c").join(FILE_NAME)).unwrap();
     let (path, config) = Config::discover(&deep, RULES).unwrap().unwrap();
     assert_eq!(path, root.join("a/b").join(FILE_NAME));
@@ -877,9 +763,8 @@ fn discover_reports_an_invalid_file() {
     let sub = temp.0.join("plans");
     std::fs::create_dir_all(&sub).unwrap();
     match Config::discover(&sub, RULES) {
-        Err(Error::Config {
-            file, line, column, ..
-        }) => {
+        Err(Error::Config(e)) => {
+            let (file, line, column) = (e.file.clone(), e.line, e.column);
             assert_eq!(file, temp.0.join(FILE_NAME).display().to_string());
             assert_eq!((line, column), (2, 6));
         }
@@ -919,10 +804,7 @@ const DEFAULTS: &[(&str, Severity)] = &[
 fn settings_without_a_file_are_the_defaults() {
     let settings = resolve(None, DEFAULTS).unwrap();
     assert_eq!(settings.severity("cross-az-nat"), Some(Severity::Warning));
-    assert_eq!(
-        settings.severity("missing-return-route"),
-        Some(Severity::Error)
-    );
+    assert_eq!(settings.severity("missing-return-route"), Some(Severity::Error));
     assert_eq!(settings.severity("not-a-rule"), None);
     assert_eq!(settings.client_ports_for("aws_instance.x"), None);
     assert_eq!(settings.prices().region, "us-east-1");
@@ -968,52 +850,25 @@ ignore {
     );
     let settings = resolve(Some(&config), DEFAULTS).unwrap();
     assert_eq!(settings.severity("cross-az-nat"), Some(Severity::Error));
-    assert_eq!(
-        settings.severity("sg-open-to-world"),
-        None,
-        "enabled = false wins"
-    );
-    assert_eq!(
-        settings.severity("missing-return-route"),
-        Some(Severity::Error)
-    );
+    assert_eq!(settings.severity("sg-open-to-world"), None, "enabled = false wins");
+    assert_eq!(settings.severity("missing-return-route"), Some(Severity::Error));
 
-    assert_eq!(
-        settings.client_ports_for("aws_instance.win_01"),
-        Some((49152, 65535)),
-        "first matching block wins"
-    );
-    assert_eq!(
-        settings.client_ports_for("module.app.aws_instance.web[0]"),
-        Some((32768, 60999))
-    );
+    assert_eq!(settings.client_ports_for("aws_instance.win_01"), Some((49152, 65535)), "first matching block wins");
+    assert_eq!(settings.client_ports_for("module.app.aws_instance.web[0]"), Some((32768, 60999)));
     assert_eq!(settings.client_ports_for("aws_lambda_function.x"), None);
 
     let prices = settings.prices();
     assert_eq!(prices.region, "eu-west-1");
     assert_eq!(prices.nat_gateway_gb, 0.048);
-    assert_eq!(
-        prices.nat_gateway_hour, 0.045,
-        "unset prices keep the list price"
-    );
+    assert_eq!(prices.nat_gateway_hour, 0.045, "unset prices keep the list price");
     assert_eq!(prices.overridden, ["region", "nat_gateway_gb"]);
     assert_eq!(prices.date, "2026-11-21");
 
-    let ignore = settings
-        .suppression("cross-az-nat", "module.vpc.aws_subnet.private[0]")
-        .unwrap();
+    let ignore = settings.suppression("cross-az-nat", "module.vpc.aws_subnet.private[0]").unwrap();
     assert_eq!(ignore.reason, "dev");
     assert_eq!(ignore.location.line, 24);
-    assert!(
-        settings
-            .suppression("cross-az-nat", "aws_subnet.x")
-            .is_none()
-    );
-    assert!(
-        settings
-            .suppression("sg-open-to-world", "module.vpc.aws_subnet.x")
-            .is_none()
-    );
+    assert!(settings.suppression("cross-az-nat", "aws_subnet.x").is_none());
+    assert!(settings.suppression("sg-open-to-world", "module.vpc.aws_subnet.x").is_none());
 
     assert_eq!(settings.config_path(), Some(Path::new(".tfvpc.hcl")));
     assert_eq!(settings.config_source().unwrap().inner(), &config.text);

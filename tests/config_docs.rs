@@ -52,12 +52,7 @@ fn sections() -> Vec<(String, Section)> {
                 panic!("a table row needs four cells: {line}");
             };
             let name = name.trim_matches('`').to_owned();
-            section.rows.push((
-                name,
-                (*kind).to_owned(),
-                (*default).to_owned(),
-                (*meaning).to_owned(),
-            ));
+            section.rows.push((name, (*kind).to_owned(), (*default).to_owned(), (*meaning).to_owned()));
         }
     }
     sections
@@ -94,10 +89,7 @@ fn labels_attributes_types_and_defaults_match_the_schema() {
     let sections: BTreeMap<String, Section> = sections().into_iter().collect();
     for spec in SCHEMA {
         let section = &sections[spec.name];
-        let label = spec.label.map_or_else(
-            || "none".to_owned(),
-            |label| format!("{} (a string)", label.what),
-        );
+        let label = spec.label.map_or_else(|| "none".to_owned(), |label| format!("{} (a string)", label.what));
         assert_eq!(
             section.label.as_deref(),
             Some(label.as_str()),
@@ -128,10 +120,7 @@ fn documented_list_prices_are_the_built_in_ones() {
     }
     assert!(DOC.contains(&format!("checked on {}", prices.date)));
     for url in &prices.source {
-        assert!(
-            DOC.contains(&format!("<{url}>")),
-            "source {url} is not in the doc"
-        );
+        assert!(DOC.contains(&format!("<{url}>")), "source {url} is not in the doc");
     }
 }
 
@@ -162,17 +151,9 @@ fn the_examples_use_every_block_type_and_attribute() {
         }
     }
     for spec in SCHEMA {
-        assert!(
-            used.contains(&(spec.name.to_owned(), String::new())),
-            "no example has a `{}` block",
-            spec.name
-        );
+        assert!(used.contains(&(spec.name.to_owned(), String::new())), "no example has a `{}` block", spec.name);
         for attr in spec.attribute_names() {
-            assert!(
-                used.contains(&(spec.name.to_owned(), attr.to_owned())),
-                "no example sets `{}.{attr}`",
-                spec.name
-            );
+            assert!(used.contains(&(spec.name.to_owned(), attr.to_owned())), "no example sets `{}.{attr}`", spec.name);
         }
     }
 }

@@ -9,14 +9,6 @@
 //! Discovery walks up from the input's folder to the filesystem root and uses the first
 //! `.tfvpc.hcl` it finds; `--config FILE` names one explicitly.
 
-// The public functions return the crate-wide `Error`, whose largest variants exceed clippy's
-// 128-byte limit; boxing it is a crate-wide decision. Internally the parser passes a small
-// `Problem` and builds the `Error` once.
-#![expect(
-    clippy::result_large_err,
-    reason = "crate-wide Error type; see comment above"
-)]
-
 mod parse;
 mod pattern;
 mod prices;
@@ -242,11 +234,7 @@ pub struct Ignore {
 impl Ignore {
     /// Whether this suppression covers a finding of `rule` on `address`.
     pub fn covers(&self, rule: &str, address: &str) -> bool {
-        self.rule == rule
-            && self
-                .address
-                .as_ref()
-                .is_none_or(|pattern| pattern.matches(address))
+        self.rule == rule && self.address.as_ref().is_none_or(|pattern| pattern.matches(address))
     }
 }
 
@@ -259,10 +247,8 @@ impl Config {
 
     /// Reads and parses the file `--config FILE` names. A missing file is an [`Error::Read`].
     pub fn load(path: &Path, known_rules: &[&str]) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let text =
+            std::fs::read_to_string(path).map_err(|source| Error::Read { path: path.display().to_string(), source })?;
         Config::parse(&text, path, known_rules)
     }
 
@@ -270,15 +256,9 @@ impl Config {
     /// the working directory), then in each parent up to the filesystem root, and loads the
     /// first one found. `Ok(None)` when there is none.
     pub fn discover(start_dir: &Path, known_rules: &[&str]) -> Result<Option<(PathBuf, Config)>> {
-        let start = if start_dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            start_dir
-        };
-        let start = std::path::absolute(start).map_err(|source| Error::Read {
-            path: start_dir.display().to_string(),
-            source,
-        })?;
+        let start = if start_dir.as_os_str().is_empty() { Path::new(".") } else { start_dir };
+        let start = std::path::absolute(start)
+            .map_err(|source| Error::Read { path: start_dir.display().to_string(), source })?;
         for dir in start.ancestors() {
             let candidate = dir.join(FILE_NAME);
             if candidate.is_file() {

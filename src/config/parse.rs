@@ -15,19 +15,14 @@ use miette::NamedSource;
 use super::schema::{AttrSpec, BlockSpec, Kind, SCHEMA, block_spec};
 use super::suggest::closest;
 use super::{
-    AddrPattern, ClientPorts, Config, Endpoint, Expect, Ignore, Location, PriceOverrides, Protocol,
-    RuleOverride,
+    AddrPattern, ClientPorts, Config, Endpoint, Expect, Ignore, Location, PriceOverrides, Protocol, RuleOverride,
 };
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 
 /// Parses and validates `text`, the contents of the configuration file `path`.
 pub(super) fn parse(text: &str, path: &Path, known_rules: &[&str]) -> Result<Config> {
-    let parser = Parser {
-        text,
-        path,
-        known_rules,
-    };
+    let parser = Parser { text, path, known_rules };
     parser.config().map_err(|problem| parser.to_error(problem))
 }
 
@@ -229,15 +224,9 @@ impl Parser<'_> {
                 Structure::Block(block) => block,
                 Structure::Attribute(attr) => {
                     let name = attr.key.as_str();
-                    let mut help = format!(
-                        "the top level holds only blocks: {}",
-                        block_names().join(", ")
-                    );
+                    let mut help = format!("the top level holds only blocks: {}", block_names().join(", "));
                     if let Some(owner) = SCHEMA.iter().find(|spec| spec.attribute(name).is_some()) {
-                        help = format!(
-                            "`{name}` belongs inside a `{}` block, e.g. {}",
-                            owner.name, owner.example
-                        );
+                        help = format!("`{name}` belongs inside a `{}` block, e.g. {}", owner.name, owner.example);
                     }
                     return Err(self.error(
                         span_of(&attr.key),
@@ -248,30 +237,18 @@ impl Parser<'_> {
             };
             let ident = block.ident.as_str();
             let Some(spec) = block_spec(ident) else {
-                let mut help = format!(
-                    "the configuration file accepts these blocks: {}",
-                    block_names().join(", ")
-                );
+                let mut help = format!("the configuration file accepts these blocks: {}", block_names().join(", "));
                 if let Some(near) = closest(ident, block_names()) {
                     help = format!("did you mean `{near}`? {help}");
                 }
-                return Err(self.error(
-                    span_of(&block.ident),
-                    format!("unknown block type `{ident}`"),
-                    help,
-                ));
+                return Err(self.error(span_of(&block.ident), format!("unknown block type `{ident}`"), help));
             };
             let label = self.label(spec, block)?;
             // Labelled blocks are unique per label; unlabelled ones are unique unless repeatable.
             if label.is_some() || !spec.repeatable {
-                let key = (
-                    spec.name,
-                    label.as_ref().map_or(String::new(), |l| l.text.clone()),
-                );
+                let key = (spec.name, label.as_ref().map_or(String::new(), |l| l.text.clone()));
                 if let Some(first_line) = first_lines.get(&key) {
-                    let span = label
-                        .as_ref()
-                        .map_or_else(|| header_span(block), |l| l.span.clone());
+                    let span = label.as_ref().map_or_else(|| header_span(block), |l| l.span.clone());
                     return Err(self.duplicate(spec, label.as_ref(), span, *first_line));
                 }
                 let line = line_column(self.text, header_span(block).start).0;
@@ -280,25 +257,14 @@ impl Parser<'_> {
             let fields = self.fields(spec, block)?;
             let location = self.location(header_span(block));
             match spec.name {
-                "rule" => config
-                    .rules
-                    .push(self.rule_block(label, &fields, location)?),
-                "client_ports" => config
-                    .client_ports
-                    .push(self.client_ports_block(label, &fields, block, location)?),
+                "rule" => config.rules.push(self.rule_block(label, &fields, location)?),
+                "client_ports" => config.client_ports.push(self.client_ports_block(label, &fields, block, location)?),
                 "prices" => {
-                    config.prices = Some(PriceOverrides {
-                        region: fields.text("region"),
-                        usd: fields.prices(),
-                        location,
-                    });
+                    config.prices =
+                        Some(PriceOverrides { region: fields.text("region"), usd: fields.prices(), location });
                 }
-                "expect" => config
-                    .expects
-                    .push(self.expect_block(label, &fields, block, location)?),
-                "ignore" => config
-                    .ignores
-                    .push(self.ignore_block(&fields, block, location)?),
+                "expect" => config.expects.push(self.expect_block(label, &fields, block, location)?),
+                "ignore" => config.ignores.push(self.ignore_block(&fields, block, location)?),
                 other => {
                     return Err(self.error(
                         span_of(&block.ident),
@@ -335,38 +301,18 @@ impl Parser<'_> {
                         format!("write it as {}", spec.example),
                     ));
                 }
-                let value = self.convert(
-                    "the label",
-                    label.kind,
-                    &Literal::String(text),
-                    span.clone(),
-                )?;
-                Ok(Some(Label {
-                    text: text.to_owned(),
-                    span,
-                    value,
-                }))
+                let value = self.convert("the label", label.kind, &Literal::String(text), span.clone())?;
+                Ok(Some(Label { text: text.to_owned(), span, value }))
             }
             (Some(label), [_, second, ..]) => Err(self.error(
                 span_of(second),
-                format!(
-                    "a `{}` block takes one label (the {}), found {}",
-                    spec.name,
-                    label.what,
-                    block.labels.len()
-                ),
+                format!("a `{}` block takes one label (the {}), found {}", spec.name, label.what, block.labels.len()),
                 format!("write it as {}", spec.example),
             )),
         }
     }
 
-    fn duplicate(
-        &self,
-        spec: &BlockSpec,
-        label: Option<&Label>,
-        span: Range<usize>,
-        first_line: usize,
-    ) -> Problem {
+    fn duplicate(&self, spec: &BlockSpec, label: Option<&Label>, span: Range<usize>, first_line: usize) -> Problem {
         match (spec.name, label.map(|l| l.text.as_str())) {
             ("client_ports", Some(pattern)) => self.error(
                 span,
@@ -398,11 +344,7 @@ impl Parser<'_> {
                 Structure::Block(nested) => {
                     return Err(self.error(
                         span_of(&nested.ident),
-                        format!(
-                            "unexpected block `{}` inside a `{}` block",
-                            nested.ident.as_str(),
-                            spec.name
-                        ),
+                        format!("unexpected block `{}` inside a `{}` block", nested.ident.as_str(), spec.name),
                         format!(
                             "a `{}` block holds only `name = value` attributes: {}",
                             spec.name,
@@ -415,10 +357,7 @@ impl Parser<'_> {
                     let Some(attr_spec) = spec.attribute(name) else {
                         let accepted = spec.attribute_names().collect::<Vec<_>>().join(", ");
                         let help = match closest(name, spec.attribute_names()) {
-                            Some(near) => format!(
-                                "did you mean `{near}`? a `{}` block accepts: {accepted}",
-                                spec.name
-                            ),
+                            Some(near) => format!("did you mean `{near}`? a `{}` block accepts: {accepted}", spec.name),
                             None => format!("a `{}` block accepts: {accepted}", spec.name),
                         };
                         return Err(self.error(
@@ -428,20 +367,12 @@ impl Parser<'_> {
                         ));
                     };
                     let value = self.value(attr_spec, &attr.value)?;
-                    fields.push(Field {
-                        spec: attr_spec,
-                        value,
-                        value_span: span_of(&attr.value),
-                    });
+                    fields.push(Field { spec: attr_spec, value, value_span: span_of(&attr.value) });
                 }
             }
         }
         let fields = Fields(fields);
-        if let Some(missing) = spec
-            .attributes
-            .iter()
-            .find(|attr| attr.required && fields.find(attr.name).is_none())
-        {
+        if let Some(missing) = spec.attributes.iter().find(|attr| attr.required && fields.find(attr.name).is_none()) {
             return Err(self.missing(spec, block, missing));
         }
         Ok(fields)
@@ -477,10 +408,7 @@ impl Parser<'_> {
                 };
                 Err(self.error(
                     span,
-                    format!(
-                        "`{}` is an expression (`{snippet}`), not a literal value",
-                        spec.name
-                    ),
+                    format!("`{}` is an expression (`{snippet}`), not a literal value", spec.name),
                     format!(
                         "write the value itself, {}: the configuration file is data, so \
                          variables, functions, heredocs and `${{…}}` interpolation are not evaluated",
@@ -494,23 +422,12 @@ impl Parser<'_> {
     /// Checks an attribute value against its kind.
     fn value(&self, spec: &AttrSpec, expr: &Expression) -> Checked<Value> {
         let literal = self.literal(spec, expr)?;
-        self.convert(
-            &format!("`{}`", spec.name),
-            spec.kind,
-            &literal,
-            span_of(expr),
-        )
+        self.convert(&format!("`{}`", spec.name), spec.kind, &literal, span_of(expr))
     }
 
     /// Checks a literal against a kind. `subject` names what holds it in messages: "`from`" or
     /// "the label".
-    fn convert(
-        &self,
-        subject: &str,
-        kind: Kind,
-        literal: &Literal<'_>,
-        span: Range<usize>,
-    ) -> Checked<Value> {
+    fn convert(&self, subject: &str, kind: Kind, literal: &Literal<'_>, span: Range<usize>) -> Checked<Value> {
         let write = format!("write {}", kind.expected());
         match (kind, literal) {
             (Kind::Bool, Literal::Bool(value)) => Ok(Value::Bool(*value)),
@@ -557,22 +474,14 @@ impl Parser<'_> {
                     ))
                 }
             }
-            (Kind::Protocol, Literal::String(text)) => {
-                self.protocol_name(text, span).map(Value::Protocol)
-            }
+            (Kind::Protocol, Literal::String(text)) => self.protocol_name(text, span).map(Value::Protocol),
             (Kind::Protocol, Literal::Number(number)) => {
                 let value = self.integer(subject, kind, number, span.clone())?;
                 match value {
                     -1 => Ok(Value::Protocol(Protocol::All)),
                     _ => u8::try_from(value)
                         .map(|n| Value::Protocol(Protocol::from_number(n)))
-                        .map_err(|_| {
-                            self.error(
-                                span,
-                                format!("protocol number {value} is out of range"),
-                                write,
-                            )
-                        }),
+                        .map_err(|_| self.error(span, format!("protocol number {value} is out of range"), write)),
                 }
             }
             (Kind::PortList, Literal::String(text)) => parse_port_list(text)
@@ -581,35 +490,21 @@ impl Parser<'_> {
             (Kind::Pattern, Literal::String(text)) => AddrPattern::parse(text)
                 .map(Value::Pattern)
                 .map_err(|reason| self.bad_pattern(subject, text, span, &reason)),
-            (Kind::Endpoint, Literal::String("internet")) => {
-                Ok(Value::Endpoint(Endpoint::Internet))
-            }
+            (Kind::Endpoint, Literal::String("internet")) => Ok(Value::Endpoint(Endpoint::Internet)),
             (Kind::Endpoint, Literal::String(text)) => AddrPattern::parse(text)
                 .map(|pattern| Value::Endpoint(Endpoint::Address(pattern)))
                 .map_err(|reason| self.bad_pattern(subject, text, span, &reason)),
-            (Kind::RuleName, Literal::String(text)) => self
-                .known_rule(text, span)
-                .map(|()| Value::Text((*text).to_owned())),
-            (_, literal) => Err(self.error(
-                span,
-                format!(
-                    "{subject} must be {}, found {}",
-                    noun(kind),
-                    literal.describe()
-                ),
-                write,
-            )),
+            (Kind::RuleName, Literal::String(text)) => {
+                self.known_rule(text, span).map(|()| Value::Text((*text).to_owned()))
+            }
+            (_, literal) => {
+                Err(self.error(span, format!("{subject} must be {}, found {}", noun(kind), literal.describe()), write))
+            }
         }
     }
 
     /// A whole number, or an error naming its subject.
-    fn integer(
-        &self,
-        subject: &str,
-        kind: Kind,
-        number: &hcl::edit::Number,
-        span: Range<usize>,
-    ) -> Checked<i64> {
+    fn integer(&self, subject: &str, kind: Kind, number: &hcl::edit::Number, span: Range<usize>) -> Checked<i64> {
         if let Some(value) = number.as_i64() {
             return Ok(value);
         }
@@ -667,12 +562,7 @@ impl Parser<'_> {
         )
     }
 
-    fn rule_block(
-        &self,
-        label: Option<Label>,
-        fields: &Fields,
-        location: Location,
-    ) -> Checked<RuleOverride> {
+    fn rule_block(&self, label: Option<Label>, fields: &Fields, location: Location) -> Checked<RuleOverride> {
         Ok(RuleOverride {
             name: label.map(|l| l.text).unwrap_or_default(),
             enabled: fields.bool("enabled"),
@@ -688,11 +578,9 @@ impl Parser<'_> {
         block: &Block,
         location: Location,
     ) -> Checked<ClientPorts> {
-        let (Some(Value::Pattern(pattern)), Some(from), Some(to)) = (
-            label.map(|l| l.value),
-            fields.port("from"),
-            fields.port("to"),
-        ) else {
+        let (Some(Value::Pattern(pattern)), Some(from), Some(to)) =
+            (label.map(|l| l.value), fields.port("from"), fields.port("to"))
+        else {
             return Err(self.missing_any(block, &["label", "from", "to"]));
         };
         if from > to {
@@ -702,12 +590,7 @@ impl Parser<'_> {
                 "a range runs from the lower port to the higher, e.g. from = 49152 and to = 65535",
             ));
         }
-        Ok(ClientPorts {
-            pattern,
-            from,
-            to,
-            location,
-        })
+        Ok(ClientPorts { pattern, from, to, location })
     }
 
     fn expect_block(
@@ -718,11 +601,9 @@ impl Parser<'_> {
         location: Location,
     ) -> Checked<Expect> {
         let name = label.map(|l| l.text).unwrap_or_default();
-        let (Some(from), Some(to), Some(reachable)) = (
-            fields.endpoint("from"),
-            fields.endpoint("to"),
-            fields.bool("reachable"),
-        ) else {
+        let (Some(from), Some(to), Some(reachable)) =
+            (fields.endpoint("from"), fields.endpoint("to"), fields.bool("reachable"))
+        else {
             return Err(self.missing_any(block, &["from", "to", "reachable"]));
         };
         let protocol = fields.protocol("protocol").unwrap_or(Protocol::All);
@@ -758,29 +639,14 @@ impl Parser<'_> {
                  unreachable), or remove `icmp_code`",
             ));
         }
-        Ok(Expect {
-            name,
-            from,
-            to,
-            protocol,
-            ports,
-            icmp_type,
-            icmp_code,
-            reachable,
-            location,
-        })
+        Ok(Expect { name, from, to, protocol, ports, icmp_type, icmp_code, reachable, location })
     }
 
     fn ignore_block(&self, fields: &Fields, block: &Block, location: Location) -> Checked<Ignore> {
         let (Some(rule), Some(reason)) = (fields.text("rule"), fields.text("reason")) else {
             return Err(self.missing_any(block, &["rule", "reason"]));
         };
-        Ok(Ignore {
-            rule,
-            address: fields.pattern("address"),
-            reason,
-            location,
-        })
+        Ok(Ignore { rule, address: fields.pattern("address"), reason, location })
     }
 
     /// Reached only if a block reader and [`SCHEMA`] disagree about required attributes.
@@ -790,11 +656,7 @@ impl Parser<'_> {
             format!(
                 "this `{}` block needs {}",
                 block.ident.as_str(),
-                names
-                    .iter()
-                    .map(|name| format!("`{name}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
             ),
             "see docs/configuration.md",
         )
@@ -802,32 +664,17 @@ impl Parser<'_> {
 
     fn location(&self, span: Range<usize>) -> Location {
         let (line, column) = line_column(self.text, span.start);
-        Location {
-            file: self.path.to_path_buf(),
-            line,
-            column,
-            offset: span.start,
-            len: span.len(),
-        }
+        Location { file: self.path.to_path_buf(), line, column, offset: span.start, len: span.len() }
     }
 
-    fn error(
-        &self,
-        span: Range<usize>,
-        message: impl Into<String>,
-        help: impl Into<String>,
-    ) -> Problem {
-        Problem {
-            span,
-            message: message.into(),
-            help: help.into(),
-        }
+    fn error(&self, span: Range<usize>, message: impl Into<String>, help: impl Into<String>) -> Problem {
+        Problem { span, message: message.into(), help: help.into() }
     }
 
     fn to_error(&self, problem: Problem) -> Error {
         let file = self.path.display().to_string();
         let (line, column) = line_column(self.text, problem.span.start);
-        Error::Config {
+        Error::Config(Box::new(crate::error::ConfigError {
             src: NamedSource::new(file.clone(), self.text.to_owned()),
             file,
             line,
@@ -835,7 +682,7 @@ impl Parser<'_> {
             message: problem.message,
             span: (problem.span.start, problem.span.len()).into(),
             help: Some(problem.help),
-        }
+        }))
     }
 }
 
@@ -847,10 +694,7 @@ fn span_of(item: &impl Span) -> Range<usize> {
 /// From the block type to the end of its labels: `rule "cross-az-nat"`.
 fn header_span(block: &Block) -> Range<usize> {
     let start = span_of(&block.ident).start;
-    let end = block
-        .labels
-        .last()
-        .map_or_else(|| span_of(&block.ident).end, |label| span_of(label).end);
+    let end = block.labels.last().map_or_else(|| span_of(&block.ident).end, |label| span_of(label).end);
     start..end.max(start)
 }
 
@@ -874,11 +718,7 @@ fn noun(kind: Kind) -> &'static str {
     }
 }
 
-fn with_suggestion<'a>(
-    text: &str,
-    known: impl IntoIterator<Item = &'a str>,
-    help: String,
-) -> String {
+fn with_suggestion<'a>(text: &str, known: impl IntoIterator<Item = &'a str>, help: String) -> String {
     match closest(text, known) {
         Some(near) => format!("did you mean \"{near}\"? {help}"),
         None => help,
@@ -888,9 +728,7 @@ fn with_suggestion<'a>(
 /// Parses `"443"`, `"80,443"`, `"1024-65535"` (and mixtures) into sorted, merged inclusive ranges.
 pub(crate) fn parse_port_list(text: &str) -> std::result::Result<Vec<(u16, u16)>, String> {
     let port = |item: &str| {
-        item.trim()
-            .parse::<u16>()
-            .map_err(|_| format!("`{}` is not a port number from 0 to 65535", item.trim()))
+        item.trim().parse::<u16>().map_err(|_| format!("`{}` is not a port number from 0 to 65535", item.trim()))
     };
     let mut ranges = Vec::new();
     for item in text.split(',') {
@@ -905,10 +743,7 @@ pub(crate) fn parse_port_list(text: &str) -> std::result::Result<Vec<(u16, u16)>
             }
         };
         if range.0 > range.1 {
-            return Err(format!(
-                "the range `{}` runs backwards; write the lower port first",
-                item.trim()
-            ));
+            return Err(format!("the range `{}` runs backwards; write the lower port first", item.trim()));
         }
         ranges.push(range);
     }
@@ -944,10 +779,7 @@ mod tests {
         assert_eq!(parse_port_list("443"), Ok(vec![(443, 443)]));
         assert_eq!(parse_port_list("80, 443"), Ok(vec![(80, 80), (443, 443)]));
         assert_eq!(parse_port_list("1024-65535"), Ok(vec![(1024, 65535)]));
-        assert_eq!(
-            parse_port_list("443,80-90,85-100,101"),
-            Ok(vec![(80, 101), (443, 443)])
-        );
+        assert_eq!(parse_port_list("443,80-90,85-100,101"), Ok(vec![(80, 101), (443, 443)]));
         assert_eq!(parse_port_list("0-65535"), Ok(vec![(0, 65535)]));
         assert!(parse_port_list("").unwrap_err().contains("empty entry"));
         assert!(parse_port_list("80,").unwrap_err().contains("empty entry"));

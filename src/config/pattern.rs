@@ -43,9 +43,7 @@ impl AddrPattern {
         let mut segments = Vec::with_capacity(pieces.len());
         for piece in pieces {
             if piece.is_empty() {
-                return Err(
-                    "it has an empty segment (a leading, trailing or doubled `.`)".to_owned(),
-                );
+                return Err("it has an empty segment (a leading, trailing or doubled `.`)".to_owned());
             }
             if piece == "**" {
                 segments.push(PatternSegment::AnySegments);
@@ -56,23 +54,11 @@ impl AddrPattern {
                 ));
             } else {
                 segments.push(PatternSegment::Glob(
-                    piece
-                        .chars()
-                        .map(|c| {
-                            if c == '*' {
-                                GlobToken::Star
-                            } else {
-                                GlobToken::Char(c)
-                            }
-                        })
-                        .collect(),
+                    piece.chars().map(|c| if c == '*' { GlobToken::Star } else { GlobToken::Char(c) }).collect(),
                 ));
             }
         }
-        Ok(AddrPattern {
-            text: text.to_owned(),
-            segments,
-        })
+        Ok(AddrPattern { text: text.to_owned(), segments })
     }
 
     /// The pattern as written.
@@ -82,10 +68,8 @@ impl AddrPattern {
 
     /// True when `address` (a Terraform resource address) matches the whole pattern.
     pub fn matches(&self, address: &str) -> bool {
-        let address_segments: Vec<Vec<char>> = split_address(address)
-            .into_iter()
-            .map(|segment| segment.chars().collect())
-            .collect();
+        let address_segments: Vec<Vec<char>> =
+            split_address(address).into_iter().map(|segment| segment.chars().collect()).collect();
         let width = address_segments.len() + 1;
         // `next[j]`: the pattern segments after `i` match the address segments from `j` on.
         // Rows are computed from the last pattern segment backwards.
@@ -95,14 +79,10 @@ impl AddrPattern {
             let mut row = vec![false; width];
             for j in (0..width).rev() {
                 row[j] = match segment {
-                    PatternSegment::AnySegments => {
-                        next[j] || (j < address_segments.len() && row[j + 1])
-                    }
+                    PatternSegment::AnySegments => next[j] || (j < address_segments.len() && row[j + 1]),
                     PatternSegment::Glob(glob) => {
                         next.get(j + 1).copied().unwrap_or(false)
-                            && address_segments
-                                .get(j)
-                                .is_some_and(|text| glob_matches(glob, text))
+                            && address_segments.get(j).is_some_and(|text| glob_matches(glob, text))
                     }
                 };
             }
@@ -189,11 +169,7 @@ fn split_segments(text: &str) -> Result<Vec<&str>, Unbalanced> {
         match c {
             '"' => in_string = true,
             '[' => depth += 1,
-            ']' => {
-                depth = depth
-                    .checked_sub(1)
-                    .ok_or(Unbalanced::StrayClosingBracket)?
-            }
+            ']' => depth = depth.checked_sub(1).ok_or(Unbalanced::StrayClosingBracket)?,
             '.' if depth == 0 => {
                 segments.push(&text[start..at]);
                 start = at + 1;
@@ -263,24 +239,15 @@ mod tests {
         assert!(!matches("*", "aws_instance.x"));
         assert!(matches("*.*", "aws_instance.x"));
         assert!(matches("module.*.aws_vpc.main", "module.net.aws_vpc.main"));
-        assert!(matches(
-            "module.*.aws_vpc.main",
-            r#"module.net["prod"].aws_vpc.main"#
-        ));
-        assert!(!matches(
-            "module.*.aws_vpc.main",
-            "module.a.module.b.aws_vpc.main"
-        ));
+        assert!(matches("module.*.aws_vpc.main", r#"module.net["prod"].aws_vpc.main"#));
+        assert!(!matches("module.*.aws_vpc.main", "module.a.module.b.aws_vpc.main"));
     }
 
     #[test]
     fn double_star_spans_whole_segments() {
         assert!(matches("**.aws_instance.web", "aws_instance.web"));
         assert!(matches("**.aws_instance.web", "module.a.aws_instance.web"));
-        assert!(matches(
-            "**.aws_instance.web",
-            r#"module.a["x"].module.b.aws_instance.web"#
-        ));
+        assert!(matches("**.aws_instance.web", r#"module.a["x"].module.b.aws_instance.web"#));
         assert!(!matches("**.aws_instance.web", "aws_instance.web2"));
         assert!(matches("module.vpc.**", "module.vpc"));
         assert!(matches("module.vpc.**", "module.vpc.aws_subnet.a[0]"));
@@ -294,10 +261,7 @@ mod tests {
     fn brackets_quotes_and_dots_are_literal() {
         assert!(matches(r#"aws_subnet.a["x"]"#, r#"aws_subnet.a["x"]"#));
         assert!(!matches(r#"aws_subnet.a["x"]"#, "aws_subnet.a[x]"));
-        assert!(matches(
-            r#"aws_subnet.a["*"]"#,
-            r#"aws_subnet.a["eu-west-1a"]"#
-        ));
+        assert!(matches(r#"aws_subnet.a["*"]"#, r#"aws_subnet.a["eu-west-1a"]"#));
         assert!(!matches(r#"aws_subnet.a["*"]"#, "aws_subnet.a[0]"));
         assert!(matches("aws_subnet.a[1*]", "aws_subnet.a[10]"));
         assert!(!matches("aws_subnet.a[1*]", "aws_subnet.a[01]"));
@@ -358,10 +322,7 @@ mod tests {
             Some((&"**", rest)) => (0..=address.len()).any(|k| naive(rest, &address[k..])),
             Some((seg, rest)) => {
                 !address.is_empty()
-                    && glob(
-                        &seg.chars().collect::<Vec<_>>(),
-                        &address[0].chars().collect::<Vec<_>>(),
-                    )
+                    && glob(&seg.chars().collect::<Vec<_>>(), &address[0].chars().collect::<Vec<_>>())
                     && naive(rest, &address[1..])
             }
         }

@@ -96,8 +96,7 @@ impl Prices {
             message,
             help: Some("this is a bug in tfvpc; please report it".to_owned()),
         };
-        let file: PriceFile =
-            serde_json::from_str(json).map_err(|err| invalid(format!("invalid JSON: {err}")))?;
+        let file: PriceFile = serde_json::from_str(json).map_err(|err| invalid(format!("invalid JSON: {err}")))?;
         let mut prices = Prices {
             region: file.region,
             nat_gateway_hour: f64::NAN,
@@ -210,21 +209,14 @@ mod tests {
         assert_eq!(prices.internet_egress_gb, 0.09);
         assert_eq!(prices.public_ipv4_hour, 0.005);
         assert!(prices.source.iter().all(|url| url.starts_with("https://")));
-        assert!(
-            prices
-                .source
-                .contains(&"https://aws.amazon.com/ec2/pricing/on-demand/".to_owned())
-        );
+        assert!(prices.source.contains(&"https://aws.amazon.com/ec2/pricing/on-demand/".to_owned()));
         assert!(prices.overridden.is_empty());
     }
 
     #[test]
     fn names_match_the_schema_and_the_fields() {
         let spec = block_spec("prices").unwrap();
-        let schema: Vec<&str> = spec
-            .attribute_names()
-            .filter(|name| *name != "region")
-            .collect();
+        let schema: Vec<&str> = spec.attribute_names().filter(|name| *name != "region").collect();
         assert_eq!(schema, Prices::NAMES);
         let mut prices = Prices::list().unwrap();
         for name in Prices::NAMES {

@@ -75,9 +75,7 @@ impl Kind {
             Kind::Severity => "string: `error`, `warning` or `note`",
             Kind::Port => "integer, 0–65535",
             Kind::Price => "number ≥ 0 (USD)",
-            Kind::Protocol => {
-                "string or integer: `tcp`, `udp`, `icmp`, `icmpv6`, `all`, `-1` or 0–255"
-            }
+            Kind::Protocol => "string or integer: `tcp`, `udp`, `icmp`, `icmpv6`, `all`, `-1` or 0–255",
             Kind::PortList => "string: `\"443\"`, `\"80,443\"`, `\"1024-65535\"`",
             Kind::IcmpNumber => "integer, 0–255",
             Kind::Pattern => "string: address pattern",
@@ -101,35 +99,19 @@ impl Kind {
                 "a string of ports and ranges separated by commas, e.g. \"443\", \"80,443\" or \"1024-65535\""
             }
             Kind::IcmpNumber => "a whole number from 0 to 255, without quotes",
-            Kind::Pattern => {
-                "a Terraform address pattern in double quotes, e.g. \"module.vpc.aws_subnet.private[*]\""
-            }
-            Kind::Endpoint => {
-                "\"internet\" or a Terraform address pattern, e.g. \"module.db.aws_db_instance.main\""
-            }
-            Kind::RuleName => {
-                "the name of a tfvpc rule in double quotes (`tfvpc rules` lists them)"
-            }
+            Kind::Pattern => "a Terraform address pattern in double quotes, e.g. \"module.vpc.aws_subnet.private[*]\"",
+            Kind::Endpoint => "\"internet\" or a Terraform address pattern, e.g. \"module.db.aws_db_instance.main\"",
+            Kind::RuleName => "the name of a tfvpc rule in double quotes (`tfvpc rules` lists them)",
         }
     }
 }
 
 const fn required(name: &'static str, kind: Kind) -> AttrSpec {
-    AttrSpec {
-        name,
-        kind,
-        required: true,
-        default: "required",
-    }
+    AttrSpec { name, kind, required: true, default: "required" }
 }
 
 const fn optional(name: &'static str, kind: Kind, default: &'static str) -> AttrSpec {
-    AttrSpec {
-        name,
-        kind,
-        required: false,
-        default,
-    }
+    AttrSpec { name, kind, required: false, default }
 }
 
 const LIST_PRICE: &str = "us-east-1 list price";
@@ -139,10 +121,7 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "rule",
         example: "rule \"cross-az-nat\" { severity = \"note\" }",
-        label: Some(LabelSpec {
-            what: "rule name",
-            kind: Kind::RuleName,
-        }),
+        label: Some(LabelSpec { what: "rule name", kind: Kind::RuleName }),
         repeatable: true,
         attributes: &[
             optional("enabled", Kind::Bool, "`true`"),
@@ -152,10 +131,7 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "client_ports",
         example: "client_ports \"aws_instance.win_*\" {\n  from = 49152\n  to   = 65535\n}",
-        label: Some(LabelSpec {
-            what: "address pattern",
-            kind: Kind::Pattern,
-        }),
+        label: Some(LabelSpec { what: "address pattern", kind: Kind::Pattern }),
         repeatable: true,
         attributes: &[required("from", Kind::Port), required("to", Kind::Port)],
     },
@@ -181,10 +157,7 @@ pub const SCHEMA: &[BlockSpec] = &[
     BlockSpec {
         name: "expect",
         example: "expect \"db-private\" {\n  from      = \"internet\"\n  to        = \"module.db.aws_db_instance.main\"\n  reachable = false\n}",
-        label: Some(LabelSpec {
-            what: "expectation name",
-            kind: Kind::Text,
-        }),
+        label: Some(LabelSpec { what: "expectation name", kind: Kind::Text }),
         repeatable: true,
         attributes: &[
             required("from", Kind::Endpoint),

@@ -28,10 +28,8 @@ pub struct Settings {
 ///
 /// Fails only if the built-in price table is broken, which a unit test rules out.
 pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result<Settings> {
-    let mut severities: BTreeMap<String, Option<Severity>> = defaults
-        .iter()
-        .map(|(rule, severity)| ((*rule).to_owned(), Some(*severity)))
-        .collect();
+    let mut severities: BTreeMap<String, Option<Severity>> =
+        defaults.iter().map(|(rule, severity)| ((*rule).to_owned(), Some(*severity))).collect();
     let mut prices = Prices::list()?;
     let Some(config) = config else {
         return Ok(Settings {
@@ -75,10 +73,7 @@ impl Settings {
     /// The source port range clients at `address` pick, from the first `client_ports` block whose
     /// pattern matches; `None` when no block matches (the rule then uses its own default).
     pub fn client_ports_for(&self, address: &str) -> Option<(u16, u16)> {
-        self.client_ports
-            .iter()
-            .find(|block| block.pattern.matches(address))
-            .map(|block| (block.from, block.to))
+        self.client_ports.iter().find(|block| block.pattern.matches(address)).map(|block| (block.from, block.to))
     }
 
     /// The prices for cost lines.
@@ -98,9 +93,7 @@ impl Settings {
 
     /// The first `ignore` block that covers a finding of `rule` on `address`.
     pub fn suppression(&self, rule: &str, address: &str) -> Option<&Ignore> {
-        self.ignores
-            .iter()
-            .find(|ignore| ignore.covers(rule, address))
+        self.ignores.iter().find(|ignore| ignore.covers(rule, address))
     }
 
     /// The configuration file used, if any.

@@ -14,9 +14,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
         current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut distance = (previous[j - 1] + cost)
-                .min(previous[j] + 1)
-                .min(current[j - 1] + 1);
+            let mut distance = (previous[j - 1] + cost).min(previous[j] + 1).min(current[j - 1] + 1);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 distance = distance.min(before_previous[j - 2] + 1);
             }
@@ -46,9 +44,7 @@ pub(crate) fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) 
         if name.chars().count() < 3 {
             return None;
         }
-        prefixed
-            .into_iter()
-            .find(|candidate| candidate.starts_with(name))
+        prefixed.into_iter().find(|candidate| candidate.starts_with(name))
     })
 }
 
@@ -79,10 +75,7 @@ mod tests {
         assert_eq!(closest("prise", ["prices", "rule"]), Some("prices"));
         assert_eq!(closest("x", ["y"]), Some("y"));
         assert_eq!(closest("tpc", ["udp", "tcp"]), Some("tcp"));
-        assert_eq!(
-            closest("warn", ["error", "warning", "note"]),
-            Some("warning")
-        );
+        assert_eq!(closest("warn", ["error", "warning", "note"]), Some("warning"));
         assert_eq!(closest("wa", ["error", "warning", "note"]), None);
     }
 }

@@ -12,15 +12,13 @@ use std::path::{Path, PathBuf};
 
 use miette::{NamedSource, SourceSpan};
 
-pub use doc::{
-    Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall,
-    RawResource,
-};
+pub use doc::{Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource};
 use parse::{Parsed, Unrecognised};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, JsonError, Result};
 
-const SHOW_JSON_HELP: &str = "run `terraform plan -out=tfplan` and then `terraform show -json tfplan > plan.json`, and lint plan.json";
+const SHOW_JSON_HELP: &str =
+    "run `terraform plan -out=tfplan` and then `terraform show -json tfplan > plan.json`, and lint plan.json";
 
 /// One input as the user named it, decoded to text.
 #[derive(Debug, Clone)]
@@ -44,33 +42,17 @@ impl Input {
 pub fn read_input(arg: &str, stdin: &mut dyn Read) -> Result<Input> {
     if arg == "-" {
         let mut bytes = Vec::new();
-        stdin
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Read {
-                path: "<stdin>".into(),
-                source,
-            })?;
+        stdin.read_to_end(&mut bytes).map_err(|source| Error::Read { path: "<stdin>".into(), source })?;
         let text = decode(arg, &bytes)?;
-        return Ok(Input {
-            name: "-".into(),
-            path: None,
-            text,
-        });
+        return Ok(Input { name: "-".into(), path: None, text });
     }
     let path = PathBuf::from(arg);
     if path.is_dir() {
         return Err(directory_error(arg, &path));
     }
-    let bytes = std::fs::read(&path).map_err(|source| Error::Read {
-        path: arg.to_string(),
-        source,
-    })?;
+    let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: arg.to_string(), source })?;
     let text = decode(arg, &bytes)?;
-    Ok(Input {
-        name: arg.to_string(),
-        path: Some(path),
-        text,
-    })
+    Ok(Input { name: arg.to_string(), path: Some(path), text })
 }
 
 fn directory_error(arg: &str, path: &Path) -> Error {
@@ -84,11 +66,8 @@ fn directory_error(arg: &str, path: &Path) -> Error {
     if has_tf {
         Error::Input {
             path: arg.to_string(),
-            message: "this is a folder of Terraform configuration; HCL mode is not available yet"
-                .into(),
-            help: Some(format!(
-                "tfvpc reads plans for now: in that folder, {SHOW_JSON_HELP}"
-            )),
+            message: "this is a folder of Terraform configuration; HCL mode is not available yet".into(),
+            help: Some(format!("tfvpc reads plans for now: in that folder, {SHOW_JSON_HELP}")),
         }
     } else {
         Error::Input {
@@ -138,13 +117,8 @@ fn utf8(name: &str, bytes: &[u8]) -> Result<String> {
         Ok(s) => Ok(s.to_string()),
         Err(e) => Err(Error::Input {
             path: name.to_string(),
-            message: format!(
-                "the input is neither UTF-8 nor UTF-16 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ),
-            help: Some(format!(
-                "tfvpc reads the JSON that `terraform show -json` writes: {SHOW_JSON_HELP}"
-            )),
+            message: format!("the input is neither UTF-8 nor UTF-16 text (invalid byte at offset {})", e.valid_up_to()),
+            help: Some(format!("tfvpc reads the JSON that `terraform show -json` writes: {SHOW_JSON_HELP}")),
         }),
     }
 }
@@ -168,8 +142,7 @@ pub fn parse_input(input: &Input) -> Result<Document> {
     if is_event_stream(text) {
         return Err(Error::Input {
             path: input.name.clone(),
-            message: "this is the event stream of `terraform plan -json`, not a plan document"
-                .into(),
+            message: "this is the event stream of `terraform plan -json`, not a plan document".into(),
             help: Some(
                 "save the plan with `terraform plan -out=tfplan`, then write the document with \
                  `terraform show -json tfplan > plan.json` and lint plan.json"
@@ -188,14 +161,12 @@ fn not_a_document(input: &Input, first: Option<char>) -> Error {
     let looks_like_hcl = input.text.contains("resource \"") || input.text.contains("provider \"");
     let message = match first {
         Some('[') => "this is a JSON array, not a Terraform plan or state".to_string(),
-        _ if looks_like_hcl => "this looks like Terraform configuration (HCL), not a plan; HCL mode is not available yet".into(),
+        _ if looks_like_hcl => {
+            "this looks like Terraform configuration (HCL), not a plan; HCL mode is not available yet".into()
+        }
         _ => "this is not JSON; tfvpc reads Terraform plans and states".to_string(),
     };
-    Error::Input {
-        path: input.name.clone(),
-        message,
-        help: Some(SHOW_JSON_HELP.into()),
-    }
+    Error::Input { path: input.name.clone(), message, help: Some(SHOW_JSON_HELP.into()) }
 }
 
 /// `terraform plan -json` writes one JSON object per line with `@level`/`@message` keys.
@@ -206,17 +177,15 @@ fn is_event_stream(text: &str) -> bool {
     }
     serde_json::from_str::<serde_json::Value>(first_line)
         .ok()
-        .and_then(|v| {
-            v.as_object()
-                .map(|o| o.contains_key("@level") || o.contains_key("@message"))
-        })
+        .and_then(|v| v.as_object().map(|o| o.contains_key("@level") || o.contains_key("@message")))
         .unwrap_or(false)
 }
 
 fn unrecognised(input: &Input, why: &Unrecognised) -> Error {
     let (message, help) = match why {
         Unrecognised::NotTerraform => (
-            "this JSON is not a Terraform plan or state (no `format_version`, `resource_changes` or `values`)".to_string(),
+            "this JSON is not a Terraform plan or state (no `format_version`, `resource_changes` or `values`)"
+                .to_string(),
             SHOW_JSON_HELP.to_string(),
         ),
         Unrecognised::UnsupportedFormat(v) => (
@@ -228,11 +197,7 @@ fn unrecognised(input: &Input, why: &Unrecognised) -> Error {
             "run `terraform show -json > state.json` with a current Terraform and lint state.json".to_string(),
         ),
     };
-    Error::Input {
-        path: input.name.clone(),
-        message,
-        help: Some(help),
-    }
+    Error::Input { path: input.name.clone(), message, help: Some(help) }
 }
 
 /// Width of the text shown around a JSON error (plans are one long line).
@@ -245,16 +210,8 @@ fn json_error(input: &Input, e: &serde_json::Error) -> Error {
     let offset = offset_of(text, line, column);
     let start = floor_boundary(text, offset.saturating_sub(WINDOW / 2));
     let end = ceil_boundary(text, (offset + WINDOW / 2).min(text.len()));
-    let window: String = text[start..end]
-        .chars()
-        .map(|c| {
-            if c == '\n' || c == '\r' || c == '\t' {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let window: String =
+        text[start..end].chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
     let at = floor_boundary(text, offset.min(text.len())) - start;
     let span_len = usize::from(at < window.len());
     let address = enclosing_address(text, offset);
@@ -270,7 +227,7 @@ fn json_error(input: &Input, e: &serde_json::Error) -> Error {
     } else {
         Some("the file is not valid JSON; regenerate it with `terraform show -json tfplan > plan.json`".to_string())
     };
-    Error::Json {
+    Error::Json(Box::new(JsonError {
         path: input.name.clone(),
         line,
         column,
@@ -280,7 +237,7 @@ fn json_error(input: &Input, e: &serde_json::Error) -> Error {
         span: SourceSpan::new(at.into(), span_len),
         label,
         help,
-    }
+    }))
 }
 
 /// serde_json appends " at line L column C"; the diagnostic shows the position already.
@@ -353,11 +310,7 @@ mod tests {
     use super::*;
 
     fn input(text: &str) -> Input {
-        Input {
-            name: "t.json".into(),
-            path: None,
-            text: text.into(),
-        }
+        Input { name: "t.json".into(), path: None, text: text.into() }
     }
 
     #[test]
@@ -386,20 +339,17 @@ mod tests {
 
     #[test]
     fn recognises_event_streams() {
-        let text = "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.0\",\"type\":\"version\"}\n{\"@level\":\"info\"}\n";
+        let text =
+            "{\"@level\":\"info\",\"@message\":\"Terraform 1.9.0\",\"type\":\"version\"}\n{\"@level\":\"info\"}\n";
         let err = parse_input(&input(text)).unwrap_err();
         assert!(err.to_string().contains("event stream"), "{err}");
     }
 
     #[test]
     fn rejects_foreign_json_and_future_formats() {
-        let err =
-            parse_input(&input("{\"name\":\"my-package\",\"version\":\"1.0.0\"}")).unwrap_err();
+        let err = parse_input(&input("{\"name\":\"my-package\",\"version\":\"1.0.0\"}")).unwrap_err();
         assert!(err.to_string().contains("not a Terraform plan"), "{err}");
-        let err = parse_input(&input(
-            "{\"format_version\":\"2.0\",\"resource_changes\":[]}",
-        ))
-        .unwrap_err();
+        let err = parse_input(&input("{\"format_version\":\"2.0\",\"resource_changes\":[]}")).unwrap_err();
         assert!(err.to_string().contains("format_version 2.0"), "{err}");
         let err = parse_input(&input("[1,2]")).unwrap_err();
         assert!(err.to_string().contains("array"), "{err}");
@@ -409,16 +359,8 @@ mod tests {
     fn json_errors_name_line_column_offset_and_resource() {
         let text = r#"{"format_version":"1.2","resource_changes":[{"address":"aws_vpc.main","mode":"managed","type":"aws_vpc","change":{"actions":["create"],"after":{"cidr_block":"10.0.0.0/16",}}}]}"#;
         let err = parse_input(&input(text)).unwrap_err();
-        let Error::Json {
-            line,
-            column,
-            offset,
-            label,
-            ..
-        } = &err
-        else {
-            panic!("{err:?}")
-        };
+        let Error::Json(e) = &err else { panic!("{err:?}") };
+        let JsonError { line, column, offset, label, .. } = e.as_ref();
         assert_eq!(*line, 1);
         assert!(*column > 100);
         assert_eq!(*offset, column - 1);
@@ -427,11 +369,9 @@ mod tests {
 
     #[test]
     fn truncated_input_is_an_eof_error() {
-        let err = parse_input(&input(
-            "{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_vpc.a\"",
-        ))
-        .unwrap_err();
-        assert!(matches!(err, Error::Json { .. }));
+        let err = parse_input(&input("{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"aws_vpc.a\""))
+            .unwrap_err();
+        assert!(matches!(err, Error::Json(_)));
         assert!(format!("{err:?}").contains("cut off"));
     }
 
@@ -453,17 +393,11 @@ mod tests {
         assert_eq!(vpc.addr.as_str(), "aws_vpc.main");
         let after = vpc.after.as_ref().unwrap();
         assert_eq!(after.values.get("cidr_block").unwrap(), "10.0.0.0/16");
-        assert!(
-            !after.values.contains_key("instance_tenancy"),
-            "unneeded attributes are skipped"
-        );
+        assert!(!after.values.contains_key("instance_tenancy"), "unneeded attributes are skipped");
         let old = &doc.resources[1];
         assert_eq!(old.action, Action::Delete);
         assert!(old.after.is_none());
-        assert_eq!(
-            old.before.as_ref().unwrap().values.get("id").unwrap(),
-            "nat-1"
-        );
+        assert_eq!(old.before.as_ref().unwrap().values.get("id").unwrap(), "nat-1");
         assert_eq!(doc.other_providers.get("google"), Some(&1));
         assert_eq!(doc.data_after.len(), 1);
         let config = doc.config.unwrap();
@@ -478,10 +412,7 @@ mod tests {
            "instances":[{"index_key":0,"schema_version":1,"attributes":{"id":"subnet-1","cidr_block":"10.0.1.0/24","arn":"x"},"sensitive_attributes":[]}]}]}"#;
         let doc = parse_input(&input(text)).unwrap();
         assert_eq!(doc.kind, DocKind::RawState);
-        assert_eq!(
-            doc.resources[0].addr.as_str(),
-            "module.net[\"a\"].aws_subnet.s[0]"
-        );
+        assert_eq!(doc.resources[0].addr.as_str(), "module.net[\"a\"].aws_subnet.s[0]");
         let err = parse_input(&input(r#"{"version":3,"resources":[]}"#)).unwrap_err();
         assert!(err.to_string().contains("version 3"));
     }

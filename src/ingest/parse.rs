@@ -18,8 +18,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::doc::{
-    Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall,
-    RawResource,
+    Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource,
 };
 use crate::catalog;
 use crate::model::addr::split_steps;
@@ -129,22 +128,16 @@ impl<'de> Visitor<'de> for Filtered {
 }
 
 /// Parses a captured `RawValue` with a seed (used when the selector arrived after the payload).
-fn parse_raw<'de, S: DeserializeSeed<'de>, E: de::Error>(
-    raw: &'de RawValue,
-    seed: S,
-) -> Result<S::Value, E> {
+fn parse_raw<'de, S: DeserializeSeed<'de>, E: de::Error>(raw: &'de RawValue, seed: S) -> Result<S::Value, E> {
     let mut d = serde_json::Deserializer::from_str(raw.get());
-    seed.deserialize(&mut d)
-        .map_err(|e| E::custom(e.to_string()))
+    seed.deserialize(&mut d).map_err(|e| E::custom(e.to_string()))
 }
 
 fn parse_mode<E: de::Error>(text: &str) -> Result<Mode, E> {
     match text {
         "managed" => Ok(Mode::Managed),
         "data" => Ok(Mode::Data),
-        other => Err(E::custom(format!(
-            "unknown resource mode `{other}` (expected `managed` or `data`)"
-        ))),
+        other => Err(E::custom(format!("unknown resource mode `{other}` (expected `managed` or `data`)"))),
     }
 }
 
@@ -174,14 +167,7 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
     }
 }
 
-const CHANGE_KEYS: &[&str] = &[
-    "actions",
-    "before",
-    "after",
-    "after_unknown",
-    "before_sensitive",
-    "after_sensitive",
-];
+const CHANGE_KEYS: &[&str] = &["actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive"];
 
 impl<'de> Visitor<'de> for ChangeSeed {
     type Value = Change;
@@ -209,18 +195,10 @@ impl<'de> Visitor<'de> for ChangeSeed {
 
 fn attrs_of(values: Value, unknown: Value, sensitive: Value) -> Option<Attrs> {
     match values {
-        Value::Object(values) => Some(Attrs {
-            values,
-            unknown,
-            sensitive,
-        }),
+        Value::Object(values) => Some(Attrs { values, unknown, sensitive }),
         // A resource whose every attribute is unknown is written as `"after": null` with
         // `"after_unknown": true`; keep it as an empty object so everything reads as unknown.
-        Value::Null if unknown == Value::Bool(true) => Some(Attrs {
-            values: Map::new(),
-            unknown,
-            sensitive,
-        }),
+        Value::Null if unknown == Value::Bool(true) => Some(Attrs { values: Map::new(), unknown, sensitive }),
         _ => None,
     }
 }
@@ -234,10 +212,7 @@ struct Collected {
 
 impl Collected {
     fn count_other(&mut self, rtype: &str) {
-        *self
-            .other_providers
-            .entry(catalog::provider_of_type(rtype).to_string())
-            .or_default() += 1;
+        *self.other_providers.entry(catalog::provider_of_type(rtype).to_string()).or_default() += 1;
     }
 }
 
@@ -259,24 +234,14 @@ impl<'de> Visitor<'de> for ResourceChangesSeed<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ResourceChangeSeed(&mut *self.0))?
-            .is_some()
-        {}
+        while seq.next_element_seed(ResourceChangeSeed(&mut *self.0))?.is_some() {}
         Ok(())
     }
 }
 
 struct ResourceChangeSeed<'c>(&'c mut Collected);
 
-const RC_KEYS: &[&str] = &[
-    "address",
-    "mode",
-    "type",
-    "provider_name",
-    "deposed",
-    "change",
-];
+const RC_KEYS: &[&str] = &["address", "mode", "type", "provider_name", "deposed", "change"];
 
 impl<'de> DeserializeSeed<'de> for ResourceChangeSeed<'_> {
     type Value = ();
@@ -306,9 +271,7 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
                 Some(3) => provider = map.next_value()?,
                 Some(4) => deposed = map.next_value::<Option<String>>()?.is_some(),
                 Some(5) => match (mode, &rtype) {
-                    (Some(m), Some(t)) => {
-                        change = Some(map.next_value_seed(ChangeSeed(keep_for(m, t)))?)
-                    }
+                    (Some(m), Some(t)) => change = Some(map.next_value_seed(ChangeSeed(keep_for(m, t)))?),
                     _ => raw_change = Some(map.next_value()?),
                 },
                 _ => {
@@ -334,10 +297,7 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
         };
         let addr = parse_addr(&address)?;
         let Some(action) = Action::from_actions(&change.actions) else {
-            return Err(de::Error::custom(format!(
-                "{address}: unknown change actions {:?}",
-                change.actions
-            )));
+            return Err(de::Error::custom(format!("{address}: unknown change actions {:?}", change.actions)));
         };
         let after = match action {
             Action::Delete | Action::Forget => None,
@@ -349,21 +309,9 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
         }
         if mode == Mode::Data {
             // Deferred reads: unknown until apply, but present.
-            self.0.resources.push(RawResource {
-                addr,
-                provider,
-                action: Action::Read,
-                after,
-                before,
-            });
+            self.0.resources.push(RawResource { addr, provider, action: Action::Read, after, before });
         } else {
-            self.0.resources.push(RawResource {
-                addr,
-                provider,
-                action,
-                after,
-                before,
-            });
+            self.0.resources.push(RawResource { addr, provider, action, after, before });
         }
         Ok(())
     }
@@ -402,10 +350,7 @@ impl<'de> Visitor<'de> for StateValuesSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(idx) = map.next_key_seed(KeyIndex(&["root_module"]))? {
             match idx {
-                Some(_) => map.next_value_seed(ModuleValuesSeed {
-                    out: &mut *self.out,
-                    filter: self.filter,
-                })?,
+                Some(_) => map.next_value_seed(ModuleValuesSeed { out: &mut *self.out, filter: self.filter })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -439,10 +384,7 @@ impl<'de> Visitor<'de> for PriorStateSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(idx) = map.next_key_seed(KeyIndex(&["values"]))? {
             match idx {
-                Some(_) => map.next_value_seed(StateValuesSeed {
-                    out: &mut *self.out,
-                    filter: self.filter,
-                })?,
+                Some(_) => map.next_value_seed(StateValuesSeed { out: &mut *self.out, filter: self.filter })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -472,14 +414,8 @@ impl<'de> Visitor<'de> for ModuleValuesSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(idx) = map.next_key_seed(KeyIndex(&["resources", "child_modules"]))? {
             match idx {
-                Some(0) => map.next_value_seed(StateResourcesSeed {
-                    out: &mut *self.out,
-                    filter: self.filter,
-                })?,
-                Some(_) => map.next_value_seed(ChildModulesSeed {
-                    out: &mut *self.out,
-                    filter: self.filter,
-                })?,
+                Some(0) => map.next_value_seed(StateResourcesSeed { out: &mut *self.out, filter: self.filter })?,
+                Some(_) => map.next_value_seed(ChildModulesSeed { out: &mut *self.out, filter: self.filter })?,
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -510,13 +446,7 @@ impl<'de> Visitor<'de> for ChildModulesSeed<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(ModuleValuesSeed {
-                out: &mut *self.out,
-                filter: self.filter,
-            })?
-            .is_some()
-        {}
+        while seq.next_element_seed(ModuleValuesSeed { out: &mut *self.out, filter: self.filter })?.is_some() {}
         Ok(())
     }
 }
@@ -542,13 +472,7 @@ impl<'de> Visitor<'de> for StateResourcesSeed<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(StateResourceSeed {
-                out: &mut *self.out,
-                filter: self.filter,
-            })?
-            .is_some()
-        {}
+        while seq.next_element_seed(StateResourceSeed { out: &mut *self.out, filter: self.filter })?.is_some() {}
         Ok(())
     }
 }
@@ -558,15 +482,7 @@ struct StateResourceSeed<'c> {
     filter: TreeFilter,
 }
 
-const SR_KEYS: &[&str] = &[
-    "address",
-    "mode",
-    "type",
-    "provider_name",
-    "values",
-    "sensitive_values",
-    "deposed_key",
-];
+const SR_KEYS: &[&str] = &["address", "mode", "type", "provider_name", "values", "sensitive_values", "deposed_key"];
 
 impl<'de> DeserializeSeed<'de> for StateResourceSeed<'_> {
     type Value = ();
@@ -602,25 +518,13 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
                 Some(3) => provider = map.next_value()?,
                 Some(i @ (4 | 5)) => match (mode, &rtype) {
                     (Some(m), Some(t)) => {
-                        let keep = if wanted(m) {
-                            keep_for(m, t)
-                        } else {
-                            Keep::Nothing
-                        };
+                        let keep = if wanted(m) { keep_for(m, t) } else { Keep::Nothing };
                         let v = map.next_value_seed(Filtered(keep))?;
-                        if i == 4 {
-                            values = Some(v)
-                        } else {
-                            sensitive = Some(v)
-                        }
+                        if i == 4 { values = Some(v) } else { sensitive = Some(v) }
                     }
                     _ => {
                         let raw: &'de RawValue = map.next_value()?;
-                        if i == 4 {
-                            raw_values = Some(raw)
-                        } else {
-                            raw_sensitive = Some(raw)
-                        }
+                        if i == 4 { raw_values = Some(raw) } else { raw_sensitive = Some(raw) }
                     }
                 },
                 Some(_) => deposed = map.next_value::<Option<String>>()?.is_some(),
@@ -657,13 +561,7 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
         };
         let addr = parse_addr(&address)?;
         let after = attrs_of(values, Value::Null, sensitive);
-        self.out.resources.push(RawResource {
-            addr,
-            provider,
-            action: self.filter.action,
-            after,
-            before: None,
-        });
+        self.out.resources.push(RawResource { addr, provider, action: self.filter.action, after, before: None });
         Ok(())
     }
 }
@@ -689,10 +587,7 @@ impl<'de> Visitor<'de> for TfStateResourcesSeed<'_> {
         Ok(())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(TfStateResourceSeed(&mut *self.0))?
-            .is_some()
-        {}
+        while seq.next_element_seed(TfStateResourceSeed(&mut *self.0))?.is_some() {}
         Ok(())
     }
 }
@@ -843,10 +738,7 @@ impl<'de> Visitor<'de> for ConfigSeed {
             match idx {
                 Some(0) => {
                     let providers: BTreeMap<String, ProviderConfigRaw> = map.next_value()?;
-                    config.providers = providers
-                        .into_iter()
-                        .map(|(k, v)| (k, v.expressions))
-                        .collect();
+                    config.providers = providers.into_iter().map(|(k, v)| (k, v.expressions)).collect();
                 }
                 Some(_) => config.root = map.next_value_seed(ConfigModuleSeed)?,
                 None => {
@@ -895,28 +787,17 @@ impl<'de> Visitor<'de> for ConfigModuleSeed {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ConfigModule, A::Error> {
         let mut module = ConfigModule::default();
-        while let Some(idx) = map.next_key_seed(KeyIndex(&[
-            "resources",
-            "module_calls",
-            "outputs",
-            "variables",
-        ]))? {
+        while let Some(idx) = map.next_key_seed(KeyIndex(&["resources", "module_calls", "outputs", "variables"]))? {
             match idx {
                 Some(0) => module.resources = map.next_value_seed(ConfigResourcesSeed)?,
                 Some(1) => module.module_calls = map.next_value_seed(ModuleCallsSeed)?,
                 Some(2) => {
                     let outputs: BTreeMap<String, OutputRaw> = map.next_value()?;
-                    module.outputs = outputs
-                        .into_iter()
-                        .map(|(k, v)| (k, v.expression))
-                        .collect();
+                    module.outputs = outputs.into_iter().map(|(k, v)| (k, v.expression)).collect();
                 }
                 Some(_) => {
                     let vars: BTreeMap<String, VariableRaw> = map.next_value()?;
-                    module.variable_defaults = vars
-                        .into_iter()
-                        .filter_map(|(k, v)| Some((k, v.default?)))
-                        .collect();
+                    module.variable_defaults = vars.into_iter().filter_map(|(k, v)| Some((k, v.default?))).collect();
                 }
                 None => {
                     map.next_value::<IgnoredAny>()?;
@@ -955,15 +836,8 @@ impl<'de> Visitor<'de> for ConfigResourcesSeed {
 
 struct ConfigResourceSeed;
 
-const CR_KEYS: &[&str] = &[
-    "address",
-    "mode",
-    "type",
-    "provider_config_key",
-    "expressions",
-    "count_expression",
-    "for_each_expression",
-];
+const CR_KEYS: &[&str] =
+    &["address", "mode", "type", "provider_config_key", "expressions", "count_expression", "for_each_expression"];
 
 impl<'de> DeserializeSeed<'de> for ConfigResourceSeed {
     type Value = Option<ConfigResource>;
@@ -990,8 +864,7 @@ impl<'de> Visitor<'de> for ConfigResourceSeed {
                 Some(3) => r.provider_key = map.next_value()?,
                 Some(4) => match mode {
                     Some(m) if !r.rtype.is_empty() => {
-                        expressions =
-                            Some(map.next_value_seed(Filtered(keep_expressions_for(m, &r.rtype)))?);
+                        expressions = Some(map.next_value_seed(Filtered(keep_expressions_for(m, &r.rtype)))?);
                     }
                     _ => raw_expressions = Some(map.next_value()?),
                 },
@@ -1150,51 +1023,26 @@ impl<'de> Visitor<'de> for TopSeed {
                 Some(1) => top.terraform_version = map.next_value::<Option<String>>()?,
                 Some(2) => {
                     let vars: Option<BTreeMap<String, VariableValue>> = map.next_value()?;
-                    top.variables = vars
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|(k, v)| (k, v.value))
-                        .collect();
+                    top.variables = vars.unwrap_or_default().into_iter().map(|(k, v)| (k, v.value)).collect();
                 }
                 Some(3) => {
                     top.has_planned_values = true;
-                    let filter = TreeFilter {
-                        managed: false,
-                        data: true,
-                        action: Action::Read,
-                    };
-                    map.next_value_seed(StateValuesSeed {
-                        out: &mut top.data_after,
-                        filter,
-                    })?;
+                    let filter = TreeFilter { managed: false, data: true, action: Action::Read };
+                    map.next_value_seed(StateValuesSeed { out: &mut top.data_after, filter })?;
                 }
                 Some(4) => {
                     top.has_resource_changes = true;
                     map.next_value_seed(ResourceChangesSeed(&mut top.changes))?;
                 }
                 Some(5) => {
-                    let filter = TreeFilter {
-                        managed: false,
-                        data: true,
-                        action: Action::Existing,
-                    };
-                    map.next_value_seed(PriorStateSeed {
-                        out: &mut top.data_before,
-                        filter,
-                    })?;
+                    let filter = TreeFilter { managed: false, data: true, action: Action::Existing };
+                    map.next_value_seed(PriorStateSeed { out: &mut top.data_before, filter })?;
                 }
                 Some(6) => top.config = Some(map.next_value_seed(ConfigSeed)?),
                 Some(7) => {
                     top.has_values = true;
-                    let filter = TreeFilter {
-                        managed: true,
-                        data: true,
-                        action: Action::Existing,
-                    };
-                    map.next_value_seed(StateValuesSeed {
-                        out: &mut top.values,
-                        filter,
-                    })?;
+                    let filter = TreeFilter { managed: true, data: true, action: Action::Existing };
+                    map.next_value_seed(StateValuesSeed { out: &mut top.values, filter })?;
                 }
                 Some(8) => top.tfstate_version = map.next_value::<Option<u64>>().ok().flatten(),
                 Some(9) => {

@@ -106,13 +106,7 @@ impl fmt::Display for AddrError {
 
 impl ResourceAddr {
     /// Builds an address from its parts.
-    pub fn new(
-        module: Vec<ModuleStep>,
-        mode: Mode,
-        rtype: &str,
-        name: &str,
-        key: Option<InstanceKey>,
-    ) -> ResourceAddr {
+    pub fn new(module: Vec<ModuleStep>, mode: Mode, rtype: &str, name: &str, key: Option<InstanceKey>) -> ResourceAddr {
         let mut text = String::new();
         for step in &module {
             text.push_str("module.");
@@ -131,14 +125,7 @@ impl ResourceAddr {
         if let Some(k) = &key {
             text.push_str(&k.to_string());
         }
-        ResourceAddr {
-            text: text.into(),
-            module,
-            mode,
-            rtype: rtype.into(),
-            name: name.into(),
-            key,
-        }
+        ResourceAddr { text: text.into(), module, mode, rtype: rtype.into(), name: name.into(), key }
     }
 
     /// Parses `module.a["k"].aws_x.y[0]`.
@@ -148,19 +135,12 @@ impl ResourceAddr {
         let mut i = 0;
         while i < steps.len() && steps[i].0 == "module" {
             let Some((name, key)) = steps.get(i + 1) else {
-                return Err(AddrError(format!(
-                    "`{text}`: `module` is not followed by a name"
-                )));
+                return Err(AddrError(format!("`{text}`: `module` is not followed by a name")));
             };
             if steps[i].1.is_some() {
-                return Err(AddrError(format!(
-                    "`{text}`: unexpected key after `module`"
-                )));
+                return Err(AddrError(format!("`{text}`: unexpected key after `module`")));
             }
-            module.push(ModuleStep {
-                name: name.to_string(),
-                key: key.clone(),
-            });
+            module.push(ModuleStep { name: name.to_string(), key: key.clone() });
             i += 2;
         }
         let mut mode = Mode::Managed;
@@ -169,12 +149,8 @@ impl ResourceAddr {
             i += 1;
         }
         match &steps[i..] {
-            [(rtype, None), (name, key)] => {
-                Ok(ResourceAddr::new(module, mode, rtype, name, key.clone()))
-            }
-            _ => Err(AddrError(format!(
-                "`{text}` is not a resource address (expected [module.NAME.]TYPE.NAME[KEY])"
-            ))),
+            [(rtype, None), (name, key)] => Ok(ResourceAddr::new(module, mode, rtype, name, key.clone())),
+            _ => Err(AddrError(format!("`{text}` is not a resource address (expected [module.NAME.]TYPE.NAME[KEY])"))),
         }
     }
 
@@ -195,11 +171,7 @@ impl ResourceAddr {
 
     /// The module instance path with keys (`module.a["k"]`), empty for root.
     pub fn module_instance_path(&self) -> String {
-        module_path_text(
-            self.module
-                .iter()
-                .map(|s| (s.name.as_str(), s.key.as_ref())),
-        )
+        module_path_text(self.module.iter().map(|s| (s.name.as_str(), s.key.as_ref())))
     }
 
     /// Managed or data.
@@ -225,13 +197,7 @@ impl ResourceAddr {
     /// The same resource without an instance key (`aws_subnet.private`), within the same module
     /// instance.
     pub fn without_key(&self) -> ResourceAddr {
-        ResourceAddr::new(
-            self.module.clone(),
-            self.mode,
-            &self.rtype,
-            &self.name,
-            None,
-        )
+        ResourceAddr::new(self.module.clone(), self.mode, &self.rtype, &self.name, None)
     }
 
     /// The resource's address relative to its module (`aws_subnet.private`, `data.aws_vpc.x`).
@@ -321,9 +287,7 @@ pub(crate) fn split_steps(text: &str) -> Result<Vec<(String, Option<InstanceKey>
                 if digits == "*" {
                     key = None; // splat: handled by the reference resolver, not an address
                 } else {
-                    key = Some(InstanceKey::Int(
-                        digits.trim().parse().map_err(|_| err("bad index"))?,
-                    ));
+                    key = Some(InstanceKey::Int(digits.trim().parse().map_err(|_| err("bad index"))?));
                 }
             }
             if bytes.get(i) != Some(&b']') {
@@ -389,20 +353,13 @@ mod tests {
 
     #[test]
     fn parses_nested_module_addresses() {
-        let a = ResourceAddr::parse(r#"module.net["prod"].module.sub[1].aws_subnet.private[2]"#)
-            .unwrap();
+        let a = ResourceAddr::parse(r#"module.net["prod"].module.sub[1].aws_subnet.private[2]"#).unwrap();
         assert_eq!(a.rtype(), "aws_subnet");
         assert_eq!(a.name(), "private");
         assert_eq!(a.key(), Some(&InstanceKey::Int(2)));
         assert_eq!(a.config_module_path(), "module.net.module.sub");
-        assert_eq!(
-            a.module_instance_path(),
-            r#"module.net["prod"].module.sub[1]"#
-        );
-        assert_eq!(
-            a.as_str(),
-            r#"module.net["prod"].module.sub[1].aws_subnet.private[2]"#
-        );
+        assert_eq!(a.module_instance_path(), r#"module.net["prod"].module.sub[1]"#);
+        assert_eq!(a.as_str(), r#"module.net["prod"].module.sub[1].aws_subnet.private[2]"#);
     }
 
     #[test]
@@ -424,40 +381,19 @@ mod tests {
             .collect();
         v.sort();
         let texts: Vec<_> = v.iter().map(ResourceAddr::as_str).collect();
-        assert_eq!(
-            texts,
-            ["aws_subnet.a[1]", "aws_subnet.a[2]", "aws_subnet.a[10]"]
-        );
+        assert_eq!(texts, ["aws_subnet.a[1]", "aws_subnet.a[2]", "aws_subnet.a[10]"]);
     }
 
     #[test]
     fn rejects_garbage_without_panicking() {
-        for bad in [
-            "",
-            ".",
-            "a",
-            "module",
-            "module.x",
-            "a.b.c.d.e",
-            "a[",
-            "a[\"x",
-            "a.b[zz]",
-            "a..b",
-            "a.b.",
-        ] {
+        for bad in ["", ".", "a", "module", "module.x", "a.b.c.d.e", "a[", "a[\"x", "a.b[zz]", "a..b", "a.b."] {
             assert!(ResourceAddr::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn escapes_keys_when_printing() {
-        let a = ResourceAddr::new(
-            vec![],
-            Mode::Managed,
-            "aws_vpc",
-            "x",
-            Some(InstanceKey::Str("a\"b".into())),
-        );
+        let a = ResourceAddr::new(vec![], Mode::Managed, "aws_vpc", "x", Some(InstanceKey::Str("a\"b".into())));
         assert_eq!(a.as_str(), r#"aws_vpc.x["a\"b"]"#);
         assert_eq!(ResourceAddr::parse(a.as_str()).unwrap(), a);
     }

@@ -25,7 +25,7 @@ fn marker<'a>(marks: &'a Value, key: &str) -> &'a Value {
     }
 }
 
-fn element<'a>(marks: &'a Value, i: usize) -> &'a Value {
+fn element(marks: &Value, i: usize) -> &Value {
     match marks {
         Value::Array(a) => a.get(i).unwrap_or(&NULL),
         Value::Bool(true) => marks,
@@ -36,29 +36,17 @@ fn element<'a>(marks: &'a Value, i: usize) -> &'a Value {
 impl<'a> View<'a> {
     /// A view of a resource side.
     pub fn of(attrs: &'a Attrs) -> View<'a> {
-        View {
-            values: Some(&attrs.values),
-            unknown: &attrs.unknown,
-            sensitive: &attrs.sensitive,
-        }
+        View { values: Some(&attrs.values), unknown: &attrs.unknown, sensitive: &attrs.sensitive }
     }
 
     /// A view with no values (everything absent).
     pub fn empty() -> View<'static> {
-        View {
-            values: None,
-            unknown: &NULL,
-            sensitive: &NULL,
-        }
+        View { values: None, unknown: &NULL, sensitive: &NULL }
     }
 
     /// A view of a plain object with no unknown or sensitive markers.
     pub fn plain(values: &'a Map<String, Value>) -> View<'a> {
-        View {
-            values: Some(values),
-            unknown: &NULL,
-            sensitive: &NULL,
-        }
+        View { values: Some(values), unknown: &NULL, sensitive: &NULL }
     }
 
     /// The raw value of an attribute.
@@ -143,11 +131,7 @@ impl<'a> View<'a> {
                     })
                     .collect(),
             ),
-            Val::Known(Value::Object(o)) => Val::Known(vec![View {
-                values: Some(o),
-                unknown,
-                sensitive,
-            }]),
+            Val::Known(Value::Object(o)) => Val::Known(vec![View { values: Some(o), unknown, sensitive }]),
             Val::Known(_) => Val::Unknown,
             Val::Unknown => Val::Unknown,
             Val::Absent => Val::Absent,
@@ -165,9 +149,7 @@ impl<'a> View<'a> {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, item)| {
-                        if element(sensitive, i) == &Value::Bool(true)
-                            || element(unknown, i) == &Value::Bool(true)
-                        {
+                        if element(sensitive, i) == &Value::Bool(true) || element(unknown, i) == &Value::Bool(true) {
                             return Some(Val::Unknown);
                         }
                         match item {
@@ -243,11 +225,7 @@ mod tests {
     use serde_json::json;
 
     fn attrs(values: Value, unknown: Value, sensitive: Value) -> Attrs {
-        Attrs {
-            values: values.as_object().cloned().unwrap_or_default(),
-            unknown,
-            sensitive,
-        }
+        Attrs { values: values.as_object().cloned().unwrap_or_default(), unknown, sensitive }
     }
 
     #[test]
@@ -264,11 +242,7 @@ mod tests {
         assert_eq!(v.str("nothing"), Val::Absent);
         assert_eq!(v.int("count"), Val::Known(3));
         assert_eq!(v.bool("flag"), Val::Known(false));
-        assert_eq!(
-            v.str("secret"),
-            Val::Unknown,
-            "sensitive values are never read"
-        );
+        assert_eq!(v.str("secret"), Val::Unknown, "sensitive values are never read");
     }
 
     #[test]
@@ -285,11 +259,7 @@ mod tests {
 
     #[test]
     fn string_lists_mark_unknown_elements() {
-        let a = attrs(
-            json!({"subnet_ids": ["subnet-1", null]}),
-            json!({"subnet_ids": [false, true]}),
-            Value::Null,
-        );
+        let a = attrs(json!({"subnet_ids": ["subnet-1", null]}), json!({"subnet_ids": [false, true]}), Value::Null);
         let v = View::of(&a).str_list("subnet_ids").into_known().unwrap();
         assert_eq!(v, vec![Val::Known("subnet-1"), Val::Unknown]);
         let whole = attrs(json!({}), json!({"subnet_ids": true}), Value::Null);
@@ -304,13 +274,7 @@ mod tests {
             Value::Null,
         );
         let v = View::of(&a);
-        assert_eq!(
-            v.path_strings("vpc_config.subnet_ids")
-                .into_known()
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_eq!(v.path_strings("vpc_config.subnet_ids").into_known().unwrap().len(), 2);
         assert_eq!(v.path_strings("other.x"), Val::Absent);
     }
 }

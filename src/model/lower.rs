@@ -43,11 +43,7 @@ const VGW: &[&str] = &["aws_vpn_gateway"];
 const GATEWAYS: &[&str] = &["aws_internet_gateway", "aws_vpn_gateway"];
 const ENI: &[&str] = &["aws_network_interface", "aws_instance"];
 const INSTANCE: &[&str] = &["aws_instance"];
-const PL: &[&str] = &[
-    "aws_ec2_managed_prefix_list",
-    "aws_prefix_list",
-    "aws_vpc_endpoint",
-];
+const PL: &[&str] = &["aws_ec2_managed_prefix_list", "aws_prefix_list", "aws_vpc_endpoint"];
 const TGW: &[&str] = &["aws_ec2_transit_gateway"];
 const TGW_ATT: &[&str] = &[
     "aws_ec2_transit_gateway_vpc_attachment",
@@ -64,13 +60,7 @@ const TG: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
 const LISTENER: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
 const CGW: &[&str] = &["aws_customer_gateway"];
 const VPN: &[&str] = &["aws_vpn_connection"];
-const TARGETS: &[&str] = &[
-    "aws_instance",
-    "aws_network_interface",
-    "aws_lambda_function",
-    "aws_lb",
-    "aws_alb",
-];
+const TARGETS: &[&str] = &["aws_instance", "aws_network_interface", "aws_lambda_function", "aws_lb", "aws_alb"];
 const LAUNCH: &[&str] = &["aws_launch_template", "aws_launch_configuration"];
 
 /// One instance chosen for the side being built.
@@ -102,21 +92,12 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
 
     for e in &entries {
         if e.family == Family::Other && e.origin != Origin::Deleted {
-            *not_modelled
-                .entry(e.raw.addr.rtype().to_string())
-                .or_default() += 1;
+            *not_modelled.entry(e.raw.addr.rtype().to_string()).or_default() += 1;
         }
-        let config = config_res
-            .get(&(e.raw.addr.config_module_path(), e.raw.addr.local_name()))
-            .copied();
+        let config = config_res.get(&(e.raw.addr.config_module_path(), e.raw.addr.local_name())).copied();
         let region = region_of(e, config, &providers_region);
         let id = e.view.map_or(Val::Unknown, |v| v.string("id"));
-        let before_id = e
-            .raw
-            .before
-            .as_ref()
-            .and_then(|b| View::of(b).str("id").into_known())
-            .map(str::to_string);
+        let before_id = e.raw.before.as_ref().and_then(|b| View::of(b).str("id").into_known()).map(str::to_string);
         let res = builder.push(Resource {
             addr: e.raw.addr.clone(),
             name: e.raw.addr.as_str().to_string(),
@@ -137,11 +118,7 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
                     for (what, rtype, family) in [
                         ("main_route_table", "aws_route_table", Family::RouteTable),
                         ("default_network_acl", "aws_network_acl", Family::NetworkAcl),
-                        (
-                            "default_security_group",
-                            "aws_security_group",
-                            Family::SecurityGroup,
-                        ),
+                        ("default_security_group", "aws_security_group", Family::SecurityGroup),
                     ] {
                         builder.implicit_child(res, what, rtype, family);
                     }
@@ -160,14 +137,7 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     }
 
     let empty_vars = BTreeMap::new();
-    let ix = builder.index(
-        &config_modules,
-        if side == Side::After {
-            &doc.variables
-        } else {
-            &empty_vars
-        },
-    );
+    let ix = builder.index(&config_modules, if side == Side::After { &doc.variables } else { &empty_vars });
     let linker = Linker::new(&ix);
     let mut lw = Lowerer {
         linker: &linker,
@@ -183,20 +153,9 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
         let obj = lw.lower_one(res, &builder.resources[i]);
         objects.push(obj);
     }
-    let Lowerer {
-        links,
-        pending_routes,
-        pending_sg_rules,
-        pending_nacl_rules,
-        ..
-    } = lw;
+    let Lowerer { links, pending_routes, pending_sg_rules, pending_nacl_rules, .. } = lw;
     drop(linker);
-    let Builder {
-        mut resources,
-        views,
-        implicit,
-        ..
-    } = builder;
+    let Builder { mut resources, views, implicit, .. } = builder;
     for (r, obj) in resources.iter_mut().zip(objects) {
         r.obj = obj;
     }
@@ -213,15 +172,13 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     for (i, r) in net.resources.iter().enumerate() {
         net.by_name.insert(r.name.clone(), ResId(i as u32));
     }
-    let mut fold = Fold {
-        net: &mut net,
-        views: &views,
-        implicit: &implicit,
-    };
+    let mut fold = Fold { net: &mut net, views: &views, implicit: &implicit };
     fold.run(pending_routes, pending_sg_rules, pending_nacl_rules);
     if side == Side::After {
         if doc.errored == Some(true) {
-            net.warnings.push("the plan is marked `errored`: planning failed part way, so the network may be incomplete".into());
+            net.warnings.push(
+                "the plan is marked `errored`: planning failed part way, so the network may be incomplete".into(),
+            );
         }
         if doc.complete == Some(false) {
             net.warnings.push("the plan is not complete (`complete: false`, deferred changes): some resources will only be planned on a later run".into());
@@ -241,11 +198,7 @@ fn index_config<'d>(
         resources.insert((path.to_string(), r.address.clone()), r);
     }
     for (name, call) in &module.module_calls {
-        let child = if path.is_empty() {
-            format!("module.{name}")
-        } else {
-            format!("{path}.module.{name}")
-        };
+        let child = if path.is_empty() { format!("module.{name}") } else { format!("{path}.module.{name}") };
         index_config(&child, &call.module, modules, resources);
     }
 }
@@ -260,22 +213,11 @@ fn constant_or_var(expr: Option<&Value>, doc: &Document) -> Option<String> {
     let var = first.strip_prefix("var.")?;
     match doc.variables.get(var) {
         Some(Value::String(s)) => Some(s.clone()),
-        _ => doc
-            .config
-            .as_ref()?
-            .root
-            .variable_defaults
-            .get(var)?
-            .as_str()
-            .map(str::to_string),
+        _ => doc.config.as_ref()?.root.variable_defaults.get(var)?.as_str().map(str::to_string),
     }
 }
 
-fn region_of(
-    e: &Entry<'_>,
-    config: Option<&ConfigResource>,
-    providers: &HashMap<String, String>,
-) -> Option<String> {
+fn region_of(e: &Entry<'_>, config: Option<&ConfigResource>, providers: &HashMap<String, String>) -> Option<String> {
     if let Some(v) = e.view {
         if let Val::Known(r) = v.str("region") {
             return Some(r.to_string());
@@ -310,9 +252,7 @@ fn family_of(raw: &RawResource) -> Option<Family> {
             None => {
                 let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
                     || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(|a| {
-                        catalog::NETWORK_HINT_ATTRS
-                            .iter()
-                            .any(|k| a.values.get(*k).is_some_and(|v| !v.is_null()))
+                        catalog::NETWORK_HINT_ATTRS.iter().any(|k| a.values.get(*k).is_some_and(|v| !v.is_null()))
                             || catalog::NETWORK_HINT_ATTRS
                                 .iter()
                                 .any(|k| a.unknown.get(*k).is_some_and(|v| v == &Value::Bool(true)))
@@ -351,12 +291,7 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
             },
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry {
-                raw,
-                origin,
-                view: v,
-                family,
-            });
+            out.push(Entry { raw, origin, view: v, family });
         }
     }
     let data = match side {
@@ -368,12 +303,7 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
             continue;
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry {
-                raw,
-                origin: Origin::Data,
-                view: view(&raw.after),
-                family,
-            });
+            out.push(Entry { raw, origin: Origin::Data, view: view(&raw.after), family });
         }
     }
     out.sort_by(|a, b| a.raw.addr.cmp(&b.raw.addr));
@@ -443,11 +373,7 @@ impl<'d> Builder<'d> {
             ix.types.push(r.rtype.clone());
             ix.is_data.push(r.origin == Origin::Data);
             ix.modules.push(r.addr.module().to_vec());
-            ix.keys.push(if r.origin == Origin::Implicit {
-                None
-            } else {
-                r.addr.key().cloned()
-            });
+            ix.keys.push(if r.origin == Origin::Implicit { None } else { r.addr.key().cloned() });
             if r.origin == Origin::Implicit {
                 continue;
             }
@@ -455,10 +381,7 @@ impl<'d> Builder<'d> {
             let steps = r.addr.module();
             for depth in 0..steps.len() {
                 let parent = module_path_text(&steps[..depth]);
-                ix.module_keys
-                    .entry((parent, steps[depth].name.clone()))
-                    .or_default()
-                    .insert(steps[depth].key.clone());
+                ix.module_keys.entry((parent, steps[depth].name.clone())).or_default().insert(steps[depth].key.clone());
             }
             let local = (r.addr.module_instance_path(), r.addr.local_name());
             let view = self.views[i];
@@ -473,19 +396,14 @@ impl<'d> Builder<'d> {
             }
             ix.by_local.entry(local).or_default().push(id);
             let Some(view) = view else { continue };
-            let mut ids: Vec<&str> = ["id", "arn"]
-                .iter()
-                .filter_map(|k| view.str(k).into_known())
-                .collect();
+            let mut ids: Vec<&str> = ["id", "arn"].iter().filter_map(|k| view.str(k).into_known()).collect();
             match r.rtype.as_str() {
                 "aws_instance" | "aws_nat_gateway" => {
                     ids.extend(view.str("primary_network_interface_id").into_known());
                     ids.extend(view.str("network_interface_id").into_known());
                 }
                 "aws_eip" => ids.extend(view.str("allocation_id").into_known()),
-                "aws_vpn_connection" => {
-                    ids.extend(view.str("transit_gateway_attachment_id").into_known())
-                }
+                "aws_vpn_connection" => ids.extend(view.str("transit_gateway_attachment_id").into_known()),
                 "aws_db_subnet_group"
                 | "aws_elasticache_subnet_group"
                 | "aws_redshift_subnet_group"
@@ -495,14 +413,12 @@ impl<'d> Builder<'d> {
                 | "aws_launch_template"
                 | "aws_launch_configuration" => {
                     if let Val::Known(name) = view.str("name") {
-                        ix.by_typed_name
-                            .insert((r.rtype.clone(), name.to_string()), id);
+                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
                     }
                 }
                 "aws_dms_replication_subnet_group" => {
                     if let Val::Known(name) = view.str("replication_subnet_group_id") {
-                        ix.by_typed_name
-                            .insert((r.rtype.clone(), name.to_string()), id);
+                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
                     }
                 }
                 _ => {}
@@ -522,9 +438,7 @@ impl<'d> Builder<'d> {
                 ("default_security_group_id", "default_security_group"),
                 ("association_default_route_table_id", "default_route_table"),
             ] {
-                if let (Val::Known(v), Some(child)) =
-                    (view.str(attr), self.implicit.get(&(id, what)))
-                {
+                if let (Val::Known(v), Some(child)) = (view.str(attr), self.implicit.get(&(id, what))) {
                     ix.by_id.entry(v.to_string()).or_insert(*child);
                 }
             }
@@ -589,11 +503,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
 
     fn record(&mut self, from: ResId, attr: &str, link: &Link) {
         if *link != Link::Absent {
-            self.links.push(LinkRecord {
-                from,
-                attr: attr.to_string(),
-                link: link.clone(),
-            });
+            self.links.push(LinkRecord { from, attr: attr.to_string(), link: link.clone() });
         }
     }
 
@@ -604,11 +514,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     self.record(from, attr, l);
                 }
             }
-            Val::Unknown => self.record(
-                from,
-                attr,
-                &Link::Unknown(format!("{attr} unknown until apply")),
-            ),
+            Val::Unknown => self.record(from, attr, &Link::Unknown(format!("{attr} unknown until apply"))),
             Val::Absent => {}
         }
     }
@@ -628,9 +534,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, attr, v.str(attr));
-        let mut link = self
-            .linker
-            .link(res, value, self.linker.expr(res, attr), types);
+        let mut link = self.linker.link(res, value, self.linker.expr(res, attr), types);
         if attr == "vpc_id"
             && let Link::Unknown(why) = &link
         {
@@ -650,28 +554,15 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn many(&mut self, res: ResId, path: &str, types: &[&str]) -> Links {
         let v = self.view(res);
         let values = self.unset_if_unconfigured(res, path, v.path_strings(path));
-        let links = self
-            .linker
-            .links(res, values, self.linker.expr(res, path), types);
+        let links = self.linker.links(res, values, self.linker.expr(res, path), types);
         self.record_all(res, path, &links);
         links
     }
 
     /// A link inside a nested block (an inline route's target); the expression is the block
     /// attribute's (merged) one.
-    fn nested(
-        &mut self,
-        res: ResId,
-        block: &str,
-        value: Val<&str>,
-        attr: &str,
-        types: &[&str],
-        label: &str,
-    ) -> Link {
-        let expr = self
-            .linker
-            .expr(res, &format!("{block}.{attr}"))
-            .or_else(|| self.linker.expr(res, block));
+    fn nested(&mut self, res: ResId, block: &str, value: Val<&str>, attr: &str, types: &[&str], label: &str) -> Link {
+        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
         let link = self.linker.link(res, value, expr, types);
         self.record(res, label, &link);
         link
@@ -686,10 +577,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         types: &[&str],
         label: &str,
     ) -> Links {
-        let expr = self
-            .linker
-            .expr(res, &format!("{block}.{attr}"))
-            .or_else(|| self.linker.expr(res, block));
+        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
         let links = self.linker.links(res, values, expr, types);
         self.record_all(res, label, &links);
         links
@@ -699,13 +587,11 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn vpc_link(&mut self, res: ResId, _r: &Resource, cidr: Option<Ipv4Net>) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, "vpc_id", v.str("vpc_id"));
-        let link = self
-            .linker
-            .link(res, value, self.linker.expr(res, "vpc_id"), VPC);
+        let link = self.linker.link(res, value, self.linker.expr(res, "vpc_id"), VPC);
         let link = match link {
-            Link::Unknown(why) => self
-                .infer_vpc_for(res, cidr)
-                .map_or(Link::Unknown(why), |t| Link::To(t, Provenance::Inferred)),
+            Link::Unknown(why) => {
+                self.infer_vpc_for(res, cidr).map_or(Link::Unknown(why), |t| Link::To(t, Provenance::Inferred))
+            }
             other => other,
         };
         self.record(res, "vpc_id", &link);
@@ -719,17 +605,11 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let vpcs: Vec<ResId> = (0..ix.names.len())
             .map(|i| ResId(i as u32))
             .filter(|t| {
-                VPC.contains(&ix.types[t.index()].as_str())
-                    && !ix.is_data[t.index()]
-                    && ix.views[t.index()].is_some()
+                VPC.contains(&ix.types[t.index()].as_str()) && !ix.is_data[t.index()] && ix.views[t.index()].is_some()
             })
             .filter(|t| ix.by_local.values().any(|v| v.contains(t)))
             .collect();
-        let same_module: Vec<ResId> = vpcs
-            .iter()
-            .copied()
-            .filter(|t| &ix.modules[t.index()] == module)
-            .collect();
+        let same_module: Vec<ResId> = vpcs.iter().copied().filter(|t| &ix.modules[t.index()] == module).collect();
         if let [only] = same_module.as_slice() {
             return Some(*only);
         }
@@ -758,40 +638,25 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         match (r.rtype.as_str(), data) {
             ("aws_vpc" | "aws_default_vpc", _) => {
                 let mut vpc = Vpc {
-                    is_default: r.rtype == "aws_default_vpc"
-                        || v.bool("default") == Val::Known(true),
+                    is_default: r.rtype == "aws_default_vpc" || v.bool("default") == Val::Known(true),
                     defaults_known: r.rtype == "aws_vpc" && !data,
                     ..Vpc::default()
                 };
-                vpc.cidrs_v4.push(VpcCidr {
-                    cidr: v.str("cidr_block").and_then(parse_v4),
-                    source: res,
-                });
+                vpc.cidrs_v4.push(VpcCidr { cidr: v.str("cidr_block").and_then(parse_v4), source: res });
                 if let Val::Known(blocks) = v.blocks("cidr_block_associations") {
                     for b in blocks {
                         let c = b.str("cidr_block").and_then(parse_v4);
                         if c != vpc.cidrs_v4[0].cidr {
-                            vpc.cidrs_v4.push(VpcCidr {
-                                cidr: c,
-                                source: res,
-                            });
+                            vpc.cidrs_v4.push(VpcCidr { cidr: c, source: res });
                         }
                     }
                 }
                 match v.str("ipv6_cidr_block").and_then(parse_v6) {
-                    Val::Absent
-                        if v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true) =>
-                    {
-                        vpc.cidrs_v6.push(VpcCidr {
-                            cidr: Val::Unknown,
-                            source: res,
-                        });
+                    Val::Absent if v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true) => {
+                        vpc.cidrs_v6.push(VpcCidr { cidr: Val::Unknown, source: res });
                     }
                     Val::Absent => {}
-                    c => vpc.cidrs_v6.push(VpcCidr {
-                        cidr: c,
-                        source: res,
-                    }),
+                    c => vpc.cidrs_v6.push(VpcCidr { cidr: c, source: res }),
                 }
                 Object::Vpc(vpc)
             }
@@ -816,34 +681,27 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     map_public_ip: if data {
                         v.bool("map_public_ip_on_launch")
                     } else {
-                        v.bool("map_public_ip_on_launch")
-                            .or_default_known(default_map)
+                        v.bool("map_public_ip_on_launch").or_default_known(default_map)
                     },
-                    is_default: r.rtype == "aws_default_subnet"
-                        || v.bool("default_for_az") == Val::Known(true),
+                    is_default: r.rtype == "aws_default_subnet" || v.bool("default_for_az") == Val::Known(true),
                     ..Subnet::default()
                 })
             }
-            ("aws_subnets" | "aws_subnet_ids", true) => Object::SubnetList(SubnetList {
-                subnets: self.many(res, "ids", SUBNET),
-            }),
+            ("aws_subnets" | "aws_subnet_ids", true) => {
+                Object::SubnetList(SubnetList { subnets: self.many(res, "ids", SUBNET) })
+            }
             ("aws_route_table" | "aws_default_route_table", _) => self.route_table(res, r, data),
             ("aws_route", false) => {
                 let table = self.one(res, "route_table_id", RT);
                 let route = self.route_from(res, v, None, None);
-                self.pending_routes.push(PendingRoute {
-                    table: table.clone(),
-                    route,
-                });
+                self.pending_routes.push(PendingRoute { table: table.clone(), route });
                 Object::Route(RouteResource { table })
             }
-            ("aws_route_table_association", false) => {
-                Object::RouteTableAssociation(RouteTableAssociation {
-                    subnet: self.one(res, "subnet_id", SUBNET),
-                    gateway: self.one(res, "gateway_id", GATEWAYS),
-                    table: self.one(res, "route_table_id", RT),
-                })
-            }
+            ("aws_route_table_association", false) => Object::RouteTableAssociation(RouteTableAssociation {
+                subnet: self.one(res, "subnet_id", SUBNET),
+                gateway: self.one(res, "gateway_id", GATEWAYS),
+                table: self.one(res, "route_table_id", RT),
+            }),
             ("aws_main_route_table_association", false) => {
                 Object::MainRouteTableAssociation(MainRouteTableAssociation {
                     vpc: self.one(res, "vpc_id", VPC),
@@ -862,15 +720,13 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 };
                 Object::InternetGateway(Gateway { vpc })
             }
-            ("aws_egress_only_internet_gateway", false) => Object::EgressOnlyGateway(Gateway {
+            ("aws_egress_only_internet_gateway", false) => {
+                Object::EgressOnlyGateway(Gateway { vpc: self.one(res, "vpc_id", VPC) })
+            }
+            ("aws_internet_gateway_attachment", false) => Object::GatewayAttachment(GatewayAttachment {
+                gateway: self.one(res, "internet_gateway_id", IGW),
                 vpc: self.one(res, "vpc_id", VPC),
             }),
-            ("aws_internet_gateway_attachment", false) => {
-                Object::GatewayAttachment(GatewayAttachment {
-                    gateway: self.one(res, "internet_gateway_id", IGW),
-                    vpc: self.one(res, "vpc_id", VPC),
-                })
-            }
             ("aws_vpn_gateway_attachment", false) => Object::GatewayAttachment(GatewayAttachment {
                 gateway: self.one(res, "vpn_gateway_id", VGW),
                 vpc: self.one(res, "vpc_id", VPC),
@@ -910,24 +766,17 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     accepted,
                 })
             }
-            ("aws_vpc_peering_connection_accepter", false) => {
-                Object::PeeringAccepter(PeeringAccepter {
-                    peering: self.one(res, "vpc_peering_connection_id", PCX),
-                    accept: v.bool("auto_accept"),
-                })
-            }
+            ("aws_vpc_peering_connection_accepter", false) => Object::PeeringAccepter(PeeringAccepter {
+                peering: self.one(res, "vpc_peering_connection_id", PCX),
+                accept: v.bool("auto_accept"),
+            }),
             ("aws_ec2_transit_gateway", _) => {
                 let enabled = |k: &str| match v.str(k) {
                     Val::Known(s) => Val::Known(s == "enable"),
                     Val::Absent if !data => Val::Known(k != "security_group_referencing_support"),
                     Val::Absent | Val::Unknown => Val::Unknown,
                 };
-                let default_table = self
-                    .linker
-                    .index()
-                    .implicit
-                    .get(&(res, "default_route_table"))
-                    .copied();
+                let default_table = self.linker.index().implicit.get(&(res, "default_route_table")).copied();
                 Object::TransitGateway(TransitGateway {
                     default_association: enabled("default_route_table_association"),
                     default_propagation: enabled("default_route_table_propagation"),
@@ -944,13 +793,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     kind: AttachmentKind::Vpc {
                         vpc,
                         subnets,
-                        appliance_mode: v
-                            .str("appliance_mode_support")
-                            .map(|s| s == "enable")
-                            .or_default_known(false),
-                        sg_referencing: v
-                            .str("security_group_referencing_support")
-                            .map(|s| s == "enable"),
+                        appliance_mode: v.str("appliance_mode_support").map(|s| s == "enable").or_default_known(false),
+                        sg_referencing: v.str("security_group_referencing_support").map(|s| s == "enable"),
                     },
                     default_association: v
                         .bool("transit_gateway_default_route_table_association")
@@ -960,31 +804,25 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                         .or_default_known(true),
                 })
             }
-            ("aws_ec2_transit_gateway_peering_attachment", false) => {
-                Object::TgwAttachment(TgwAttachment {
-                    tgw: self.one(res, "transit_gateway_id", TGW),
-                    kind: AttachmentKind::Peering {
-                        peer: self.one(res, "peer_transit_gateway_id", TGW),
-                        peer_region: v.string("peer_region"),
-                    },
-                    default_association: Val::Known(false),
-                    default_propagation: Val::Known(false),
-                })
-            }
-            ("aws_ec2_transit_gateway_peering_attachment_accepter", false) => {
-                Object::TgwAttachment(TgwAttachment {
-                    tgw: self.one(res, "transit_gateway_id", TGW),
-                    kind: AttachmentKind::PeeringAccepter {
-                        attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
-                    },
-                    default_association: Val::Known(false),
-                    default_propagation: Val::Known(false),
-                })
-            }
+            ("aws_ec2_transit_gateway_peering_attachment", false) => Object::TgwAttachment(TgwAttachment {
+                tgw: self.one(res, "transit_gateway_id", TGW),
+                kind: AttachmentKind::Peering {
+                    peer: self.one(res, "peer_transit_gateway_id", TGW),
+                    peer_region: v.string("peer_region"),
+                },
+                default_association: Val::Known(false),
+                default_propagation: Val::Known(false),
+            }),
+            ("aws_ec2_transit_gateway_peering_attachment_accepter", false) => Object::TgwAttachment(TgwAttachment {
+                tgw: self.one(res, "transit_gateway_id", TGW),
+                kind: AttachmentKind::PeeringAccepter {
+                    attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+                },
+                default_association: Val::Known(false),
+                default_propagation: Val::Known(false),
+            }),
             ("aws_ec2_transit_gateway_route_table", false) => {
-                Object::TgwRouteTable(TgwRouteTable {
-                    tgw: self.one(res, "transit_gateway_id", TGW),
-                })
+                Object::TgwRouteTable(TgwRouteTable { tgw: self.one(res, "transit_gateway_id", TGW) })
             }
             ("aws_ec2_transit_gateway_route", false) => Object::TgwRoute(TgwRoute {
                 table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
@@ -992,24 +830,18 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
                 blackhole: v.bool("blackhole").or_default_known(false),
             }),
-            ("aws_ec2_transit_gateway_route_table_association", false) => {
-                Object::TgwAssociation(TgwTableLink {
-                    table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
-                    attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
-                })
-            }
-            ("aws_ec2_transit_gateway_route_table_propagation", false) => {
-                Object::TgwPropagation(TgwTableLink {
-                    table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
-                    attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
-                })
-            }
+            ("aws_ec2_transit_gateway_route_table_association", false) => Object::TgwAssociation(TgwTableLink {
+                table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
+                attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+            }),
+            ("aws_ec2_transit_gateway_route_table_propagation", false) => Object::TgwPropagation(TgwTableLink {
+                table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
+                attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+            }),
             ("aws_vpc_endpoint", _) => {
                 let kind = match v.str("vpc_endpoint_type") {
                     Val::Known("Interface") => Val::Known(EndpointKind::Interface),
-                    Val::Known("GatewayLoadBalancer") => {
-                        Val::Known(EndpointKind::GatewayLoadBalancer)
-                    }
+                    Val::Known("GatewayLoadBalancer") => Val::Known(EndpointKind::GatewayLoadBalancer),
                     Val::Known(_) | Val::Absent => Val::Known(EndpointKind::Gateway),
                     Val::Unknown => Val::Unknown,
                 };
@@ -1017,30 +849,20 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     vpc: self.one(res, "vpc_id", VPC),
                     service: v.string("service_name"),
                     kind,
-                    route_tables: self
-                        .many(res, "route_table_ids", RT)
-                        .or_default_known(Vec::new()),
-                    subnets: self
-                        .many(res, "subnet_ids", SUBNET)
-                        .or_default_known(Vec::new()),
-                    security_groups: self
-                        .many(res, "security_group_ids", SG)
-                        .or_default_known(Vec::new()),
+                    route_tables: self.many(res, "route_table_ids", RT).or_default_known(Vec::new()),
+                    subnets: self.many(res, "subnet_ids", SUBNET).or_default_known(Vec::new()),
+                    security_groups: self.many(res, "security_group_ids", SG).or_default_known(Vec::new()),
                     private_dns: v.bool("private_dns_enabled"),
                 })
             }
-            ("aws_vpc_endpoint_route_table_association", false) => {
-                Object::EndpointAssociation(EndpointAssociation {
-                    endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
-                    other: self.one(res, "route_table_id", RT),
-                })
-            }
-            ("aws_vpc_endpoint_subnet_association", false) => {
-                Object::EndpointAssociation(EndpointAssociation {
-                    endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
-                    other: self.one(res, "subnet_id", SUBNET),
-                })
-            }
+            ("aws_vpc_endpoint_route_table_association", false) => Object::EndpointAssociation(EndpointAssociation {
+                endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
+                other: self.one(res, "route_table_id", RT),
+            }),
+            ("aws_vpc_endpoint_subnet_association", false) => Object::EndpointAssociation(EndpointAssociation {
+                endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
+                other: self.one(res, "subnet_id", SUBNET),
+            }),
             ("aws_vpc_endpoint_security_group_association", false) => {
                 Object::EndpointAssociation(EndpointAssociation {
                     endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
@@ -1049,44 +871,27 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             }
             ("aws_ec2_managed_prefix_list", _) => {
                 let key = if data { "entries" } else { "entry" };
-                let entries = v.blocks(key).map(|blocks| {
-                    blocks
-                        .iter()
-                        .map(|b| b.str("cidr").and_then(parse_net))
-                        .collect()
-                });
+                let entries =
+                    v.blocks(key).map(|blocks| blocks.iter().map(|b| b.str("cidr").and_then(parse_net)).collect());
                 Object::PrefixList(PrefixList { entries })
             }
             ("aws_prefix_list", true) => Object::PrefixList(PrefixList {
-                entries: v
-                    .str_list("cidr_blocks")
-                    .map(|l| l.into_iter().map(|c| c.and_then(parse_net)).collect()),
+                entries: v.str_list("cidr_blocks").map(|l| l.into_iter().map(|c| c.and_then(parse_net)).collect()),
             }),
-            ("aws_ec2_managed_prefix_list_entry", false) => {
-                Object::PrefixListEntry(PrefixListEntry {
-                    list: self.one(res, "prefix_list_id", PL),
-                    cidr: v.str("cidr").and_then(parse_net),
-                })
-            }
-            ("aws_security_group" | "aws_default_security_group", _) => {
-                self.security_group(res, r, data)
-            }
+            ("aws_ec2_managed_prefix_list_entry", false) => Object::PrefixListEntry(PrefixListEntry {
+                list: self.one(res, "prefix_list_id", PL),
+                cidr: v.str("cidr").and_then(parse_net),
+            }),
+            ("aws_security_group" | "aws_default_security_group", _) => self.security_group(res, r, data),
             ("aws_security_groups", true) => Object::Other,
             ("aws_security_group_rule", false) => {
                 let group = self.one(res, "security_group_id", SG);
                 let egress = v.str("type") == Val::Known("egress");
                 let rules = self.sg_rules_of_block(res, v, None, "");
-                self.pending_sg_rules.push(PendingRule {
-                    parent: group.clone(),
-                    egress,
-                    rules,
-                });
+                self.pending_sg_rules.push(PendingRule { parent: group.clone(), egress, rules });
                 Object::SgRule(SgRuleResource { group, egress })
             }
-            (
-                "aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule",
-                false,
-            ) => {
+            ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
                 let group = self.one(res, "security_group_id", SG);
                 let egress = r.rtype.ends_with("egress_rule");
                 let peer = if let Val::Known(_) | Val::Unknown = v.str("cidr_ipv4") {
@@ -1111,23 +916,11 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 let rule = SgRule {
                     source: res,
                     protocol,
-                    from_port: if all {
-                        Val::Known(-1)
-                    } else {
-                        v.int("from_port")
-                    },
-                    to_port: if all {
-                        Val::Known(-1)
-                    } else {
-                        v.int("to_port")
-                    },
+                    from_port: if all { Val::Known(-1) } else { v.int("from_port") },
+                    to_port: if all { Val::Known(-1) } else { v.int("to_port") },
                     peer,
                 };
-                self.pending_sg_rules.push(PendingRule {
-                    parent: group.clone(),
-                    egress,
-                    rules: vec![rule],
-                });
+                self.pending_sg_rules.push(PendingRule { parent: group.clone(), egress, rules: vec![rule] });
                 Object::SgRule(SgRuleResource { group, egress })
             }
             ("aws_network_acl" | "aws_default_network_acl", false) => self.network_acl(res, r),
@@ -1145,11 +938,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     icmp_code: v.int("icmp_code"),
                     cidr: nacl_cidr(v),
                 };
-                self.pending_nacl_rules.push(PendingRule {
-                    parent: acl.clone(),
-                    egress,
-                    rules: vec![rule],
-                });
+                self.pending_nacl_rules.push(PendingRule { parent: acl.clone(), egress, rules: vec![rule] });
                 Object::NaclRule(NaclRuleResource { acl, egress })
             }
             ("aws_network_acl_association", false) => Object::NaclAssociation(NaclAssociation {
@@ -1179,12 +968,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     ..Workload::default()
                 })
             }
-            ("aws_network_interface_sg_attachment", false) => {
-                Object::EniSgAttachment(EndpointAssociation {
-                    endpoint: self.one(res, "network_interface_id", ENI),
-                    other: self.one(res, "security_group_id", SG),
-                })
-            }
+            ("aws_network_interface_sg_attachment", false) => Object::EniSgAttachment(EndpointAssociation {
+                endpoint: self.one(res, "network_interface_id", ENI),
+                other: self.one(res, "security_group_id", SG),
+            }),
             ("aws_network_interface_attachment", false) => Object::EipAssociation(EipAssociation {
                 eip: Link::Absent,
                 instance: self.one(res, "instance_id", INSTANCE),
@@ -1198,9 +985,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     _ => LbType::Application,
                 };
                 let mut subnets = self.many(res, "subnets", SUBNET);
-                if matches!(subnets, Val::Absent | Val::Known(_))
-                    && subnets.known().is_none_or(Vec::is_empty)
-                {
+                if matches!(subnets, Val::Absent | Val::Known(_)) && subnets.known().is_none_or(Vec::is_empty) {
                     let mapped = self.many(res, "subnet_mapping.subnet_id", SUBNET);
                     if !mapped.is_absent() {
                         subnets = mapped;
@@ -1210,9 +995,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 Object::Workload(Workload {
                     kind: WorkloadKind::LoadBalancer(lb_type),
                     subnets,
-                    security_groups: self
-                        .many(res, "security_groups", SG)
-                        .or_default_known(Vec::new()),
+                    security_groups: self.many(res, "security_groups", SG).or_default_known(Vec::new()),
                     public_ip: internal.clone().map(|i| !i),
                     internal,
                     client_ports: Some((1024, 65535)),
@@ -1246,18 +1029,13 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             ("aws_lb_listener_rule", false) => {
                 let listener = self.one(res, "listener_arn", LISTENER);
                 let tgs = self.action_target_groups(res, v, "action");
-                Object::ListenerRule(ListenerRule {
-                    listener,
-                    target_groups: tgs,
-                })
+                Object::ListenerRule(ListenerRule { listener, target_groups: tgs })
             }
             ("aws_lb_target_group" | "aws_alb_target_group", false) => {
                 let hc = v.blocks("health_check").into_known().unwrap_or_default();
-                let hc_port = hc
-                    .first()
-                    .map_or(Val::Known("traffic-port".to_string()), |b| {
-                        b.string("port").or_default_known("traffic-port".into())
-                    });
+                let hc_port = hc.first().map_or(Val::Known("traffic-port".to_string()), |b| {
+                    b.string("port").or_default_known("traffic-port".into())
+                });
                 Object::TargetGroup(TargetGroup {
                     port: v.int("port"),
                     protocol: v.string("protocol"),
@@ -1269,16 +1047,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             }
             ("aws_lb_target_group_attachment" | "aws_alb_target_group_attachment", false) => {
                 let target_id = v.string("target_id");
-                let is_ip = target_id
-                    .known()
-                    .is_some_and(|t| t.parse::<IpAddr>().is_ok());
+                let is_ip = target_id.known().is_some_and(|t| t.parse::<IpAddr>().is_ok());
                 Object::TargetAttachment(TargetAttachment {
                     target_group: self.one(res, "target_group_arn", TG),
-                    target: if is_ip {
-                        Link::Absent
-                    } else {
-                        self.one(res, "target_id", TARGETS)
-                    },
+                    target: if is_ip { Link::Absent } else { self.one(res, "target_id", TARGETS) },
                     target_id,
                     port: v.int("port"),
                 })
@@ -1320,13 +1092,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 } else if sgs.is_absent() {
                     sgs = nic_sgs;
                 }
-                let nics = v
-                    .blocks("network_interfaces")
-                    .into_known()
-                    .unwrap_or_default();
-                let public = nics
-                    .first()
-                    .map_or(Val::Absent, |n| n.bool("associate_public_ip_address"));
+                let nics = v.blocks("network_interfaces").into_known().unwrap_or_default();
+                let public = nics.first().map_or(Val::Absent, |n| n.bool("associate_public_ip_address"));
                 Object::Placement(Placement {
                     subnets: Val::Absent,
                     security_groups: sgs,
@@ -1346,18 +1113,12 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 public_ip: Val::Absent,
                 name: v.string("name"),
             }),
-            ("aws_vpn_gateway", false) => Object::VpnGateway(VpnGateway {
-                vpc: self.one(res, "vpc_id", VPC),
+            ("aws_vpn_gateway", false) => Object::VpnGateway(VpnGateway { vpc: self.one(res, "vpc_id", VPC) }),
+            ("aws_vpn_gateway_route_propagation", false) => Object::VgwPropagation(VgwPropagation {
+                vgw: self.one(res, "vpn_gateway_id", VGW),
+                table: self.one(res, "route_table_id", RT),
             }),
-            ("aws_vpn_gateway_route_propagation", false) => {
-                Object::VgwPropagation(VgwPropagation {
-                    vgw: self.one(res, "vpn_gateway_id", VGW),
-                    table: self.one(res, "route_table_id", RT),
-                })
-            }
-            ("aws_customer_gateway", false) => Object::CustomerGateway(CustomerGateway {
-                ip: v.string("ip_address"),
-            }),
+            ("aws_customer_gateway", false) => Object::CustomerGateway(CustomerGateway { ip: v.string("ip_address") }),
             ("aws_vpn_connection", false) => {
                 let remote = v.str("remote_ipv4_network_cidr").and_then(parse_net);
                 let remote_cidrs = match remote {
@@ -1377,10 +1138,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 cidr: v.str("destination_cidr_block").and_then(parse_net),
             }),
             (t, false) => match catalog::managed(t) {
-                Some(TypeInfo {
-                    workload: Some(spec),
-                    ..
-                }) => self.generic_workload(res, v, spec),
+                Some(TypeInfo { workload: Some(spec), .. }) => self.generic_workload(res, v, spec),
                 _ => Object::Other,
             },
             (_, true) => Object::Other,
@@ -1390,41 +1148,23 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn by_name(&mut self, res: ResId, attr: &str, group_type: &str) -> Link {
         let v = self.view(res);
         let link = match v.str(attr) {
-            Val::Known(name) => match self
-                .linker
-                .index()
-                .by_typed_name
-                .get(&(group_type.to_string(), name.to_string()))
-            {
-                Some(&t) => Link::To(t, Provenance::Id),
-                None => self
-                    .linker
-                    .link(
-                        res,
-                        Val::Unknown,
-                        self.linker.expr(res, attr),
-                        &[group_type],
-                    )
-                    .res()
-                    .map_or_else(
-                        || Link::External(Some(name.to_string())),
-                        |t| Link::To(t, Provenance::Reference),
-                    ),
-            },
-            other => self
-                .linker
-                .link(res, other, self.linker.expr(res, attr), &[group_type]),
+            Val::Known(name) => {
+                match self.linker.index().by_typed_name.get(&(group_type.to_string(), name.to_string())) {
+                    Some(&t) => Link::To(t, Provenance::Id),
+                    None => self
+                        .linker
+                        .link(res, Val::Unknown, self.linker.expr(res, attr), &[group_type])
+                        .res()
+                        .map_or_else(|| Link::External(Some(name.to_string())), |t| Link::To(t, Provenance::Reference)),
+                }
+            }
+            other => self.linker.link(res, other, self.linker.expr(res, attr), &[group_type]),
         };
         self.record(res, attr, &link);
         link
     }
 
-    fn generic_workload(
-        &mut self,
-        res: ResId,
-        v: View<'d>,
-        spec: &catalog::WorkloadSpec,
-    ) -> Object {
+    fn generic_workload(&mut self, res: ResId, v: View<'d>, spec: &catalog::WorkloadSpec) -> Object {
         let mut subnets: Links = Val::Absent;
         for path in spec.subnets {
             let l = self.many(res, path, SUBNET);
@@ -1445,11 +1185,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             let (block, attr) = path.split_once('.').unwrap_or((path, "id"));
             let blocks = v.blocks(block).into_known().unwrap_or_default();
             if let Some(b) = blocks.first() {
-                let value = if b.str(attr).is_absent() {
-                    b.str("name")
-                } else {
-                    b.str(attr)
-                };
+                let value = if b.str(attr).is_absent() { b.str("name") } else { b.str(attr) };
                 let link = self.nested(res, block, value, attr, LAUNCH, path);
                 if link != Link::Absent {
                     sgs = merge_links(sgs, Val::Known(vec![link]));
@@ -1509,11 +1245,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 Val::Known(b) => Val::Known(b),
                 // Unset: AWS follows the subnet's `map_public_ip_on_launch`; the plan shows it as
                 // unknown. Only an explicit expression that is itself unknown stays unknown.
-                Val::Unknown
-                    if self.linker.configured(res, "associate_public_ip_address") != Some(true) =>
-                {
-                    Val::Absent
-                }
+                Val::Unknown if self.linker.configured(res, "associate_public_ip_address") != Some(true) => Val::Absent,
                 Val::Unknown => Val::Unknown,
                 Val::Absent => match v.str("public_ip") {
                     Val::Known(_) => Val::Known(true),
@@ -1528,11 +1260,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             security_groups: sgs,
             public_ip,
             private_ips: private_ips(v),
-            source_dest_check: if data {
-                Val::Unknown
-            } else {
-                v.bool("source_dest_check").or_default_known(true)
-            },
+            source_dest_check: if data { Val::Unknown } else { v.bool("source_dest_check").or_default_known(true) },
             client_ports: windows.then_some((49152, 65535)),
             in_vpc: true,
             ..Workload::default()
@@ -1580,11 +1308,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             Val::Unknown => unknown = true,
             Val::Absent => {}
         }
-        if unknown {
-            Val::Unknown
-        } else {
-            Val::Known(out)
-        }
+        if unknown { Val::Unknown } else { Val::Known(out) }
     }
 
     fn route_table(&mut self, res: ResId, r: &Resource, data: bool) -> Object {
@@ -1597,29 +1321,18 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         } else {
             TableKind::Custom
         };
-        let adopts = if kind == TableKind::AdoptedMain {
-            self.one(res, "default_route_table_id", RT).res()
-        } else {
-            None
-        };
+        let adopts =
+            if kind == TableKind::AdoptedMain { self.one(res, "default_route_table_id", RT).res() } else { None };
         let block = if data { "routes" } else { "route" };
         let routes = match v.blocks(block) {
             Val::Known(blocks) => Val::Known(
-                blocks
-                    .iter()
-                    .enumerate()
-                    .map(|(i, b)| self.route_from(res, *b, Some(block), Some(i)))
-                    .collect(),
+                blocks.iter().enumerate().map(|(i, b)| self.route_from(res, *b, Some(block), Some(i))).collect(),
             ),
             Val::Absent => Val::Known(Vec::new()),
             Val::Unknown => {
                 // Optional+Computed with nothing configured: the routes are the `aws_route`s
                 // (SEMANTICS §1.8); with inline blocks whose set is unknown, they are unknown.
-                if self.linker.configured(res, "route") == Some(true) {
-                    Val::Unknown
-                } else {
-                    Val::Known(Vec::new())
-                }
+                if self.linker.configured(res, "route") == Some(true) { Val::Unknown } else { Val::Known(Vec::new()) }
             }
         };
         let propagating_vgws = match self.many(res, "propagating_vgws", VGW) {
@@ -1639,24 +1352,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 
     /// One route from an inline block (`block` = `route`) or an `aws_route` (`block` = None).
-    fn route_from(
-        &mut self,
-        res: ResId,
-        b: View<'d>,
-        block: Option<&str>,
-        index: Option<usize>,
-    ) -> Route {
+    fn route_from(&mut self, res: ResId, b: View<'d>, block: Option<&str>, index: Option<usize>) -> Route {
         let (v4_key, v6_key, pl_key) = match block {
-            None => (
-                "destination_cidr_block",
-                "destination_ipv6_cidr_block",
-                "destination_prefix_list_id",
-            ),
-            Some(_) => (
-                "cidr_block",
-                "ipv6_cidr_block",
-                "destination_prefix_list_id",
-            ),
+            None => ("destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"),
+            Some(_) => ("cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"),
         };
         let dest = if !b.str(v4_key).is_absent() {
             Destination::V4(b.str(v4_key).and_then(parse_v4))
@@ -1719,33 +1418,18 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             });
         }
         let vpc = self.vpc_link(res, r, None);
-        let kind = if r.rtype == "aws_default_security_group" {
-            GroupKind::AdoptedDefault
-        } else {
-            GroupKind::Custom
-        };
+        let kind = if r.rtype == "aws_default_security_group" { GroupKind::AdoptedDefault } else { GroupKind::Custom };
         let adopts = match (&kind, &vpc) {
-            (GroupKind::AdoptedDefault, Link::To(v, _)) => self
-                .linker
-                .index()
-                .implicit
-                .get(&(*v, "default_security_group"))
-                .copied(),
+            (GroupKind::AdoptedDefault, Link::To(v, _)) => {
+                self.linker.index().implicit.get(&(*v, "default_security_group")).copied()
+            }
             _ => None,
         };
         let ingress = self.sg_direction(res, v, "ingress");
         let egress = self.sg_direction(res, v, "egress");
-        let inline_rules = self.linker.configured(res, "ingress") == Some(true)
-            || self.linker.configured(res, "egress") == Some(true);
-        Object::SecurityGroup(SecurityGroup {
-            vpc,
-            kind,
-            ingress,
-            egress,
-            adopts,
-            adopted_by: None,
-            inline_rules,
-        })
+        let inline_rules =
+            self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
+        Object::SecurityGroup(SecurityGroup { vpc, kind, ingress, egress, adopts, adopted_by: None, inline_rules })
     }
 
     fn sg_direction(&mut self, res: ResId, v: View<'d>, dir: &str) -> Val<Vec<SgRule>> {
@@ -1753,12 +1437,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             Val::Known(blocks) => {
                 let mut rules = Vec::new();
                 for (i, b) in blocks.iter().enumerate() {
-                    rules.extend(self.sg_rules_of_block(
-                        res,
-                        *b,
-                        Some(dir),
-                        &format!("{dir}[{i}]."),
-                    ));
+                    rules.extend(self.sg_rules_of_block(res, *b, Some(dir), &format!("{dir}[{i}].")));
                 }
                 Val::Known(rules)
             }
@@ -1775,13 +1454,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 
     /// Rules of one inline block, or of an `aws_security_group_rule` (`block` = None).
-    fn sg_rules_of_block(
-        &mut self,
-        res: ResId,
-        b: View<'d>,
-        block: Option<&str>,
-        label: &str,
-    ) -> Vec<SgRule> {
+    fn sg_rules_of_block(&mut self, res: ResId, b: View<'d>, block: Option<&str>, label: &str) -> Vec<SgRule> {
         let base = |peer: SgPeer| SgRule {
             source: res,
             protocol: b.string("protocol"),
@@ -1792,10 +1465,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let mut rules = Vec::new();
         for key in ["cidr_blocks", "ipv6_cidr_blocks"] {
             match b.str_list(key) {
-                Val::Known(list) => rules.extend(
-                    list.into_iter()
-                        .map(|c| base(SgPeer::Cidr(c.and_then(parse_net)))),
-                ),
+                Val::Known(list) => rules.extend(list.into_iter().map(|c| base(SgPeer::Cidr(c.and_then(parse_net))))),
                 Val::Unknown => rules.push(base(SgPeer::Cidr(Val::Unknown))),
                 Val::Absent => {}
             }
@@ -1830,9 +1500,9 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         };
         match groups {
             Val::Known(groups) => rules.extend(groups.into_iter().map(|l| base(SgPeer::Group(l)))),
-            Val::Unknown => rules.push(base(SgPeer::Group(Link::Unknown(
-                "security groups unknown until apply".into(),
-            )))),
+            Val::Unknown => {
+                rules.push(base(SgPeer::Group(Link::Unknown("security groups unknown until apply".into()))))
+            }
             Val::Absent => {}
         }
         if b.bool("self") == Val::Known(true) {
@@ -1844,31 +1514,15 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn network_acl(&mut self, res: ResId, r: &Resource) -> Object {
         let v = self.view(res);
         let vpc = self.vpc_link(res, r, None);
-        let kind = if r.rtype == "aws_default_network_acl" {
-            AclKind::AdoptedDefault
-        } else {
-            AclKind::Custom
-        };
-        let adopts = if kind == AclKind::AdoptedDefault {
-            self.one(res, "default_network_acl_id", NACL).res()
-        } else {
-            None
-        };
+        let kind = if r.rtype == "aws_default_network_acl" { AclKind::AdoptedDefault } else { AclKind::Custom };
+        let adopts =
+            if kind == AclKind::AdoptedDefault { self.one(res, "default_network_acl_id", NACL).res() } else { None };
         let ingress = self.nacl_direction(res, v, "ingress");
         let egress = self.nacl_direction(res, v, "egress");
         let subnets = self.many(res, "subnet_ids", SUBNET);
-        let inline_rules = self.linker.configured(res, "ingress") == Some(true)
-            || self.linker.configured(res, "egress") == Some(true);
-        Object::NetworkAcl(NetworkAcl {
-            vpc,
-            kind,
-            ingress,
-            egress,
-            subnets,
-            adopts,
-            adopted_by: None,
-            inline_rules,
-        })
+        let inline_rules =
+            self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
+        Object::NetworkAcl(NetworkAcl { vpc, kind, ingress, egress, subnets, adopts, adopted_by: None, inline_rules })
     }
 
     fn nacl_direction(&mut self, res: ResId, v: View<'d>, dir: &str) -> Val<Vec<NaclRule>> {
@@ -1965,11 +1619,9 @@ fn implicit_object(r: &Resource) -> Object {
             routes: Val::Known(Vec::new()),
             ..RouteTable::default()
         }),
-        "aws_network_acl" => Object::NetworkAcl(NetworkAcl {
-            vpc: parent_link,
-            kind: AclKind::ImplicitDefault,
-            ..NetworkAcl::default()
-        }),
+        "aws_network_acl" => {
+            Object::NetworkAcl(NetworkAcl { vpc: parent_link, kind: AclKind::ImplicitDefault, ..NetworkAcl::default() })
+        }
         "aws_security_group" => Object::SecurityGroup(SecurityGroup {
             vpc: parent_link,
             kind: GroupKind::ImplicitDefault,
@@ -2024,13 +1676,10 @@ impl Fold<'_, '_> {
     /// Implicit children get their VPC link and AWS's default contents (known only for VPCs
     /// Terraform creates).
     fn implicit_defaults(&mut self) {
-        let entries: Vec<((ResId, &'static str), ResId)> =
-            self.implicit.iter().map(|(k, v)| (*k, *v)).collect();
+        let entries: Vec<((ResId, &'static str), ResId)> = self.implicit.iter().map(|(k, v)| (*k, *v)).collect();
         for ((parent, what), child) in entries {
-            let parent_known =
-                matches!(&self.net.res(parent).obj, Object::Vpc(v) if v.defaults_known);
-            let ipv6 =
-                matches!(&self.net.res(parent).obj, Object::Vpc(v) if !v.cidrs_v6.is_empty());
+            let parent_known = matches!(&self.net.res(parent).obj, Object::Vpc(v) if v.defaults_known);
+            let ipv6 = matches!(&self.net.res(parent).obj, Object::Vpc(v) if !v.cidrs_v6.is_empty());
             let obj = &mut self.net.resources[child.index()].obj;
             match (what, obj) {
                 ("main_route_table", Object::RouteTable(t)) => {
@@ -2065,11 +1714,9 @@ impl Fold<'_, '_> {
                             peer,
                         };
                         g.ingress = Val::Known(vec![all(SgPeer::SelfGroup)]);
-                        let mut egress =
-                            vec![all(SgPeer::Cidr(Val::Known(IpNet::V4(Ipv4Net::default()))))];
+                        let mut egress = vec![all(SgPeer::Cidr(Val::Known(IpNet::V4(Ipv4Net::default()))))];
                         if ipv6 {
-                            egress
-                                .push(all(SgPeer::Cidr(Val::Known(IpNet::V6(Ipv6Net::default())))));
+                            egress.push(all(SgPeer::Cidr(Val::Known(IpNet::V6(Ipv6Net::default())))));
                         }
                         g.egress = Val::Known(egress);
                     } else {
@@ -2077,9 +1724,7 @@ impl Fold<'_, '_> {
                         g.egress = Val::Unknown;
                     }
                 }
-                ("default_route_table", Object::TgwRouteTable(t)) => {
-                    t.tgw = Link::To(parent, Provenance::Inferred)
-                }
+                ("default_route_table", Object::TgwRouteTable(t)) => t.tgw = Link::To(parent, Provenance::Inferred),
                 _ => {}
             }
         }
@@ -2105,16 +1750,10 @@ impl Fold<'_, '_> {
             };
             if let Object::Vpc(v) = &mut self.net.resources[vpc.index()].obj {
                 if !v4.is_absent() {
-                    v.cidrs_v4.push(VpcCidr {
-                        cidr: v4,
-                        source: a,
-                    });
+                    v.cidrs_v4.push(VpcCidr { cidr: v4, source: a });
                 }
                 if !v6.is_absent() {
-                    v.cidrs_v6.push(VpcCidr {
-                        cidr: v6,
-                        source: a,
-                    });
+                    v.cidrs_v6.push(VpcCidr { cidr: v6, source: a });
                 }
             }
         }
@@ -2125,15 +1764,9 @@ impl Fold<'_, '_> {
     fn adoption(&mut self) {
         for id in self.ids_where(|r| matches!(r.origin, Origin::Managed(_))) {
             let (adopts, vpc) = match &self.net.res(id).obj {
-                Object::RouteTable(t) if t.kind == TableKind::AdoptedMain => {
-                    (t.adopts, t.vpc.clone())
-                }
-                Object::NetworkAcl(a) if a.kind == AclKind::AdoptedDefault => {
-                    (a.adopts, a.vpc.clone())
-                }
-                Object::SecurityGroup(g) if g.kind == GroupKind::AdoptedDefault => {
-                    (g.adopts, g.vpc.clone())
-                }
+                Object::RouteTable(t) if t.kind == TableKind::AdoptedMain => (t.adopts, t.vpc.clone()),
+                Object::NetworkAcl(a) if a.kind == AclKind::AdoptedDefault => (a.adopts, a.vpc.clone()),
+                Object::SecurityGroup(g) if g.kind == GroupKind::AdoptedDefault => (g.adopts, g.vpc.clone()),
                 _ => continue,
             };
             // The adopted implicit object, found by id link or through the VPC.
@@ -2142,10 +1775,7 @@ impl Fold<'_, '_> {
                 Family::NetworkAcl => "default_network_acl",
                 _ => "default_security_group",
             };
-            let implicit = adopts.or_else(|| {
-                vpc.res()
-                    .and_then(|v| self.implicit.get(&(v, what)).copied())
-            });
+            let implicit = adopts.or_else(|| vpc.res().and_then(|v| self.implicit.get(&(v, what)).copied()));
             let Some(implicit) = implicit else { continue };
             let parent_vpc = match &self.net.res(implicit).obj {
                 Object::RouteTable(t) => t.vpc.res(),
@@ -2157,9 +1787,9 @@ impl Fold<'_, '_> {
             match &mut self.net.resources[implicit.index()].obj {
                 Object::RouteTable(t) => {
                     if t.adopted_by.is_some() {
-                        self.net.warnings.push(format!(
-                            "{implicit_name} is adopted by more than one aws_default_route_table"
-                        ));
+                        self.net
+                            .warnings
+                            .push(format!("{implicit_name} is adopted by more than one aws_default_route_table"));
                     }
                     t.adopted_by = Some(id);
                 }
@@ -2226,23 +1856,16 @@ impl Fold<'_, '_> {
             }
             let Some(table) = p.table.res() else { continue };
             if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj {
-                match &mut t.routes {
-                    Val::Known(routes) => routes.push(p.route),
-                    _ => {}
+                if let Val::Known(routes) = &mut t.routes {
+                    routes.push(p.route);
                 }
             }
         }
     }
 
     fn sg_rules(&mut self, pending: Vec<PendingRule<SgRule>>) {
-        let present: Vec<PendingRule<SgRule>> = pending
-            .into_iter()
-            .filter(|p| {
-                p.rules
-                    .first()
-                    .is_none_or(|r| self.net.res(r.source).present())
-            })
-            .collect();
+        let present: Vec<PendingRule<SgRule>> =
+            pending.into_iter().filter(|p| p.rules.first().is_none_or(|r| self.net.res(r.source).present())).collect();
         for p in present {
             let Some(group) = p.parent.res() else {
                 continue;
@@ -2250,11 +1873,7 @@ impl Fold<'_, '_> {
             let group_self = group;
             if let Object::SecurityGroup(g) = &mut self.net.resources[group.index()].obj {
                 let dedupe = !g.inline_rules;
-                let list = if p.egress {
-                    &mut g.egress
-                } else {
-                    &mut g.ingress
-                };
+                let list = if p.egress { &mut g.egress } else { &mut g.ingress };
                 if let Val::Known(rules) = list {
                     for mut rule in p.rules {
                         if let SgPeer::Group(l) = &rule.peer
@@ -2276,19 +1895,12 @@ impl Fold<'_, '_> {
 
     fn nacl_rules(&mut self, pending: Vec<PendingRule<NaclRule>>) {
         for p in pending {
-            if p.rules
-                .first()
-                .is_some_and(|r| !self.net.res(r.source).present())
-            {
+            if p.rules.first().is_some_and(|r| !self.net.res(r.source).present()) {
                 // The rule is being destroyed: drop the copy a no-op ACL's state may carry.
                 if let Some(acl) = p.parent.res()
                     && let Object::NetworkAcl(a) = &mut self.net.resources[acl.index()].obj
                 {
-                    let list = if p.egress {
-                        &mut a.egress
-                    } else {
-                        &mut a.ingress
-                    };
+                    let list = if p.egress { &mut a.egress } else { &mut a.ingress };
                     if let Val::Known(rules) = list {
                         for dead in &p.rules {
                             rules.retain(|r| !(r.source == acl && r.number == dead.number));
@@ -2299,11 +1911,7 @@ impl Fold<'_, '_> {
             }
             let Some(acl) = p.parent.res() else { continue };
             if let Object::NetworkAcl(a) = &mut self.net.resources[acl.index()].obj {
-                let list = if p.egress {
-                    &mut a.egress
-                } else {
-                    &mut a.ingress
-                };
+                let list = if p.egress { &mut a.egress } else { &mut a.ingress };
                 if let Val::Known(rules) = list {
                     for rule in p.rules {
                         rules.retain(|r| !(r.source == acl && r.number == rule.number));
@@ -2324,9 +1932,7 @@ impl Fold<'_, '_> {
                 continue;
             };
             match &mut self.net.resources[gw.index()].obj {
-                Object::InternetGateway(g) if g.vpc == Link::Absent || g.vpc.is_unknown() => {
-                    g.vpc = vpc
-                }
+                Object::InternetGateway(g) if g.vpc == Link::Absent || g.vpc.is_unknown() => g.vpc = vpc,
                 Object::VpnGateway(g) if g.vpc == Link::Absent || g.vpc.is_unknown() => g.vpc = vpc,
                 _ => {}
             }
@@ -2432,8 +2038,7 @@ impl Fold<'_, '_> {
                 continue;
             };
             let (vpc, table) = (a.vpc.clone(), a.table.clone());
-            let (Some(vpc), Some(table)) = (self.present_target(&vpc), self.present_target(&table))
-            else {
+            let (Some(vpc), Some(table)) = (self.present_target(&vpc), self.present_target(&table)) else {
                 continue;
             };
             if let Object::Vpc(v) = &mut self.net.resources[vpc.index()].obj {
@@ -2464,9 +2069,7 @@ impl Fold<'_, '_> {
         for id in self.ids_where(|r| matches!(r.obj, Object::Eip(_) | Object::EipAssociation(_))) {
             let (instance, eni, is_eip) = match &self.net.res(id).obj {
                 Object::Eip(e) => (e.instance.clone(), e.eni.clone(), true),
-                Object::EipAssociation(a) => {
-                    (a.instance.clone(), a.eni.clone(), a.eip != Link::Absent)
-                }
+                Object::EipAssociation(a) => (a.instance.clone(), a.eni.clone(), a.eip != Link::Absent),
                 _ => continue,
             };
             if !is_eip {
@@ -2487,31 +2090,21 @@ impl Fold<'_, '_> {
             let Object::Workload(w) = &self.net.res(id).obj else {
                 continue;
             };
-            let subnets = expand(&self.net, &w.subnets, |o| match o {
+            let subnets = expand(self.net, &w.subnets, |o| match o {
                 Object::Placement(p) => Some(p.subnets.clone()),
-                Object::Workload(e) if e.kind == WorkloadKind::NetworkInterface => {
-                    Some(e.subnets.clone())
-                }
+                Object::Workload(e) if e.kind == WorkloadKind::NetworkInterface => Some(e.subnets.clone()),
                 _ => None,
             });
-            let sgs = expand(&self.net, &w.security_groups, |o| match o {
+            let sgs = expand(self.net, &w.security_groups, |o| match o {
                 Object::Placement(p) => Some(p.security_groups.clone()),
-                Object::Workload(e) if e.kind == WorkloadKind::NetworkInterface => {
-                    Some(e.security_groups.clone())
-                }
+                Object::Workload(e) if e.kind == WorkloadKind::NetworkInterface => Some(e.security_groups.clone()),
                 _ => None,
             });
             let template_public = match &w.security_groups {
-                Val::Known(v) => {
-                    v.iter()
-                        .filter_map(|l| l.res())
-                        .find_map(|t| match &self.net.res(t).obj {
-                            Object::Placement(p) if !p.public_ip.is_absent() => {
-                                Some(p.public_ip.clone())
-                            }
-                            _ => None,
-                        })
-                }
+                Val::Known(v) => v.iter().filter_map(|l| l.res()).find_map(|t| match &self.net.res(t).obj {
+                    Object::Placement(p) if !p.public_ip.is_absent() => Some(p.public_ip.clone()),
+                    _ => None,
+                }),
                 _ => None,
             };
             if let Object::Workload(w) = &mut self.net.resources[id.index()].obj {
@@ -2557,31 +2150,14 @@ impl Fold<'_, '_> {
             let (table, via) = match explicit.get(&s).map(Vec::as_slice) {
                 Some([(assoc, table)]) => (table.clone(), Some(*assoc)),
                 Some(many) if many.len() > 1 => {
-                    let names: Vec<String> = many
-                        .iter()
-                        .map(|(a, _)| self.net.name(*a).to_string())
-                        .collect();
-                    (
-                        Link::Unknown(format!(
-                            "associated by several resources: {}",
-                            names.join(", ")
-                        )),
-                        None,
-                    )
+                    let names: Vec<String> = many.iter().map(|(a, _)| self.net.name(*a).to_string()).collect();
+                    (Link::Unknown(format!("associated by several resources: {}", names.join(", "))), None)
                 }
-                _ if data => (
-                    Link::Unknown("an existing subnet: its route table is not in the input".into()),
-                    None,
-                ),
-                _ if unknown_assoc_vpcs.iter().any(|v| v.is_none() || *v == vpc) => (
-                    Link::Unknown(
-                        "an association whose subnet is unknown may target this subnet".into(),
-                    ),
-                    None,
-                ),
-                _ => match vpc
-                    .and_then(|v| self.net.res(v).obj.vpc().and_then(|v| v.main_route_table))
-                {
+                _ if data => (Link::Unknown("an existing subnet: its route table is not in the input".into()), None),
+                _ if unknown_assoc_vpcs.iter().any(|v| v.is_none() || *v == vpc) => {
+                    (Link::Unknown("an association whose subnet is unknown may target this subnet".into()), None)
+                }
+                _ => match vpc.and_then(|v| self.net.res(v).obj.vpc().and_then(|v| v.main_route_table)) {
                     Some(main) => (Link::To(main, Provenance::Inferred), None),
                     None => (Link::Unknown("the subnet's VPC is not known".into()), None),
                 },
@@ -2596,9 +2172,7 @@ impl Fold<'_, '_> {
     fn subnet_acls(&mut self) {
         let mut explicit: HashMap<ResId, Vec<ResId>> = HashMap::new();
         let mut unknown_vpcs: Vec<Option<ResId>> = Vec::new();
-        for id in
-            self.ids_where(|r| matches!(r.obj, Object::NetworkAcl(_) | Object::NaclAssociation(_)))
-        {
+        for id in self.ids_where(|r| matches!(r.obj, Object::NetworkAcl(_) | Object::NaclAssociation(_))) {
             match &self.net.res(id).obj {
                 Object::NetworkAcl(a) => match &a.subnets {
                     Val::Known(list) => {
@@ -2615,13 +2189,8 @@ impl Fold<'_, '_> {
                 },
                 Object::NaclAssociation(a) => match (&a.subnet, a.acl.res()) {
                     (Link::To(s, _), Some(acl)) => explicit.entry(*s).or_default().push(acl),
-                    (Link::Unknown(_), acl) => unknown_vpcs.push(acl.and_then(|acl| {
-                        self.net
-                            .res(acl)
-                            .obj
-                            .network_acl()
-                            .and_then(|a| a.vpc.res())
-                    })),
+                    (Link::Unknown(_), acl) => unknown_vpcs
+                        .push(acl.and_then(|acl| self.net.res(acl).obj.network_acl().and_then(|a| a.vpc.res()))),
                     (Link::To(..), None) => {}
                     _ => {}
                 },
@@ -2639,25 +2208,17 @@ impl Fold<'_, '_> {
             acls.dedup();
             let link = match acls.as_slice() {
                 [acl] => Link::To(*acl, Provenance::Reference),
-                [] if data => {
-                    Link::Unknown("an existing subnet: its network ACL is not in the input".into())
-                }
+                [] if data => Link::Unknown("an existing subnet: its network ACL is not in the input".into()),
                 [] if unknown_vpcs.iter().any(|v| v.is_none() || *v == vpc) => {
                     Link::Unknown("an ACL whose subnets are unknown may take this subnet".into())
                 }
-                [] => {
-                    match vpc.and_then(|v| self.net.res(v).obj.vpc().and_then(|v| v.default_nacl)) {
-                        Some(d) => Link::To(d, Provenance::Inferred),
-                        None => Link::Unknown("the subnet's VPC is not known".into()),
-                    }
-                }
+                [] => match vpc.and_then(|v| self.net.res(v).obj.vpc().and_then(|v| v.default_nacl)) {
+                    Some(d) => Link::To(d, Provenance::Inferred),
+                    None => Link::Unknown("the subnet's VPC is not known".into()),
+                },
                 many => {
-                    let names: Vec<String> =
-                        many.iter().map(|a| self.net.name(*a).to_string()).collect();
-                    Link::Unknown(format!(
-                        "claimed by several network ACLs: {}",
-                        names.join(", ")
-                    ))
+                    let names: Vec<String> = many.iter().map(|a| self.net.name(*a).to_string()).collect();
+                    Link::Unknown(format!("claimed by several network ACLs: {}", names.join(", ")))
                 }
             };
             if let Object::Subnet(sub) = &mut self.net.resources[s.index()].obj {
@@ -2692,10 +2253,7 @@ fn route_dest_key(v: View<'_>) -> Destination {
 }
 
 fn sg_rule_key(r: &SgRule) -> String {
-    format!(
-        "{:?}|{:?}|{:?}|{:?}",
-        r.protocol, r.from_port, r.to_port, r.peer
-    )
+    format!("{:?}|{:?}|{:?}|{:?}", r.protocol, r.from_port, r.to_port, r.peer)
 }
 
 /// Replaces links to placements (subnet groups, launch templates) and ENIs by what they hold.

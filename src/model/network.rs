@@ -223,11 +223,7 @@ impl Network {
 
     /// Resources present after apply.
     pub fn present(&self) -> impl Iterator<Item = (ResId, &Resource)> + '_ {
-        self.resources
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.present())
-            .map(|(i, r)| (ResId(i as u32), r))
+        self.resources.iter().enumerate().filter(|(_, r)| r.present()).map(|(i, r)| (ResId(i as u32), r))
     }
 
     /// The name of a resource.
@@ -250,14 +246,10 @@ impl Network {
                 Family::Vpc => s.vpcs += 1,
                 Family::Subnet => s.subnets += 1,
                 Family::RouteTable => s.route_tables += 1,
-                Family::InternetGateway if r.rtype == "aws_internet_gateway" => {
-                    s.internet_gateways += 1
-                }
+                Family::InternetGateway if r.rtype == "aws_internet_gateway" => s.internet_gateways += 1,
                 Family::EgressOnlyInternetGateway => s.egress_only_internet_gateways += 1,
                 Family::NatGateway => s.nat_gateways += 1,
-                Family::PeeringConnection if r.rtype == "aws_vpc_peering_connection" => {
-                    s.peering_connections += 1
-                }
+                Family::PeeringConnection if r.rtype == "aws_vpc_peering_connection" => s.peering_connections += 1,
                 Family::TransitGateway => s.transit_gateways += 1,
                 Family::TransitGatewayAttachment if !r.rtype.ends_with("_accepter") => {
                     s.transit_gateway_attachments += 1
@@ -265,15 +257,9 @@ impl Network {
                 Family::VpcEndpoint if r.rtype == "aws_vpc_endpoint" => s.vpc_endpoints += 1,
                 Family::SecurityGroup => s.security_groups += 1,
                 Family::NetworkAcl => s.network_acls += 1,
-                Family::NetworkInterface if r.rtype == "aws_network_interface" => {
-                    s.network_interfaces += 1
-                }
+                Family::NetworkInterface if r.rtype == "aws_network_interface" => s.network_interfaces += 1,
                 Family::Vpn if r.rtype == "aws_vpn_gateway" => s.vpn_gateways += 1,
-                Family::Workload => {
-                    if r.obj.is_workload_in_vpc() {
-                        s.workloads += 1;
-                    }
-                }
+                Family::Workload if r.obj.is_workload_in_vpc() => s.workloads += 1,
                 _ => {}
             }
         }

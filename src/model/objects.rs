@@ -160,10 +160,7 @@ impl TargetKind {
             TargetKind::NetworkInterface => &["aws_network_interface", "aws_instance"],
             TargetKind::Instance => &["aws_instance"],
             TargetKind::TransitGateway => &["aws_ec2_transit_gateway"],
-            TargetKind::Peering => &[
-                "aws_vpc_peering_connection",
-                "aws_vpc_peering_connection_accepter",
-            ],
+            TargetKind::Peering => &["aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter"],
             TargetKind::VpcEndpoint => &["aws_vpc_endpoint"],
             _ => &[],
         }

@@ -97,17 +97,12 @@ fn is_identity_attr(rtype: &str, attr: &str) -> bool {
 /// Attributes of a parent that are an implicit child.
 fn implicit_child(rtype: &str, attr: &str) -> Option<&'static str> {
     match (rtype, attr) {
-        ("aws_vpc" | "aws_default_vpc", "default_route_table_id" | "main_route_table_id") => {
-            Some("main_route_table")
-        }
+        ("aws_vpc" | "aws_default_vpc", "default_route_table_id" | "main_route_table_id") => Some("main_route_table"),
         ("aws_vpc" | "aws_default_vpc", "default_network_acl_id") => Some("default_network_acl"),
-        ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => {
-            Some("default_security_group")
+        ("aws_vpc" | "aws_default_vpc", "default_security_group_id") => Some("default_security_group"),
+        ("aws_ec2_transit_gateway", "association_default_route_table_id" | "propagation_default_route_table_id") => {
+            Some("default_route_table")
         }
-        (
-            "aws_ec2_transit_gateway",
-            "association_default_route_table_id" | "propagation_default_route_table_id",
-        ) => Some("default_route_table"),
         _ => None,
     }
 }
@@ -268,14 +263,15 @@ fn module_path(module: &[ModuleStep]) -> String {
 }
 
 fn config_path(module: &[ModuleStep]) -> String {
-    module
-        .iter()
-        .map(|s| format!("module.{}", s.name))
-        .collect::<Vec<_>>()
-        .join(".")
+    module.iter().map(|s| format!("module.{}", s.name)).collect::<Vec<_>>().join(".")
 }
 
 const MAX_DEPTH: u8 = 24;
+
+/// A resource named by references: mode, type, name, key, attribute, index after the attribute.
+type ResGroup = (Mode, String, String, Option<InstanceKey>, Option<String>, Option<i64>);
+/// A module output named by references: call name, key, output, index after the output.
+type ModGroup = (String, Option<InstanceKey>, Option<String>, Option<InstanceKey>);
 
 /// Resolves links against an [`Index`].
 pub(crate) struct Linker<'a, 'd> {
@@ -285,10 +281,7 @@ pub(crate) struct Linker<'a, 'd> {
 
 impl<'a, 'd> Linker<'a, 'd> {
     pub(crate) fn new(ix: &'a Index<'d>) -> Self {
-        Linker {
-            ix,
-            follow_memo: RefCell::new(HashMap::new()),
-        }
+        Linker { ix, follow_memo: RefCell::new(HashMap::new()) }
     }
 
     /// The index.
@@ -335,13 +328,7 @@ impl<'a, 'd> Linker<'a, 'd> {
     }
 
     /// Resolves a single-valued link.
-    pub(crate) fn link(
-        &self,
-        res: ResId,
-        value: Val<&str>,
-        expr: Option<&Value>,
-        types: &[&str],
-    ) -> Link {
+    pub(crate) fn link(&self, res: ResId, value: Val<&str>, expr: Option<&Value>, types: &[&str]) -> Link {
         match value {
             Val::Known(id) => self.by_id(res, id, expr, types),
             Val::Unknown => {
@@ -383,11 +370,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
             }
         }
-        let how = if self.ix.is_data[t.index()] && how != Provenance::Id {
-            Provenance::Data
-        } else {
-            how
-        };
+        let how = if self.ix.is_data[t.index()] && how != Provenance::Id { Provenance::Data } else { how };
         Link::To(t, how)
     }
 
@@ -413,30 +396,17 @@ impl<'a, 'd> Linker<'a, 'd> {
                     }
                     return Link::External(Some(c.clone()));
                 }
-                Link::Unknown(
-                    out.opaque
-                        .unwrap_or_else(|| "unknown until apply".to_string()),
-                )
+                Link::Unknown(out.opaque.unwrap_or_else(|| "unknown until apply".to_string()))
             }
             many => {
-                let names: Vec<&str> = many
-                    .iter()
-                    .take(4)
-                    .map(|(t, _)| self.ix.names[t.index()].as_str())
-                    .collect();
+                let names: Vec<&str> = many.iter().take(4).map(|(t, _)| self.ix.names[t.index()].as_str()).collect();
                 Link::Unknown(format!("could be any of {}", names.join(", ")))
             }
         }
     }
 
     /// Resolves a list-valued link (`subnet_ids`, `security_group_ids`).
-    pub(crate) fn links(
-        &self,
-        res: ResId,
-        values: Val<Vec<Val<&str>>>,
-        expr: Option<&Value>,
-        types: &[&str],
-    ) -> Links {
+    pub(crate) fn links(&self, res: ResId, values: Val<Vec<Val<&str>>>, expr: Option<&Value>, types: &[&str]) -> Links {
         match values {
             Val::Absent => Val::Absent,
             Val::Unknown => {
@@ -451,8 +421,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
                 if opaque.is_some() {
                     // Part of the list comes through something we cannot follow.
-                    let mut v: Vec<Link> =
-                        targets.into_iter().map(|(t, h)| Link::To(t, h)).collect();
+                    let mut v: Vec<Link> = targets.into_iter().map(|(t, h)| Link::To(t, h)).collect();
                     v.push(Link::Unknown(opaque.unwrap_or_default()));
                     return Val::Known(v);
                 }
@@ -476,9 +445,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                     if targets.len() == unknown_count {
                         out.extend(targets.into_iter().map(|(t, h)| Link::To(t, h)));
                     } else {
-                        out.extend(
-                            (0..unknown_count).map(|_| Link::Unknown("unknown until apply".into())),
-                        );
+                        out.extend((0..unknown_count).map(|_| Link::Unknown("unknown until apply".into())));
                     }
                 }
                 Val::Known(out)
@@ -533,36 +500,14 @@ impl<'a, 'd> Linker<'a, 'd> {
         }
         // Group the reference forms (`x[0].id`, `x[0]`, `x`) by what they name.
         let mut aligns: Vec<Align> = Vec::new();
-        let mut resources: Vec<(
-            Mode,
-            String,
-            String,
-            Option<InstanceKey>,
-            Option<String>,
-            Option<i64>,
-        )> = Vec::new();
-        let mut modules: Vec<(
-            String,
-            Option<InstanceKey>,
-            Option<String>,
-            Option<InstanceKey>,
-        )> = Vec::new();
+        let mut resources: Vec<ResGroup> = Vec::new();
+        let mut modules: Vec<ModGroup> = Vec::new();
         let mut vars: Vec<String> = Vec::new();
         for r in refs {
             match parse_ref(r) {
                 Ref::Align(a) => aligns.push(a),
-                Ref::Resource {
-                    mode,
-                    rtype,
-                    name,
-                    key,
-                    attr,
-                    index,
-                } => {
-                    match resources
-                        .iter_mut()
-                        .find(|g| g.0 == mode && g.1 == rtype && g.2 == name)
-                    {
+                Ref::Resource { mode, rtype, name, key, attr, index } => {
+                    match resources.iter_mut().find(|g| g.0 == mode && g.1 == rtype && g.2 == name) {
                         Some(g) => {
                             if g.3.is_none() {
                                 g.3 = key;
@@ -577,12 +522,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                         None => resources.push((mode, rtype, name, key, attr, index)),
                     }
                 }
-                Ref::Module {
-                    name,
-                    key,
-                    output,
-                    index,
-                } => match modules.iter_mut().find(|g| g.0 == name) {
+                Ref::Module { name, key, output, index } => match modules.iter_mut().find(|g| g.0 == name) {
                     Some(g) => {
                         if g.1.is_none() {
                             g.1 = key;
@@ -603,9 +543,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
                 Ref::Local(l) => {
                     if out.opaque.is_none() {
-                        out.opaque = Some(format!(
-                            "set through local.{l}, which the plan does not record"
-                        ));
+                        out.opaque = Some(format!("set through local.{l}, which the plan does not record"));
                     }
                 }
                 Ref::Ignore => {}
@@ -622,12 +560,8 @@ impl<'a, 'd> Linker<'a, 'd> {
             let mut fe_consts = Vec::new();
             collect_expr(fe, &mut fe_refs, &mut fe_consts);
             for r in fe_refs {
-                if let Ref::Resource {
-                    mode, rtype, name, ..
-                } = parse_ref(r)
-                    && !resources
-                        .iter()
-                        .any(|g| g.0 == mode && g.1 == rtype && g.2 == name)
+                if let Ref::Resource { mode, rtype, name, .. } = parse_ref(r)
+                    && !resources.iter().any(|g| g.0 == mode && g.1 == rtype && g.2 == name)
                 {
                     resources.push((mode, rtype, name, None, None, None));
                 }
@@ -640,41 +574,18 @@ impl<'a, 'd> Linker<'a, 'd> {
                 Mode::Data => format!("data.{rtype}.{name}"),
             };
             let lookup = (inst_path.clone(), local);
-            let instances = self
-                .ix
-                .by_local
-                .get(&lookup)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let deleted = self
-                .ix
-                .deleted_by_local
-                .get(&lookup)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let instances = self.ix.by_local.get(&lookup).map(Vec::as_slice).unwrap_or(&[]);
+            let deleted = self.ix.deleted_by_local.get(&lookup).map(Vec::as_slice).unwrap_or(&[]);
             let mut chosen: Vec<(ResId, Provenance)> = Vec::new();
-            let key = key.or_else(|| {
-                index
-                    .map(InstanceKey::Int)
-                    .filter(|_| attr.is_some() && instances.len() > 1)
-            });
+            let key = key.or_else(|| index.map(InstanceKey::Int).filter(|_| attr.is_some() && instances.len() > 1));
             if let Some(k) = &key {
-                if let Some(&t) = instances
-                    .iter()
-                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(k))
-                {
+                if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(k)) {
                     chosen.push((t, Provenance::Reference));
-                } else if let Some(&t) = deleted
-                    .iter()
-                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(k))
-                {
+                } else if let Some(&t) = deleted.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(k)) {
                     chosen.push((t, Provenance::Reference));
                 }
             } else if aligned && let Some(own) = scope.key {
-                if let Some(&t) = instances
-                    .iter()
-                    .find(|t| self.ix.keys[t.index()].as_ref() == Some(own))
-                {
+                if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(own)) {
                     chosen.push((t, Provenance::Inferred));
                 } else if instances.len() == 1 {
                     chosen.push((instances[0], Provenance::Reference));
@@ -693,10 +604,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                     for (t, _) in chosen {
                         if let Some(child) = implicit_child(&rtype, a) {
                             if let Some(&c) = self.ix.implicit.get(&(t, child)) {
-                                out.merge(Outcome {
-                                    targets: vec![(c, Provenance::Reference)],
-                                    ..Outcome::default()
-                                });
+                                out.merge(Outcome { targets: vec![(c, Provenance::Reference)], ..Outcome::default() });
                             }
                         } else {
                             out.merge(self.follow(t, a, depth + 1));
@@ -705,15 +613,8 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
                 _ => {
                     for (t, how) in chosen {
-                        let how = if self.ix.is_data[t.index()] {
-                            Provenance::Data
-                        } else {
-                            how
-                        };
-                        out.merge(Outcome {
-                            targets: vec![(t, how)],
-                            ..Outcome::default()
-                        });
+                        let how = if self.ix.is_data[t.index()] { Provenance::Data } else { how };
+                        out.merge(Outcome { targets: vec![(t, how)], ..Outcome::default() });
                     }
                 }
             }
@@ -745,15 +646,8 @@ impl<'a, 'd> Linker<'a, 'd> {
             };
             for k in selected {
                 let mut module = scope.module.to_vec();
-                module.push(ModuleStep {
-                    name: name.clone(),
-                    key: k,
-                });
-                let inner = Scope {
-                    module: &module,
-                    key: None,
-                    for_each: None,
-                };
+                module.push(ModuleStep { name: name.clone(), key: k });
+                let inner = Scope { module: &module, key: None, for_each: None };
                 let mut o = self.resolve_expr(&inner, expr, depth + 1);
                 if let Some(i) = &index {
                     o = pick_index(self.ix, o, i, Provenance::Reference);
@@ -783,19 +677,11 @@ impl<'a, 'd> Linker<'a, 'd> {
             return out;
         };
         let parent_config = config_path(parent);
-        let call = self
-            .ix
-            .config_modules
-            .get(&parent_config)
-            .and_then(|m| m.module_calls.get(&last.name));
+        let call = self.ix.config_modules.get(&parent_config).and_then(|m| m.module_calls.get(&last.name));
         let Some(call) = call else { return out };
         match call.expressions.get(name) {
             Some(expr) => {
-                let caller = Scope {
-                    module: parent,
-                    key: last.key.as_ref(),
-                    for_each: call.for_each.as_ref(),
-                };
+                let caller = Scope { module: parent, key: last.key.as_ref(), for_each: call.for_each.as_ref() };
                 self.resolve_expr(&caller, expr, depth)
             }
             None => {
@@ -814,13 +700,9 @@ impl<'a, 'd> Linker<'a, 'd> {
             return o.clone();
         }
         // Guard against cycles: mark in progress with an opaque outcome.
-        self.follow_memo.borrow_mut().insert(
-            memo_key.clone(),
-            Outcome {
-                opaque: Some("circular reference".into()),
-                ..Outcome::default()
-            },
-        );
+        self.follow_memo
+            .borrow_mut()
+            .insert(memo_key.clone(), Outcome { opaque: Some("circular reference".into()), ..Outcome::default() });
         let mut out = Outcome::default();
         if depth <= MAX_DEPTH {
             let view = self.ix.views[t.index()];
@@ -840,11 +722,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                         let scope = self.scope_of(t);
                         out = self.resolve_expr(&scope, expr, depth + 1);
                     } else if self.ix.configs[t.index()].is_none() {
-                        out.opaque = Some(format!(
-                            "{} of {} is unknown",
-                            attr,
-                            self.ix.names[t.index()]
-                        ));
+                        out.opaque = Some(format!("{} of {} is unknown", attr, self.ix.names[t.index()]));
                     }
                 }
                 Val::Absent => {}
@@ -871,41 +749,23 @@ fn pick_index(ix: &Index<'_>, o: Outcome, key: &InstanceKey, how: Provenance) ->
     let same_resource = sorted.windows(2).all(|w| {
         ix.types[w[0].0.index()] == ix.types[w[1].0.index()]
             && ix.modules[w[0].0.index()] == ix.modules[w[1].0.index()]
-            && ix.names[w[0].0.index()].split('[').next()
-                == ix.names[w[1].0.index()].split('[').next()
+            && ix.names[w[0].0.index()].split('[').next() == ix.names[w[1].0.index()].split('[').next()
     });
     if !same_resource || o.opaque.is_some() {
         return match (key, o.constants.len() > 1) {
             (InstanceKey::Int(i), true) => {
-                let c = usize::try_from(*i)
-                    .ok()
-                    .and_then(|i| o.constants.get(i))
-                    .cloned();
-                Outcome {
-                    targets: Vec::new(),
-                    constants: c.into_iter().collect(),
-                    opaque: None,
-                }
+                let c = usize::try_from(*i).ok().and_then(|i| o.constants.get(i)).cloned();
+                Outcome { targets: Vec::new(), constants: c.into_iter().collect(), opaque: None }
             }
             _ => o,
         };
     }
     let picked = match key {
-        InstanceKey::Str(_) => sorted
-            .iter()
-            .find(|(t, _)| ix.keys[t.index()].as_ref() == Some(key))
-            .copied(),
-        InstanceKey::Int(i) => usize::try_from(*i)
-            .ok()
-            .and_then(|i| sorted.get(i))
-            .copied(),
+        InstanceKey::Str(_) => sorted.iter().find(|(t, _)| ix.keys[t.index()].as_ref() == Some(key)).copied(),
+        InstanceKey::Int(i) => usize::try_from(*i).ok().and_then(|i| sorted.get(i)).copied(),
     };
     match picked {
-        Some((t, _)) => Outcome {
-            targets: vec![(t, how)],
-            constants: Vec::new(),
-            opaque: None,
-        },
+        Some((t, _)) => Outcome { targets: vec![(t, how)], constants: Vec::new(), opaque: None },
         None => Outcome {
             targets: Vec::new(),
             constants: Vec::new(),
@@ -920,22 +780,10 @@ mod tests {
 
     #[test]
     fn parses_reference_shapes() {
-        assert!(matches!(
-            parse_ref("count.index"),
-            Ref::Align(Align::CountIndex)
-        ));
-        assert!(matches!(
-            parse_ref("each.value.id"),
-            Ref::Align(Align::EachValue)
-        ));
+        assert!(matches!(parse_ref("count.index"), Ref::Align(Align::CountIndex)));
+        assert!(matches!(parse_ref("each.value.id"), Ref::Align(Align::EachValue)));
         match parse_ref("aws_nat_gateway.this[0].id") {
-            Ref::Resource {
-                rtype,
-                name,
-                key,
-                attr,
-                ..
-            } => {
+            Ref::Resource { rtype, name, key, attr, .. } => {
                 assert_eq!((rtype.as_str(), name.as_str()), ("aws_nat_gateway", "this"));
                 assert_eq!(key, Some(InstanceKey::Int(0)));
                 assert_eq!(attr.as_deref(), Some("id"));
@@ -943,12 +791,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match parse_ref("module.net[\"prod\"].private_subnets[1]") {
-            Ref::Module {
-                name,
-                key,
-                output,
-                index,
-            } => {
+            Ref::Module { name, key, output, index } => {
                 assert_eq!(name, "net");
                 assert_eq!(key, Some(InstanceKey::Str("prod".into())));
                 assert_eq!(output.as_deref(), Some("private_subnets"));
@@ -956,13 +799,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            parse_ref("data.aws_vpc.default.id"),
-            Ref::Resource {
-                mode: Mode::Data,
-                ..
-            }
-        ));
+        assert!(matches!(parse_ref("data.aws_vpc.default.id"), Ref::Resource { mode: Mode::Data, .. }));
         assert!(matches!(parse_ref("local.vpc_id"), Ref::Local(_)));
         assert!(matches!(parse_ref("path.module"), Ref::Ignore));
     }
