@@ -5,6 +5,7 @@
 //! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
 
 pub mod error;
+pub mod eval;
 pub mod finding;
 pub mod model;
 

@@ -1,0 +1,5 @@
+//! Set algebra for the packet evaluator.
+
+mod interval;
+
+pub use interval::{IntervalSet, Unsigned};
