@@ -11,8 +11,8 @@
 //! * [`Protocol`], [`RuleProtocol`], [`ProtoSet`]: protocol numbers as AWS rules spell them, and
 //!   [`L4Kind`]: whether ports, ICMP type/code, or nothing is meaningful for a protocol.
 //! * [`PacketSet`]: unions of disjoint boxes over (family, protocol, source, destination, `a`,
-//!   `b`), where `a`/`b` are ports for TCP/UDP and type/code for ICMP; see the `packet` module
-//!   docs (re-exported here) for the canonical encoding and the cost of each operation.
+//!   `b`), where `a`/`b` are ports for TCP/UDP and type/code for ICMP; its docs give the
+//!   canonical encoding and the cost of each operation.
 
 mod interval;
 mod ip;

@@ -1,40 +1,6 @@
 //! Sets of packets as unions of disjoint boxes (products of per-dimension sets).
 //!
-//! A box fixes the address family and holds five dimensions: protocols, source addresses,
-//! destination addresses, and two L4 dimensions `a` and `b`:
-//!
-//! | protocol      | `a`              | `b`                   |
-//! |---------------|------------------|-----------------------|
-//! | TCP, UDP      | source port      | destination port      |
-//! | ICMP, ICMPv6  | type (0-255)     | code (0-255)          |
-//! | any other     | ignored (full)   | ignored (full)        |
-//!
-//! # Canonical boxes
-//!
-//! Every box a [`PacketSet`] holds is *canonical*, which makes the encoding exact even though a
-//! box built from a rule with protocol `-1` mixes TCP, ICMP and everything else:
-//!
-//! * no dimension is empty;
-//! * when `a` or `b` is not full, every protocol of the box has the same [`L4Kind`] (a mixed box
-//!   is split by kind when built);
-//! * protocols of kind [`L4Kind::Other`] always carry full `a` and `b`: AWS ignores ports for
-//!   them (SEMANTICS.md §2.4), so a port range given with, say, ESP is dropped, exactly as AWS does;
-//! * ICMP `a`/`b` values above 255 do not exist on the wire; a canonical ICMP dimension holds
-//!   256-65535 exactly when it holds 255, so "types 0-255" and "any type" are the same box.
-//!   Values above 255 in a [`Packet`] therefore behave like 255.
-//!
-//! Boolean operations keep boxes canonical (each dimension of a result is a boolean combination
-//! of canonical dimensions), so the canonical split runs only when a box enters from outside.
-//!
-//! # Cost
-//!
-//! With `n` and `m` boxes in the operands and `r` ranges per dimension, `intersect` costs
-//! `O(n·m·r)`, `difference` subtracts every box of `other` from every box of `self`, each
-//! subtraction splitting a box into at most 5 pieces (one per dimension), and `union` is
-//! `self + (other − self)`. After each operation boxes that are equal in all dimensions but one
-//! are merged (sort by the other four, merge neighbours, repeat per dimension until nothing
-//! merges: `O(rounds · 5 · k log k)` for `k` boxes). The box decomposition is not unique, so
-//! equality is semantic (`PartialEq` runs two subset checks).
+//! The encoding and its costs are documented on [`PacketSet`].
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -436,6 +402,15 @@ impl<T: Unsigned> fmt::Display for BracedSet<'_, T> {
 /// Turn it into a set with [`PacketSet::from_match`]; the IPv4 and IPv6 parts become separate
 /// boxes.
 ///
+/// Rule fields map to it as follows (SEMANTICS.md §2.4, §3.2):
+/// * protocol `-1`/`all`: `protocols` full and **`a`, `b` full**. Its `from_port = 0,
+///   to_port = 0` must not become `b = {0}`: the product is read literally, and would restrict
+///   TCP/UDP to port 0 and ICMP to code 0.
+/// * TCP/UDP `from_port..=to_port`: `b` (destination port) for ingress and egress alike; `a`
+///   (source port) stays full.
+/// * ICMP type `t`, code `c`: `a = {t}`, `b = {c}`; `-1` means full.
+/// * any other protocol: ports are ignored whatever `a` and `b` say.
+///
 /// ```
 /// use tfvpc::eval::sets::{IpSet, PacketMatch, PacketSet, PortSet, Protocol};
 /// let ssh = PacketSet::from(PacketMatch {
@@ -534,11 +509,51 @@ impl fmt::Display for BoxRef<'_> {
     }
 }
 
-/// A set of packets of both families: a union of disjoint, canonical, non-empty boxes (see the
-/// module docs for the encoding and the cost of each operation).
+/// A set of packets of both families: a union of disjoint, canonical, non-empty boxes.
 ///
-/// `PartialEq` compares the packets, not the boxes (two subset checks). `Display` lists the
-/// boxes separated by `; `, IPv4 first (`none` when empty).
+/// A box fixes the address family and holds five dimensions: protocols, source addresses,
+/// destination addresses, and two L4 dimensions `a` and `b`:
+///
+/// | protocol      | `a`              | `b`                   |
+/// |---------------|------------------|-----------------------|
+/// | TCP, UDP      | source port      | destination port      |
+/// | ICMP, ICMPv6  | type (0-255)     | code (0-255)          |
+/// | any other     | ignored (full)   | ignored (full)        |
+///
+/// # Canonical boxes
+///
+/// Every box the set holds is *canonical*, which makes the encoding exact even though a
+/// box built from a rule with protocol `-1` mixes TCP, ICMP and everything else:
+///
+/// * no dimension is empty;
+/// * when `a` or `b` is not full, every protocol of the box has the same [`L4Kind`] (a mixed box
+///   is split by kind when built);
+/// * protocols of kind [`L4Kind::Other`] always carry full `a` and `b`: AWS ignores ports for
+///   them (SEMANTICS.md §2.4), so a port range given with, say, ESP is dropped, exactly as AWS does;
+/// * ICMP `a`/`b` values above 255 do not exist on the wire; a canonical ICMP dimension holds
+///   256-65535 exactly when it holds 255, so "types 0-255" and "any type" are the same box.
+///   Values above 255 in a [`Packet`] therefore behave like 255.
+///
+/// Boolean operations keep boxes canonical (each dimension of a result is a boolean combination
+/// of canonical dimensions), so the canonical split runs only when a box enters from outside.
+///
+/// # Cost
+///
+/// With `n` and `m` boxes in the operands and `r` ranges per dimension, `intersect` costs
+/// `O(n·m·r)`, `difference` subtracts every box of `other` from every box of `self`, each
+/// subtraction splitting a box into at most 5 pieces (one per dimension), and `union` is
+/// `self + (other − self)`. After each operation boxes that are equal in all dimensions but one
+/// are merged (sort by the other four, merge neighbours, repeat per dimension until nothing
+/// merges: `O(rounds · 5 · k log k)` for `k` boxes). The box decomposition is not unique, so
+/// equality is semantic (`PartialEq` runs two subset checks).
+///
+/// Fragmentation is the practical limit: subtracting one box can split each piece into up to
+/// five, so intermediate results of long subtractions are merged once they exceed 16 pieces.
+/// For scale (release build): the union of 200 TCP/UDP/ICMP rules with three random CIDRs and a
+/// port range each is 150 boxes and takes about 11 ms; its complement takes about as long.
+///
+/// `Display` lists the boxes separated by `; `, IPv4 first, TCP/UDP boxes before ICMP, other
+/// and mixed-protocol boxes (`none` when empty).
 #[derive(Clone, Default)]
 pub struct PacketSet {
     v4: Vec<V4Box>,

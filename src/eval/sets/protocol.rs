@@ -115,9 +115,30 @@ impl L4Kind {
     /// is empty).
     #[must_use]
     pub fn of_set(protocols: &ProtoSet) -> Option<L4Kind> {
-        [L4Kind::Ports, L4Kind::Icmp, L4Kind::Other]
-            .into_iter()
-            .find(|kind| !protocols.is_empty() && protocols.is_subset(&kind.protocols()))
+        let mut shared = None;
+        for (lo, hi) in protocols.ranges() {
+            let kind = if lo == hi {
+                Protocol(lo).kind()
+            } else {
+                // No two TCP/UDP/ICMP/ICMPv6 numbers are consecutive, so a longer range is of
+                // kind Other only if it holds none of them.
+                let named = [
+                    Protocol::ICMP,
+                    Protocol::TCP,
+                    Protocol::UDP,
+                    Protocol::ICMPV6,
+                ];
+                if named.iter().any(|p| (lo..=hi).contains(&p.number())) {
+                    return None;
+                }
+                L4Kind::Other
+            };
+            if shared.is_some_and(|k| k != kind) {
+                return None;
+            }
+            shared = Some(kind);
+        }
+        shared
     }
 }
 
@@ -321,6 +342,34 @@ mod tests {
         assert_eq!(L4Kind::of_set(&ProtoSet::full()), None);
         assert_eq!(L4Kind::of_set(&ProtoSet::range(1, 6)), None);
         assert_eq!(L4Kind::of_set(&ProtoSet::empty()), None);
+        assert_eq!(L4Kind::of_set(&ProtoSet::range(2, 5)), Some(L4Kind::Other));
+        assert_eq!(
+            L4Kind::of_set(&ProtoSet::range(59, 255)),
+            Some(L4Kind::Other)
+        );
+        assert_eq!(L4Kind::of_set(&ProtoSet::range(0, 1)), None);
+        assert_eq!(
+            L4Kind::of_set(&L4Kind::Other.protocols()),
+            Some(L4Kind::Other)
+        );
+    }
+
+    #[test]
+    fn kind_of_a_set_agrees_with_subset_of_each_kind() {
+        // Every set of up to two ranges with ends around the named protocol numbers.
+        let ends = [0u8, 1, 2, 5, 6, 7, 16, 17, 18, 57, 58, 59, 255];
+        let kinds = [L4Kind::Ports, L4Kind::Icmp, L4Kind::Other];
+        for &a in &ends {
+            for &b in &ends {
+                for &c in &ends {
+                    let set = ProtoSet::range(a, b).union(&ProtoSet::single(c));
+                    let expected = kinds
+                        .into_iter()
+                        .find(|k| !set.is_empty() && set.is_subset(&k.protocols()));
+                    assert_eq!(L4Kind::of_set(&set), expected, "{set}");
+                }
+            }
+        }
     }
 
     #[test]
