@@ -243,7 +243,7 @@ impl<A: Address> PacketBox<A> {
         }
     }
 
-    /// Pushes the canonical pieces of this box (see the module docs) onto `out`.
+    /// Pushes the canonical pieces of this box (see [`PacketSet`]) onto `out`.
     fn canonicalize_into(self, out: &mut Vec<Self>) {
         if self.is_empty() {
             return;
