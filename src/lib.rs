@@ -7,6 +7,7 @@
 pub mod catalog;
 pub mod config;
 pub mod error;
+pub mod eval;
 pub mod finding;
 pub mod ingest;
 pub mod model;
