@@ -22,6 +22,4 @@ mod protocol;
 pub use interval::{IntervalSet, Unsigned};
 pub use ip::{Address, Family, IpSet};
 pub use packet::{BoxRef, Packet, PacketBox, PacketMatch, PacketSet, PortSet, V4Box, V6Box};
-pub use protocol::{
-    L4Kind, ParseProtocolError, ProtoSet, Protocol, RuleProtocol, display_protocols,
-};
+pub use protocol::{L4Kind, ParseProtocolError, ProtoSet, Protocol, RuleProtocol, display_protocols};

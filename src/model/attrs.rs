@@ -51,12 +51,11 @@ impl<'a> View<'a> {
 
     /// The raw value of an attribute.
     pub fn get(&self, key: &str) -> Val<&'a Value> {
-        if marker(self.sensitive, key) == &Value::Bool(true) {
+        if marker(self.sensitive, key) == &Value::Bool(true) || marker(self.unknown, key) == &Value::Bool(true) {
             return Val::Unknown;
         }
         match self.values.and_then(|m| m.get(key)) {
             Some(v) if !v.is_null() => Val::Known(v),
-            _ if marker(self.unknown, key) == &Value::Bool(true) => Val::Unknown,
             _ => Val::Absent,
         }
     }

@@ -14,9 +14,7 @@ mod sealed {
 /// An unsigned integer type an [`IntervalSet`] can hold: `u8`, `u16`, `u32`, `u64` or `u128`.
 ///
 /// Sealed: the set algebra relies on the exact bounds and widths of these types.
-pub trait Unsigned:
-    sealed::Sealed + Copy + Ord + Hash + fmt::Debug + fmt::Display + Send + Sync + 'static
-{
+pub trait Unsigned: sealed::Sealed + Copy + Ord + Hash + fmt::Debug + fmt::Display + Send + Sync + 'static {
     /// The smallest value (`0`).
     const MIN: Self;
     /// The largest value.
@@ -87,29 +85,19 @@ impl<T: Unsigned> IntervalSet<T> {
     /// The set of every value of `T`.
     #[must_use]
     pub fn full() -> Self {
-        Self {
-            ranges: vec![(T::MIN, T::MAX)],
-        }
+        Self { ranges: vec![(T::MIN, T::MAX)] }
     }
 
     /// The values `lo..=hi`; empty when `lo > hi`.
     #[must_use]
     pub fn range(lo: T, hi: T) -> Self {
-        if lo > hi {
-            Self::empty()
-        } else {
-            Self {
-                ranges: vec![(lo, hi)],
-            }
-        }
+        if lo > hi { Self::empty() } else { Self { ranges: vec![(lo, hi)] } }
     }
 
     /// The set holding only `v`.
     #[must_use]
     pub fn single(v: T) -> Self {
-        Self {
-            ranges: vec![(v, v)],
-        }
+        Self { ranges: vec![(v, v)] }
     }
 
     /// The union of arbitrary inclusive ranges `(lo, hi)`, in any order, overlapping or not;
@@ -315,11 +303,7 @@ impl<T: Unsigned> IntervalSet<T> {
             let hi = hi.to_u128();
             let mut start = lo.to_u128();
             loop {
-                let alignment = if start == 0 {
-                    width
-                } else {
-                    start.trailing_zeros().min(width)
-                };
+                let alignment = if start == 0 { width } else { start.trailing_zeros().min(width) };
                 let span = hi - start; // the number of values left, minus one
                 let fits = match span.checked_add(1) {
                     Some(left) => left.ilog2(),
@@ -328,11 +312,7 @@ impl<T: Unsigned> IntervalSet<T> {
                 let bits = alignment.min(fits); // block size is 2^bits
                 // `bits <= width <= 128`, so the prefix length fits in a u8.
                 out.push((T::from_u128_lossy(start), (width - bits) as u8));
-                let last = if bits >= 128 {
-                    u128::MAX
-                } else {
-                    start + ((1u128 << bits) - 1)
-                };
+                let last = if bits >= 128 { u128::MAX } else { start + ((1u128 << bits) - 1) };
                 if last >= hi {
                     break;
                 }
@@ -379,11 +359,7 @@ impl<T: Unsigned> fmt::Display for IntervalSet<T> {
 impl<T: Unsigned> fmt::Debug for IntervalSet<T> {
     /// `{22, 1024-65535}`; `{}` when empty.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.ranges.is_empty() {
-            f.write_str("{}")
-        } else {
-            write!(f, "{{{self}}}")
-        }
+        if self.ranges.is_empty() { f.write_str("{}") } else { write!(f, "{{{self}}}") }
     }
 }
 
@@ -407,15 +383,8 @@ mod tests {
     fn constructors_build_the_expected_ranges() {
         assert!(IntervalSet::<u16>::empty().is_empty());
         assert!(IntervalSet::<u16>::full().is_full());
-        assert_eq!(
-            IntervalSet::<u16>::full().ranges().collect::<Vec<_>>(),
-            [(0, 65535)]
-        );
-        assert_eq!(
-            IntervalSet::range(22u16, 22),
-            IntervalSet::single(22u16),
-            "a one-value range is a single"
-        );
+        assert_eq!(IntervalSet::<u16>::full().ranges().collect::<Vec<_>>(), [(0, 65535)]);
+        assert_eq!(IntervalSet::range(22u16, 22), IntervalSet::single(22u16), "a one-value range is a single");
         assert!(IntervalSet::range(5u16, 4).is_empty(), "lo > hi is empty");
         assert_eq!(IntervalSet::range(0u16, 65535), IntervalSet::full());
         assert_eq!(IntervalSet::<u16>::default(), IntervalSet::empty());
@@ -436,33 +405,21 @@ mod tests {
         assert!(a.union(&b).is_full());
         let s = IntervalSet::single(22u16).union(&IntervalSet::single(23));
         assert_eq!(s.ranges().collect::<Vec<_>>(), [(22, 23)]);
-        assert_eq!(
-            set16(&[(1, 2), (10, 11)])
-                .union(&set16(&[(3, 9)]))
-                .ranges()
-                .collect::<Vec<_>>(),
-            [(1, 11)]
-        );
+        assert_eq!(set16(&[(1, 2), (10, 11)]).union(&set16(&[(3, 9)])).ranges().collect::<Vec<_>>(), [(1, 11)]);
     }
 
     #[test]
     fn union_with_a_range_ending_at_max_absorbs_later_ranges() {
         let a = IntervalSet::range(100u16, 65535);
         let b = set16(&[(5, 6), (200, 300), (65535, 65535)]);
-        assert_eq!(
-            a.union(&b).ranges().collect::<Vec<_>>(),
-            [(5, 6), (100, 65535)]
-        );
+        assert_eq!(a.union(&b).ranges().collect::<Vec<_>>(), [(5, 6), (100, 65535)]);
     }
 
     #[test]
     fn intersect_keeps_only_shared_values() {
         let a = set16(&[(0, 10), (20, 30), (65535, 65535)]);
         let b = set16(&[(5, 25), (65535, 65535)]);
-        assert_eq!(
-            a.intersect(&b).ranges().collect::<Vec<_>>(),
-            [(5, 10), (20, 25), (65535, 65535)]
-        );
+        assert_eq!(a.intersect(&b).ranges().collect::<Vec<_>>(), [(5, 10), (20, 25), (65535, 65535)]);
         assert!(a.intersect(&IntervalSet::empty()).is_empty());
         assert_eq!(a.intersect(&IntervalSet::full()), a);
     }
@@ -472,14 +429,8 @@ mod tests {
         let all = IntervalSet::<u16>::full();
         let linux = IntervalSet::range(32768u16, 60999);
         assert_eq!(all.difference(&linux).to_string(), "0-32767, 61000-65535");
-        assert_eq!(
-            all.difference(&IntervalSet::single(0)).to_string(),
-            "1-65535"
-        );
-        assert_eq!(
-            all.difference(&IntervalSet::single(65535)).to_string(),
-            "0-65534"
-        );
+        assert_eq!(all.difference(&IntervalSet::single(0)).to_string(), "1-65535");
+        assert_eq!(all.difference(&IntervalSet::single(65535)).to_string(), "0-65534");
         assert!(linux.difference(&all).is_empty());
         assert_eq!(linux.difference(&IntervalSet::empty()), linux);
         let a = set16(&[(0, 10), (20, 30)]);
@@ -491,10 +442,7 @@ mod tests {
     fn complement_of_empty_is_full_and_back() {
         assert!(IntervalSet::<u16>::empty().complement().is_full());
         assert!(IntervalSet::<u16>::full().complement().is_empty());
-        assert_eq!(
-            IntervalSet::single(22u16).complement().to_string(),
-            "0-21, 23-65535"
-        );
+        assert_eq!(IntervalSet::single(22u16).complement().to_string(), "0-21, 23-65535");
     }
 
     #[test]
@@ -544,17 +492,10 @@ mod tests {
     fn u128_edges_work_without_overflow() {
         let top = IntervalSet::single(u128::MAX);
         assert!(top.contains(u128::MAX));
-        assert_eq!(
-            top.complement(),
-            IntervalSet::range(0, u128::MAX - 1),
-            "complement of the top value"
-        );
+        assert_eq!(top.complement(), IntervalSet::range(0, u128::MAX - 1), "complement of the top value");
         assert!(top.union(&top.complement()).is_full());
         let low = IntervalSet::range(0u128, 10);
-        assert_eq!(
-            IntervalSet::full().difference(&low),
-            IntervalSet::range(11, u128::MAX)
-        );
+        assert_eq!(IntervalSet::full().difference(&low), IntervalSet::range(11, u128::MAX));
         assert_eq!(top.last(), Some(u128::MAX));
         assert_eq!(low.first(), Some(0));
     }
@@ -574,27 +515,12 @@ mod tests {
         assert_eq!(IntervalSet::<u128>::full().prefix_blocks(), [(0, 0)]);
         assert_eq!(IntervalSet::<u32>::full().prefix_blocks(), [(0, 0)]);
         assert_eq!(IntervalSet::single(7u8).prefix_blocks(), [(7, 8)]);
-        assert_eq!(
-            IntervalSet::range(1u8, 6).prefix_blocks(),
-            [(1, 8), (2, 7), (4, 7), (6, 8)]
-        );
+        assert_eq!(IntervalSet::range(1u8, 6).prefix_blocks(), [(1, 8), (2, 7), (4, 7), (6, 8)]);
         assert_eq!(
             IntervalSet::range(1u8, 255).prefix_blocks(),
-            [
-                (1, 8),
-                (2, 7),
-                (4, 6),
-                (8, 5),
-                (16, 4),
-                (32, 3),
-                (64, 2),
-                (128, 1)
-            ]
+            [(1, 8), (2, 7), (4, 6), (8, 5), (16, 4), (32, 3), (64, 2), (128, 1)]
         );
-        assert_eq!(
-            IntervalSet::range(u128::MAX - 1, u128::MAX).prefix_blocks(),
-            [(u128::MAX - 1, 127)]
-        );
+        assert_eq!(IntervalSet::range(u128::MAX - 1, u128::MAX).prefix_blocks(), [(u128::MAX - 1, 127)]);
         assert!(IntervalSet::<u32>::empty().prefix_blocks().is_empty());
     }
 
@@ -611,9 +537,7 @@ mod tests {
 
     fn is_canonical<T: Unsigned>(s: &IntervalSet<T>) -> bool {
         s.ranges.iter().all(|&(lo, hi)| lo <= hi)
-            && s.ranges
-                .windows(2)
-                .all(|w| w[0].1.succ().is_some_and(|next| next < w[1].0))
+            && s.ranges.windows(2).all(|w| w[0].1.succ().is_some_and(|next| next < w[1].0))
     }
 
     fn arb_set8() -> impl Strategy<Value = IntervalSet<u8>> {
@@ -659,9 +583,7 @@ mod tests {
     /// The minimal number of aligned blocks covering `members` exactly, by recursion over the
     /// binary trie of the u8 universe.
     fn min_blocks8(members: &BTreeSet<u8>, start: u16, size: u16) -> usize {
-        let inside = (start..start + size)
-            .filter(|&v| members.contains(&(v as u8)))
-            .count();
+        let inside = (start..start + size).filter(|&v| members.contains(&(v as u8))).count();
         if inside == 0 {
             0
         } else if inside == usize::from(size) {

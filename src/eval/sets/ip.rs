@@ -69,10 +69,7 @@ impl Address for u32 {
     }
 
     fn into_ip_set(addrs: IntervalSet<Self>) -> IpSet {
-        IpSet {
-            v4: addrs,
-            v6: IntervalSet::empty(),
-        }
+        IpSet { v4: addrs, v6: IntervalSet::empty() }
     }
 
     fn to_ip(self) -> IpAddr {
@@ -95,10 +92,7 @@ impl Address for u128 {
     }
 
     fn into_ip_set(addrs: IntervalSet<Self>) -> IpSet {
-        IpSet {
-            v4: IntervalSet::empty(),
-            v6: addrs,
-        }
+        IpSet { v4: IntervalSet::empty(), v6: addrs }
     }
 
     fn to_ip(self) -> IpAddr {
@@ -135,28 +129,19 @@ impl IpSet {
     /// Every IPv4 address (`0.0.0.0/0`), no IPv6 address.
     #[must_use]
     pub fn any_v4() -> Self {
-        Self {
-            v4: IntervalSet::full(),
-            v6: IntervalSet::empty(),
-        }
+        Self { v4: IntervalSet::full(), v6: IntervalSet::empty() }
     }
 
     /// Every IPv6 address (`::/0`), no IPv4 address.
     #[must_use]
     pub fn any_v6() -> Self {
-        Self {
-            v4: IntervalSet::empty(),
-            v6: IntervalSet::full(),
-        }
+        Self { v4: IntervalSet::empty(), v6: IntervalSet::full() }
     }
 
     /// Every address of both families.
     #[must_use]
     pub fn any() -> Self {
-        Self {
-            v4: IntervalSet::full(),
-            v6: IntervalSet::full(),
-        }
+        Self { v4: IntervalSet::full(), v6: IntervalSet::full() }
     }
 
     /// The addresses of a CIDR block. Host bits are ignored: `10.0.0.5/16` is `10.0.0.0/16`.
@@ -171,19 +156,13 @@ impl IpSet {
     /// The addresses of an IPv4 CIDR block (host bits ignored).
     #[must_use]
     pub fn from_v4net(net: Ipv4Net) -> Self {
-        u32::into_ip_set(IntervalSet::range(
-            u32::from(net.network()),
-            u32::from(net.broadcast()),
-        ))
+        u32::into_ip_set(IntervalSet::range(u32::from(net.network()), u32::from(net.broadcast())))
     }
 
     /// The addresses of an IPv6 CIDR block (host bits ignored).
     #[must_use]
     pub fn from_v6net(net: Ipv6Net) -> Self {
-        u128::into_ip_set(IntervalSet::range(
-            u128::from(net.network()),
-            u128::from(net.broadcast()),
-        ))
+        u128::into_ip_set(IntervalSet::range(u128::from(net.network()), u128::from(net.broadcast())))
     }
 
     /// The union of several CIDR blocks.
@@ -197,10 +176,7 @@ impl IpSet {
                 IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.broadcast()))),
             }
         }
-        Self {
-            v4: IntervalSet::from_ranges(v4),
-            v6: IntervalSet::from_ranges(v6),
-        }
+        Self { v4: IntervalSet::from_ranges(v4), v6: IntervalSet::from_ranges(v6) }
     }
 
     /// The set holding only `addr`.
@@ -230,37 +206,25 @@ impl IpSet {
     /// The addresses in `self` or `other`.
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
-        Self {
-            v4: self.v4.union(&other.v4),
-            v6: self.v6.union(&other.v6),
-        }
+        Self { v4: self.v4.union(&other.v4), v6: self.v6.union(&other.v6) }
     }
 
     /// The addresses in both `self` and `other`.
     #[must_use]
     pub fn intersect(&self, other: &Self) -> Self {
-        Self {
-            v4: self.v4.intersect(&other.v4),
-            v6: self.v6.intersect(&other.v6),
-        }
+        Self { v4: self.v4.intersect(&other.v4), v6: self.v6.intersect(&other.v6) }
     }
 
     /// The addresses in `self` but not in `other`.
     #[must_use]
     pub fn difference(&self, other: &Self) -> Self {
-        Self {
-            v4: self.v4.difference(&other.v4),
-            v6: self.v6.difference(&other.v6),
-        }
+        Self { v4: self.v4.difference(&other.v4), v6: self.v6.difference(&other.v6) }
     }
 
     /// Every address of both families that is not in `self`.
     #[must_use]
     pub fn complement(&self) -> Self {
-        Self {
-            v4: self.v4.complement(),
-            v6: self.v6.complement(),
-        }
+        Self { v4: self.v4.complement(), v6: self.v6.complement() }
     }
 
     /// True when every address of `self` is in `other`.
@@ -280,11 +244,7 @@ impl IpSet {
     /// `10.0.0.1/32, 10.0.0.2/31, 10.0.0.4/31, 10.0.0.6/32`.
     #[must_use]
     pub fn to_cidrs(&self) -> Vec<IpNet> {
-        self.v4_cidrs()
-            .into_iter()
-            .map(IpNet::V4)
-            .chain(self.v6_cidrs().into_iter().map(IpNet::V6))
-            .collect()
+        self.v4_cidrs().into_iter().map(IpNet::V4).chain(self.v6_cidrs().into_iter().map(IpNet::V6)).collect()
     }
 
     /// The fewest IPv4 CIDR blocks covering exactly the IPv4 part.
@@ -348,11 +308,7 @@ impl fmt::Display for IpSet {
 impl fmt::Debug for IpSet {
     /// `{10.0.0.0/16, ::/0}`; `{}` when empty.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            f.write_str("{}")
-        } else {
-            write!(f, "{{{self}}}")
-        }
+        if self.is_empty() { f.write_str("{}") } else { write!(f, "{{{self}}}") }
     }
 }
 
@@ -396,10 +352,7 @@ mod tests {
 
     #[test]
     fn host_bits_of_a_cidr_are_ignored() {
-        assert_eq!(
-            IpSet::from_net(net("10.0.0.5/16")),
-            IpSet::from_net(net("10.0.0.0/16"))
-        );
+        assert_eq!(IpSet::from_net(net("10.0.0.5/16")), IpSet::from_net(net("10.0.0.0/16")));
     }
 
     #[test]
@@ -440,22 +393,13 @@ mod tests {
             cidrs(&v4_range("10.0.0.1", "10.0.0.6")),
             ["10.0.0.1/32", "10.0.0.2/31", "10.0.0.4/31", "10.0.0.6/32"]
         );
-        assert_eq!(
-            cidrs(&v4_range("0.0.0.1", "255.255.255.255")).len(),
-            32,
-            "one block per bit"
-        );
-        assert_eq!(
-            cidrs(&v4_range("10.0.1.0", "10.0.2.255")),
-            ["10.0.1.0/24", "10.0.2.0/24"],
-            "not aligned to /23"
-        );
+        assert_eq!(cidrs(&v4_range("0.0.0.1", "255.255.255.255")).len(), 32, "one block per bit");
+        assert_eq!(cidrs(&v4_range("10.0.1.0", "10.0.2.255")), ["10.0.1.0/24", "10.0.2.0/24"], "not aligned to /23");
     }
 
     #[test]
     fn to_cidrs_of_a_vpc_minus_a_subnet_lists_the_remaining_blocks() {
-        let rest =
-            IpSet::from_net(net("10.0.0.0/16")).difference(&IpSet::from_net(net("10.0.0.0/24")));
+        let rest = IpSet::from_net(net("10.0.0.0/16")).difference(&IpSet::from_net(net("10.0.0.0/24")));
         assert_eq!(
             cidrs(&rest),
             [
@@ -516,20 +460,13 @@ mod tests {
     }
 
     fn arb_v4_set() -> impl Strategy<Value = IpSet> {
-        let addr = prop_oneof![
-            Just(0u32),
-            Just(u32::MAX),
-            0x0a00_0000u32..0x0a00_0400,
-            any::<u32>()
-        ];
-        prop::collection::vec((addr.clone(), addr), 0..5)
-            .prop_map(|r| u32::into_ip_set(IntervalSet::from_ranges(r)))
+        let addr = prop_oneof![Just(0u32), Just(u32::MAX), 0x0a00_0000u32..0x0a00_0400, any::<u32>()];
+        prop::collection::vec((addr.clone(), addr), 0..5).prop_map(|r| u32::into_ip_set(IntervalSet::from_ranges(r)))
     }
 
     fn arb_v6_set() -> impl Strategy<Value = IpSet> {
         let addr = prop_oneof![Just(0u128), Just(u128::MAX), 0u128..4096, any::<u128>()];
-        prop::collection::vec((addr.clone(), addr), 0..5)
-            .prop_map(|r| u128::into_ip_set(IntervalSet::from_ranges(r)))
+        prop::collection::vec((addr.clone(), addr), 0..5).prop_map(|r| u128::into_ip_set(IntervalSet::from_ranges(r)))
     }
 
     proptest! {

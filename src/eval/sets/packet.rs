@@ -33,13 +33,7 @@ impl Packet {
     /// A packet from its fields.
     #[must_use]
     pub fn new(protocol: Protocol, src: IpAddr, dst: IpAddr, a: u16, b: u16) -> Self {
-        Self {
-            protocol,
-            src,
-            dst,
-            a,
-            b,
-        }
+        Self { protocol, src, dst, a, b }
     }
 
     /// A TCP packet `src -> dst` (addresses with ports).
@@ -89,17 +83,10 @@ impl fmt::Display for Packet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.protocol;
         match p.kind() {
-            L4Kind::Ports => write!(
-                f,
-                "{p} {} -> {}",
-                SocketAddr::new(self.src, self.a),
-                SocketAddr::new(self.dst, self.b)
-            ),
-            L4Kind::Icmp => write!(
-                f,
-                "{p} {} -> {} type {} code {}",
-                self.src, self.dst, self.a, self.b
-            ),
+            L4Kind::Ports => {
+                write!(f, "{p} {} -> {}", SocketAddr::new(self.src, self.a), SocketAddr::new(self.dst, self.b))
+            }
+            L4Kind::Icmp => write!(f, "{p} {} -> {} type {} code {}", self.src, self.dst, self.a, self.b),
             L4Kind::Other => write!(f, "protocol {p} {} -> {}", self.src, self.dst),
         }
     }
@@ -207,34 +194,22 @@ impl<A: Address> PacketBox<A> {
         let mut rest = self.clone();
         let outside = rest.protocols.difference(&other.protocols);
         if !outside.is_empty() {
-            out.push(Self {
-                protocols: outside,
-                ..rest.clone()
-            });
+            out.push(Self { protocols: outside, ..rest.clone() });
             rest.protocols = rest.protocols.intersect(&other.protocols);
         }
         let outside = rest.src.difference(&other.src);
         if !outside.is_empty() {
-            out.push(Self {
-                src: outside,
-                ..rest.clone()
-            });
+            out.push(Self { src: outside, ..rest.clone() });
             rest.src = rest.src.intersect(&other.src);
         }
         let outside = rest.dst.difference(&other.dst);
         if !outside.is_empty() {
-            out.push(Self {
-                dst: outside,
-                ..rest.clone()
-            });
+            out.push(Self { dst: outside, ..rest.clone() });
             rest.dst = rest.dst.intersect(&other.dst);
         }
         let outside = rest.a.difference(&other.a);
         if !outside.is_empty() {
-            out.push(Self {
-                a: outside,
-                ..rest.clone()
-            });
+            out.push(Self { a: outside, ..rest.clone() });
             rest.a = rest.a.intersect(&other.a);
         }
         let outside = rest.b.difference(&other.b);
@@ -277,28 +252,15 @@ impl<A: Address> PacketBox<A> {
             });
         }
         if !ports.is_empty() {
-            out.push(Self {
-                protocols: ports,
-                ..self
-            });
+            out.push(Self { protocols: ports, ..self });
         }
     }
 
     /// The replies to this box's packets (see [`PacketSet::reverse`]). Preserves canonical form.
     fn reverse(&self) -> Self {
         let swap_l4 = L4Kind::of_set(&self.protocols) == Some(L4Kind::Ports);
-        let (a, b) = if swap_l4 {
-            (self.b.clone(), self.a.clone())
-        } else {
-            (self.a.clone(), self.b.clone())
-        };
-        Self {
-            protocols: self.protocols.clone(),
-            src: self.dst.clone(),
-            dst: self.src.clone(),
-            a,
-            b,
-        }
+        let (a, b) = if swap_l4 { (self.b.clone(), self.a.clone()) } else { (self.a.clone(), self.b.clone()) };
+        Self { protocols: self.protocols.clone(), src: self.dst.clone(), dst: self.src.clone(), a, b }
     }
 }
 
@@ -306,21 +268,12 @@ impl<A: Address> PacketBox<A> {
 /// type or code dimension.
 fn canonical_icmp_field(field: &PortSet) -> PortSet {
     let real = field.intersect(&PortSet::range(0, 255));
-    if field.contains(255) {
-        real.union(&PortSet::range(256, u16::MAX))
-    } else {
-        real
-    }
+    if field.contains(255) { real.union(&PortSet::range(256, u16::MAX)) } else { real }
 }
 
 /// The ICMP values 0-255 of a dimension.
 fn icmp_values(field: &PortSet) -> IntervalSet<u8> {
-    IntervalSet::from_ranges(
-        field
-            .ranges()
-            .filter(|&(lo, _)| lo <= 255)
-            .map(|(lo, hi)| (lo as u8, hi.min(255) as u8)),
-    )
+    IntervalSet::from_ranges(field.ranges().filter(|&(lo, _)| lo <= 255).map(|(lo, hi)| (lo as u8, hi.min(255) as u8)))
 }
 
 impl<A: Address> fmt::Display for PacketBox<A> {
@@ -390,11 +343,7 @@ struct BracedSet<'a, T: Unsigned>(&'a IntervalSet<T>);
 
 impl<T: Unsigned> fmt::Display for BracedSet<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.range_count() == 1 {
-            write!(f, "{}", self.0)
-        } else {
-            write!(f, "{{{}}}", self.0)
-        }
+        if self.0.range_count() == 1 { write!(f, "{}", self.0) } else { write!(f, "{{{}}}", self.0) }
     }
 }
 
@@ -570,10 +519,7 @@ impl PacketSet {
     /// Every packet of both families: all protocols, addresses, ports, ICMP types and codes.
     #[must_use]
     pub fn all() -> Self {
-        Self {
-            v4: vec![PacketBox::all()],
-            v6: vec![PacketBox::all()],
-        }
+        Self { v4: vec![PacketBox::all()], v6: vec![PacketBox::all()] }
     }
 
     /// The packets of one box (split into canonical boxes).
@@ -589,9 +535,7 @@ impl PacketSet {
     /// The union of boxes of one family, which may overlap. `O(k²)` box subtractions.
     #[must_use]
     pub fn from_boxes<A: Address>(boxes: impl IntoIterator<Item = PacketBox<A>>) -> Self {
-        boxes
-            .into_iter()
-            .fold(Self::empty(), |set, b| set.union(&Self::from_box(b)))
+        boxes.into_iter().fold(Self::empty(), |set, b| set.union(&Self::from_box(b)))
     }
 
     /// The packets a rule-shaped product matches, in both families.
@@ -621,28 +565,19 @@ impl PacketSet {
     /// The packets in `self` or `other`.
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
-        Self {
-            v4: union_boxes(&self.v4, &other.v4),
-            v6: union_boxes(&self.v6, &other.v6),
-        }
+        Self { v4: union_boxes(&self.v4, &other.v4), v6: union_boxes(&self.v6, &other.v6) }
     }
 
     /// The packets in both `self` and `other`.
     #[must_use]
     pub fn intersect(&self, other: &Self) -> Self {
-        Self {
-            v4: intersect_boxes(&self.v4, &other.v4),
-            v6: intersect_boxes(&self.v6, &other.v6),
-        }
+        Self { v4: intersect_boxes(&self.v4, &other.v4), v6: intersect_boxes(&self.v6, &other.v6) }
     }
 
     /// The packets in `self` but not in `other`.
     #[must_use]
     pub fn difference(&self, other: &Self) -> Self {
-        Self {
-            v4: difference_boxes(&self.v4, &other.v4),
-            v6: difference_boxes(&self.v6, &other.v6),
-        }
+        Self { v4: difference_boxes(&self.v4, &other.v4), v6: difference_boxes(&self.v6, &other.v6) }
     }
 
     /// Every packet of both families not in `self`.
@@ -665,10 +600,7 @@ impl PacketSet {
 
     /// The boxes, IPv4 first, in a deterministic order.
     pub fn boxes(&self) -> impl Iterator<Item = BoxRef<'_>> {
-        self.v4
-            .iter()
-            .map(BoxRef::V4)
-            .chain(self.v6.iter().map(BoxRef::V6))
+        self.v4.iter().map(BoxRef::V4).chain(self.v6.iter().map(BoxRef::V6))
     }
 
     /// The boxes of one family (`u32`: IPv4, `u128`: IPv6).
@@ -719,19 +651,13 @@ impl PacketSet {
     /// Every source address some packet uses.
     #[must_use]
     pub fn src_addrs(&self) -> IpSet {
-        IpSet {
-            v4: union_all(self.v4.iter().map(|b| &b.src)),
-            v6: union_all(self.v6.iter().map(|b| &b.src)),
-        }
+        IpSet { v4: union_all(self.v4.iter().map(|b| &b.src)), v6: union_all(self.v6.iter().map(|b| &b.src)) }
     }
 
     /// Every destination address some packet uses.
     #[must_use]
     pub fn dst_addrs(&self) -> IpSet {
-        IpSet {
-            v4: union_all(self.v4.iter().map(|b| &b.dst)),
-            v6: union_all(self.v6.iter().map(|b| &b.dst)),
-        }
+        IpSet { v4: union_all(self.v4.iter().map(|b| &b.dst)), v6: union_all(self.v6.iter().map(|b| &b.dst)) }
     }
 
     /// Every source port of the TCP and UDP packets.
@@ -775,16 +701,8 @@ impl PacketSet {
         v6_field: impl Fn(&V6Box) -> &PortSet,
     ) -> PortSet {
         let protocols = kind.protocols();
-        let v4 = self
-            .v4
-            .iter()
-            .filter(|b| b.protocols.intersects(&protocols))
-            .map(v4_field);
-        let v6 = self
-            .v6
-            .iter()
-            .filter(|b| b.protocols.intersects(&protocols))
-            .map(v6_field);
+        let v4 = self.v4.iter().filter(|b| b.protocols.intersects(&protocols)).map(v4_field);
+        let v6 = self.v6.iter().filter(|b| b.protocols.intersects(&protocols)).map(v6_field);
         union_all(v4.chain(v6))
     }
 }
@@ -794,23 +712,12 @@ fn union_all<'a, T: Unsigned>(sets: impl Iterator<Item = &'a IntervalSet<T>>) ->
 }
 
 fn sample_box<A: Address>(b: &PacketBox<A>) -> Option<Packet> {
-    let preferred = [
-        Protocol::TCP,
-        Protocol::UDP,
-        Protocol::ICMP,
-        Protocol::ICMPV6,
-    ];
+    let preferred = [Protocol::TCP, Protocol::UDP, Protocol::ICMP, Protocol::ICMPV6];
     let protocol = preferred
         .into_iter()
         .find(|p| b.protocols.contains(p.number()))
         .or_else(|| b.protocols.first().map(Protocol))?;
-    Some(Packet::new(
-        protocol,
-        b.src.first()?.to_ip(),
-        b.dst.first()?.to_ip(),
-        b.a.first()?,
-        b.b.first()?,
-    ))
+    Some(Packet::new(protocol, b.src.first()?.to_ip(), b.dst.first()?.to_ip(), b.a.first()?, b.b.first()?))
 }
 
 impl<A: Address> From<PacketBox<A>> for PacketSet {
@@ -852,11 +759,7 @@ impl fmt::Display for PacketSet {
 impl fmt::Debug for PacketSet {
     /// `{box; box}`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            f.write_str("{}")
-        } else {
-            write!(f, "{{{self}}}")
-        }
+        if self.is_empty() { f.write_str("{}") } else { write!(f, "{{{self}}}") }
     }
 }
 
@@ -876,10 +779,7 @@ fn union_boxes<A: Address>(xs: &[PacketBox<A>], ys: &[PacketBox<A>]) -> Vec<Pack
 }
 
 fn intersect_boxes<A: Address>(xs: &[PacketBox<A>], ys: &[PacketBox<A>]) -> Vec<PacketBox<A>> {
-    let mut out: Vec<PacketBox<A>> = xs
-        .iter()
-        .flat_map(|x| ys.iter().filter_map(move |y| x.intersect(y)))
-        .collect();
+    let mut out: Vec<PacketBox<A>> = xs.iter().flat_map(|x| ys.iter().filter_map(move |y| x.intersect(y))).collect();
     coalesce(&mut out);
     out
 }
@@ -888,10 +788,7 @@ fn difference_boxes<A: Address>(xs: &[PacketBox<A>], ys: &[PacketBox<A>]) -> Vec
     if ys.is_empty() {
         return xs.to_vec();
     }
-    let mut out: Vec<PacketBox<A>> = xs
-        .iter()
-        .flat_map(|x| subtract_all(x.clone(), ys))
-        .collect();
+    let mut out: Vec<PacketBox<A>> = xs.iter().flat_map(|x| subtract_all(x.clone(), ys)).collect();
     coalesce(&mut out);
     out
 }
@@ -1023,9 +920,7 @@ fn coalesce<A: Address>(boxes: &mut Vec<PacketBox<A>>) {
             let mut merged: Vec<PacketBox<A>> = Vec::with_capacity(boxes.len());
             for next in boxes.drain(..) {
                 if let Some(last) = merged.last_mut() {
-                    if cmp_except(last, &next, dim) == Ordering::Equal
-                        && try_merge(last, &next, dim)
-                    {
+                    if cmp_except(last, &next, dim) == Ordering::Equal && try_merge(last, &next, dim) {
                         continue;
                     }
                 }
@@ -1043,9 +938,7 @@ fn coalesce<A: Address>(boxes: &mut Vec<PacketBox<A>>) {
 /// The order boxes are kept in: TCP/UDP first, then ICMP, other protocols, mixed protocols;
 /// within each, by dimensions.
 fn display_order<A: Address>(x: &PacketBox<A>, y: &PacketBox<A>) -> Ordering {
-    kind_rank(&x.protocols)
-        .cmp(&kind_rank(&y.protocols))
-        .then_with(|| x.cmp(y))
+    kind_rank(&x.protocols).cmp(&kind_rank(&y.protocols)).then_with(|| x.cmp(y))
 }
 
 #[cfg(test)]

@@ -80,9 +80,7 @@ impl FromStr for Protocol {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.parse::<RuleProtocol>()? {
             RuleProtocol::Only(p) => Ok(p),
-            RuleProtocol::All => Err(ParseProtocolError {
-                input: s.to_owned(),
-            }),
+            RuleProtocol::All => Err(ParseProtocolError { input: s.to_owned() }),
         }
     }
 }
@@ -122,12 +120,7 @@ impl L4Kind {
             } else {
                 // No two TCP/UDP/ICMP/ICMPv6 numbers are consecutive, so a longer range is of
                 // kind Other only if it holds none of them.
-                let named = [
-                    Protocol::ICMP,
-                    Protocol::TCP,
-                    Protocol::UDP,
-                    Protocol::ICMPV6,
-                ];
+                let named = [Protocol::ICMP, Protocol::TCP, Protocol::UDP, Protocol::ICMPV6];
                 if named.iter().any(|p| (lo..=hi).contains(&p.number())) {
                     return None;
                 }
@@ -179,14 +172,9 @@ impl FromStr for RuleProtocol {
         let numbered = || {
             // `u8::from_str` would also take "+6"; AWS numbers are plain digits.
             let digits = !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-            digits
-                .then(|| s.parse::<u8>().ok())
-                .flatten()
-                .map(|n| RuleProtocol::Only(Protocol(n)))
+            digits.then(|| s.parse::<u8>().ok()).flatten().map(|n| RuleProtocol::Only(Protocol(n)))
         };
-        named.or_else(numbered).ok_or_else(|| ParseProtocolError {
-            input: s.to_owned(),
-        })
+        named.or_else(numbered).ok_or_else(|| ParseProtocolError { input: s.to_owned() })
     }
 }
 
@@ -306,10 +294,7 @@ mod tests {
     #[test]
     fn all_matches_every_protocol_number() {
         assert!(RuleProtocol::All.to_set().is_full());
-        assert_eq!(
-            RuleProtocol::Only(Protocol::UDP).to_set(),
-            ProtoSet::single(17)
-        );
+        assert_eq!(RuleProtocol::Only(Protocol::UDP).to_set(), ProtoSet::single(17));
     }
 
     #[test]
@@ -318,11 +303,7 @@ mod tests {
         assert_eq!(Protocol::UDP.kind(), L4Kind::Ports);
         assert_eq!(Protocol::ICMP.kind(), L4Kind::Icmp);
         assert_eq!(Protocol::ICMPV6.kind(), L4Kind::Icmp);
-        assert_eq!(
-            Protocol(132).kind(),
-            L4Kind::Other,
-            "sctp ports are ignored by AWS"
-        );
+        assert_eq!(Protocol(132).kind(), L4Kind::Other, "sctp ports are ignored by AWS");
         assert_eq!(Protocol(50).kind(), L4Kind::Other);
         let kinds = [L4Kind::Ports, L4Kind::Icmp, L4Kind::Other];
         let total: u128 = kinds.iter().map(|k| k.protocols().count()).sum();
@@ -343,15 +324,9 @@ mod tests {
         assert_eq!(L4Kind::of_set(&ProtoSet::range(1, 6)), None);
         assert_eq!(L4Kind::of_set(&ProtoSet::empty()), None);
         assert_eq!(L4Kind::of_set(&ProtoSet::range(2, 5)), Some(L4Kind::Other));
-        assert_eq!(
-            L4Kind::of_set(&ProtoSet::range(59, 255)),
-            Some(L4Kind::Other)
-        );
+        assert_eq!(L4Kind::of_set(&ProtoSet::range(59, 255)), Some(L4Kind::Other));
         assert_eq!(L4Kind::of_set(&ProtoSet::range(0, 1)), None);
-        assert_eq!(
-            L4Kind::of_set(&L4Kind::Other.protocols()),
-            Some(L4Kind::Other)
-        );
+        assert_eq!(L4Kind::of_set(&L4Kind::Other.protocols()), Some(L4Kind::Other));
     }
 
     #[test]
@@ -363,9 +338,7 @@ mod tests {
             for &b in &ends {
                 for &c in &ends {
                     let set = ProtoSet::range(a, b).union(&ProtoSet::single(c));
-                    let expected = kinds
-                        .into_iter()
-                        .find(|k| !set.is_empty() && set.is_subset(&k.protocols()));
+                    let expected = kinds.into_iter().find(|k| !set.is_empty() && set.is_subset(&k.protocols()));
                     assert_eq!(L4Kind::of_set(&set), expected, "{set}");
                 }
             }
@@ -382,10 +355,7 @@ mod tests {
         assert_eq!(show(&ProtoSet::full()), "all");
         assert_eq!(show(&ProtoSet::empty()), "none");
         assert_eq!(show(&ProtoSet::single(6)), "tcp");
-        assert_eq!(
-            show(&ProtoSet::from_ranges([(6, 6), (17, 17)])),
-            "{tcp, udp}"
-        );
+        assert_eq!(show(&ProtoSet::from_ranges([(6, 6), (17, 17)])), "{tcp, udp}");
         assert_eq!(show(&ProtoSet::range(50, 51)), "{50, 51}");
         assert_eq!(show(&ProtoSet::single(17).complement()), "{0-16, 18-255}");
     }

@@ -15,12 +15,7 @@ fn sock(s: &str) -> SocketAddr {
 }
 
 fn tcp_to(dst: &str, ports: PortSet) -> PacketSet {
-    PacketSet::from(PacketMatch {
-        protocols: Protocol::TCP.set(),
-        dst: net(dst),
-        b: ports,
-        ..PacketMatch::all()
-    })
+    PacketSet::from(PacketMatch { protocols: Protocol::TCP.set(), dst: net(dst), b: ports, ..PacketMatch::all() })
 }
 
 /// Every box canonical, non-empty, and disjoint from every other box of its family.
@@ -64,12 +59,7 @@ fn all_holds_every_packet_of_both_families_and_empty_none() {
         Packet::tcp(sock("10.0.0.1:32768"), sock("10.0.1.5:443")),
         Packet::udp(sock("[2600::1]:53"), sock("[2600::2]:0")),
         Packet::icmp(ip("0.0.0.0"), ip("255.255.255.255"), 8, 0),
-        Packet::icmp(
-            ip("::"),
-            ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-            128,
-            0,
-        ),
+        Packet::icmp(ip("::"), ip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), 128, 0),
         Packet::new(Protocol(50), ip("10.0.0.1"), ip("10.0.0.2"), 0, 0),
         Packet::new(Protocol(255), ip("::1"), ip("::2"), 65535, 65535),
     ];
@@ -93,36 +83,20 @@ fn a_packet_mixing_families_belongs_to_no_set() {
 
 #[test]
 fn a_match_becomes_one_box_per_family_present() {
-    let both = PacketSet::from(PacketMatch {
-        protocols: Protocol::TCP.set(),
-        b: PortSet::single(443),
-        ..PacketMatch::all()
-    });
+    let both =
+        PacketSet::from(PacketMatch { protocols: Protocol::TCP.set(), b: PortSet::single(443), ..PacketMatch::all() });
     assert_eq!(both.v4_boxes().len(), 1);
     assert_eq!(both.v6_boxes().len(), 1);
     let v4_only = tcp_to("10.0.0.0/16", PortSet::single(443));
     assert_eq!(v4_only.v4_boxes().len(), 1);
-    assert!(
-        v4_only.v6_boxes().is_empty(),
-        "no IPv6 destination, no IPv6 box"
-    );
-    let nothing = PacketSet::from(PacketMatch {
-        src: IpSet::any_v4(),
-        dst: IpSet::any_v6(),
-        ..PacketMatch::all()
-    });
-    assert!(
-        nothing.is_empty(),
-        "an IPv4 source never reaches an IPv6 destination"
-    );
+    assert!(v4_only.v6_boxes().is_empty(), "no IPv6 destination, no IPv6 box");
+    let nothing = PacketSet::from(PacketMatch { src: IpSet::any_v4(), dst: IpSet::any_v6(), ..PacketMatch::all() });
+    assert!(nothing.is_empty(), "an IPv4 source never reaches an IPv6 destination");
 }
 
 #[test]
 fn a_box_with_an_empty_dimension_is_no_packets() {
-    let b = PacketBox::<u32> {
-        a: PortSet::empty(),
-        ..PacketBox::all()
-    };
+    let b = PacketBox::<u32> { a: PortSet::empty(), ..PacketBox::all() };
     assert!(b.is_empty());
     assert!(PacketSet::from(b).is_empty());
 }
@@ -151,41 +125,20 @@ fn ports_on_all_protocols_split_by_protocol_kind() {
 
 #[test]
 fn ports_given_with_other_protocols_are_ignored_as_aws_does() {
-    let esp_22 = PacketSet::from(PacketMatch {
-        protocols: ProtoSet::single(50),
-        b: PortSet::single(22),
-        ..PacketMatch::all()
-    });
-    let esp = PacketSet::from(PacketMatch {
-        protocols: ProtoSet::single(50),
-        ..PacketMatch::all()
-    });
+    let esp_22 =
+        PacketSet::from(PacketMatch { protocols: ProtoSet::single(50), b: PortSet::single(22), ..PacketMatch::all() });
+    let esp = PacketSet::from(PacketMatch { protocols: ProtoSet::single(50), ..PacketMatch::all() });
     assert_eq!(esp_22, esp);
-    assert!(esp_22.contains(&Packet::new(
-        Protocol(50),
-        ip("10.0.0.1"),
-        ip("10.0.0.2"),
-        7,
-        9
-    )));
+    assert!(esp_22.contains(&Packet::new(Protocol(50), ip("10.0.0.1"), ip("10.0.0.2"), 7, 9)));
 }
 
 #[test]
 fn icmp_types_0_to_255_are_any_type() {
-    let icmp = |a: PortSet| {
-        PacketSet::from(PacketMatch {
-            protocols: Protocol::ICMP.set(),
-            a,
-            ..PacketMatch::all()
-        })
-    };
+    let icmp = |a: PortSet| PacketSet::from(PacketMatch { protocols: Protocol::ICMP.set(), a, ..PacketMatch::all() });
     let any_type = icmp(PortSet::full());
     assert_eq!(icmp(PortSet::range(0, 255)), any_type);
     assert_eq!(icmp(PortSet::range(0, 300)), any_type);
-    assert!(
-        icmp(PortSet::range(256, 65535)).is_empty(),
-        "no ICMP type above 255"
-    );
+    assert!(icmp(PortSet::range(256, 65535)).is_empty(), "no ICMP type above 255");
     let not_echo = any_type.difference(&icmp(PortSet::single(8)));
     assert_eq!(not_echo.icmp_types().to_string(), "0-7, 9-255");
     assert_eq!(
@@ -222,10 +175,7 @@ fn union_merges_tcp_and_udp_with_the_same_ports_but_not_icmp() {
         })
     };
     let dns = on(Protocol::TCP).union(&on(Protocol::UDP));
-    assert_eq!(
-        dns.to_string(),
-        "{tcp, udp} 0.0.0.0/0 -> 0.0.0.0/0 dport 53"
-    );
+    assert_eq!(dns.to_string(), "{tcp, udp} 0.0.0.0/0 -> 0.0.0.0/0 dport 53");
     let with_icmp = dns.union(&on(Protocol::ICMP));
     assert_eq!(with_icmp.box_count(), 2, "icmp code 53 is not port 53");
     check_invariants(&with_icmp).unwrap();
@@ -235,10 +185,7 @@ fn union_merges_tcp_and_udp_with_the_same_ports_but_not_icmp() {
 fn union_of_adjacent_cidrs_merges_addresses() {
     let a = tcp_to("10.0.0.0/24", PortSet::single(443));
     let b = tcp_to("10.0.1.0/24", PortSet::single(443));
-    assert_eq!(
-        a.union(&b).to_string(),
-        "tcp 0.0.0.0/0 -> 10.0.0.0/23 dport 443"
-    );
+    assert_eq!(a.union(&b).to_string(), "tcp 0.0.0.0/0 -> 10.0.0.0/23 dport 443");
 }
 
 #[test]
@@ -261,10 +208,7 @@ fn intersect_narrows_every_dimension() {
     assert_eq!(both.to_string(), "tcp 0.0.0.0/0 -> 10.0.3.0/24 dport 443");
     assert!(web.intersect(&PacketSet::empty()).is_empty());
     assert_eq!(web.intersect(&PacketSet::all()), web);
-    let udp = PacketSet::from(PacketMatch {
-        protocols: Protocol::UDP.set(),
-        ..PacketMatch::all()
-    });
+    let udp = PacketSet::from(PacketMatch { protocols: Protocol::UDP.set(), ..PacketMatch::all() });
     assert!(web.intersect(&udp).is_empty());
     assert!(!web.intersects(&udp));
     assert!(web.intersects(&subnet_https));
@@ -305,10 +249,7 @@ fn subset_follows_every_dimension() {
     let low = tcp_to("10.0.1.0/24", PortSet::range(0, 22));
     let high = tcp_to("10.0.1.0/24", PortSet::range(23, 100));
     let ssh_telnet = tcp_to("10.0.1.0/24", PortSet::range(22, 23));
-    let cover = PacketSet {
-        v4: vec![low.v4[0].clone(), high.v4[0].clone()],
-        v6: vec![],
-    };
+    let cover = PacketSet { v4: vec![low.v4[0].clone(), high.v4[0].clone()], v6: vec![] };
     assert!(ssh_telnet.is_subset(&cover));
 }
 
@@ -328,11 +269,7 @@ fn equality_compares_packets_not_boxes() {
 
 #[test]
 fn from_boxes_unions_overlapping_boxes() {
-    let b = |lo: u16, hi: u16| V4Box {
-        protocols: Protocol::TCP.set(),
-        b: PortSet::range(lo, hi),
-        ..PacketBox::all()
-    };
+    let b = |lo: u16, hi: u16| V4Box { protocols: Protocol::TCP.set(), b: PortSet::range(lo, hi), ..PacketBox::all() };
     let set = PacketSet::from_boxes([b(10, 20), b(15, 30), b(31, 40)]);
     assert_eq!(set.box_count(), 1);
     assert_eq!(set.dst_ports().to_string(), "10-40");
@@ -349,18 +286,12 @@ fn reverse_swaps_addresses_and_tcp_ports() {
         b: PortSet::single(443),
     });
     let replies = forward.reverse();
-    assert_eq!(
-        replies.to_string(),
-        "tcp 10.0.2.0/24 -> 10.0.1.0/24 sport 443 dport 32768-60999"
-    );
+    assert_eq!(replies.to_string(), "tcp 10.0.2.0/24 -> 10.0.1.0/24 sport 443 dport 32768-60999");
     assert_eq!(replies.reverse(), forward);
     let p = Packet::tcp(sock("10.0.1.7:40000"), sock("10.0.2.9:443"));
     assert!(forward.contains(&p));
     assert!(replies.contains(&p.reverse()));
-    assert_eq!(
-        p.reverse().to_string(),
-        "tcp 10.0.2.9:443 -> 10.0.1.7:40000"
-    );
+    assert_eq!(p.reverse().to_string(), "tcp 10.0.2.9:443 -> 10.0.1.7:40000");
 }
 
 #[test]
@@ -372,56 +303,38 @@ fn reverse_keeps_icmp_type_and_code() {
         a: PortSet::single(8),
         b: PortSet::single(0),
     });
-    assert_eq!(
-        ping.reverse().to_string(),
-        "icmp 10.0.2.0/24 -> 10.0.1.0/24 type 8 code 0"
-    );
+    assert_eq!(ping.reverse().to_string(), "icmp 10.0.2.0/24 -> 10.0.1.0/24 type 8 code 0");
     let p = Packet::icmp(ip("10.0.1.1"), ip("10.0.2.2"), 8, 0);
-    assert_eq!(
-        p.reverse(),
-        Packet::icmp(ip("10.0.2.2"), ip("10.0.1.1"), 8, 0)
-    );
+    assert_eq!(p.reverse(), Packet::icmp(ip("10.0.2.2"), ip("10.0.1.1"), 8, 0));
 }
 
 #[test]
 fn reverse_of_all_protocols_swaps_only_addresses() {
-    let from_vpc = PacketSet::from(PacketMatch {
-        src: net("10.0.0.0/16"),
-        ..PacketMatch::all()
-    });
-    assert_eq!(
-        from_vpc.reverse().to_string(),
-        "all 0.0.0.0/0 -> 10.0.0.0/16"
-    );
+    let from_vpc = PacketSet::from(PacketMatch { src: net("10.0.0.0/16"), ..PacketMatch::all() });
+    assert_eq!(from_vpc.reverse().to_string(), "all 0.0.0.0/0 -> 10.0.0.0/16");
 }
 
 // ---- projections, sampling, display -----------------------------------------------------------
 
 #[test]
 fn projections_collect_one_dimension() {
-    let set = tcp_to("10.0.1.0/24", PortSet::single(22))
-        .union(&tcp_to("10.0.2.0/24", PortSet::single(443)))
-        .union(&PacketSet::from(PacketMatch {
+    let set = tcp_to("10.0.1.0/24", PortSet::single(22)).union(&tcp_to("10.0.2.0/24", PortSet::single(443))).union(
+        &PacketSet::from(PacketMatch {
             protocols: Protocol::ICMPV6.set(),
             dst: net("2600::/56"),
             a: PortSet::single(128),
             ..PacketMatch::all()
-        }));
+        }),
+    );
     assert_eq!(set.dst_ports().to_string(), "22, 443");
     assert!(set.src_ports().is_full());
     assert_eq!(set.icmp_types().to_string(), "128");
     assert!(set.icmp_codes().is_full());
     assert_eq!(set.protocols(), ProtoSet::from_ranges([(6, 6), (58, 58)]));
-    assert_eq!(
-        set.dst_addrs().to_string(),
-        "10.0.1.0/24, 10.0.2.0/24, 2600::/56"
-    );
+    assert_eq!(set.dst_addrs().to_string(), "10.0.1.0/24, 10.0.2.0/24, 2600::/56");
     assert_eq!(set.src_addrs(), IpSet::any());
     assert!(PacketSet::empty().dst_ports().is_empty());
-    assert!(
-        PacketSet::all().dst_ports().is_full(),
-        "all protocols includes every port"
-    );
+    assert!(PacketSet::all().dst_ports().is_full(), "all protocols includes every port");
 }
 
 #[test]
@@ -462,24 +375,15 @@ fn packets_display_like_flows() {
 fn sets_display_boxes_and_debug_braces_them() {
     assert_eq!(PacketSet::empty().to_string(), "none");
     assert_eq!(format!("{:?}", PacketSet::empty()), "{}");
-    assert_eq!(
-        PacketSet::all().to_string(),
-        "all 0.0.0.0/0 -> 0.0.0.0/0; all ::/0 -> ::/0"
-    );
+    assert_eq!(PacketSet::all().to_string(), "all 0.0.0.0/0 -> 0.0.0.0/0; all ::/0 -> ::/0");
     let set = PacketSet::from(PacketMatch {
         protocols: Protocol::TCP.set(),
-        src: IpSet::from_nets([
-            "10.0.0.0/24".parse().unwrap(),
-            "10.0.9.0/24".parse().unwrap(),
-        ]),
+        src: IpSet::from_nets(["10.0.0.0/24".parse().unwrap(), "10.0.9.0/24".parse().unwrap()]),
         dst: net("10.1.0.0/16"),
         a: PortSet::full(),
         b: PortSet::from_ranges([(22, 22), (443, 443)]),
     });
-    assert_eq!(
-        format!("{set:?}"),
-        "{tcp {10.0.0.0/24, 10.0.9.0/24} -> 10.1.0.0/16 dport {22, 443}}"
-    );
+    assert_eq!(format!("{set:?}"), "{tcp {10.0.0.0/24, 10.0.9.0/24} -> 10.1.0.0/16 dport {22, 443}}");
     let boxes: Vec<String> = set.boxes().map(|b| b.to_string()).collect();
     assert_eq!(boxes.len(), 1);
     assert!(matches!(set.boxes().next(), Some(BoxRef::V4(_))));
@@ -513,10 +417,7 @@ fn nat_subnet_nacl_with_the_linux_ephemeral_range_drops_56_percent_of_nat_ports(
 #[test]
 fn nacl_first_match_makes_an_earlier_deny_win_over_a_later_allow() {
     // rule 90 deny tcp 22, rule 100 allow all: rule i decides match(i) − match(earlier rules).
-    let rules = [
-        (false, tcp_to("0.0.0.0/0", PortSet::single(22))),
-        (true, PacketSet::all()),
-    ];
+    let rules = [(false, tcp_to("0.0.0.0/0", PortSet::single(22))), (true, PacketSet::all())];
     let mut decided = PacketSet::empty();
     let mut allowed = PacketSet::empty();
     for (allow, matched) in &rules {
@@ -557,20 +458,8 @@ fn arb_protocols() -> impl Strategy<Value = ProtoSet> {
 }
 
 fn arb_box<A: Address>(addrs: &'static [A]) -> impl Strategy<Value = PacketBox<A>> {
-    (
-        arb_protocols(),
-        arb_interval(addrs),
-        arb_interval(addrs),
-        arb_interval(&PORTS),
-        arb_interval(&PORTS),
-    )
-        .prop_map(|(protocols, src, dst, a, b)| PacketBox {
-            protocols,
-            src,
-            dst,
-            a,
-            b,
-        })
+    (arb_protocols(), arb_interval(addrs), arb_interval(addrs), arb_interval(&PORTS), arb_interval(&PORTS))
+        .prop_map(|(protocols, src, dst, a, b)| PacketBox { protocols, src, dst, a, b })
 }
 
 /// Raw (possibly overlapping, non-canonical) boxes, and the set they make.
@@ -582,8 +471,7 @@ struct Raw {
 
 impl Raw {
     fn set(&self) -> PacketSet {
-        PacketSet::from_boxes(self.v4.iter().cloned())
-            .union(&PacketSet::from_boxes(self.v6.iter().cloned()))
+        PacketSet::from_boxes(self.v4.iter().cloned()).union(&PacketSet::from_boxes(self.v6.iter().cloned()))
     }
 
     /// The model: membership straight from the raw boxes with AWS's reading of `a`/`b`.
@@ -599,11 +487,7 @@ fn model_contains<A: Address>(b: &PacketBox<A>, p: &Packet) -> bool {
     let (Some(src), Some(dst)) = (A::from_ip(p.src), A::from_ip(p.dst)) else {
         return false;
     };
-    let icmp = |field: &PortSet, v: u16| {
-        field
-            .intersect(&PortSet::range(0, 255))
-            .contains(v.min(255))
-    };
+    let icmp = |field: &PortSet, v: u16| field.intersect(&PortSet::range(0, 255)).contains(v.min(255));
     b.protocols.contains(p.protocol.number())
         && b.src.contains(src)
         && b.dst.contains(dst)
@@ -615,10 +499,7 @@ fn model_contains<A: Address>(b: &PacketBox<A>, p: &Packet) -> bool {
 }
 
 fn arb_raw() -> impl Strategy<Value = Raw> {
-    (
-        prop::collection::vec(arb_box(&V4), 0..4),
-        prop::collection::vec(arb_box(&V6), 0..3),
-    )
+    (prop::collection::vec(arb_box(&V4), 0..4), prop::collection::vec(arb_box(&V6), 0..3))
         .prop_map(|(v4, v6)| Raw { v4, v6 })
 }
 
