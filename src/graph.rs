@@ -210,7 +210,7 @@ impl NetGraph {
                 }
             }
         }
-        edges.sort_by(|a, b| (a.0, a.1, a.2.kind).cmp(&(b.0, b.1, b.2.kind)));
+        edges.sort_by_key(|a| (a.0, a.1, a.2.kind));
         edges.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2.kind == b.2.kind);
         for (a, b, e) in edges {
             if let (Some(na), Some(nb)) = (node_of[a.index()], node_of[b.index()])

@@ -1,6 +1,7 @@
 //! Every rule's fixtures (`testdata/rules/<rule>/{fail_*,pass_*}`, real Terraform plans) produce
 //! exactly the findings their HCL announces with `# expect: <rule> [address]` comments — no
 //! more (no false alarms), no fewer. Meta-tests keep rules, docs and fixture folders in step.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 mod common;
 

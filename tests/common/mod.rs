@@ -1,5 +1,10 @@
 //! Helpers shared by the end-to-end tests: run tfvpc in-process.
-#![allow(dead_code, reason = "each test binary uses a different subset")]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "each test binary uses a different subset; tests fail loudly"
+)]
 
 use std::path::{Path, PathBuf};
 
