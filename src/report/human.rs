@@ -233,6 +233,7 @@ pub fn render(report: &LintReport, options: &Options) -> String {
     }
     for f in &report.findings {
         out.push_str(&render_finding(f, &report.files, options.color));
+        out.push('\n');
     }
     out.push_str(&summary_line(report));
     out

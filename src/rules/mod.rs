@@ -159,7 +159,23 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
         })
         .collect();
     sort(&mut findings);
+    disambiguate(&mut findings);
     findings
+}
+
+/// Two findings of one input with the same fingerprint (a rule that reports twice on one
+/// resource without a key) get an ordinal in sort order, so fingerprints stay unique.
+fn disambiguate(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            let mut key = f.key.clone();
+            key.push(format!("#{n}"));
+            f.fingerprint = fingerprint(f.rule, &f.resources, &key);
+        }
+    }
 }
 
 fn stamp(ctx: &Context<'_>, rule: &'static str, severity: Severity, d: Draft) -> Finding {
