@@ -84,19 +84,20 @@ pub fn routes(table: &RouteTable) -> Option<&[Route]> {
 
 /// The route that carries IPv4 traffic to the internet: the longest-prefix match for a public
 /// address such as 8.8.8.8 among routes with known destinations, considering only routes that
-/// cover all of `0.0.0.0/0`'s public space — in practice the `0.0.0.0/0` route. None when there
-/// is none; Err(()) when a route with an unknown destination might be it.
-pub fn default_route_v4(table: &RouteTable) -> Result<Option<&Route>, ()> {
-    let Some(routes) = routes(table) else { return Err(()) };
+/// cover all of `0.0.0.0/0`'s public space — in practice the `0.0.0.0/0` route.
+/// `Some(None)` when there is none; `None` when a route with an unknown destination (or an
+/// unreadable table) might be it.
+pub fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
+    let routes = routes(table)?;
     let mut found = None;
     for r in routes {
         match &r.dest {
             Destination::V4(Val::Known(n)) if n.prefix_len() == 0 => found = Some(r),
-            Destination::V4(Val::Unknown) | Destination::Unknown => return Err(()),
+            Destination::V4(Val::Unknown) | Destination::Unknown => return None,
             _ => {}
         }
     }
-    Ok(found)
+    Some(found)
 }
 
 /// A route table's VPC, when resolved.

@@ -27,7 +27,7 @@ impl Rule for NatWithoutIgwRoute {
                 continue;
             }
             let Some((table, t)) = facts::table_of(net, s) else { continue };
-            let Ok(default) = facts::default_route_v4(t) else { continue };
+            let Some(default) = facts::default_route_v4(t) else { continue };
             let (why, target) = match default.map(|d| facts::target(net, d)) {
                 None => ("has no default route".to_string(), None),
                 Some(Target::Igw(_) | Target::ExternalIgw) => continue,

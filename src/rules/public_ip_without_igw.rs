@@ -42,7 +42,7 @@ impl Rule for PublicIpWithoutIgw {
                     continue;
                 }
                 let Some((table, t)) = facts::table_of(net, s) else { continue };
-                let Ok(default) = facts::default_route_v4(t) else { continue };
+                let Some(default) = facts::default_route_v4(t) else { continue };
                 let why = match default.map(|d| facts::target(net, d)) {
                     None => "has no default route to an internet gateway".to_string(),
                     Some(Target::Nat(nat)) => format!(

@@ -21,7 +21,7 @@ impl Rule for S3ViaNat {
         let nat_gb = ctx.settings.prices().nat_gateway_gb;
         for (table, r) in net.present() {
             let Object::RouteTable(t) = &r.obj else { continue };
-            let Ok(Some(default)) = facts::default_route_v4(t) else { continue };
+            let Some(Some(default)) = facts::default_route_v4(t) else { continue };
             let Target::Nat(nat) = facts::target(net, default) else { continue };
             let Some(vpc) = t.vpc.res() else { continue };
             let Some(region) = net.res(vpc).region.clone().or_else(|| r.region.clone()) else { continue };

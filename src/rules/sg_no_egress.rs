@@ -62,20 +62,16 @@ fn users(net: &Network, sg: ResId) -> Vec<(ResId, String)> {
             continue;
         }
         match &w.kind {
-            WorkloadKind::LoadBalancer(crate::model::LbType::Application) | WorkloadKind::ClassicLoadBalancer => {
-                if has_targets(net, id) {
-                    out.push((id, "a load balancer connects to its targets".to_string()));
-                }
+            WorkloadKind::LoadBalancer(crate::model::LbType::Application) | WorkloadKind::ClassicLoadBalancer
+                if has_targets(net, id) =>
+            {
+                out.push((id, "a load balancer connects to its targets".to_string()));
             }
-            WorkloadKind::Instance | WorkloadKind::Lambda | WorkloadKind::Generic => {
-                if routes_beyond_local(net, w) {
-                    out.push((id, "its subnet routes beyond the VPC".to_string()));
-                }
+            WorkloadKind::Instance | WorkloadKind::Lambda | WorkloadKind::Generic if routes_beyond_local(net, w) => {
+                out.push((id, "its subnet routes beyond the VPC".to_string()));
             }
-            WorkloadKind::NetworkInterface if w.attached_to.res().is_some() => {
-                if routes_beyond_local(net, w) {
-                    out.push((id, "its subnet routes beyond the VPC".to_string()));
-                }
+            WorkloadKind::NetworkInterface if w.attached_to.res().is_some() && routes_beyond_local(net, w) => {
+                out.push((id, "its subnet routes beyond the VPC".to_string()));
             }
             _ => {}
         }
