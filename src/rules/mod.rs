@@ -23,6 +23,7 @@ mod nat_without_igw_route;
 mod overlapping_peering_cidr;
 mod peering_without_routes;
 mod public_ip_without_igw;
+mod public_subnet_without_igw;
 mod public_vpc_cidr;
 mod route_target_in_other_vpc;
 mod s3_via_nat;
@@ -97,6 +98,7 @@ registry! {
     (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
     (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
     (public_ip_without_igw, PublicIpWithoutIgw, "public-ip-without-igw"),
+    (public_subnet_without_igw, PublicSubnetWithoutIgw, "public-subnet-without-igw"),
     (public_vpc_cidr, PublicVpcCidr, "public-vpc-cidr"),
     (route_target_in_other_vpc, RouteTargetInOtherVpc, "route-target-in-other-vpc"),
     (s3_via_nat, S3ViaNat, "s3-via-nat"),

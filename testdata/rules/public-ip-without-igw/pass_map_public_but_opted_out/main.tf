@@ -105,3 +105,5 @@ resource "aws_instance" "web" {
 
 # private_b (us-east-1b) uses the NAT in us-east-1a: a finding of another rule.
 # expect: cross-az-nat aws_subnet.private_b
+# The subnet itself maps public IPs behind a NAT: a finding of another rule.
+# expect: public-subnet-without-igw aws_subnet.mapped
