@@ -88,6 +88,25 @@ fn snippet<'a>(l: Option<&'a Location>, files: &BTreeMap<String, Arc<str>>) -> O
     files.get(&l.file).map(|t| (l, t.clone()))
 }
 
+/// How close (in lines) a supporting resource must be to share the primary snippet.
+const NEAR_LINES: usize = 2;
+
+/// Adds a label, or names one more resource on a label of the same span (instances of one
+/// `count` block).
+fn merge_label(labels: &mut Vec<LabeledSpan>, span: SourceSpan, address: &str, l: &Location) {
+    match labels.iter_mut().find(|x| x.offset() == span.offset() && x.len() == span.len()) {
+        Some(existing) => {
+            let merged = Some(format!("{}, {address}", existing.label().unwrap_or("")));
+            *existing = if existing.primary() {
+                LabeledSpan::new_primary_with_span(merged, span)
+            } else {
+                LabeledSpan::new_with_span(merged, span)
+            };
+        }
+        None => labels.push(LabeledSpan::new_with_span(Some(label_text(address, l)), span)),
+    }
+}
+
 fn label_text(address: &str, l: &Location) -> String {
     match l.kind {
         LocationKind::ModuleCall => format!("{address} (created by this module)"),
@@ -153,44 +172,37 @@ fn diagnostic(f: &Finding, files: &BTreeMap<String, Arc<str>>) -> Part {
     let address = f.resources.first().map_or("", String::as_str);
     part.labels.push(LabeledSpan::new_primary_with_span(Some(label_text(address, loc)), span_of(&text, loc)));
     part.source = Some(NamedSource::new(&loc.file, text.clone()).with_language("hcl"));
-    // Supporting resources: labels when in the same file, a related diagnostic per other file.
-    let mut elsewhere: BTreeMap<&str, (Arc<str>, Vec<LabeledSpan>)> = BTreeMap::new();
+    // Supporting resources: a label in the main snippet when within a few lines of the primary
+    // one (miette would otherwise show everything between them), else a related diagnostic of
+    // their own, in whatever file they are.
+    let mut elsewhere: Vec<(String, &Location, Arc<str>)> = Vec::new();
     let mut unlocated: Vec<&str> = Vec::new();
     for r in &f.related {
         match snippet(r.location.as_ref(), files) {
-            Some((l, t)) if l.file == loc.file => {
-                // Two resources of one block (instances of one `count`) share a label.
+            Some((l, t)) if l.file == loc.file && l.line.abs_diff(loc.line) <= NEAR_LINES => {
                 let span = span_of(&t, l);
-                match part.labels.iter_mut().find(|x| x.offset() == span.offset() && x.len() == span.len()) {
-                    Some(existing) => {
-                        let merged = format!("{}, {}", existing.label().unwrap_or(""), r.address);
-                        *existing = if existing.primary() {
-                            LabeledSpan::new_primary_with_span(Some(merged), span)
-                        } else {
-                            LabeledSpan::new_with_span(Some(merged), span)
-                        };
-                    }
-                    None => part.labels.push(LabeledSpan::new_with_span(Some(label_text(&r.address, l)), span)),
-                }
+                merge_label(&mut part.labels, span, &r.address, l);
             }
-            Some((l, t)) => {
-                let entry = elsewhere.entry(l.file.as_str()).or_insert_with(|| (t.clone(), Vec::new()));
-                entry.1.push(LabeledSpan::new_with_span(Some(label_text(&r.address, l)), span_of(&t, l)));
-            }
+            Some((l, t)) => match elsewhere.iter_mut().find(|(_, other, _)| other == &l) {
+                // Instances of one `count`/`for_each` block share it.
+                Some(entry) => entry.0 = format!("{}, {}", entry.0, r.address),
+                None => elsewhere.push((r.address.clone(), l, t)),
+            },
             None => unlocated.push(&r.address),
         }
     }
     if !unlocated.is_empty() {
         part.text.push_str(&format!("\n  also: {}", unlocated.join(", ")));
     }
-    for (file, (t, labels)) in elsewhere {
+    for (addresses, l, t) in elsewhere {
+        let label = label_text(&addresses, l);
         part.related.push(Part {
-            text: format!("related resources in {file}"),
+            text: format!("related: {addresses}"),
             code: None,
             severity: MietteSeverity::Advice,
             help: None,
-            source: Some(NamedSource::new(file, t).with_language("hcl")),
-            labels,
+            labels: vec![LabeledSpan::new_with_span(Some(label), span_of(&t, l))],
+            source: Some(NamedSource::new(&l.file, t).with_language("hcl")),
             related: Vec::new(),
         });
     }

@@ -15,9 +15,25 @@ use crate::graph::NetGraph;
 use crate::model::{Network, ResId};
 use crate::source::Sources;
 
+mod blackhole_route;
+mod cross_az_nat;
+mod duplicate_route;
+pub mod facts;
+mod inline_and_separate_rules;
+mod invalid_private_ip;
+mod nat_without_igw_route;
+mod overlapping_peering_cidr;
+mod peering_without_routes;
+mod public_ip_without_igw;
+mod public_subnet_without_igw;
+mod public_vpc_cidr;
+mod route_target_in_other_vpc;
+mod s3_via_nat;
+mod sg_no_egress;
 mod subnet_cidr_outside_vpc;
 mod subnet_cidr_overlap;
 mod subnet_cidr_size;
+mod transitive_peering;
 
 /// What a rule reports before the choke point stamps it. Build it with the fields you need and
 /// `..Default::default()`:
@@ -51,6 +67,10 @@ pub struct Draft {
     pub key: Vec<String>,
     /// For path findings: the hops (by resource) and cost lines.
     pub trace: Option<Trace<ResId>>,
+    /// The documented default severity of this case when it differs from the rule's (e.g.
+    /// `overlapping-peering-cidr` is an error for peering but a warning for a transit gateway).
+    /// A severity set in the configuration still wins.
+    pub case_severity: Option<Severity>,
 }
 
 /// Everything a rule may read.
@@ -94,9 +114,24 @@ macro_rules! registry {
 }
 
 registry! {
+    (blackhole_route, BlackholeRoute, "blackhole-route"),
+    (cross_az_nat, CrossAzNat, "cross-az-nat"),
+    (duplicate_route, DuplicateRoute, "duplicate-route"),
+    (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
+    (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),
+    (nat_without_igw_route, NatWithoutIgwRoute, "nat-without-igw-route"),
+    (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
+    (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
+    (public_ip_without_igw, PublicIpWithoutIgw, "public-ip-without-igw"),
+    (public_subnet_without_igw, PublicSubnetWithoutIgw, "public-subnet-without-igw"),
+    (public_vpc_cidr, PublicVpcCidr, "public-vpc-cidr"),
+    (route_target_in_other_vpc, RouteTargetInOtherVpc, "route-target-in-other-vpc"),
+    (s3_via_nat, S3ViaNat, "s3-via-nat"),
+    (sg_no_egress, SgNoEgress, "sg-no-egress"),
     (subnet_cidr_outside_vpc, SubnetCidrOutsideVpc, "subnet-cidr-outside-vpc"),
     (subnet_cidr_overlap, SubnetCidrOverlap, "subnet-cidr-overlap"),
     (subnet_cidr_size, SubnetCidrSize, "subnet-cidr-size"),
+    (transitive_peering, TransitivePeering, "transitive-peering"),
 }
 
 /// Every registered rule.
@@ -178,7 +213,11 @@ fn disambiguate(findings: &mut [Finding]) {
     }
 }
 
-fn stamp(ctx: &Context<'_>, rule: &'static str, severity: Severity, d: Draft) -> Finding {
+fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) -> Finding {
+    let severity = match d.case_severity {
+        Some(case) if !ctx.settings.severity_is_explicit(rule) => case,
+        _ => configured,
+    };
     let name = |r: ResId| ctx.net.name(r).to_string();
     let resources: Vec<String> = d.resources.iter().map(|r| name(*r)).collect();
     let trace = d.trace.map(|t| Trace {

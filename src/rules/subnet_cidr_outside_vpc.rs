@@ -81,6 +81,6 @@ fn draft(
         message: format!("subnet cidr {cidr} is outside every cidr block of {vpc_name} ({listed})"),
         resources: vec![subnet, vpc],
         help: "choose a CIDR inside one of the VPC's blocks (cidrsubnet() of the VPC's cidr_block), or add a secondary block with aws_vpc_ipv4_cidr_block_association".into(),
-        ..Default::default()
+        ..Draft::default()
     }
 }

@@ -65,7 +65,7 @@ impl Rule for SubnetCidrOverlap {
                     ),
                     resources: vec![later.2, first.2, a.0],
                     help: "give each subnet of a VPC its own range, e.g. cidrsubnet(var.vpc_cidr, 8, index) with distinct indexes".into(),
-                    ..Default::default()
+                    ..Draft::default()
                 });
             }
         }

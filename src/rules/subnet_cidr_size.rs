@@ -27,7 +27,7 @@ impl Rule for SubnetCidrSize {
                     message: format!("subnet cidr {c} is {why}; AWS accepts IPv4 subnets from /16 to /28"),
                     resources: vec![id],
                     help: "use a prefix length between /16 and /28 (a /28 has 11 usable addresses)".into(),
-                    ..Default::default()
+                    ..Draft::default()
                 });
             }
             if let Val::Known(c) = s.cidr_v6
@@ -41,7 +41,7 @@ impl Rule for SubnetCidrSize {
                     resources: vec![id],
                     help: "use cidrsubnet(aws_vpc.<name>.ipv6_cidr_block, 8, index) to carve /64s from the VPC's /56"
                         .into(),
-                    ..Default::default()
+                    ..Draft::default()
                 });
             }
         }
