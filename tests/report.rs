@@ -571,3 +571,52 @@ fn markdown_stays_under_the_comment_limit() {
     assert!(md.chars().count() <= tfvpc::report::markdown::MAX_CHARS);
     assert!(md.contains("path diagrams not shown"), "{}", &md[md.len() - 300..]);
 }
+
+/// Every plan and state under testdata/ and ../shared/corpus/plans (when present), with its
+/// sources when they are beside it: SARIF valid against the schema, every finding located with
+/// a line ≥ 1, GitHub and Markdown output produced.
+#[test]
+fn sarif_of_every_known_plan_is_valid() {
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    let mut walk = vec![common::root().join("testdata/plans"), common::root().join("testdata/rules")];
+    while let Some(dir) = walk.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk.push(p);
+            } else if ["plan.json", "state.json"].contains(&p.file_name().unwrap().to_str().unwrap()) {
+                inputs.push(p);
+            }
+        }
+    }
+    for dir in ["../shared/corpus/plans", "../../shared/corpus/plans"] {
+        if let Ok(entries) = std::fs::read_dir(common::root().join(dir)) {
+            inputs.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")));
+            break;
+        }
+    }
+    inputs.sort();
+    for input in &inputs {
+        let name = input.to_string_lossy().into_owned();
+        let r = run(&["lint", "--format", "sarif", "--fail-on", "never", &name]);
+        if r.code == 2 {
+            continue; // inputs tfvpc rejects (the corpus has a wrong-format file) are tested elsewhere
+        }
+        assert_valid_sarif(&r.stdout, &name);
+        let (_, v) = common::lint_json(input);
+        for f in v["findings"].as_array().unwrap() {
+            assert!(f["location"]["line"].as_u64().unwrap() >= 1, "{name}: {f}");
+        }
+        for format in ["github", "markdown", "human"] {
+            assert_eq!(run(&["lint", "--format", format, "--fail-on", "never", &name]).code, 0, "{name} {format}");
+        }
+    }
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let basic = "testdata/plans/basic-vpc/plan.json";
+    assert!(run(&["lint", "--color", "always", basic]).stdout.contains('\u{1b}'));
+    assert!(!run(&["lint", "--color", "never", basic]).stdout.contains('\u{1b}'));
+    assert!(!run(&["lint", basic]).stdout.contains('\u{1b}'), "auto: the test's stdout is not a terminal");
+}
