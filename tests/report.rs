@@ -620,3 +620,19 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!run(&["lint", "--color", "never", basic]).stdout.contains('\u{1b}'));
     assert!(!run(&["lint", basic]).stdout.contains('\u{1b}'), "auto: the test's stdout is not a terminal");
 }
+
+#[test]
+fn a_file_that_does_not_parse_is_a_warning_not_an_error() {
+    let dir = temp_dir("broken");
+    copy_dir(&common::root().join("testdata/plans/report-update"), &dir);
+    std::fs::write(dir.join("broken.tf"), "resource \"aws_vpc\" {\n  = oops\n").unwrap();
+    std::fs::write(dir.join("broken.tf.json"), "{\"resource\": ").unwrap();
+    let plan = dir.join("plan.json");
+    let r = run(&["lint", plan.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.contains("broken.tf does not parse"), "{}", r.stdout);
+    assert!(r.stdout.contains("broken.tf.json does not parse"), "{}", r.stdout);
+    let (_, v) = common::lint_json(&plan);
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["location"]["kind"] == "block"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
