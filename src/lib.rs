@@ -63,6 +63,20 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8> {
             write_out(io, &out)?;
             Ok(EXIT_CLEAN)
         }
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "tfvpc", &mut buf);
+            write_out(io, &String::from_utf8_lossy(&buf))?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut buf).map_err(Error::Write)?;
+            write_out(io, &String::from_utf8_lossy(&buf))?;
+            Ok(EXIT_CLEAN)
+        }
         Command::Explain(args) => {
             let infos = rules::infos();
             match infos.iter().find(|i| i.name == args.rule) {

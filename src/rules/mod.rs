@@ -172,6 +172,22 @@ pub fn infos() -> Vec<RuleInfo> {
     out
 }
 
+/// The rule index (`docs/rules/README.md`), generated from the docs' front matter.
+pub fn index_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
+         Severities are defaults; `.tfvpc.hcl` can change them (`rule \"<name>\" { severity = \"…\" }`).\n\n\
+         | rule | category | default severity | what it finds |\n|---|---|---|---|\n",
+    );
+    for i in infos() {
+        out.push_str(&format!(
+            "| [`{}`](../../rules/{}.md) | {} | {} | {} |\n",
+            i.name, i.name, i.category, i.default_severity, i.summary
+        ));
+    }
+    out
+}
+
 /// `(name, default severity)` of every rule, for [`crate::config::resolve`].
 pub fn defaults() -> Vec<(&'static str, Severity)> {
     infos().into_iter().map(|i| (i.name, i.default_severity)).collect()
