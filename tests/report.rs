@@ -129,7 +129,8 @@ fn sarif_without_sources_points_at_the_input() {
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     for f in v["findings"].as_array().unwrap() {
         assert_eq!(f["location"]["file"], "testdata/plans/report-update/main.tf", "{f}");
-        assert_eq!(f["location"]["kind"], "block");
+        // The structural rules point at the CIDR they are about.
+        assert_eq!(f["location"]["kind"], "attribute", "{f}");
     }
 }
 
@@ -235,7 +236,7 @@ fn output_writes_the_file_and_a_summary_to_stderr() {
     assert!(r.stdout.is_empty(), "{}", r.stdout);
     assert_valid_sarif(&std::fs::read_to_string(&out).unwrap(), "--output");
     assert!(r.stderr.contains("report written to"), "{}", r.stderr);
-    assert!(r.stderr.contains("error[subnet-cidr-size] testdata/plans/report-update/main.tf:33:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("error[subnet-cidr-size] testdata/plans/report-update/main.tf:35:3"), "{}", r.stderr);
     assert!(r.stderr.contains("3 findings (3 errors) in 1 input"), "{}", r.stderr);
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -633,6 +634,6 @@ fn a_file_that_does_not_parse_is_a_warning_not_an_error() {
     assert!(r.stdout.contains("broken.tf does not parse"), "{}", r.stdout);
     assert!(r.stdout.contains("broken.tf.json does not parse"), "{}", r.stdout);
     let (_, v) = common::lint_json(&plan);
-    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["location"]["kind"] == "block"));
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f["location"]["kind"] == "attribute"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
