@@ -651,10 +651,16 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                         }
                     }
                 }
+                let v6_requested = v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true)
+                    || !v.str("ipv6_ipam_pool_id").is_absent()
+                    || self.linker.configured(res, "ipv6_cidr_block") == Some(true);
                 match v.str("ipv6_cidr_block").and_then(parse_v6) {
                     Val::Absent if v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true) => {
                         vpc.cidrs_v6.push(VpcCidr { cidr: Val::Unknown, source: res });
                     }
+                    // Computed: unknown in a create plan even when the VPC gets no IPv6 block.
+                    Val::Unknown
+                        if !data && !v6_requested && self.linker.configured(res, "ipv6_cidr_block").is_some() => {}
                     Val::Absent => {}
                     c => vpc.cidrs_v6.push(VpcCidr { cidr: c, source: res }),
                 }
@@ -1378,6 +1384,11 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         for attr in catalog::route_targets() {
             let value = b.str(attr);
             if value.is_absent() {
+                continue;
+            }
+            // `aws_route` computes some target attributes (`network_interface_id`,
+            // `instance_id`): unknown in a create plan although the configuration sets another.
+            if block.is_none() && value.is_unknown() && self.linker.configured(res, attr) == Some(false) {
                 continue;
             }
             let kind = TargetKind::from_attr(attr);
