@@ -2,7 +2,7 @@
 //! block type and attribute the parser accepts is documented with its type and default, the doc
 //! documents nothing else, every ```hcl example parses, and together the examples use every
 //! block type and attribute.
-
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 // clippy.toml allows panics in `#[test]` functions only; the helpers below are test code too.
 #![expect(clippy::panic, reason = "test helpers")]
 
@@ -13,9 +13,6 @@ use hcl::edit::structure::Structure;
 use tfvpc::config::{Config, Prices, SCHEMA};
 
 const DOC: &str = include_str!("../docs/configuration.md");
-
-/// The rule names the doc's examples use. Replace with the rule registry's names once it exists.
-const DOC_RULES: &[&str] = &["cross-az-nat"];
 
 /// One block section of the doc: `## `name` block(s)`.
 #[derive(Debug, Default)]
@@ -129,7 +126,7 @@ fn every_hcl_example_parses() {
     let examples = hcl_examples();
     assert!(examples.len() >= 5);
     for (line, text) in examples {
-        if let Err(err) = Config::parse(&text, Path::new("docs/configuration.md"), DOC_RULES) {
+        if let Err(err) = Config::parse(&text, Path::new("docs/configuration.md"), &tfvpc::rules::names()) {
             panic!("the ```hcl block at docs/configuration.md:{line} does not parse: {err}");
         }
     }
