@@ -58,6 +58,14 @@ pub struct Bill {
     pub notes: Vec<String>,
 }
 
+/// `us-east-1` of `us-east-1a`.
+fn az_region(az: &str) -> &str {
+    match az.char_indices().last() {
+        Some((i, c)) if c.is_ascii_lowercase() => &az[..i],
+        _ => az,
+    }
+}
+
 fn round(x: f64) -> f64 {
     (x * 1_000_000.0).round() / 1_000_000.0
 }
@@ -91,6 +99,11 @@ impl<'n> Evaluator<'n> {
                         && tgw_skip == 0
                     {
                         match (self.subnet_az(prev), self.subnet_az(r)) {
+                            (Some(a), Some(b)) if a != b && az_region(a) != az_region(b) => notes.push(format!(
+                                "{} ({a}) and {} ({b}) are in different Regions: inter-Region data transfer applies, not priced here",
+                                net.name(prev),
+                                net.name(r)
+                            )),
                             (Some(a), Some(b)) if a != b => per_gb.push(line(
                                 "cross-AZ data transfer",
                                 format!("{} ({a}) -> {} ({b})", net.name(prev), net.name(r)),

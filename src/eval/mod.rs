@@ -367,7 +367,13 @@ impl<'n> Evaluator<'n> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod testnet;
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod sync_tests {
     use super::*;
 
     #[test]

@@ -66,7 +66,9 @@ impl<'n> Evaluator<'n> {
         if text.starts_with("com.amazonaws.") {
             return Ok(Endpoint { text: text.into(), places: self.resolve_service(text, from) });
         }
-        let ids: Vec<ResId> = match self.net.find(text) {
+        let quoted = quote_keys(text);
+        let text_q = quoted.as_str();
+        let ids: Vec<ResId> = match self.net.find(text_q) {
             Some(id) if self.net.res(id).present() => vec![id],
             _ => self
                 .net
@@ -184,6 +186,30 @@ impl<'n> Evaluator<'n> {
         fallback.dedup();
         fallback
     }
+}
+
+/// `aws_subnet.this[app]` (shell-stripped quotes) as `aws_subnet.this["app"]`; numeric keys and
+/// quoted keys are kept.
+fn quote_keys(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        let Some(close) = rest.find(']') else { break };
+        let key = &rest[..close];
+        if key.starts_with('"') || key.chars().all(|c| c.is_ascii_digit()) || key == "*" {
+            out.push_str(key);
+        } else {
+            out.push('"');
+            out.push_str(key);
+            out.push('"');
+        }
+        out.push(']');
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Endpoint {
