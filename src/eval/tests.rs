@@ -55,7 +55,7 @@ fn private_instance_reaches_internet_through_nat() {
     let (b, _) = two_tier();
     let net = b.build();
     let r = trace(&net, "aws_instance.app", "internet", &Flow::tcp(443));
-    assert_eq!(r.verdict(), Verdict::Reachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(
         r.decisive.path,
         [
@@ -80,7 +80,7 @@ fn nat_subnet_nacl_with_linux_range_drops_part_of_the_nat_ports() {
     b.use_nacl(public, acl);
     let net = b.build();
     let r = trace(&net, "aws_instance.app", "internet", &Flow::tcp(443));
-    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(r.decisive.dropped_at, Some(Stage::NaclIngress));
     assert_eq!(r.decisive.dropped_leg, Some(Leg::Return));
     assert_eq!(r.decisive.dropped_in.as_deref(), Some("aws_network_acl.public"));
@@ -97,7 +97,7 @@ fn private_linux_subnet_with_ephemeral_range_is_fine() {
     b.use_nacl(private, acl);
     let net = b.build();
     let r = trace(&net, "aws_instance.app", "internet", &Flow::tcp(443));
-    assert_eq!(r.verdict(), Verdict::Reachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn icmp_echo_needs_the_reply_type_through_nacls() {
     b.use_nacl(public, acl);
     let net = b.build();
     let r = trace(&net, "203.0.113.9", "aws_instance.web", &Flow::icmp(8, 0));
-    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(r.decisive.dropped_at, Some(Stage::NaclEgress));
     assert_eq!(r.decisive.dropped_leg, Some(Leg::Return));
 }
@@ -157,7 +157,7 @@ fn public_ip_without_igw_route_fails_on_the_reply() {
     let _ = private;
     let net = b.build();
     let r = trace(&net, "internet", "aws_instance.app", &Flow::tcp(22));
-    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(r.decisive.dropped_at, Some(Stage::ReturnPath));
 }
 
@@ -171,7 +171,7 @@ fn unknown_instance_address_makes_a_partial_rule_indeterminate() {
     let net = b.build();
     // A hypothetical ENI anywhere in the private subnet: half of its addresses are admitted.
     let r = trace(&net, "aws_subnet.private", "aws_subnet.public", &Flow::tcp(22));
-    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(trace(&net, "10.0.1.20", "aws_subnet.public", &Flow::tcp(22)).verdict(), Verdict::Reachable);
     assert_eq!(trace(&net, "10.0.1.200", "aws_subnet.public", &Flow::tcp(22)).verdict(), Verdict::Unreachable);
 }
@@ -240,7 +240,7 @@ fn appliance_net(sdc: bool, reference_rule: bool) -> Network {
 fn appliance_forwards_only_with_source_dest_check_off() {
     let net = appliance_net(false, false);
     let r = trace(&net, "aws_instance.client", "aws_instance.server", &Flow::tcp(443));
-    assert_eq!(r.verdict(), Verdict::Reachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
     assert!(r.decisive.path.contains(&"aws_instance.fw".to_string()));
     let net = appliance_net(true, false);
     let r = trace(&net, "aws_instance.client", "aws_instance.server", &Flow::tcp(443));
@@ -251,7 +251,7 @@ fn appliance_forwards_only_with_source_dest_check_off() {
 fn sg_references_are_not_preserved_through_an_appliance() {
     let net = appliance_net(false, true);
     let r = trace(&net, "aws_instance.client", "aws_instance.server", &Flow::tcp(443));
-    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", super::trace::render_human(&r, false));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
     assert_eq!(r.decisive.dropped_at, Some(Stage::SgIngress));
     assert!(r.decisive.reason.as_deref().unwrap_or("").contains("not preserved"), "{:?}", r.decisive.reason);
 }

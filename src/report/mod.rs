@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod trace;
 
 use crate::finding::{Finding, Severity};
 use crate::model::Summary;
