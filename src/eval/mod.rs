@@ -113,6 +113,8 @@ pub struct Evaluator<'n> {
     pub(crate) tgw: tgw::TgwIndex,
     /// VPN connections per VGW.
     pub(crate) vpn_by_vgw: HashMap<ResId, Vec<ResId>>,
+    /// NAT gateways and their possible private addresses (for messages).
+    pub(crate) nat_addrs: Vec<(ResId, IpSet)>,
 }
 
 impl<'n> Evaluator<'n> {
@@ -298,7 +300,7 @@ impl<'n> Evaluator<'n> {
             }
         }
         let internet = public_space().difference(&claimed);
-        Evaluator {
+        let mut ev = Evaluator {
             net,
             settings,
             services,
@@ -313,7 +315,15 @@ impl<'n> Evaluator<'n> {
             edge_tables,
             tgw,
             vpn_by_vgw,
-        }
+            nat_addrs: Vec::new(),
+        };
+        let nats: Vec<ResId> =
+            net.present().filter(|(_, r)| matches!(r.obj, Object::NatGateway(_))).map(|(id, _)| id).collect();
+        ev.nat_addrs = nats
+            .into_iter()
+            .filter_map(|n| ev.places_of(n).ok().and_then(|p| p.into_iter().next()).map(|p| (n, p.addrs)))
+            .collect();
+        ev
     }
 
     /// The network.

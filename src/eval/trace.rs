@@ -10,7 +10,8 @@
 //!   "dropped_at": stage | null, "dropped_leg": "forward" | "return" | null,
 //!   "dropped_in": address | null, "undetermined_at": stage | null, "reason": text | null,
 //!   "path": [address…], "forward": [hop…], "return": [hop…],   // hop = {stage, resource, decision, reason}
-//!   "failing_ports": [{"from", "to"}…], "client_ports": {from, to, why},
+//!   "failing_ports": [{"from", "to"}…], "failing_ports_chosen_by": address | null,
+//!   "client_ports": {from, to, why},
 //!   "cost": [{item, resource, usd_per_gb, usd_per_hour, note, usd_per_month?}…],
 //!   "bill": {price_region, price_date, usd_per_gb, fixed_usd_per_hour, gb_per_month, usd_per_month, notes},
 //!   "notes": [text…],
@@ -102,6 +103,9 @@ pub struct PairTrace {
     pub return_hops: Vec<Hop>,
     /// Source ports that fail.
     pub failing_ports: Vec<PortRange>,
+    /// Who chose the failing source ports: the source, or a NAT gateway that re-originated the
+    /// flow.
+    pub failing_ports_chosen_by: Option<String>,
     /// The source ports the initiator may pick.
     pub client_ports: ClientPorts,
     /// Cost lines.
@@ -254,6 +258,7 @@ impl<'n> Evaluator<'n> {
             forward: Vec::new(),
             return_hops: Vec::new(),
             failing_ports: Vec::new(),
+            failing_ports_chosen_by: None,
             client_ports: ClientPorts::new((0, 0), ""),
             cost: Vec::new(),
             bill: self.bill(&self.internet_place(None), &self.internet_place(None), &[], None),
@@ -300,6 +305,7 @@ impl<'n> Evaluator<'n> {
             forward: Vec::new(),
             return_hops: Vec::new(),
             failing_ports: Vec::new(),
+            failing_ports_chosen_by: None,
             client_ports: src.client.clone(),
             cost: Vec::new(),
             bill: self.bill(src, dst, &[], options.gb_per_month),
@@ -330,6 +336,9 @@ impl<'n> Evaluator<'n> {
                     out.dropped_in = leaf.resource.clone();
                     out.reason = Some(leaf.reason.clone());
                     out.failing_ports = failing_ports(&reach, leaf);
+                    if !out.failing_ports.is_empty() {
+                        out.failing_ports_chosen_by = Some(leaf.initiator.clone());
+                    }
                 }
                 Verdict::Indeterminate => {
                     out.undetermined_at =

@@ -276,11 +276,27 @@ impl<'e, 'n> Walker<'e, 'n> {
         let mut hop = b.hop;
         if self.tracing && outcome != Outcome::Passed {
             let decision = if outcome == Outcome::Dropped { Decision::Deny } else { Decision::Undetermined };
+            // The packet reached the gateway or appliance that dropped it: it is on the path.
+            let on_path = matches!(
+                stage,
+                Stage::Igw
+                    | Stage::Nat
+                    | Stage::Peering
+                    | Stage::Tgw
+                    | Stage::Eigw
+                    | Stage::Endpoint
+                    | Stage::Appliance
+                    | Stage::Vpn
+            );
+            let via = match resource.and_then(|r| self.ev.net.find(r)) {
+                Some(r) if on_path && b.leg == Leg::Forward => vec![r],
+                _ => Vec::new(),
+            };
             let node = HopNode {
                 hop: Hop { stage, resource: resource.unwrap_or("").to_string(), decision, reason: reason.clone() },
                 leg: b.leg,
                 parent: b.hop,
-                via: Vec::new(),
+                via,
                 hidden: false,
             };
             self.hops.push(node);
@@ -333,23 +349,36 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 }
 
-/// What messages need to name things: the network, and the flow's two ends.
+/// What messages need to name things: the network, the flow's two ends, and the leg (which
+/// end a packet's source is).
 #[derive(Clone, Copy)]
 struct Namer<'e, 'n> {
     ev: &'e Evaluator<'n>,
     net: &'n crate::model::Network,
     src: &'e Place,
     dst: &'e Place,
+    leg: Leg,
 }
 
-/// Describes addresses: one end of the flow, a service name, `the internet`, or CIDRs (at most
-/// three).
-fn addrs_text(ev: Namer<'_, '_>, set: &IpSet) -> String {
+impl Namer<'_, '_> {
+    fn on(self, leg: Leg) -> Self {
+        Self { leg, ..self }
+    }
+}
+
+/// Describes addresses: one end of the flow (the one on `dst_side` first), a NAT gateway, a
+/// service, `the internet`, or CIDRs (at most three).
+fn side_text(ev: Namer<'_, '_>, set: &IpSet, dst_side: Option<bool>) -> String {
     if let Some(s) = ev.ev.services.describe(set) {
         return s;
     }
-    for p in [ev.src, ev.dst] {
-        if !set.is_empty() && set.is_subset(&p.addrs) {
+    let order = match (ev.leg, dst_side) {
+        (Leg::Forward, Some(true)) | (Leg::Return, Some(false)) => [ev.dst, ev.src],
+        _ => [ev.src, ev.dst],
+    };
+    let nonempty = !set.is_empty();
+    for p in order {
+        if nonempty && set.is_subset(&p.addrs) {
             let cidrs = set.to_cidrs();
             if set == &p.addrs || cidrs.len() > 2 {
                 return p.name.clone();
@@ -358,12 +387,29 @@ fn addrs_text(ev: Namer<'_, '_>, set: &IpSet) -> String {
             return format!("{} ({})", shown.join(", "), p.name);
         }
     }
-    if !set.is_empty() && set.is_subset(&ev.ev.internet) && set.v4.range_count() > 8 {
+    for (nat, addrs) in &ev.ev.nat_addrs {
+        if nonempty && set.is_subset(addrs) {
+            return format!("{}'s address", ev.net.name(*nat));
+        }
+    }
+    if nonempty && set.is_subset(&ev.ev.internet) && set.v4.range_count() > 8 {
         return "the internet".into();
     }
     let cidrs = set.to_cidrs();
     let shown: Vec<String> = cidrs.iter().take(3).map(ToString::to_string).collect();
     if cidrs.len() > 3 { format!("{}, … ({} blocks)", shown.join(", "), cidrs.len()) } else { shown.join(", ") }
+}
+
+fn addrs_text(ev: Namer<'_, '_>, set: &IpSet) -> String {
+    side_text(ev, set, None)
+}
+
+fn src_text(ev: Namer<'_, '_>, set: &IpSet) -> String {
+    side_text(ev, set, Some(false))
+}
+
+fn dst_text(ev: Namer<'_, '_>, set: &IpSet) -> String {
+    side_text(ev, set, Some(true))
 }
 
 /// A short description of a packet set for messages.
@@ -390,12 +436,8 @@ fn set_text(ev: Namer<'_, '_>, set: &PacketSet) -> String {
                 b.b.clone(),
             ),
         };
-        let mut text = format!(
-            "{} {} -> {}",
-            super::sets::display_protocols(&protocols),
-            addrs_text(ev, &src),
-            addrs_text(ev, &dst)
-        );
+        let mut text =
+            format!("{} {} -> {}", super::sets::display_protocols(&protocols), src_text(ev, &src), dst_text(ev, &dst));
         match L4Kind::of_set(&protocols) {
             Some(L4Kind::Ports) => {
                 if !bb.is_full() {
@@ -424,7 +466,7 @@ fn set_text(ev: Namer<'_, '_>, set: &PacketSet) -> String {
 
 impl<'e, 'n> Walker<'e, 'n> {
     fn namer(&self) -> Namer<'e, 'n> {
-        Namer { ev: self.ev, net: self.ev.net, src: self.src, dst: self.dst }
+        Namer { ev: self.ev, net: self.ev.net, src: self.src, dst: self.dst, leg: Leg::Forward }
     }
 
     fn owner(&self, b: &Branch) -> Owner<'e> {
@@ -607,7 +649,8 @@ impl<'e, 'n> Walker<'e, 'n> {
             return None;
         }
         if !out.denied.is_empty() {
-            let mut why = format!("no rule of {} admits {}", group_names.join(", "), set_text(ev, &out.denied));
+            let mut why =
+                format!("no rule of {} admits {}", group_names.join(", "), set_text(ev.on(b.leg), &out.denied));
             let empty = views.iter().all(|v| match v {
                 GroupView::Known(_, g) => g.rules(dir).is_empty(),
                 GroupView::Opaque(_) => false,
@@ -701,15 +744,15 @@ impl<'e, 'n> Walker<'e, 'n> {
         let out = rules.apply(&b.set);
         for (rule, part) in &out.denied {
             let why = match rule.and_then(|i| rules.entry(i)) {
-                Some(e) => format!("{} matches {}", e.text, set_text(ev, part)),
-                None => format!("rule * deny: no rule admits {}", set_text(ev, part)),
+                Some(e) => format!("{} matches {}", e.text, set_text(ev.on(b.leg), part)),
+                None => format!("rule * deny: no rule admits {}", set_text(ev.on(b.leg), part)),
             };
             self.drop(&b, part, stage, Some(acl_name), || why);
         }
         for (rule, part) in &out.undetermined {
             let text = rules.entry(*rule).map_or_else(String::new, |e| e.text.clone());
             self.undetermined(&b, part, stage, Some(acl_name), || {
-                format!("{text} has values unknown until apply and may decide {}", set_text(ev, part))
+                format!("{text} has values unknown until apply and may decide {}", set_text(ev.on(b.leg), part))
             });
         }
         let allowed = out.allowed_set();
@@ -822,7 +865,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.drop(&b, &none, Stage::Route, Some(table_name), || {
                 let mut why = format!(
                     "no route in {table_name} matches {} (NO_ROUTE_TO_DESTINATION)",
-                    addrs_text(ev, &none.dst_addrs())
+                    dst_text(ev.on(b.leg), &none.dst_addrs())
                 );
                 for i in ignored {
                     why.push_str(&format!("; {i}"));
@@ -899,7 +942,7 @@ impl<'e, 'n> Walker<'e, 'n> {
                     self.drop(&b, &set, Stage::Route, Some(vpc_name), || {
                         format!(
                             "the local route of {vpc_name} covers {}, but {} is in {other} (overlapping CIDRs)",
-                            addrs_text(ev, &set.dst_addrs()),
+                            dst_text(ev.on(b.leg), &set.dst_addrs()),
                             p.name
                         )
                     });
@@ -1521,7 +1564,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.drop(&b, &private, Stage::Igw, Some(name), || {
                 format!(
                     "{name} drops packets to private addresses {} (IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS)",
-                    addrs_text(ev, &private.dst_addrs())
+                    dst_text(ev.on(b.leg), &private.dst_addrs())
                 )
             });
             b.set = b.set.difference(&private);
@@ -1765,7 +1808,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.drop(&b, &foreign_src, Stage::Peering, Some(name), || {
                 format!(
                     "the source {} is not in {}: peering does not carry transit or edge-to-edge traffic",
-                    addrs_text(ev, &foreign_src.src_addrs()),
+                    src_text(ev.on(b.leg), &foreign_src.src_addrs()),
                     ev.net.name(cur.unwrap_or(peer))
                 )
             });
@@ -1781,7 +1824,7 @@ impl<'e, 'n> Walker<'e, 'n> {
                 self.drop(&b, &outside, Stage::Peering, Some(name), || {
                     format!(
                         "{} is not inside {} ({}): peering is not transitive (PCX_REQUIRES_ADDRESS_IN_VPC_CIDR)",
-                        addrs_text(ev, &outside.dst_addrs()),
+                        dst_text(ev.on(b.leg), &outside.dst_addrs()),
                         ev.net.name(peer),
                         addrs_text(ev, &peer_info.cidr)
                     )
@@ -1937,7 +1980,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.drop(&b, &none, Stage::Tgw, Some(table_name), || {
                 format!(
                     "no route in {table_name} (associated with {ingress_name}) matches {} (TGW_RTB_CANNOT_ROUTE)",
-                    addrs_text(ev, &none.dst_addrs())
+                    dst_text(ev.on(b.leg), &none.dst_addrs())
                 )
             });
         }
@@ -2109,7 +2152,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         let inside = restrict_dst(&b.set, &declared);
         let outside = b.set.difference(&inside);
         if !outside.is_empty() {
-            let text = addrs_text(ev, &outside.dst_addrs());
+            let text = dst_text(ev.on(b.leg), &outside.dst_addrs());
             if bgp {
                 self.undetermined(&b, &outside, Stage::Vpn, Some(edge_name), || {
                     format!("{text} is outside every on-premises CIDR the configuration declares; BGP may announce it")
@@ -2219,7 +2262,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
         if !b.set.is_empty() {
             let set = b.set.clone();
-            let text = addrs_text(ev, &set.src_addrs());
+            let text = src_text(ev.on(b.leg), &set.src_addrs());
             if bgp_seen {
                 self.undetermined(&b, &set, Stage::Vpn, None, || {
                     format!("{text} is not a declared on-premises CIDR; a BGP VPN may announce it")

@@ -70,7 +70,8 @@ fn write_pair(out: &mut String, t: &PairTrace, colour: bool) {
             .iter()
             .map(|r| if r.from == r.to { r.from.to_string() } else { format!("{}-{}", r.from, r.to) })
             .collect();
-        let _ = writeln!(out, "  failing source ports: {}", ranges.join(", "));
+        let by = t.failing_ports_chosen_by.as_deref().map_or(String::new(), |b| format!(" (chosen by {b})"));
+        let _ = writeln!(out, "  failing source ports: {}{by}", ranges.join(", "));
     }
     if !t.forward.is_empty() {
         let _ = writeln!(out, "forward");
