@@ -7,12 +7,14 @@
 //! | `sarif` | [`sarif`] | GitHub code scanning and SARIF viewers |
 //! | `github` | [`github`] | GitHub Actions annotations |
 //! | `markdown` | [`markdown`] | a pull-request comment |
+//! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
