@@ -228,8 +228,12 @@ fn check(
 ) -> (Vec<finding::Finding>, model::Network) {
     let net = lower(name, doc, side);
     let graph = graph::NetGraph::build(&net);
-    let ctx = rules::Context { net: &net, graph: &graph, settings };
-    (rules::run(&ctx), net)
+    let findings = {
+        let ev = eval::Evaluator::new(&net, settings);
+        let ctx = rules::Context::new(&net, &graph, settings, &ev);
+        rules::run(&ctx)
+    };
+    (findings, net)
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {

@@ -21,8 +21,11 @@ mod duplicate_route;
 pub mod facts;
 mod inline_and_separate_rules;
 mod invalid_private_ip;
+mod missing_return_route;
+mod nacl_ephemeral_gap;
 mod nat_without_igw_route;
 mod overlapping_peering_cidr;
+pub mod paths;
 mod peering_without_routes;
 mod public_ip_without_igw;
 mod public_subnet_without_igw;
@@ -34,6 +37,8 @@ mod subnet_cidr_outside_vpc;
 mod subnet_cidr_overlap;
 mod subnet_cidr_size;
 mod transitive_peering;
+mod unexpected_path;
+mod unreachable_path;
 
 /// What a rule reports before the choke point stamps it. Build it with the fields you need and
 /// `..Default::default()`:
@@ -81,6 +86,34 @@ pub struct Context<'a> {
     pub graph: &'a NetGraph,
     /// Resolved settings.
     pub settings: &'a Settings,
+    /// The packet evaluator over the network.
+    pub eval: &'a crate::eval::Evaluator<'a>,
+    /// What the other rules found, for the path rules (one defect, one finding).
+    pub(crate) claims: std::sync::OnceLock<Vec<(&'static str, Draft)>>,
+    /// Intents and their fate, computed once for every path rule.
+    pub(crate) paths: std::sync::OnceLock<paths::PathAnalysis>,
+}
+
+impl<'a> Context<'a> {
+    /// A context over a network.
+    pub fn new(
+        net: &'a Network,
+        graph: &'a NetGraph,
+        settings: &'a Settings,
+        eval: &'a crate::eval::Evaluator<'a>,
+    ) -> Self {
+        Context { net, graph, settings, eval, claims: std::sync::OnceLock::new(), paths: std::sync::OnceLock::new() }
+    }
+
+    /// Intents and their fate (computed on first use).
+    pub fn paths(&self) -> &paths::PathAnalysis {
+        self.paths.get_or_init(|| paths::analyse(self, self.eval))
+    }
+
+    /// Drafts of the rules that run before the path rules.
+    pub fn claims(&self) -> &[(&'static str, Draft)] {
+        self.claims.get().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A rule.
@@ -89,6 +122,10 @@ pub trait Rule: Sync {
     fn name(&self) -> &'static str;
     /// Checks the network.
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>);
+    /// Path rules run after the others and leave to them what they claim.
+    fn is_path_rule(&self) -> bool {
+        false
+    }
 }
 
 /// Metadata of a rule, read from the front matter of `rules/<name>.md`.
@@ -119,6 +156,8 @@ registry! {
     (duplicate_route, DuplicateRoute, "duplicate-route"),
     (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
     (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),
+    (missing_return_route, MissingReturnRoute, "missing-return-route"),
+    (nacl_ephemeral_gap, NaclEphemeralGap, "nacl-ephemeral-gap"),
     (nat_without_igw_route, NatWithoutIgwRoute, "nat-without-igw-route"),
     (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
     (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
@@ -132,6 +171,8 @@ registry! {
     (subnet_cidr_overlap, SubnetCidrOverlap, "subnet-cidr-overlap"),
     (subnet_cidr_size, SubnetCidrSize, "subnet-cidr-size"),
     (transitive_peering, TransitivePeering, "transitive-peering"),
+    (unexpected_path, UnexpectedPath, "unexpected-path"),
+    (unreachable_path, UnreachablePath, "unreachable-path"),
 }
 
 /// Every registered rule.
@@ -200,15 +241,21 @@ pub fn names() -> Vec<&'static str> {
 
 /// Runs every enabled rule in parallel and returns sorted, stamped findings.
 pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = RULES
-        .par_iter()
-        .filter_map(|rule| ctx.settings.severity(rule.name()).map(|sev| (rule, sev)))
-        .flat_map_iter(|(rule, severity)| {
-            let mut drafts = Vec::new();
-            rule.check(ctx, &mut drafts);
-            drafts.into_iter().map(move |d| stamp(ctx, rule.name(), severity, d))
-        })
-        .collect();
+    let enabled: Vec<(&&dyn Rule, Severity)> =
+        RULES.iter().filter_map(|rule| ctx.settings.severity(rule.name()).map(|sev| (rule, sev))).collect();
+    let check = |(rule, severity): &(&&dyn Rule, Severity)| {
+        let mut drafts = Vec::new();
+        rule.check(ctx, &mut drafts);
+        drafts.into_iter().map(|d| (rule.name(), *severity, d)).collect::<Vec<_>>()
+    };
+    // The specific rules first; the path rules then leave to them what they claim.
+    let first: Vec<(&'static str, Severity, Draft)> =
+        enabled.par_iter().filter(|(r, _)| !r.is_path_rule()).flat_map_iter(check).collect();
+    let _ = ctx.claims.set(first.iter().map(|(name, _, d)| (*name, d.clone())).collect());
+    let second: Vec<(&'static str, Severity, Draft)> =
+        enabled.par_iter().filter(|(r, _)| r.is_path_rule()).flat_map_iter(check).collect();
+    let mut findings: Vec<Finding> =
+        first.into_iter().chain(second).map(|(name, severity, d)| stamp(ctx, name, severity, d)).collect();
     sort(&mut findings);
     disambiguate(&mut findings);
     findings
