@@ -293,3 +293,21 @@ fn inputs_sharing_a_configuration_report_an_unused_suppression_once_and_only_if_
     assert!(unused[0]["message"].as_str().unwrap().contains("blackhole-route"));
     assert_eq!(unused[0]["location"]["line"], 11);
 }
+
+#[test]
+fn a_comment_on_the_call_of_a_downloaded_module_covers_the_module() {
+    // The zone module comes from a registry (under .terraform/, not read): the comment on its
+    // `module` block is the only place a team can accept its findings.
+    let dir = copy_fixture("testdata/sources/registry-module", "registry");
+    edit(
+        &dir.join("main.tf"),
+        "module \"zone\" {",
+        "# tfvpc:ignore:subnet-cidr-overlap upstream module overlaps its extra tier by design\nmodule \"zone\" {",
+    );
+    let source_dir = dir.to_string_lossy().into_owned();
+    let (_, report) = lint(&["--source-dir", &source_dir, "testdata/plans/report-sources/plan.json"]);
+    let left = found(&report);
+    assert!(!left.iter().any(|(_, a)| a.starts_with("module.zone")), "{left:?}");
+    assert!(left.contains(&pair("subnet-cidr-overlap", "aws_subnet.twins[1]")), "{left:?}");
+    assert_eq!(report["suppressed"], 2);
+}
