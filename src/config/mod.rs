@@ -14,7 +14,7 @@ mod pattern;
 mod prices;
 mod schema;
 mod settings;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

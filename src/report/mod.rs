@@ -8,6 +8,7 @@
 //! | `github` | [`github`] | GitHub Actions annotations |
 //! | `markdown` | [`markdown`] | a pull-request comment |
 //! | `gitlab` | [`gitlab`] | GitLab code quality (merge-request widget) |
+//! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
 pub mod github;
 pub mod gitlab;
@@ -15,6 +16,7 @@ pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
