@@ -122,6 +122,10 @@ pub struct LintArgs {
     /// inputs, which have no before, are all reported.
     #[arg(long)]
     pub new_only: bool,
+    /// Also report flows whose fate depends on values unknown until apply, as informational
+    /// notes (they never fail the run).
+    #[arg(long)]
+    pub show_indeterminate: bool,
     /// Report only findings whose fingerprint is not in this baseline file (written by
     /// `--write-baseline`), and count the baseline's entries that no longer occur.
     #[arg(long, value_name = "FILE")]

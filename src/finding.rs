@@ -180,4 +180,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// For path findings: the hop trace and cost lines.
     pub trace: Option<Trace>,
+    /// An informational note about a flow whose fate depends on values unknown until apply
+    /// (`--show-indeterminate`): never a defect, never fails the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub indeterminate: bool,
 }

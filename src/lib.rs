@@ -228,7 +228,7 @@ fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t && !f.indeterminate));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
@@ -272,12 +272,13 @@ fn check(
     side: Side,
     settings: &Settings,
     suppressions: &suppress::Suppressions<'_>,
+    show_indeterminate: bool,
 ) -> (rules::Checked, model::Network) {
     let net = lower(name, doc, side);
     let graph = graph::NetGraph::build(&net);
     let checked = {
         let ev = eval::Evaluator::new(&net, settings);
-        let ctx = rules::Context::new(&net, &graph, settings, &ev);
+        let ctx = rules::Context::new(&net, &graph, settings, &ev).with_indeterminate(show_indeterminate);
         rules::run(&ctx, suppressions)
     };
     (checked, net)
@@ -307,13 +308,13 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let sources = source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()));
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let (after, net) = check(&input.name, &doc, Side::After, &settings, &suppressions);
+    let (after, net) = check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate);
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {
-        let (before, _) = check(&input.name, &doc, Side::Before, &settings, &suppressions);
+        let (before, _) = check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate);
         let present: std::collections::HashSet<&str> =
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
         for f in &mut findings {

@@ -466,6 +466,7 @@ fn finding(i: usize, severity: Severity) -> Finding {
         introduced: Some(i % 2 == 0),
         related: Vec::new(),
         trace: None,
+        indeterminate: false,
     }
 }
 
@@ -501,6 +502,7 @@ fn path_finding() -> Finding {
             ],
             cost: vec!["nat gateway processing: $0.045/GB".into()],
         }),
+        indeterminate: false,
     }
 }
 

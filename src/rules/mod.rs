@@ -81,6 +81,9 @@ pub struct Draft {
     /// `overlapping-peering-cidr` is an error for peering but a warning for a transit gateway).
     /// A severity set in the configuration still wins.
     pub case_severity: Option<Severity>,
+    /// An informational note about a flow whose fate is unknown until apply (always a note,
+    /// never failing the run).
+    pub indeterminate: bool,
 }
 
 /// Everything a rule may read.
@@ -97,6 +100,8 @@ pub struct Context<'a> {
     pub(crate) claims: std::sync::OnceLock<Vec<(&'static str, Draft)>>,
     /// Intents and their fate, computed once for every path rule.
     pub(crate) paths: std::sync::OnceLock<paths::PathAnalysis>,
+    /// Report flows whose fate is unknown until apply as informational notes.
+    pub show_indeterminate: bool,
 }
 
 impl<'a> Context<'a> {
@@ -107,7 +112,22 @@ impl<'a> Context<'a> {
         settings: &'a Settings,
         eval: &'a crate::eval::Evaluator<'a>,
     ) -> Self {
-        Context { net, graph, settings, eval, claims: std::sync::OnceLock::new(), paths: std::sync::OnceLock::new() }
+        Context {
+            net,
+            graph,
+            settings,
+            eval,
+            claims: std::sync::OnceLock::new(),
+            paths: std::sync::OnceLock::new(),
+            show_indeterminate: false,
+        }
+    }
+
+    /// Also report flows whose fate is unknown until apply, as notes.
+    #[must_use]
+    pub fn with_indeterminate(mut self, show: bool) -> Self {
+        self.show_indeterminate = show;
+        self
     }
 
     /// Intents and their fate (computed on first use).
@@ -352,6 +372,7 @@ pub fn audit(suppressions: &Suppressions<'_>, checked: &Checked, settings: &Sett
                 introduced: None,
                 related: Vec::new(),
                 trace: None,
+                indeterminate: false,
             })
         })
         .collect();
@@ -378,6 +399,7 @@ fn disambiguate(findings: &mut [Finding]) {
 
 fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) -> Finding {
     let severity = match d.case_severity {
+        _ if d.indeterminate => Severity::Note,
         Some(case) if !ctx.settings.severity_is_explicit(rule) => case,
         _ => configured,
     };
@@ -411,6 +433,7 @@ fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) 
         key: d.key,
         introduced: None,
         trace,
+        indeterminate: d.indeterminate,
     }
 }
 

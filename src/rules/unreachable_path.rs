@@ -25,6 +25,9 @@ impl Rule for UnreachablePath {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
+        if ctx.show_indeterminate {
+            indeterminate(ctx, out);
+        }
         let net = ctx.net;
         let mut seen = BTreeSet::new();
         for e in &ctx.paths().failures {
@@ -75,6 +78,40 @@ impl Rule for UnreachablePath {
 }
 
 /// The resource to change for a failure at `stage`.
+/// Notes about intents whose fate depends on values unknown until apply.
+fn indeterminate(ctx: &Context<'_>, out: &mut Vec<Draft>) {
+    let net = ctx.net;
+    let mut seen = BTreeSet::new();
+    for e in &ctx.paths().undetermined {
+        let stage = e.trace.undetermined_at.unwrap_or(Stage::Route);
+        let Some(primary) = e.intent.holder.or(e.intent.dst.res).or(e.intent.src.res) else { continue };
+        if !seen.insert((primary, e.intent.src.name.clone(), e.intent.dst.name.clone())) {
+            continue;
+        }
+        let mut resources = vec![primary];
+        resources.extend(e.intent.src.res);
+        resources.extend(e.intent.dst.res);
+        let mut s = BTreeSet::new();
+        resources.retain(|r| s.insert(*r));
+        out.push(Draft {
+            message: format!(
+                "whether {} reaches {} ({}) — {} — is not known until apply: undetermined at {stage}: {}",
+                e.intent.src.name,
+                e.intent.dst.name,
+                paths::flow_text(&e.intent.flow),
+                e.intent.label,
+                e.trace.reason.clone().unwrap_or_default()
+            ),
+            resources,
+            key: vec!["indeterminate".into(), e.intent.src.name.clone(), e.intent.dst.name.clone()],
+            trace: Some(finding_trace(net, &e.trace)),
+            help: "nothing to fix: tfvpc does not guess; run again on a plan where the value is known (after a first apply), or describe the value in the configuration".into(),
+            indeterminate: true,
+            ..Draft::default()
+        });
+    }
+}
+
 fn primary(ctx: &Context<'_>, e: &Evaluated, stage: Stage) -> Option<ResId> {
     let t = paths::touched(ctx.net, e);
     match stage {
