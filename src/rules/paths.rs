@@ -160,17 +160,44 @@ pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
     let mut intents = b.intents;
     intents.truncate(MAX_INTENTS);
     let options = TraceOptions::default();
-    let traced: Vec<Evaluated> = {
-        use rayon::prelude::*;
-        intents
-            .into_par_iter()
-            .map(|intent| {
-                let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
-                Evaluated { intent, trace }
-            })
-            .collect()
-    };
-    let mut out = PathAnalysis { evaluated: traced.len(), ..PathAnalysis::default() };
+    let count = intents.len();
+    // Places with the same subnet, groups, addresses and client ports behave the same: decide
+    // each distinct (source, destination, flow) once with the fast untraced pass, and trace only
+    // what does not simply pass (with the intent's own names, for the report).
+    use rayon::prelude::*;
+    let keys: Vec<String> = intents.iter().map(intent_key).collect();
+    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        first_of.entry(k.as_str()).or_insert(i);
+    }
+    let unique: Vec<usize> = first_of.values().copied().collect();
+    let verdicts: BTreeMap<&str, bool> = unique
+        .par_iter()
+        .map(|&i| {
+            let intent = &intents[i];
+            let packets = ev.flow_packets(&intent.src, &intent.dst, &intent.flow, intent.family);
+            let passes =
+                !packets.is_empty() && ev.reach(&intent.src, &intent.dst, &packets).verdict() == Verdict::Reachable;
+            (keys[i].as_str(), passes)
+        })
+        .collect();
+    let traced: Vec<Result<Evaluated, u32>> = intents
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, intent)| {
+            let expect_false = matches!(intent.source, Source::Expect { reachable: false, .. });
+            if !expect_false && verdicts.get(keys[i].as_str()).copied().unwrap_or(false) {
+                return Err(intent.group);
+            }
+            let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
+            Ok(Evaluated { intent, trace })
+        })
+        .collect();
+    // Groups with a member that passes are fine as a whole.
+    let passing: BTreeSet<u32> = traced.iter().filter_map(|r| r.as_ref().err().copied()).collect();
+    let traced: Vec<Evaluated> =
+        traced.into_iter().filter_map(Result::ok).filter(|e| !passing.contains(&e.intent.group)).collect();
+    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
     // A group fails only when each member fails.
     let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
     for e in traced {
@@ -815,6 +842,34 @@ fn target_name(net: &Network, target: &Link) -> String {
 
 fn lb_internet_facing(net: &Network, lb: Option<ResId>) -> bool {
     lb.and_then(|l| net.res(l).obj.workload()).is_some_and(|w| w.internal == Val::Known(false))
+}
+
+/// What decides an intent's verdict, as text: equal keys evaluate alike.
+fn intent_key(i: &Intent) -> String {
+    let place = |p: &Place| {
+        format!(
+            "{:?}|{:?}|{:?}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
+            p.kind,
+            p.subnet,
+            p.sgs,
+            p.addrs,
+            p.public_ip,
+            p.client.from,
+            p.client.to,
+            p.source_dest_check,
+            p.preserves_client_ip,
+            p.res.filter(|_| matches!(
+                p.kind,
+                PlaceKind::ApplicationLoadBalancer
+                    | PlaceKind::NetworkLoadBalancer
+                    | PlaceKind::ClassicLoadBalancer
+                    | PlaceKind::GatewayLoadBalancer
+                    | PlaceKind::NatGateway
+                    | PlaceKind::InterfaceEndpoint
+            ))
+        )
+    };
+    format!("{}>{}>{}>{:?}", place(&i.src), place(&i.dst), flow_text(&i.flow), i.family)
 }
 
 /// `tcp 443`, `udp 53`, `icmp echo`.
