@@ -223,33 +223,38 @@ pub fn icmp_to_requests(replies: &PacketSet) -> PacketSet {
 
 fn map_icmp(set: &PacketSet, f: impl Fn(u8, &PortSet) -> Vec<(PortSet, PortSet)>) -> PacketSet {
     let icmp = L4Kind::Icmp.protocols();
-    let mut v4: Vec<PacketBox<u32>> = Vec::new();
-    let mut v6: Vec<PacketBox<u128>> = Vec::new();
-    map_family(set.v4_boxes(), &icmp, &f, &mut v4);
-    map_family(set.v6_boxes(), &icmp, &f, &mut v6);
-    PacketSet::from_boxes(v4).union(&PacketSet::from_boxes(v6))
+    let v4 = map_family(set.v4_boxes(), &icmp, &f);
+    let v6 = map_family(set.v6_boxes(), &icmp, &f);
+    v4.union(&v6)
 }
 
+/// Non-ICMP parts of the (disjoint) boxes stay disjoint; the mapped ICMP boxes may overlap one
+/// another, so only they are unioned the slow way.
 fn map_family<A: Address>(
     boxes: &[PacketBox<A>],
     icmp: &ProtoSet,
     f: &impl Fn(u8, &PortSet) -> Vec<(PortSet, PortSet)>,
-    out: &mut Vec<PacketBox<A>>,
-) {
+) -> PacketSet {
+    let mut rest: Vec<PacketBox<A>> = Vec::new();
+    let mut mapped: Vec<PacketBox<A>> = Vec::new();
     for b in boxes {
-        let rest = b.protocols.difference(icmp);
-        if !rest.is_empty() {
-            out.push(PacketBox { protocols: rest, ..b.clone() });
+        let others = b.protocols.difference(icmp);
+        if !others.is_empty() {
+            rest.push(PacketBox { protocols: others, ..b.clone() });
         }
         for proto in [Protocol::ICMP, Protocol::ICMPV6] {
             if !b.protocols.contains(proto.number()) {
                 continue;
             }
             for (a, code) in f(proto.number(), &b.a) {
-                out.push(PacketBox { protocols: proto.set(), src: b.src.clone(), dst: b.dst.clone(), a, b: code });
+                mapped.push(PacketBox { protocols: proto.set(), src: b.src.clone(), dst: b.dst.clone(), a, b: code });
             }
         }
     }
+    let mapped = if mapped.len() <= 1 { PacketSet::from_disjoint_boxes(mapped) } else { PacketSet::from_boxes(mapped) };
+    // ICMP and non-ICMP boxes never overlap.
+    let all: Vec<PacketBox<A>> = mapped.boxes_of::<A>().iter().cloned().chain(rest).collect();
+    PacketSet::from_disjoint_boxes(all)
 }
 
 /// Source ports of the TCP/UDP packets of a set in forward orientation (`a`), as ranges.

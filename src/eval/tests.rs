@@ -269,7 +269,13 @@ fn reach_accounts_for_every_packet() {
     ] {
         let src = place(&ev, x);
         let dst = place(&ev, y);
-        let reach = ev.reach(&src, &dst, &PacketSet::all());
+        let reach = ev.reach_traced(&src, &dst, &PacketSet::all());
+        let fast = ev.reach(&src, &dst, &PacketSet::all());
+        assert_eq!(
+            (&fast.passed, &fast.failed, &fast.undetermined),
+            (&reach.passed, &reach.failed, &reach.undetermined),
+            "{x} -> {y}"
+        );
         let covered = reach.passed.union(&reach.failed).union(&reach.undetermined);
         assert_eq!(covered, reach.request, "{x} -> {y}");
         let passed_leaves = reach
