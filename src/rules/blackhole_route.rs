@@ -53,6 +53,8 @@ impl Rule for BlackholeRoute {
                 out.push(Draft {
                     message: format!("route to {dest} in {} is a blackhole: {why}", net.name(table)),
                     resources,
+                    attribute: Some(route_attr(route, owner == table)),
+                    key: vec![dest.clone()],
                     help: "point the route at a target that exists after apply, or remove the route".into(),
                     ..Draft::default()
                 });
@@ -100,4 +102,33 @@ fn vpc_is_plain(net: &Network, v: ResId) -> bool {
 
 fn vpc_name(net: &Network, vpc: &Link) -> String {
     vpc.res().map_or_else(|| "its VPC".to_string(), |v| net.name(v).to_string())
+}
+
+/// The attribute that names a route's target: `route.<target>` for inline routes.
+pub(super) fn route_attr(route: &crate::model::Route, inline: bool) -> &'static str {
+    let target = match route.target_kind {
+        TargetKind::Gateway => "gateway_id",
+        TargetKind::NatGateway => "nat_gateway_id",
+        TargetKind::EgressOnly => "egress_only_gateway_id",
+        TargetKind::NetworkInterface => "network_interface_id",
+        TargetKind::Instance => "instance_id",
+        TargetKind::TransitGateway => "transit_gateway_id",
+        TargetKind::Peering => "vpc_peering_connection_id",
+        TargetKind::VpcEndpoint => "vpc_endpoint_id",
+        _ => return if inline { "route" } else { "route_table_id" },
+    };
+    if inline {
+        match target {
+            "gateway_id" => "route.gateway_id",
+            "nat_gateway_id" => "route.nat_gateway_id",
+            "egress_only_gateway_id" => "route.egress_only_gateway_id",
+            "network_interface_id" => "route.network_interface_id",
+            "instance_id" => "route.instance_id",
+            "transit_gateway_id" => "route.transit_gateway_id",
+            "vpc_peering_connection_id" => "route.vpc_peering_connection_id",
+            _ => "route.vpc_endpoint_id",
+        }
+    } else {
+        target
+    }
 }

@@ -61,6 +61,7 @@ impl Rule for CrossAzNat {
             out.push(Draft {
                 message,
                 resources,
+                key: far.iter().map(|(_, n, _)| net.name(*n).to_string()).collect(),
                 help: format!(
                     "give each AZ its own NAT gateway and route {az}'s subnets to the one in {az} \
                      (one route table per AZ), or accept the cost and the shared failure domain"

@@ -45,6 +45,7 @@ impl Rule for DuplicateRoute {
                             facts::dest_text(&a.dest)
                         ),
                         resources,
+                        key: vec![facts::dest_text(&a.dest)],
                         help: "keep one route per destination; do not mix inline `route` blocks with aws_route resources on one table".into(),
                         ..Draft::default()
                     });

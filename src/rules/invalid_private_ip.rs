@@ -46,6 +46,8 @@ impl Rule for InvalidPrivateIp {
                 out.push(Draft {
                     message: format!("private ip {ip} of {} {why}", net.name(id)),
                     resources: vec![id, *subnet],
+                    attribute: Some(if net.res(id).rtype == "aws_instance" { "private_ip" } else { "private_ips" }),
+                    key: vec![ip.to_string()],
                     help: format!(
                         "pick an address from {} to {} (the first four and the last address of {cidr} are reserved)",
                         first_usable(cidr),

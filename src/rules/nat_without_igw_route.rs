@@ -53,6 +53,7 @@ impl Rule for NatWithoutIgwRoute {
                     net.name(table)
                 ),
                 resources,
+                attribute: Some("subnet_id"),
                 help: "place public NAT gateways in a public subnet: one whose route table sends 0.0.0.0/0 to the VPC's internet gateway".into(),
                 ..Draft::default()
             });

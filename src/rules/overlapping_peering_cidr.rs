@@ -103,6 +103,7 @@ fn transit_gateways(net: &Network, out: &mut Vec<Draft>) {
                 resources: vec![later.0, first.0, later.2, first.2, x.1],
                 help: "give VPCs that share a transit gateway route domain disjoint ranges, or separate them with TGW route tables that do not route between them".into(),
                 case_severity: Some(Severity::Warning),
+                ..Draft::default()
             });
         }
     }

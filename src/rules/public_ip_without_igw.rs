@@ -88,6 +88,7 @@ impl Rule for PublicIpWithoutIgw {
             out.push(Draft {
                 message,
                 resources,
+                attribute: Some(if is_lb { "subnets" } else { "subnet_id" }),
                 help: if is_lb {
                     "place internet-facing load balancers only in public subnets (0.0.0.0/0 → internet gateway), or make it internal".into()
                 } else {

@@ -51,6 +51,7 @@ impl Rule for PublicSubnetWithoutIgw {
                     net.name(table)
                 ),
                 resources: vec![id, table],
+                attribute: Some("map_public_ip_on_launch"),
                 help: "route 0.0.0.0/0 to an internet gateway from this subnet's table, or set map_public_ip_on_launch = false for a private subnet".into(),
                 ..Draft::default()
             });

@@ -43,6 +43,8 @@ impl Rule for PublicVpcCidr {
                         net.name(vpc)
                     ),
                     resources,
+                    attribute: Some("cidr_block"),
+                    key: vec![cidr.to_string()],
                     help: "number VPCs from RFC 1918 space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) or 100.64.0.0/10; use public space only for ranges you own (BYOIP through IPAM)".into(),
                     ..Draft::default()
                 });

@@ -47,6 +47,8 @@ impl Rule for RouteTargetInOtherVpc {
                         net.name(other)
                     ),
                     resources,
+                    attribute: Some(super::blackhole_route::route_attr(route, owner == table)),
+                    key: vec![facts::dest_text(&route.dest)],
                     help: "route to a target in the table's own VPC; to reach another VPC use a peering connection or a transit gateway".into(),
                     ..Draft::default()
                 });

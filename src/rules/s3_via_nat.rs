@@ -44,6 +44,7 @@ impl Rule for S3ViaNat {
                         facts::usd(nat_gb)
                     ),
                     resources: vec![table, nat, vpc],
+                    key: vec![service.to_string()],
                     help: format!(
                         "add an aws_vpc_endpoint for \"{name}\" (vpc_endpoint_type = \"Gateway\", free) and list this table in route_table_ids"
                     ),

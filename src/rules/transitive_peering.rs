@@ -54,7 +54,9 @@ impl Rule for TransitivePeering {
                             "{} sends the default route {dest} over {} to {}: a peer's internet gateway, NAT gateway and endpoints cannot be used across peering (no edge-to-edge routing)",
                             net.name(table), net.name(pcx), net.name(peer)
                         ),
-                        resources,
+                        resources: resources.clone(),
+                        attribute: Some(super::blackhole_route::route_attr(route, owner == table)),
+                        key: vec![dest.to_string()],
                         help: format!("route only the peer's own blocks ({listed}) over the peering connection; give this VPC its own path to the internet"),
                         ..Draft::default()
                     });
@@ -65,6 +67,8 @@ impl Rule for TransitivePeering {
                             net.name(table), net.name(pcx), net.name(peer)
                         ),
                         resources,
+                        attribute: Some(super::blackhole_route::route_attr(route, owner == table)),
+                        key: vec![dest.to_string()],
                         help: "peer directly with the VPC that holds the destination, or connect the VPCs through a transit gateway".into(),
                         ..Draft::default()
                     });
