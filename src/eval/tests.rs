@@ -287,6 +287,154 @@ fn reach_accounts_for_every_packet() {
     }
 }
 
+fn tgw_net(blackhole: bool) -> Network {
+    let mut b = NetBuilder::new();
+    let a = b.vpc("aws_vpc.a", "10.0.0.0/16");
+    let c = b.vpc("aws_vpc.b", "10.1.0.0/16");
+    let sa = b.subnet("aws_subnet.a", a, "10.0.1.0/24", "us-east-1a", false);
+    let sb = b.subnet("aws_subnet.b", c, "10.1.1.0/24", "us-east-1a", false);
+    let tgw = b.tgw("aws_ec2_transit_gateway.hub", true);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.a", tgw, a, &[sa]);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.b", tgw, c, &[sb]);
+    if blackhole {
+        let table = b.net.find("aws_ec2_transit_gateway.hub:default_route_table").unwrap();
+        b.tgw_route("aws_ec2_transit_gateway_route.drop", table, "10.1.1.0/24", None);
+    }
+    for (s, v, dest) in [(sa, a, "10.1.0.0/16"), (sb, c, "10.0.0.0/16")] {
+        let t = b.table(&format!("aws_route_table.{}", if v == a { "a" } else { "b" }), v);
+        b.route(t, dest, TargetKind::TransitGateway, to(tgw));
+        b.associate(s, t);
+    }
+    b.build()
+}
+
+#[test]
+fn transit_gateway_default_tables_and_blackholes() {
+    let open = tgw_net(false);
+    let r = trace(&open, "aws_subnet.a", "aws_subnet.b", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert!(
+        r.decisive.path.contains(&"aws_ec2_transit_gateway.hub:default_route_table".to_string()),
+        "{:?}",
+        r.decisive.path
+    );
+    let dropped = tgw_net(true);
+    let r = trace(&dropped, "aws_subnet.a", "aws_subnet.b", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Tgw));
+    assert!(r.decisive.reason.as_deref().unwrap_or("").contains("blackhole"), "{:?}", r.decisive.reason);
+}
+
+#[test]
+fn private_nat_cannot_use_the_internet_gateway() {
+    let (mut b, [_, public, ..]) = two_tier();
+    let nat = b.net.find("aws_nat_gateway.main").unwrap();
+    if let Object::NatGateway(n) = &mut b.net.resources[nat.index()].obj {
+        n.public = Val::Known(false);
+    }
+    let _ = public;
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Igw));
+}
+
+#[test]
+fn gateway_endpoint_and_public_nacl_cidrs() {
+    let (mut b, [vpc, _, private, ..]) = two_tier();
+    let rt = b.net.find("aws_route_table.private").unwrap();
+    b.endpoint(
+        "aws_vpc_endpoint.s3",
+        vpc,
+        "com.amazonaws.us-east-1.s3",
+        crate::model::EndpointKind::Gateway,
+        &[rt],
+        &[],
+        &[],
+    );
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert!(r.decisive.path.contains(&"aws_vpc_endpoint.s3".to_string()));
+    assert!(!r.decisive.path.contains(&"aws_nat_gateway.main".to_string()));
+    // UDP is not carried by gateway endpoints.
+    let u = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::udp(53));
+    assert_eq!(u.decisive.dropped_at, Some(Stage::Endpoint));
+    // A NACL that allows only a concrete public range may or may not cover S3's addresses.
+    let (mut b, [vpc, _, private2, ..]) = two_tier();
+    let rt = b.net.find("aws_route_table.private").unwrap();
+    b.endpoint(
+        "aws_vpc_endpoint.s3",
+        vpc,
+        "com.amazonaws.us-east-1.s3",
+        crate::model::EndpointKind::Gateway,
+        &[rt],
+        &[],
+        &[],
+    );
+    let acl = b.nacl("aws_network_acl.private", vpc);
+    b.nacl_rule(acl, true, 100, true, "tcp", (443, 443), (0, 0), "52.216.0.0/15");
+    b.nacl_rule(acl, false, 100, true, "-1", (0, 0), (0, 0), "0.0.0.0/0");
+    b.use_nacl(private2, acl);
+    let _ = private;
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.undetermined_at, Some(Stage::NaclEgress));
+}
+
+#[test]
+fn interface_endpoint_security_group_decides() {
+    let (mut b, [vpc, _, private, ..]) = two_tier();
+    let sg = b.sg("aws_security_group.endpoint", vpc);
+    b.sg_add(sg, false, sg_rule(sg, "tcp", 443, 443, SgPeer::Cidr(known("10.0.1.0/24".parse().unwrap()))));
+    b.endpoint(
+        "aws_vpc_endpoint.ssm",
+        vpc,
+        "com.amazonaws.us-east-1.ssm",
+        crate::model::EndpointKind::Interface,
+        &[],
+        &[private],
+        &[sg],
+    );
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.ssm", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.destination, "aws_vpc_endpoint.ssm");
+    assert!(r.decisive.cost.iter().any(|l| l.item == "interface endpoint data processing"));
+    let web = trace(&net, "aws_instance.web", "com.amazonaws.us-east-1.ssm", &Flow::tcp(443));
+    assert_eq!(web.decisive.dropped_at, Some(Stage::SgIngress));
+}
+
+#[test]
+fn egress_only_gateway_is_outbound_only() {
+    let mut b = NetBuilder::new();
+    let vpc = b.vpc("aws_vpc.main", "10.0.0.0/16");
+    let s = b.subnet("aws_subnet.v6", vpc, "10.0.1.0/24", "us-east-1a", false);
+    b.add_v6(vpc, "2600:1f18:1234:5600::/56", s, "2600:1f18:1234:5601::/64");
+    let eigw = b.eigw("aws_egress_only_internet_gateway.main", vpc);
+    let t = b.table("aws_route_table.v6", vpc);
+    b.route(t, "::/0", TargetKind::EgressOnly, to(eigw));
+    b.associate(s, t);
+    let acl = b.vpc_parts(vpc).1;
+    if let Object::NetworkAcl(a) = &mut b.net.resources[acl.index()].obj {
+        for list in [&mut a.ingress, &mut a.egress] {
+            if let Val::Known(rules) = list {
+                let mut r = rules[0].clone();
+                r.number = known(101);
+                r.cidr = known("::/0".parse().unwrap());
+                rules.push(r);
+            }
+        }
+    }
+    let net = b.build();
+    let out = trace(&net, "aws_subnet.v6", "2606:4700::1111", &Flow::tcp(443));
+    assert_eq!(out.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&out, false));
+    let r = trace(&net, "2606:4700::1111", "aws_subnet.v6", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Eigw));
+}
+
 // ---- property tests against the reference evaluator -------------------------------------------
 
 const CIDRS: &[&str] = &[
