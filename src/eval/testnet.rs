@@ -200,7 +200,7 @@ impl NetBuilder {
         )
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a NACL rule has that many fields")]
     pub fn nacl_rule(
         &mut self,
         acl: ResId,
@@ -374,6 +374,7 @@ impl NetBuilder {
         )
     }
 
+    #[expect(clippy::too_many_arguments, reason = "an endpoint has that many links")]
     pub fn endpoint(
         &mut self,
         name: &str,
