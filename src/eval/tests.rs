@@ -435,6 +435,50 @@ fn egress_only_gateway_is_outbound_only() {
     assert_eq!(r.decisive.dropped_at, Some(Stage::Eigw));
 }
 
+/// Centralised egress: spoke → TGW → egress VPC attachment subnet → NAT → IGW, and back.
+fn central_egress(return_route: bool) -> Network {
+    let mut b = NetBuilder::new();
+    let spoke = b.vpc("aws_vpc.spoke", "10.1.0.0/16");
+    let egress = b.vpc("aws_vpc.egress", "10.0.0.0/16");
+    let s_app = b.subnet("aws_subnet.app", spoke, "10.1.1.0/24", "us-east-1a", false);
+    let e_tgw = b.subnet("aws_subnet.egress_tgw", egress, "10.0.9.0/28", "us-east-1a", false);
+    let e_pub = b.subnet("aws_subnet.egress_public", egress, "10.0.0.0/24", "us-east-1a", true);
+    let tgw = b.tgw("aws_ec2_transit_gateway.hub", true);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.spoke", tgw, spoke, &[s_app]);
+    let att_e = b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.egress", tgw, egress, &[e_tgw]);
+    let table = b.net.find("aws_ec2_transit_gateway.hub:default_route_table").unwrap();
+    b.tgw_route("aws_ec2_transit_gateway_route.default", table, "0.0.0.0/0", Some(att_e));
+    let igw = b.igw("aws_internet_gateway.egress", egress);
+    let nat = b.nat("aws_nat_gateway.egress", e_pub, "10.0.0.5", true);
+    let rt_app = b.table("aws_route_table.app", spoke);
+    b.route(rt_app, "0.0.0.0/0", TargetKind::TransitGateway, to(tgw));
+    b.associate(s_app, rt_app);
+    let rt_tgw = b.table("aws_route_table.egress_tgw", egress);
+    b.route(rt_tgw, "0.0.0.0/0", TargetKind::NatGateway, to(nat));
+    b.associate(e_tgw, rt_tgw);
+    let rt_pub = b.table("aws_route_table.egress_public", egress);
+    b.route(rt_pub, "0.0.0.0/0", TargetKind::Gateway, to(igw));
+    if return_route {
+        b.route(rt_pub, "10.1.0.0/16", TargetKind::TransitGateway, to(tgw));
+    }
+    b.associate(e_pub, rt_pub);
+    b.build()
+}
+
+#[test]
+fn centralised_egress_through_a_transit_gateway() {
+    let ok = central_egress(true);
+    let r = trace(&ok, "aws_subnet.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    for hop in ["aws_ec2_transit_gateway.hub", "aws_nat_gateway.egress", "aws_internet_gateway.egress"] {
+        assert!(r.decisive.path.contains(&hop.to_string()), "{hop} not in {:?}", r.decisive.path);
+    }
+    let broken = central_egress(false);
+    let r = trace(&broken, "aws_subnet.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.dropped_at, Some(Stage::ReturnPath));
+}
+
 // ---- property tests against the reference evaluator -------------------------------------------
 
 const CIDRS: &[&str] = &[
