@@ -53,6 +53,8 @@ pub enum LintFormat {
     Github,
     /// Markdown for a pull-request comment: a table, and Mermaid diagrams of paths.
     Markdown,
+    /// GitLab code quality report (a Code Climate JSON array) for merge-request widgets.
+    Gitlab,
 }
 
 /// When findings fail the run.
@@ -120,6 +122,18 @@ pub struct LintArgs {
     /// inputs, which have no before, are all reported.
     #[arg(long)]
     pub new_only: bool,
+    /// Also report flows whose fate depends on values unknown until apply, as informational
+    /// notes (they never fail the run).
+    #[arg(long)]
+    pub show_indeterminate: bool,
+    /// Report only findings whose fingerprint is not in this baseline file (written by
+    /// `--write-baseline`), and count the baseline's entries that no longer occur.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding (after suppressions) in FILE as a baseline; they are then
+    /// not reported.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Output format of `graph`.
