@@ -1085,7 +1085,7 @@ impl<'e, 'n> Walker<'e, 'n> {
     fn start_return(&mut self, b: Branch, exit: Option<Exit>) {
         let icmp = b.set.protocols().intersects(&L4Kind::Icmp.protocols());
         let replies = if icmp { icmp_to_replies(&b.set.reverse()) } else { b.set.reverse() };
-        let no_reply = if icmp { b.set.difference(&icmp_to_requests(&replies).reverse()) } else { PacketSet::empty() };
+        let no_reply = if icmp { super::flow::icmp_without_reply(&b.set) } else { PacketSet::empty() };
         if !no_reply.is_empty() {
             // ICMP messages that elicit no reply (errors, replies) only need the forward leg.
             let nb = b.with(no_reply);
