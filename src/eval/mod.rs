@@ -294,7 +294,11 @@ impl<'n> Evaluator<'n> {
         let mut claimed = known_cidrs.clone();
         for t in tables.iter().flatten() {
             for e in &t.entries {
-                if e.prefix > 0 && e.target != route::Target::Local {
+                // Routes to the internet's own gateways (a split default route, say) do not make
+                // their destinations something other than the internet.
+                let internet_bound =
+                    matches!(e.target, route::Target::Igw(_) | route::Target::Nat(_) | route::Target::Eigw(_));
+                if e.prefix > 0 && e.target != route::Target::Local && !internet_bound {
                     claimed = claimed.union(&e.dest);
                 }
             }
