@@ -14,8 +14,9 @@
 //! Modules: [`sets`] (set algebra), [`addr`] (address classes, symbolic service addresses),
 //! [`flow`] (protocols, ports, ICMP replies), [`place`] and [`resolve`] (endpoints), `route`,
 //! `nacl`, `sg`, `tgw` (compiled forwarding state), `walk` (the hop-by-hop state machine),
-//! [`reach`] (results and verdicts), [`trace`] (reports and their renderers), [`cost`] (the bill),
-//! [`reference`] (a naive one-packet evaluator the property tests compare against).
+//! [`reach`] (results and verdicts), [`mod@trace`] (reports; the human renderer is in
+//! `report::trace`), [`cost`] (the bill),
+//! [`mod@reference`] (a naive one-packet evaluator the property tests compare against).
 
 pub mod addr;
 pub mod cost;
