@@ -479,6 +479,34 @@ fn centralised_egress_through_a_transit_gateway() {
     assert_eq!(r.decisive.dropped_at, Some(Stage::ReturnPath));
 }
 
+#[test]
+fn a_database_in_one_of_its_subnets_is_a_choice() {
+    let (mut b, [vpc, public, private, ..]) = two_tier();
+    let db_sg = b.sg("aws_security_group.db", vpc);
+    b.sg_add(db_sg, false, sg_rule(db_sg, "tcp", 5432, 5432, SgPeer::Cidr(known("10.0.0.0/16".parse().unwrap()))));
+    b.add(
+        "aws_db_instance.main",
+        crate::catalog::Family::Workload,
+        crate::model::Origin::Managed(crate::ingest::Action::Create),
+        Object::Workload(crate::model::Workload {
+            kind: crate::model::WorkloadKind::Database,
+            subnets: known(vec![to(public), to(private)]),
+            security_groups: known(vec![to(db_sg)]),
+            public_ip: known(false),
+            in_vpc: true,
+            ..crate::model::Workload::default()
+        }),
+    );
+    // The private subnet's NACL admits nothing: the flow works only if AWS picks the public one.
+    let acl = b.nacl("aws_network_acl.closed", vpc);
+    b.use_nacl(private, acl);
+    let net = b.build();
+    let r = trace(&net, "aws_instance.web", "aws_db_instance.main", &Flow::tcp(5432));
+    assert_eq!(r.traces.len(), 2);
+    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", crate::report::trace::render_human(&r, false));
+    assert!(r.decisive.reason.as_deref().unwrap_or("").contains("depends on the subnet"), "{:?}", r.decisive.reason);
+}
+
 // ---- property tests against the reference evaluator -------------------------------------------
 
 const CIDRS: &[&str] = &[
