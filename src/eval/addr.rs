@@ -115,6 +115,7 @@ pub fn service_overlap(net: &IpNet) -> ServiceOverlap {
 #[derive(Debug, Clone, Default)]
 pub struct Services {
     names: Vec<String>,
+    all: IpSet,
 }
 
 impl Services {
@@ -122,7 +123,9 @@ impl Services {
     #[must_use]
     pub fn new(names: impl IntoIterator<Item = String>) -> Self {
         let set: BTreeSet<String> = names.into_iter().collect();
-        Self { names: set.into_iter().take(OTHER_SERVICES_INDEX as usize).collect() }
+        let names: Vec<String> = set.into_iter().take(OTHER_SERVICES_INDEX as usize).collect();
+        let all = (0..names.len() as u32).map(block_of).fold(block_of(OTHER_SERVICES_INDEX), |acc, b| acc.union(&b));
+        Self { names, all }
     }
 
     /// The block of a service, by name (`com.amazonaws.us-east-1.s3`). Services the table does
@@ -147,8 +150,8 @@ impl Services {
 
     /// Every service block (the table's and the "other" block).
     #[must_use]
-    pub fn all_blocks(&self) -> IpSet {
-        (0..self.names.len() as u32).map(block_of).fold(block_of(OTHER_SERVICES_INDEX), |acc, b| acc.union(&b))
+    pub fn all_blocks(&self) -> &IpSet {
+        &self.all
     }
 
     /// The names the table holds.
@@ -161,7 +164,7 @@ impl Services {
     /// else `None`.
     #[must_use]
     pub fn describe(&self, set: &IpSet) -> Option<String> {
-        if set.is_empty() || !set.is_subset(&self.all_blocks()) {
+        if set.is_empty() || !set.is_subset(&self.all) {
             return None;
         }
         let names: BTreeSet<&str> =

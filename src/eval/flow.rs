@@ -7,10 +7,14 @@
 //! clients on the internet, on-premises or unknown 1024-65535. `Settings::client_ports_for`
 //! overrides the range per address pattern.
 
+use std::sync::OnceLock;
+
 use serde::Serialize;
 
 use super::sets::{Address, IpSet};
-use super::sets::{IntervalSet, L4Kind, PacketBox, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol, Unsigned};
+use super::sets::{
+    IntervalSet, L4Kind, PacketBox, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol, Unsigned,
+};
 
 /// Linux's default `ip_local_port_range` (kernel ≥ 4.x: 32768-60999).
 pub const LINUX_PORTS: (u16, u16) = (32768, 60999);
@@ -193,63 +197,107 @@ pub fn icmp_reply_type(protocol: Protocol, request: u8) -> Option<u8> {
     ICMP_REPLIES.iter().find(|(p, q, _)| *p == protocol.number() && *q == request).map(|(_, _, r)| *r)
 }
 
+/// Every ICMP and ICMPv6 packet.
+fn icmp_packets() -> &'static PacketSet {
+    static SET: OnceLock<PacketSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        PacketSet::from_match(&PacketMatch { protocols: L4Kind::Icmp.protocols(), ..PacketMatch::all() })
+    })
+}
+
+/// ICMP requests that elicit a reply (any code, any address).
+fn replying_requests() -> &'static PacketSet {
+    static SET: OnceLock<PacketSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        ICMP_REPLIES.iter().fold(PacketSet::empty(), |acc, (p, q, _)| {
+            acc.union(&PacketSet::from_match(&PacketMatch {
+                protocols: Protocol(*p).set(),
+                a: PortSet::single(u16::from(*q)),
+                ..PacketMatch::all()
+            }))
+        })
+    })
+}
+
+/// The ICMP messages of a (forward) set that elicit no reply (errors, replies): they only need
+/// the forward leg.
+#[must_use]
+pub fn icmp_without_reply(forward: &PacketSet) -> PacketSet {
+    forward.intersect(icmp_packets()).difference(replying_requests())
+}
+
 /// Maps the ICMP part of a set of *replies-as-sent-back* (addresses already swapped by
 /// [`PacketSet::reverse`], type/code still the request's) to the reply types: echo request 8 →
 /// echo reply 0 (code 0), ICMPv6 128 → 129. ICMP types that elicit no reply (errors, replies)
 /// vanish. Other protocols pass unchanged.
 #[must_use]
 pub fn icmp_to_replies(reversed: &PacketSet) -> PacketSet {
-    map_icmp(reversed, |proto, types| {
+    let icmp = reversed.intersect(icmp_packets());
+    if icmp.is_empty() {
+        return reversed.clone();
+    }
+    let mapped = map_icmp(&icmp, |proto, types| {
         ICMP_REPLIES
             .iter()
             .filter(|(p, q, _)| *p == proto && types.contains(u16::from(*q)))
             .map(|(_, _, r)| (PortSet::single(u16::from(*r)), PortSet::single(0)))
             .collect()
-    })
+    });
+    reversed.difference(icmp_packets()).union(&mapped)
 }
 
 /// The inverse of [`icmp_to_replies`], up to codes: reply types back to the request types (any
 /// code). The caller intersects with the forward set to recover the exact requests.
 #[must_use]
 pub fn icmp_to_requests(replies: &PacketSet) -> PacketSet {
-    map_icmp(replies, |proto, types| {
+    let icmp = replies.intersect(icmp_packets());
+    if icmp.is_empty() {
+        return replies.clone();
+    }
+    let mapped = map_icmp(&icmp, |proto, types| {
         ICMP_REPLIES
             .iter()
             .filter(|(p, _, r)| *p == proto && types.contains(u16::from(*r)))
             .map(|(_, q, _)| (PortSet::single(u16::from(*q)), PortSet::full()))
             .collect()
-    })
+    });
+    replies.difference(icmp_packets()).union(&mapped)
 }
 
 fn map_icmp(set: &PacketSet, f: impl Fn(u8, &PortSet) -> Vec<(PortSet, PortSet)>) -> PacketSet {
     let icmp = L4Kind::Icmp.protocols();
-    let mut v4: Vec<PacketBox<u32>> = Vec::new();
-    let mut v6: Vec<PacketBox<u128>> = Vec::new();
-    map_family(set.v4_boxes(), &icmp, &f, &mut v4);
-    map_family(set.v6_boxes(), &icmp, &f, &mut v6);
-    PacketSet::from_boxes(v4).union(&PacketSet::from_boxes(v6))
+    let v4 = map_family(set.v4_boxes(), &icmp, &f);
+    let v6 = map_family(set.v6_boxes(), &icmp, &f);
+    v4.union(&v6)
 }
 
+/// Non-ICMP parts of the (disjoint) boxes stay disjoint; the mapped ICMP boxes may overlap one
+/// another, so only they are unioned the slow way.
 fn map_family<A: Address>(
     boxes: &[PacketBox<A>],
     icmp: &ProtoSet,
     f: &impl Fn(u8, &PortSet) -> Vec<(PortSet, PortSet)>,
-    out: &mut Vec<PacketBox<A>>,
-) {
+) -> PacketSet {
+    let mut rest: Vec<PacketBox<A>> = Vec::new();
+    let mut mapped: Vec<PacketBox<A>> = Vec::new();
     for b in boxes {
-        let rest = b.protocols.difference(icmp);
-        if !rest.is_empty() {
-            out.push(PacketBox { protocols: rest, ..b.clone() });
+        let others = b.protocols.difference(icmp);
+        if !others.is_empty() {
+            rest.push(PacketBox { protocols: others, ..b.clone() });
         }
         for proto in [Protocol::ICMP, Protocol::ICMPV6] {
             if !b.protocols.contains(proto.number()) {
                 continue;
             }
             for (a, code) in f(proto.number(), &b.a) {
-                out.push(PacketBox { protocols: proto.set(), src: b.src.clone(), dst: b.dst.clone(), a, b: code });
+                mapped.push(PacketBox { protocols: proto.set(), src: b.src.clone(), dst: b.dst.clone(), a, b: code });
             }
         }
     }
+    let mapped = if mapped.len() <= 1 { PacketSet::from_disjoint_boxes(mapped) } else { PacketSet::from_boxes(mapped) };
+    // ICMP and non-ICMP boxes never overlap.
+    let all: Vec<PacketBox<A>> = mapped.boxes_of::<A>().iter().cloned().chain(rest).collect();
+    PacketSet::from_disjoint_boxes(all)
 }
 
 /// Source ports of the TCP/UDP packets of a set in forward orientation (`a`), as ranges.

@@ -14,8 +14,9 @@
 //! Modules: [`sets`] (set algebra), [`addr`] (address classes, symbolic service addresses),
 //! [`flow`] (protocols, ports, ICMP replies), [`place`] and [`resolve`] (endpoints), `route`,
 //! `nacl`, `sg`, `tgw` (compiled forwarding state), `walk` (the hop-by-hop state machine),
-//! [`reach`] (results and verdicts), [`trace`] (reports and their renderers), [`cost`] (the bill),
-//! [`reference`] (a naive one-packet evaluator the property tests compare against).
+//! [`reach`] (results and verdicts), [`mod@trace`] (reports; the human renderer is in
+//! `report::trace`), [`cost`] (the bill),
+//! [`mod@reference`] (a naive one-packet evaluator the property tests compare against).
 
 pub mod addr;
 pub mod cost;
@@ -294,7 +295,11 @@ impl<'n> Evaluator<'n> {
         let mut claimed = known_cidrs.clone();
         for t in tables.iter().flatten() {
             for e in &t.entries {
-                if e.prefix > 0 && e.target != route::Target::Local {
+                // Routes to the internet's own gateways (a split default route, say) do not make
+                // their destinations something other than the internet.
+                let internet_bound =
+                    matches!(e.target, route::Target::Igw(_) | route::Target::Nat(_) | route::Target::Eigw(_));
+                if e.prefix > 0 && e.target != route::Target::Local && !internet_bound {
                     claimed = claimed.union(&e.dest);
                 }
             }

@@ -219,7 +219,7 @@ pub(crate) fn rule_addresses(net: &IpNet, services: &Services) -> (IpSet, IpSet)
     let addrs = IpSet::from_net(*net);
     match service_overlap(net) {
         ServiceOverlap::Full | ServiceOverlap::None => (addrs, IpSet::empty()),
-        ServiceOverlap::Maybe => (addrs, services.all_blocks()),
+        ServiceOverlap::Maybe => (addrs, services.all_blocks().clone()),
     }
 }
 

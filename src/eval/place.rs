@@ -222,8 +222,16 @@ impl<'n> Evaluator<'n> {
         }
     }
 
-    fn public_ip_of(&self, w: &Workload, subnet: Option<ResId>) -> Tri {
-        match &w.public_ip {
+    fn public_ip_of(&self, res: ResId, w: &Workload, subnet: Option<ResId>) -> Tri {
+        // Workloads whose type has no public-IP argument (EKS node groups, ASGs without one in
+        // their launch template) get what their subnet maps on launch.
+        let follows_subnet = w.kind == WorkloadKind::Generic
+            && w.public_ip == Val::Known(false)
+            && crate::catalog::managed(&self.net.res(res).rtype)
+                .and_then(|t| t.workload.as_ref())
+                .is_some_and(|spec| spec.public_ip.is_none());
+        let public = if follows_subnet { Val::Absent } else { w.public_ip.clone() };
+        match &public {
             Val::Known(true) => Tri::Yes,
             Val::Known(false) => Tri::No,
             Val::Unknown => Tri::Unknown("whether it gets a public IP is unknown until apply".into()),
@@ -286,7 +294,7 @@ impl<'n> Evaluator<'n> {
                         vpc,
                         addrs,
                         addrs_note,
-                        public_ip: self.public_ip_of(w, s),
+                        public_ip: self.public_ip_of(res, w, s),
                         client: client.clone(),
                         source_dest_check: w.source_dest_check.clone(),
                         preserves_client_ip: preserves,

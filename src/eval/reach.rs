@@ -206,6 +206,17 @@ pub enum Verdict {
 
 impl Reach {
     pub(crate) fn new(request: PacketSet, leaves: Vec<Leaf>, hops: Vec<HopNode>) -> Self {
+        if leaves.iter().all(|l| l.outcome == Outcome::Passed) {
+            let passed = request.clone();
+            return Self {
+                request,
+                passed,
+                failed: PacketSet::empty(),
+                undetermined: PacketSet::empty(),
+                leaves,
+                hops,
+            };
+        }
         let failed = leaves
             .iter()
             .filter(|l| l.outcome == Outcome::Dropped)

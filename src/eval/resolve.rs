@@ -24,8 +24,13 @@ use crate::model::{EndpointKind, Object, ResId, Val};
 pub struct Endpoint {
     /// As the user wrote it.
     pub text: String,
-    /// Its places; the flow must work for each.
+    /// Its places.
     pub places: Vec<Place>,
+    /// The places are alternatives (AWS puts the resource in one of them: a database in one
+    /// subnet of its subnet group), not instances that all exist (instances, load balancer
+    /// nodes): the flow is then reachable when it works from every one, unreachable when from
+    /// none, else indeterminate.
+    pub alternatives: bool,
 }
 
 /// An endpoint that names nothing tracable.
@@ -55,16 +60,16 @@ impl<'n> Evaluator<'n> {
         let err =
             |message: String, suggestions: Vec<String>| ResolveError { input: text.to_string(), message, suggestions };
         if text.eq_ignore_ascii_case("internet") {
-            return Ok(Endpoint { text: text.into(), places: vec![self.internet_place(None)] });
+            return Ok(Endpoint { text: text.into(), places: vec![self.internet_place(None)], alternatives: false });
         }
         if let Ok(ip) = text.parse::<IpAddr>() {
             return self
                 .resolve_ip(ip)
-                .map(|p| Endpoint { text: text.into(), places: vec![p] })
+                .map(|p| Endpoint { text: text.into(), places: vec![p], alternatives: false })
                 .map_err(|m| err(m, Vec::new()));
         }
         if text.starts_with("com.amazonaws.") {
-            return Ok(Endpoint { text: text.into(), places: self.resolve_service(text, from) });
+            return Ok(Endpoint { text: text.into(), places: self.resolve_service(text, from), alternatives: false });
         }
         let quoted = quote_keys(text);
         let text_q = quoted.as_str();
@@ -85,6 +90,7 @@ impl<'n> Evaluator<'n> {
                 self.suggest(text),
             ));
         }
+        let ids_single = ids.len() == 1;
         let mut places = Vec::new();
         let mut why = Vec::new();
         for id in ids {
@@ -97,7 +103,8 @@ impl<'n> Evaluator<'n> {
             let message = why.first().cloned().unwrap_or_else(|| format!("`{text}` has nothing to trace"));
             return Err(err(message, self.suggest(text)));
         }
-        Ok(Endpoint { text: text.into(), places })
+        let alternatives = places.len() > 1 && places.iter().all(|p| p.kind == PlaceKind::Database) && ids_single;
+        Ok(Endpoint { text: text.into(), places, alternatives })
     }
 
     fn resolve_ip(&self, ip: IpAddr) -> Result<Place, String> {

@@ -245,15 +245,17 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
                 target: Target::GatewayEndpoint(e),
                 text: format!("prefix list of {service} -> {}", net.name(e)),
             }),
-            None => table
-                .maybe_services
-                .push((ctx.services.all_blocks(), format!("the service of {} is not known until apply", net.name(e)))),
+            None => table.maybe_services.push((
+                ctx.services.all_blocks().clone(),
+                format!("the service of {} is not known until apply", net.name(e)),
+            )),
         }
     }
     if let Some(v) = vpc {
         for &e in ctx.endpoints_unknown_tables.get(&v).map(Vec::as_slice).unwrap_or_default() {
             let Object::Endpoint(ep) = &net.res(e).obj else { continue };
-            let blocks = ep.service.known().map_or_else(|| ctx.services.all_blocks(), |s| ctx.services.block(s));
+            let blocks =
+                ep.service.known().map_or_else(|| ctx.services.all_blocks().clone(), |s| ctx.services.block(s));
             table
                 .maybe_services
                 .push((blocks, format!("the route tables of {} are not known until apply", net.name(e))));
@@ -416,7 +418,7 @@ fn add_route(ctx: &RouteContext<'_>, table: &mut Table, r: &Route, vpc_nets: &[I
         if service_overlap(&n) == ServiceOverlap::Maybe {
             table
                 .maybe_services
-                .push((ctx.services.all_blocks(), format!("the route {text} may cover AWS service addresses")));
+                .push((ctx.services.all_blocks().clone(), format!("the route {text} may cover AWS service addresses")));
         }
         table.entries.push(RouteEntry {
             dest: IpSet::from_net(n),
@@ -462,7 +464,7 @@ impl Table {
         let mut remaining = set.dst_addrs();
         let mut rest = set.clone();
         for (blocks, why) in &self.maybe_services {
-            let part = remaining.intersect(blocks).intersect(&services.all_blocks());
+            let part = remaining.intersect(blocks).intersect(services.all_blocks());
             if part.is_empty() {
                 continue;
             }

@@ -200,7 +200,7 @@ impl NetBuilder {
         )
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "a NACL rule has that many fields")]
     pub fn nacl_rule(
         &mut self,
         acl: ResId,
@@ -322,6 +322,101 @@ impl NetBuilder {
                 ..Workload::default()
             }),
         )
+    }
+
+    pub fn tgw(&mut self, name: &str, default_tables: bool) -> ResId {
+        let id = self.add(name, Family::TransitGateway, Origin::Managed(Action::Create), Object::Other);
+        let table = self.add(
+            &format!("{name}:default_route_table"),
+            Family::TransitGatewayRouteTable,
+            Origin::Implicit,
+            Object::TgwRouteTable(TgwRouteTable { tgw: to(id) }),
+        );
+        *self.obj_mut(id) = Object::TransitGateway(TransitGateway {
+            default_association: known(default_tables),
+            default_propagation: known(default_tables),
+            sg_referencing: known(false),
+            default_table: Some(table),
+        });
+        id
+    }
+
+    pub fn tgw_attach(&mut self, name: &str, tgw: ResId, vpc: ResId, subnets: &[ResId]) -> ResId {
+        self.add(
+            name,
+            Family::TransitGatewayAttachment,
+            Origin::Managed(Action::Create),
+            Object::TgwAttachment(TgwAttachment {
+                tgw: to(tgw),
+                kind: AttachmentKind::Vpc {
+                    vpc: to(vpc),
+                    subnets: known(subnets.iter().map(|s| to(*s)).collect()),
+                    appliance_mode: known(false),
+                    sg_referencing: Val::Absent,
+                },
+                default_association: known(true),
+                default_propagation: known(true),
+            }),
+        )
+    }
+
+    pub fn tgw_route(&mut self, name: &str, table: ResId, dest: &str, attachment: Option<ResId>) -> ResId {
+        self.add(
+            name,
+            Family::TransitGatewayRouteTable,
+            Origin::Managed(Action::Create),
+            Object::TgwRoute(TgwRoute {
+                table: to(table),
+                dest: known(dest.parse().unwrap()),
+                attachment: attachment.map_or(Link::Absent, to),
+                blackhole: known(attachment.is_none()),
+            }),
+        )
+    }
+
+    #[expect(clippy::too_many_arguments, reason = "an endpoint has that many links")]
+    pub fn endpoint(
+        &mut self,
+        name: &str,
+        vpc: ResId,
+        service: &str,
+        kind: EndpointKind,
+        tables: &[ResId],
+        subnets: &[ResId],
+        sgs: &[ResId],
+    ) -> ResId {
+        self.add(
+            name,
+            Family::VpcEndpoint,
+            Origin::Managed(Action::Create),
+            Object::Endpoint(Endpoint {
+                vpc: to(vpc),
+                service: known(service.into()),
+                kind: known(kind),
+                route_tables: known(tables.iter().map(|t| to(*t)).collect()),
+                subnets: known(subnets.iter().map(|t| to(*t)).collect()),
+                security_groups: known(sgs.iter().map(|t| to(*t)).collect()),
+                private_dns: known(true),
+            }),
+        )
+    }
+
+    pub fn eigw(&mut self, name: &str, vpc: ResId) -> ResId {
+        self.add(
+            name,
+            Family::EgressOnlyInternetGateway,
+            Origin::Managed(Action::Create),
+            Object::EgressOnlyGateway(Gateway { vpc: to(vpc) }),
+        )
+    }
+
+    pub fn add_v6(&mut self, vpc: ResId, vpc_cidr: &str, subnet: ResId, subnet_cidr: &str) {
+        if let Object::Vpc(v) = self.obj_mut(vpc) {
+            v.cidrs_v6 = vec![VpcCidr { cidr: known(vpc_cidr.parse().unwrap()), source: vpc, from_ipam: false }];
+        }
+        if let Object::Subnet(s) = self.obj_mut(subnet) {
+            s.cidr_v6 = known(subnet_cidr.parse().unwrap());
+        }
     }
 
     pub fn build(self) -> Network {

@@ -269,7 +269,13 @@ fn reach_accounts_for_every_packet() {
     ] {
         let src = place(&ev, x);
         let dst = place(&ev, y);
-        let reach = ev.reach(&src, &dst, &PacketSet::all());
+        let reach = ev.reach_traced(&src, &dst, &PacketSet::all());
+        let fast = ev.reach(&src, &dst, &PacketSet::all());
+        assert_eq!(
+            (&fast.passed, &fast.failed, &fast.undetermined),
+            (&reach.passed, &reach.failed, &reach.undetermined),
+            "{x} -> {y}"
+        );
         let covered = reach.passed.union(&reach.failed).union(&reach.undetermined);
         assert_eq!(covered, reach.request, "{x} -> {y}");
         let passed_leaves = reach
@@ -279,6 +285,226 @@ fn reach_accounts_for_every_packet() {
             .fold(PacketSet::empty(), |a, l| a.union(&l.packets));
         assert!(reach.passed.is_subset(&passed_leaves), "{x} -> {y}");
     }
+}
+
+fn tgw_net(blackhole: bool) -> Network {
+    let mut b = NetBuilder::new();
+    let a = b.vpc("aws_vpc.a", "10.0.0.0/16");
+    let c = b.vpc("aws_vpc.b", "10.1.0.0/16");
+    let sa = b.subnet("aws_subnet.a", a, "10.0.1.0/24", "us-east-1a", false);
+    let sb = b.subnet("aws_subnet.b", c, "10.1.1.0/24", "us-east-1a", false);
+    let tgw = b.tgw("aws_ec2_transit_gateway.hub", true);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.a", tgw, a, &[sa]);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.b", tgw, c, &[sb]);
+    if blackhole {
+        let table = b.net.find("aws_ec2_transit_gateway.hub:default_route_table").unwrap();
+        b.tgw_route("aws_ec2_transit_gateway_route.drop", table, "10.1.1.0/24", None);
+    }
+    for (s, v, dest) in [(sa, a, "10.1.0.0/16"), (sb, c, "10.0.0.0/16")] {
+        let t = b.table(&format!("aws_route_table.{}", if v == a { "a" } else { "b" }), v);
+        b.route(t, dest, TargetKind::TransitGateway, to(tgw));
+        b.associate(s, t);
+    }
+    b.build()
+}
+
+#[test]
+fn transit_gateway_default_tables_and_blackholes() {
+    let open = tgw_net(false);
+    let r = trace(&open, "aws_subnet.a", "aws_subnet.b", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert!(
+        r.decisive.path.contains(&"aws_ec2_transit_gateway.hub:default_route_table".to_string()),
+        "{:?}",
+        r.decisive.path
+    );
+    let dropped = tgw_net(true);
+    let r = trace(&dropped, "aws_subnet.a", "aws_subnet.b", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Tgw));
+    assert!(r.decisive.reason.as_deref().unwrap_or("").contains("blackhole"), "{:?}", r.decisive.reason);
+}
+
+#[test]
+fn private_nat_cannot_use_the_internet_gateway() {
+    let (mut b, [_, public, ..]) = two_tier();
+    let nat = b.net.find("aws_nat_gateway.main").unwrap();
+    if let Object::NatGateway(n) = &mut b.net.resources[nat.index()].obj {
+        n.public = Val::Known(false);
+    }
+    let _ = public;
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Igw));
+}
+
+#[test]
+fn gateway_endpoint_and_public_nacl_cidrs() {
+    let (mut b, [vpc, _, private, ..]) = two_tier();
+    let rt = b.net.find("aws_route_table.private").unwrap();
+    b.endpoint(
+        "aws_vpc_endpoint.s3",
+        vpc,
+        "com.amazonaws.us-east-1.s3",
+        crate::model::EndpointKind::Gateway,
+        &[rt],
+        &[],
+        &[],
+    );
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert!(r.decisive.path.contains(&"aws_vpc_endpoint.s3".to_string()));
+    assert!(!r.decisive.path.contains(&"aws_nat_gateway.main".to_string()));
+    // UDP is not carried by gateway endpoints.
+    let u = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::udp(53));
+    assert_eq!(u.decisive.dropped_at, Some(Stage::Endpoint));
+    // A NACL that allows only a concrete public range may or may not cover S3's addresses.
+    let (mut b, [vpc, _, private2, ..]) = two_tier();
+    let rt = b.net.find("aws_route_table.private").unwrap();
+    b.endpoint(
+        "aws_vpc_endpoint.s3",
+        vpc,
+        "com.amazonaws.us-east-1.s3",
+        crate::model::EndpointKind::Gateway,
+        &[rt],
+        &[],
+        &[],
+    );
+    let acl = b.nacl("aws_network_acl.private", vpc);
+    b.nacl_rule(acl, true, 100, true, "tcp", (443, 443), (0, 0), "52.216.0.0/15");
+    b.nacl_rule(acl, false, 100, true, "-1", (0, 0), (0, 0), "0.0.0.0/0");
+    b.use_nacl(private2, acl);
+    let _ = private;
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.s3", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.undetermined_at, Some(Stage::NaclEgress));
+}
+
+#[test]
+fn interface_endpoint_security_group_decides() {
+    let (mut b, [vpc, _, private, ..]) = two_tier();
+    let sg = b.sg("aws_security_group.endpoint", vpc);
+    b.sg_add(sg, false, sg_rule(sg, "tcp", 443, 443, SgPeer::Cidr(known("10.0.1.0/24".parse().unwrap()))));
+    b.endpoint(
+        "aws_vpc_endpoint.ssm",
+        vpc,
+        "com.amazonaws.us-east-1.ssm",
+        crate::model::EndpointKind::Interface,
+        &[],
+        &[private],
+        &[sg],
+    );
+    let net = b.build();
+    let r = trace(&net, "aws_instance.app", "com.amazonaws.us-east-1.ssm", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.destination, "aws_vpc_endpoint.ssm");
+    assert!(r.decisive.cost.iter().any(|l| l.item == "interface endpoint data processing"));
+    let web = trace(&net, "aws_instance.web", "com.amazonaws.us-east-1.ssm", &Flow::tcp(443));
+    assert_eq!(web.decisive.dropped_at, Some(Stage::SgIngress));
+}
+
+#[test]
+fn egress_only_gateway_is_outbound_only() {
+    let mut b = NetBuilder::new();
+    let vpc = b.vpc("aws_vpc.main", "10.0.0.0/16");
+    let s = b.subnet("aws_subnet.v6", vpc, "10.0.1.0/24", "us-east-1a", false);
+    b.add_v6(vpc, "2600:1f18:1234:5600::/56", s, "2600:1f18:1234:5601::/64");
+    let eigw = b.eigw("aws_egress_only_internet_gateway.main", vpc);
+    let t = b.table("aws_route_table.v6", vpc);
+    b.route(t, "::/0", TargetKind::EgressOnly, to(eigw));
+    b.associate(s, t);
+    let acl = b.vpc_parts(vpc).1;
+    if let Object::NetworkAcl(a) = &mut b.net.resources[acl.index()].obj {
+        for list in [&mut a.ingress, &mut a.egress] {
+            if let Val::Known(rules) = list {
+                let mut r = rules[0].clone();
+                r.number = known(101);
+                r.cidr = known("::/0".parse().unwrap());
+                rules.push(r);
+            }
+        }
+    }
+    let net = b.build();
+    let out = trace(&net, "aws_subnet.v6", "2606:4700::1111", &Flow::tcp(443));
+    assert_eq!(out.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&out, false));
+    let r = trace(&net, "2606:4700::1111", "aws_subnet.v6", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable);
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Eigw));
+}
+
+/// Centralised egress: spoke → TGW → egress VPC attachment subnet → NAT → IGW, and back.
+fn central_egress(return_route: bool) -> Network {
+    let mut b = NetBuilder::new();
+    let spoke = b.vpc("aws_vpc.spoke", "10.1.0.0/16");
+    let egress = b.vpc("aws_vpc.egress", "10.0.0.0/16");
+    let s_app = b.subnet("aws_subnet.app", spoke, "10.1.1.0/24", "us-east-1a", false);
+    let e_tgw = b.subnet("aws_subnet.egress_tgw", egress, "10.0.9.0/28", "us-east-1a", false);
+    let e_pub = b.subnet("aws_subnet.egress_public", egress, "10.0.0.0/24", "us-east-1a", true);
+    let tgw = b.tgw("aws_ec2_transit_gateway.hub", true);
+    b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.spoke", tgw, spoke, &[s_app]);
+    let att_e = b.tgw_attach("aws_ec2_transit_gateway_vpc_attachment.egress", tgw, egress, &[e_tgw]);
+    let table = b.net.find("aws_ec2_transit_gateway.hub:default_route_table").unwrap();
+    b.tgw_route("aws_ec2_transit_gateway_route.default", table, "0.0.0.0/0", Some(att_e));
+    let igw = b.igw("aws_internet_gateway.egress", egress);
+    let nat = b.nat("aws_nat_gateway.egress", e_pub, "10.0.0.5", true);
+    let rt_app = b.table("aws_route_table.app", spoke);
+    b.route(rt_app, "0.0.0.0/0", TargetKind::TransitGateway, to(tgw));
+    b.associate(s_app, rt_app);
+    let rt_tgw = b.table("aws_route_table.egress_tgw", egress);
+    b.route(rt_tgw, "0.0.0.0/0", TargetKind::NatGateway, to(nat));
+    b.associate(e_tgw, rt_tgw);
+    let rt_pub = b.table("aws_route_table.egress_public", egress);
+    b.route(rt_pub, "0.0.0.0/0", TargetKind::Gateway, to(igw));
+    if return_route {
+        b.route(rt_pub, "10.1.0.0/16", TargetKind::TransitGateway, to(tgw));
+    }
+    b.associate(e_pub, rt_pub);
+    b.build()
+}
+
+#[test]
+fn centralised_egress_through_a_transit_gateway() {
+    let ok = central_egress(true);
+    let r = trace(&ok, "aws_subnet.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Reachable, "{}", crate::report::trace::render_human(&r, false));
+    for hop in ["aws_ec2_transit_gateway.hub", "aws_nat_gateway.egress", "aws_internet_gateway.egress"] {
+        assert!(r.decisive.path.contains(&hop.to_string()), "{hop} not in {:?}", r.decisive.path);
+    }
+    let broken = central_egress(false);
+    let r = trace(&broken, "aws_subnet.app", "internet", &Flow::tcp(443));
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{}", crate::report::trace::render_human(&r, false));
+    assert_eq!(r.decisive.dropped_at, Some(Stage::ReturnPath));
+}
+
+#[test]
+fn a_database_in_one_of_its_subnets_is_a_choice() {
+    let (mut b, [vpc, public, private, ..]) = two_tier();
+    let db_sg = b.sg("aws_security_group.db", vpc);
+    b.sg_add(db_sg, false, sg_rule(db_sg, "tcp", 5432, 5432, SgPeer::Cidr(known("10.0.0.0/16".parse().unwrap()))));
+    b.add(
+        "aws_db_instance.main",
+        crate::catalog::Family::Workload,
+        crate::model::Origin::Managed(crate::ingest::Action::Create),
+        Object::Workload(crate::model::Workload {
+            kind: crate::model::WorkloadKind::Database,
+            subnets: known(vec![to(public), to(private)]),
+            security_groups: known(vec![to(db_sg)]),
+            public_ip: known(false),
+            in_vpc: true,
+            ..crate::model::Workload::default()
+        }),
+    );
+    // The private subnet's NACL admits nothing: the flow works only if AWS picks the public one.
+    let acl = b.nacl("aws_network_acl.closed", vpc);
+    b.use_nacl(private, acl);
+    let net = b.build();
+    let r = trace(&net, "aws_instance.web", "aws_db_instance.main", &Flow::tcp(5432));
+    assert_eq!(r.traces.len(), 2);
+    assert_eq!(r.verdict(), Verdict::Indeterminate, "{}", crate::report::trace::render_human(&r, false));
+    assert!(r.decisive.reason.as_deref().unwrap_or("").contains("depends on the subnet"), "{:?}", r.decisive.reason);
 }
 
 // ---- property tests against the reference evaluator -------------------------------------------

@@ -121,6 +121,8 @@ pub(crate) struct TgwIndex {
     pub tables: HashMap<ResId, TgwTable>,
     /// TGWs.
     pub tgws: HashMap<ResId, TgwInfo>,
+    /// VPC attachments by (TGW, VPC), sorted.
+    pub vpc_atts: HashMap<(ResId, ResId), Vec<ResId>>,
 }
 
 const RANK_STATIC: u8 = 0;
@@ -366,6 +368,14 @@ pub(crate) fn build(net: &Network, vpc_blocks: &HashMap<ResId, (Vec<IpNet>, bool
             TgwTarget::Undetermined(_) => "(unknown)".into(),
         };
         table.entries.push(entry(*n, RANK_STATIC, target, format!("{n} -> {target_name} ({})", net.name(id))));
+    }
+    for (id, a) in &ix.atts {
+        if let (Some(t), AttKind::Vpc { vpc: Some(v), .. }) = (a.tgw, &a.kind) {
+            ix.vpc_atts.entry((t, *v)).or_default().push(*id);
+        }
+    }
+    for v in ix.vpc_atts.values_mut() {
+        v.sort();
     }
     for t in ix.tables.values_mut() {
         t.entries.sort_by(|a, b| {

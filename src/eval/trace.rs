@@ -241,6 +241,28 @@ impl<'n> Evaluator<'n> {
             .or_else(|| traces.first())
             .cloned()
             .unwrap_or_else(|| self.empty_pair(from, to));
+        let mut decisive = decisive;
+        if (from.alternatives || to.alternatives) && traces.len() > 1 {
+            // One of the places will exist: reachable if all are, unreachable if none is.
+            let all_unreachable = traces.iter().all(|t| t.verdict == Verdict::Unreachable);
+            let all_reachable = traces.iter().all(|t| t.verdict == Verdict::Reachable);
+            if !all_unreachable && !all_reachable && decisive.verdict == Verdict::Unreachable {
+                let which = if to.alternatives { &to.text } else { &from.text };
+                let stage = decisive.dropped_at;
+                let why = decisive.reason.clone().unwrap_or_default();
+                decisive.verdict = Verdict::Indeterminate;
+                decisive.undetermined_at = stage;
+                decisive.reason = Some(format!(
+                    "depends on the subnet AWS places {which} in (unknown until apply): from {} to {}: {why}",
+                    decisive.source, decisive.destination
+                ));
+                decisive.dropped_at = None;
+                decisive.dropped_leg = None;
+                decisive.dropped_in = None;
+                decisive.failing_ports = Vec::new();
+                decisive.failing_ports_chosen_by = None;
+            }
+        }
         TraceReport { from: from.text.clone(), to: to.text.clone(), flow: flow_out(flow, family), decisive, traces }
     }
 

@@ -249,7 +249,10 @@ impl<'e, 'n> Walker<'e, 'n> {
         let base = if depth == 0 { &self.request } else { &b.frames[depth - 1].post };
         let local = match b.leg {
             Leg::Forward => part.clone(),
-            Leg::Return => icmp_to_requests(part).reverse().intersect(base),
+            Leg::Return if part.protocols().intersects(&L4Kind::Icmp.protocols()) => {
+                icmp_to_requests(part).reverse().intersect(base)
+            }
+            Leg::Return => part.reverse().intersect(base),
         };
         let mut orig = local.clone();
         for f in b.frames.iter().rev() {
@@ -269,6 +272,21 @@ impl<'e, 'n> Walker<'e, 'n> {
     ) {
         let ev = self.namer();
         if part.is_empty() {
+            return;
+        }
+        if outcome == Outcome::Passed && !self.tracing {
+            // Passed packets are what no other leaf claims (`Reach::new`): nothing to map back.
+            self.leaves.push(Leaf {
+                outcome,
+                stage,
+                leg: b.leg,
+                resource: None,
+                reason,
+                packets: PacketSet::empty(),
+                ports: PortSet::empty(),
+                initiator: String::new(),
+                hop: None,
+            });
             return;
         }
         let (packets, local) = self.to_original(b, part);
@@ -324,7 +342,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         reason: impl FnOnce() -> String,
     ) {
         if !part.is_empty() {
-            let reason = reason();
+            let reason = if self.tracing { reason() } else { String::new() };
             self.leaf(b, part, Outcome::Dropped, stage, resource, reason);
         }
     }
@@ -338,7 +356,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         reason: impl FnOnce() -> String,
     ) {
         if !part.is_empty() {
-            let reason = reason();
+            let reason = if self.tracing { reason() } else { String::new() };
             self.leaf(b, part, Outcome::Undetermined, stage, resource, reason);
         }
     }
@@ -1065,8 +1083,9 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// Turns the delivered requests into replies and walks them back.
     fn start_return(&mut self, b: Branch, exit: Option<Exit>) {
-        let replies = icmp_to_replies(&b.set.reverse());
-        let no_reply = b.set.difference(&icmp_to_requests(&replies).reverse());
+        let icmp = b.set.protocols().intersects(&L4Kind::Icmp.protocols());
+        let replies = if icmp { icmp_to_replies(&b.set.reverse()) } else { b.set.reverse() };
+        let no_reply = if icmp { super::flow::icmp_without_reply(&b.set) } else { PacketSet::empty() };
         if !no_reply.is_empty() {
             // ICMP messages that elicit no reply (errors, replies) only need the forward leg.
             let nb = b.with(no_reply);
@@ -1875,20 +1894,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         let ev = self.namer();
         let name = ev.net.name(t);
         let vpc = b.at_vpc;
-        let atts: Vec<ResId> = {
-            let mut v: Vec<ResId> = self
-                .ev
-                .tgw
-                .atts
-                .iter()
-                .filter(|(_, a)| {
-                    a.tgw == Some(t) && matches!(a.kind, AttKind::Vpc { vpc: Some(x), .. } if Some(x) == vpc)
-                })
-                .map(|(id, _)| *id)
-                .collect();
-            v.sort();
-            v
-        };
+        let atts: &[ResId] = vpc.and_then(|v| self.ev.tgw.vpc_atts.get(&(t, v))).map_or(&[], Vec::as_slice);
         let Some(&att) = atts.first() else {
             let set = b.set.clone();
             self.drop(&b, &set, Stage::Tgw, Some(name), || {

@@ -4,6 +4,7 @@
 //! addresses) is one of these. All set operations are merges over the two range lists: they cost
 //! `O(n + m)` in the number of ranges, never a loop over values.
 
+use smallvec::{SmallVec, smallvec};
 use std::fmt;
 use std::hash::Hash;
 
@@ -57,6 +58,9 @@ macro_rules! impl_unsigned {
 }
 impl_unsigned!(u8, u16, u32, u64, u128);
 
+/// Range storage: most sets in the evaluator hold one or two ranges, kept inline (no heap).
+type Ranges<T> = SmallVec<[(T, T); 2]>;
+
 /// A set of values of `T`, kept as sorted, disjoint, non-adjacent inclusive ranges `[lo, hi]`.
 ///
 /// The representation is canonical (overlapping and adjacent ranges are always merged), so the
@@ -66,7 +70,7 @@ impl_unsigned!(u8, u16, u32, u64, u128);
 /// `Display` prints `22, 1024-65535` (and `none` for the empty set).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct IntervalSet<T: Unsigned> {
-    ranges: Vec<(T, T)>,
+    ranges: Ranges<T>,
 }
 
 impl<T: Unsigned> Default for IntervalSet<T> {
@@ -79,25 +83,25 @@ impl<T: Unsigned> IntervalSet<T> {
     /// The set with no values.
     #[must_use]
     pub fn empty() -> Self {
-        Self { ranges: Vec::new() }
+        Self { ranges: Ranges::new() }
     }
 
     /// The set of every value of `T`.
     #[must_use]
     pub fn full() -> Self {
-        Self { ranges: vec![(T::MIN, T::MAX)] }
+        Self { ranges: smallvec![(T::MIN, T::MAX)] }
     }
 
     /// The values `lo..=hi`; empty when `lo > hi`.
     #[must_use]
     pub fn range(lo: T, hi: T) -> Self {
-        if lo > hi { Self::empty() } else { Self { ranges: vec![(lo, hi)] } }
+        if lo > hi { Self::empty() } else { Self { ranges: smallvec![(lo, hi)] } }
     }
 
     /// The set holding only `v`.
     #[must_use]
     pub fn single(v: T) -> Self {
-        Self { ranges: vec![(v, v)] }
+        Self { ranges: smallvec![(v, v)] }
     }
 
     /// The union of arbitrary inclusive ranges `(lo, hi)`, in any order, overlapping or not;
@@ -106,7 +110,7 @@ impl<T: Unsigned> IntervalSet<T> {
     pub fn from_ranges(ranges: impl IntoIterator<Item = (T, T)>) -> Self {
         let mut sorted: Vec<(T, T)> = ranges.into_iter().filter(|(lo, hi)| lo <= hi).collect();
         sorted.sort_unstable();
-        let mut out = Vec::with_capacity(sorted.len());
+        let mut out = Ranges::with_capacity(sorted.len());
         for (lo, hi) in sorted {
             push_merging(&mut out, lo, hi);
         }
@@ -170,7 +174,7 @@ impl<T: Unsigned> IntervalSet<T> {
     #[must_use]
     pub fn union(&self, other: &Self) -> Self {
         let (a, b) = (&self.ranges, &other.ranges);
-        let mut out = Vec::with_capacity(a.len() + b.len());
+        let mut out = Ranges::with_capacity(a.len() + b.len());
         let (mut i, mut j) = (0, 0);
         loop {
             let next = match (a.get(i), b.get(j)) {
@@ -197,7 +201,7 @@ impl<T: Unsigned> IntervalSet<T> {
     #[must_use]
     pub fn intersect(&self, other: &Self) -> Self {
         let (a, b) = (&self.ranges, &other.ranges);
-        let mut out = Vec::new();
+        let mut out = Ranges::new();
         let (mut i, mut j) = (0, 0);
         while let (Some(&(alo, ahi)), Some(&(blo, bhi))) = (a.get(i), b.get(j)) {
             let lo = alo.max(blo);
@@ -218,7 +222,7 @@ impl<T: Unsigned> IntervalSet<T> {
     #[must_use]
     pub fn difference(&self, other: &Self) -> Self {
         let b = &other.ranges;
-        let mut out = Vec::with_capacity(self.ranges.len());
+        let mut out = Ranges::with_capacity(self.ranges.len());
         let mut j = 0;
         for &(lo, hi) in &self.ranges {
             while b.get(j).is_some_and(|&(_, bhi)| bhi < lo) {
@@ -325,7 +329,7 @@ impl<T: Unsigned> IntervalSet<T> {
 
 /// Appends `[lo, hi]` to a list sorted by `lo`, merging it into the last range when they
 /// overlap or touch.
-fn push_merging<T: Unsigned>(out: &mut Vec<(T, T)>, lo: T, hi: T) {
+fn push_merging<T: Unsigned>(out: &mut Ranges<T>, lo: T, hi: T) {
     if let Some(last) = out.last_mut() {
         // `last.1 == MAX` absorbs everything after it.
         if last.1.succ().is_none_or(|next| lo <= next) {
