@@ -587,10 +587,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                     chosen.push((t, Provenance::Reference));
                 }
             } else if aligned && let Some(own) = scope.key {
-                if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(own)) {
-                    chosen.push((t, Provenance::Inferred));
-                } else if instances.len() == 1 {
+                if instances.len() == 1 {
+                    // A target with one instance is that instance, whatever the index says.
                     chosen.push((instances[0], Provenance::Reference));
+                } else if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(own)) {
+                    chosen.push((t, Provenance::Inferred));
                 } else {
                     // Mis-aligned keys: every instance is possible.
                     chosen.extend(instances.iter().map(|t| (*t, Provenance::Reference)));
