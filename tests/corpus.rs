@@ -99,7 +99,7 @@ fn module_references_resolve_through_outputs_and_locals_fall_back_to_structure()
     // The single NAT (one instance) serves the private default route: a plain reference.
     assert!(
         edge(&g, "module.vpc.aws_route.private_nat_gateway[0]", "routes_to")
-            .contains(&("module.vpc.aws_nat_gateway.this[0]", "inferred"))
+            .contains(&("module.vpc.aws_nat_gateway.this[0]", "reference"))
     );
 }
 
