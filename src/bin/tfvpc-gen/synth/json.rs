@@ -131,22 +131,21 @@ pub fn push_value(out: &mut String, v: &serde_json::Value) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn reformat_keeps_order_and_strings() {
         let text = r#"{ "b": [1, 2, {}], "a": { "x": "y z, {\"q\": [1]}" }, "e": [ ] }"#;
-        let compact = reformat(text, false);
+        let compact = super::reformat(text, false);
         assert_eq!(compact, r#"{"b":[1,2,{}],"a":{"x":"y z, {\"q\": [1]}"},"e":[]}"#);
-        let pretty = reformat(text, true);
-        assert_eq!(reformat(&pretty, false), compact);
+        let pretty = super::reformat(text, true);
+        assert_eq!(super::reformat(&pretty, false), compact);
         assert!(pretty.contains("\n  \"a\": {\n    \"x\""), "{pretty}");
     }
 
     #[test]
     fn strings_are_escaped_like_go() {
         let mut out = String::new();
-        push_value(&mut out, &serde_json::json!({"k": "a<b>&\"c\"\n", "a": [true, null, 3]}));
+        super::push_value(&mut out, &serde_json::json!({"k": "a<b>&\"c\"\n", "a": [true, null, 3]}));
         assert_eq!(out, r#"{"a":[true,null,3],"k":"a\u003cb\u003e\u0026\"c\"\n"}"#);
     }
 }

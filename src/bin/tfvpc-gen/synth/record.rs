@@ -183,10 +183,9 @@ pub fn record(plan_text: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
 
     #[test]
     fn strips_keys() {
-        assert_eq!(strip_keys(r#"module.vpc["a"].module.x[0]"#), "module.vpc.module.x");
+        assert_eq!(super::strip_keys(r#"module.vpc["a"].module.x[0]"#), "module.vpc.module.x");
     }
 }
