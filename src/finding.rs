@@ -41,3 +41,33 @@ impl std::fmt::Display for Severity {
         f.write_str(self.as_str())
     }
 }
+
+/// Where a finding points in the user's files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    /// File path as shown to the user.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// One finding: data, no formatting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// The rule's public id (`subnet-cidr-overlap`).
+    pub rule: &'static str,
+    /// Configured severity (stamped by `rules::stamp`, never chosen by the rule).
+    pub severity: Severity,
+    /// Lower-case message with the concrete values, no trailing period.
+    pub message: String,
+    /// Resources involved, primary first.
+    pub resources: Vec<String>,
+    /// The input the finding is about.
+    pub input: String,
+    /// Source location, when known.
+    pub location: Option<Location>,
+    /// How to fix it.
+    pub help: String,
+}

@@ -5,11 +5,187 @@
 //! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
 
 pub mod catalog;
+pub mod cli;
 pub mod config;
 pub mod error;
 pub mod eval;
 pub mod finding;
+pub mod graph;
 pub mod ingest;
 pub mod model;
+pub mod report;
+pub mod rules;
+
+use std::io::{Read, Write};
+use std::path::Path;
 
 pub use error::{Error, Result};
+
+use cli::{Cli, ColorChoice, Command, FailOn, GraphFormat, LintFormat};
+use config::{Config, Settings};
+use finding::Severity;
+use model::lower::{Side, lower};
+use report::{InputReport, LintReport};
+
+/// Exit status: no finding at or above `--fail-on`.
+pub const EXIT_CLEAN: u8 = 0;
+/// Exit status: findings at or above `--fail-on`.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit status: tfvpc could not do its job.
+pub const EXIT_ERROR: u8 = 2;
+
+/// The process's streams, injectable for in-process end-to-end tests.
+pub struct Io<'a> {
+    /// Standard input (for `-`).
+    pub stdin: &'a mut dyn Read,
+    /// Standard output: the report.
+    pub stdout: &'a mut dyn Write,
+    /// Standard error: diagnostics about tfvpc itself and progress.
+    pub stderr: &'a mut dyn Write,
+    /// Whether standard output is a terminal (for `--color auto`).
+    pub stdout_is_terminal: bool,
+}
+
+/// Runs a parsed command line. Returns the exit status; tool errors that stop the whole run are
+/// `Err` (exit 2), errors of single inputs are reported and make the status 2.
+pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8> {
+    match cli.command {
+        Command::Lint(args) => lint(&args, io),
+        Command::Graph(args) => graph(&args, io),
+        Command::Rules => {
+            let mut out = String::new();
+            let infos = rules::infos();
+            let width = infos.iter().map(|i| i.name.len()).max().unwrap_or(0);
+            for i in infos {
+                out.push_str(&format!("{:width$}  {:13} {:8} {}\n", i.name, i.category, i.default_severity, i.summary));
+            }
+            write_out(io, &out)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Explain(args) => {
+            let infos = rules::infos();
+            match infos.iter().find(|i| i.name == args.rule) {
+                Some(i) => {
+                    write_out(io, i.doc)?;
+                    Ok(EXIT_CLEAN)
+                }
+                None => {
+                    let names: Vec<&str> = infos.iter().map(|i| i.name).collect();
+                    Err(Error::usage(
+                        format!("no rule named `{}`", args.rule),
+                        format!("the rules are: {}", names.join(", ")),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// Writes to stdout; a closed pipe (`tfvpc lint … | head`) is not an error.
+fn write_out(io: &mut Io<'_>, text: &str) -> Result<()> {
+    match io.stdout.write_all(text.as_bytes()).and_then(|()| io.stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Write(e)),
+    }
+}
+
+fn write_err(io: &mut Io<'_>, text: &str) {
+    // Nothing sensible remains to be done if standard error is gone.
+    let _ = io.stderr.write_all(text.as_bytes());
+}
+
+/// Renders a tool error as a miette report (no colour: standard error may be a log).
+pub fn render_error(err: &Error) -> String {
+    let mut out = String::new();
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor()).with_width(100);
+    if handler.render_report(&mut out, err).is_err() {
+        out = format!("error: {err}\n");
+    }
+    out
+}
+
+/// The configuration for one input: explicit `--config`, or discovered from its folder.
+fn settings_for(explicit: Option<&Config>, input_dir: Option<&Path>) -> Result<Settings> {
+    let names = rules::names();
+    let discovered;
+    let config = match explicit {
+        Some(c) => Some(c),
+        None => {
+            let dir = input_dir.filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            discovered = Config::discover(dir, &names)?.map(|(_, c)| c);
+            discovered.as_ref()
+        }
+    };
+    config::resolve(config, &rules::defaults())
+}
+
+fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
+    let explicit = match &args.config {
+        Some(path) => Some(Config::load(path, &rules::names())?),
+        None => None,
+    };
+    let mut report = LintReport::default();
+    for arg in &args.inputs {
+        match lint_one(arg, explicit.as_ref(), io) {
+            Ok((input, mut findings)) => {
+                report.inputs.push(input);
+                report.findings.append(&mut findings);
+            }
+            Err(e) => {
+                write_err(io, &render_error(&e));
+                report.errors.push((arg.clone(), e.to_string()));
+            }
+        }
+    }
+    rules::sort(&mut report.findings);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io.stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let text = match args.format {
+        LintFormat::Json => report::json::render(&report),
+        LintFormat::Human => report::human::render(&report, color, args.verbose),
+    };
+    write_out(io, &text)?;
+    if !report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+fn lint_one(arg: &str, explicit: Option<&Config>, io: &mut Io<'_>) -> Result<(InputReport, Vec<finding::Finding>)> {
+    let (input, doc) = ingest::load(arg, io.stdin)?;
+    let settings = settings_for(explicit, input.dir())?;
+    let net = lower(&input.name, &doc, Side::After);
+    let graph = graph::NetGraph::build(&net);
+    let ctx = rules::Context { net: &net, graph: &graph, settings: &settings };
+    let findings = rules::run(&ctx);
+    let summary = net.summary();
+    Ok((InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings: net.warnings.clone() }, findings))
+}
+
+fn graph(args: &cli::GraphArgs, io: &mut Io<'_>) -> Result<u8> {
+    let (input, doc) = ingest::load(&args.input, io.stdin)?;
+    let net = lower(&input.name, &doc, Side::After);
+    let g = graph::NetGraph::build(&net);
+    let text = match args.format {
+        GraphFormat::Dot => g.to_dot(&net),
+        GraphFormat::Mermaid => g.to_mermaid(&net),
+        GraphFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&g.to_json(&net)).map_err(|e| Error::Write(e.into()))?;
+            s.push('\n');
+            s
+        }
+    };
+    write_out(io, &text)?;
+    Ok(EXIT_CLEAN)
+}

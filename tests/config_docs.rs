@@ -2,7 +2,7 @@
 //! block type and attribute the parser accepts is documented with its type and default, the doc
 //! documents nothing else, every ```hcl example parses, and together the examples use every
 //! block type and attribute.
-
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 // clippy.toml allows panics in `#[test]` functions only; the helpers below are test code too.
 #![expect(clippy::panic, reason = "test helpers")]
 

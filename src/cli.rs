@@ -1,0 +1,112 @@
+//! The command line (clap derive). Parsing only: `run` turns it into work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Catch broken AWS VPC networking in Terraform plans before `terraform apply`.
+#[derive(Debug, Parser)]
+#[command(name = "tfvpc", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Lint plans or states (`terraform show -json` output, or terraform.tfstate).
+    Lint(LintArgs),
+    /// Print the network graph of a plan or state.
+    Graph(GraphArgs),
+    /// List the rules.
+    Rules,
+    /// Print the documentation of a rule.
+    Explain(ExplainArgs),
+}
+
+/// Output format of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// Diagnostics for people (default).
+    Human,
+    /// The JSON report (a stable contract).
+    Json,
+}
+
+/// When findings fail the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only errors.
+    Error,
+    /// Warnings and errors (default).
+    Warning,
+    /// Notes, warnings and errors.
+    Note,
+    /// Never (exit 0 unless tfvpc itself fails).
+    Never,
+}
+
+/// Colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// `tfvpc lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Plan or state files (`-` reads standard input). Each is linted as its own network.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+    pub format: LintFormat,
+    /// Lowest severity that makes the run fail (exit 1). Informational notes never fail.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Configuration file (default: `.tfvpc.hcl` found by walking up from each input's folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Also list resources of other providers and AWS types tfvpc does not model.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+/// Output format of `graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+    /// JSON (a stable contract).
+    Json,
+}
+
+/// `tfvpc graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Plan or state file (`-` reads standard input).
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+}
+
+/// `tfvpc explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule name (`tfvpc rules` lists them).
+    pub rule: String,
+}

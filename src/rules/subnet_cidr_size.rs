@@ -1,0 +1,47 @@
+//! `subnet-cidr-size`: an IPv4 subnet outside /16–/28, or an IPv6 subnet that is not a /64.
+//! AWS rejects both at apply (SEMANTICS §9,
+//! <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
+
+use super::{Context, Draft, Rule};
+use crate::model::{Object, Val};
+
+/// The rule.
+pub struct SubnetCidrSize;
+
+impl Rule for SubnetCidrSize {
+    fn name(&self) -> &'static str {
+        "subnet-cidr-size"
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
+        for (id, r) in ctx.net.present() {
+            let Object::Subnet(s) = &r.obj else { continue };
+            if r.is_data() {
+                continue;
+            }
+            if let Val::Known(c) = s.cidr_v4
+                && !(16..=28).contains(&c.prefix_len())
+            {
+                let why = if c.prefix_len() < 16 { "larger than /16" } else { "smaller than /28" };
+                out.push(Draft {
+                    message: format!("subnet cidr {c} is {why}; AWS accepts IPv4 subnets from /16 to /28"),
+                    resources: vec![id],
+                    help: "use a prefix length between /16 and /28 (a /28 has 11 usable addresses)".into(),
+                });
+            }
+            if let Val::Known(c) = s.cidr_v6
+                && c.prefix_len() != 64
+            {
+                out.push(Draft {
+                    message: format!(
+                        "subnet ipv6 cidr {c} is a /{}; AWS requires /64 for IPv6 subnets",
+                        c.prefix_len()
+                    ),
+                    resources: vec![id],
+                    help: "use cidrsubnet(aws_vpc.<name>.ipv6_cidr_block, 8, index) to carve /64s from the VPC's /56"
+                        .into(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+# expect: subnet-cidr-size
+resource "aws_subnet" "tiny" {
+  vpc_id     = aws_vpc.main.id
+  cidr_block = "10.0.0.0/29"
+}

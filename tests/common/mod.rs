@@ -1,0 +1,69 @@
+//! Helpers shared by the end-to-end tests: run tfvpc in-process.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "each test binary uses a different subset; tests fail loudly"
+)]
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+/// What one in-process run produced.
+pub struct Run {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `tfvpc ARGS…` in-process with `stdin` as standard input.
+pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
+    let mut argv = vec!["tfvpc"];
+    argv.extend_from_slice(args);
+    let cli = match tfvpc::cli::Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return Run { code: 2, stdout: String::new(), stderr: e.to_string() },
+    };
+    let mut input = stdin;
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let mut io = tfvpc::Io { stdin: &mut input, stdout: &mut out, stderr: &mut err, stdout_is_terminal: false };
+    let code = match tfvpc::run(cli, &mut io) {
+        Ok(code) => code,
+        Err(e) => {
+            err.extend_from_slice(tfvpc::render_error(&e).as_bytes());
+            tfvpc::EXIT_ERROR
+        }
+    };
+    Run { code, stdout: String::from_utf8_lossy(&out).into_owned(), stderr: String::from_utf8_lossy(&err).into_owned() }
+}
+
+/// Runs `tfvpc ARGS…` with empty standard input.
+pub fn run(args: &[&str]) -> Run {
+    run_with_stdin(args, b"")
+}
+
+/// The crate root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the crate root, as a string.
+pub fn path(rel: &str) -> String {
+    root().join(rel).to_string_lossy().into_owned()
+}
+
+/// `../shared/corpus/plans`, when present.
+pub fn corpus_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/corpus/plans");
+    dir.is_dir().then_some(dir)
+}
+
+/// Runs `tfvpc lint --format json` on a file and parses the report.
+pub fn lint_json(file: &Path) -> (u8, serde_json::Value) {
+    let r = run(&["lint", "--format", "json", "--fail-on", "never", &file.to_string_lossy()]);
+    let v = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{}: {e}\n{}\n{}", file.display(), r.stdout, r.stderr));
+    (r.code, v)
+}
