@@ -693,7 +693,7 @@ pub(crate) fn module_steps(text: &str) -> Result<Vec<ModuleStep>, String> {
         let Some((name, key)) = it.next() else {
             return Err(format!("`{text}` is not a module path"));
         };
-        out.push(ModuleStep { name, key });
+        out.push(ModuleStep { name: name.to_string(), key });
     }
     Ok(out)
 }

@@ -457,7 +457,7 @@ fn module_path_text(steps: &[super::ModuleStep]) -> String {
         out.push_str("module.");
         out.push_str(&s.name);
         if let Some(k) = &s.key {
-            out.push_str(&k.to_string());
+            k.push_to(&mut out);
         }
     }
     out
