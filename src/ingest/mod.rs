@@ -169,9 +169,16 @@ fn not_a_document(input: &Input, first: Option<char>) -> Error {
     Error::Input { path: input.name.clone(), message, help: Some(SHOW_JSON_HELP.into()) }
 }
 
+/// How much of the input is looked at to recognise an event stream. Its first line (the
+/// `version` event) is about 150 bytes; a plan is one line of many megabytes, which must not be
+/// scanned (three times) just to find out it is not an event stream.
+const EVENT_LINE_WINDOW: usize = 4096;
+
 /// `terraform plan -json` writes one JSON object per line with `@level`/`@message` keys.
 fn is_event_stream(text: &str) -> bool {
-    let first_line = text.trim_start().lines().next().unwrap_or("");
+    let text = text.trim_start();
+    let head = &text[..floor_boundary(text, EVENT_LINE_WINDOW)];
+    let first_line = head.lines().next().unwrap_or("");
     if !(first_line.contains("\"@level\"") || first_line.contains("\"@message\"")) {
         return false;
     }
