@@ -96,6 +96,17 @@ pub struct Attrs {
     pub sensitive: Value,
 }
 
+impl Attrs {
+    /// True when an attribute that ties a resource to a network
+    /// ([`NETWORK_HINT_ATTRS`](crate::catalog::NETWORK_HINT_ATTRS): `vpc_id`, `subnet_ids`, …)
+    /// is set or unknown until apply.
+    pub fn hints_network(&self) -> bool {
+        crate::catalog::NETWORK_HINT_ATTRS.iter().any(|k| {
+            self.values.get(*k).is_some_and(|v| !v.is_null()) || self.unknown.get(*k) == Some(&Value::Bool(true))
+        })
+    }
+}
+
 /// One resource instance of the input.
 #[derive(Debug, Clone)]
 pub struct RawResource {

@@ -49,6 +49,21 @@ fn keep_for(mode: Mode, rtype: &str) -> Keep {
     }
 }
 
+/// Whether a resource of an AWS type can matter to the model: a type the catalog knows, a
+/// networking type not modelled yet, or any type with an attribute that ties it to a network.
+/// The others (IAM, S3, log groups, …: most of a large plan) are dropped here, before their
+/// address is parsed, instead of being carried to `model::lower` to be ignored there.
+fn relevant(mode: Mode, rtype: &str, attrs: Option<&Attrs>) -> bool {
+    match mode {
+        Mode::Managed => {
+            catalog::managed(rtype).is_some()
+                || catalog::NOT_MODELLED_NETWORK.contains(&rtype)
+                || attrs.is_some_and(Attrs::hints_network)
+        }
+        Mode::Data => catalog::data(rtype).is_some(),
+    }
+}
+
 fn keep_expressions_for(mode: Mode, rtype: &str) -> Keep {
     match mode {
         Mode::Managed => catalog::managed(rtype).map_or(Keep::Nothing, |t| Keep::Attrs(t.attrs)),
@@ -295,7 +310,6 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
             (None, Some(raw)) => parse_raw(raw, ChangeSeed(keep_for(mode, &rtype)))?,
             (None, None) => return Err(de::Error::missing_field("change")),
         };
-        let addr = parse_addr(&address)?;
         let Some(action) = Action::from_actions(&change.actions) else {
             return Err(de::Error::custom(format!("{address}: unknown change actions {:?}", change.actions)));
         };
@@ -304,9 +318,10 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
             _ => attrs_of(change.after, change.after_unknown, change.after_sensitive),
         };
         let before = attrs_of(change.before, Value::Null, change.before_sensitive);
-        if mode == Mode::Data && catalog::data(&rtype).is_none() {
+        if !relevant(mode, &rtype, after.as_ref().or(before.as_ref())) {
             return Ok(());
         }
+        let addr = parse_addr(&address)?;
         if mode == Mode::Data {
             // Deferred reads: unknown until apply, but present.
             self.0.resources.push(RawResource { addr, provider, action: Action::Read, after, before });
@@ -559,8 +574,11 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
             (None, Some(raw)) => parse_raw(raw, Filtered(keep))?,
             (None, None) => Value::Null,
         };
-        let addr = parse_addr(&address)?;
         let after = attrs_of(values, Value::Null, sensitive);
+        if !relevant(mode, &rtype, after.as_ref()) {
+            return Ok(());
+        }
+        let addr = parse_addr(&address)?;
         self.out.resources.push(RawResource { addr, provider, action: self.filter.action, after, before: None });
         Ok(())
     }
@@ -660,8 +678,6 @@ impl<'de> Visitor<'de> for TfStateResourceSeed<'_> {
             if mode == Mode::Data && catalog::data(&rtype).is_none() {
                 continue;
             }
-            let key = inst.index_key.as_ref().and_then(InstanceKey::from_json);
-            let addr = ResourceAddr::new(steps.clone(), mode, &rtype, &name, key);
             let keep = keep_for(mode, &rtype);
             let values = match inst.attributes {
                 Some(raw) => parse_raw(raw, Filtered(keep))?,
@@ -669,6 +685,11 @@ impl<'de> Visitor<'de> for TfStateResourceSeed<'_> {
             };
             let sensitive = sensitive_from_paths(inst.sensitive_attributes.as_ref());
             let after = attrs_of(values, Value::Null, sensitive);
+            if !relevant(mode, &rtype, after.as_ref()) {
+                continue;
+            }
+            let key = inst.index_key.as_ref().and_then(InstanceKey::from_json);
+            let addr = ResourceAddr::new(steps.clone(), mode, &rtype, &name, key);
             self.0.resources.push(RawResource {
                 addr,
                 provider: provider.clone(),

@@ -252,12 +252,7 @@ fn family_of(raw: &RawResource) -> Option<Family> {
             Some(t) => Some(t.family),
             None => {
                 let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
-                    || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(|a| {
-                        catalog::NETWORK_HINT_ATTRS.iter().any(|k| a.values.get(*k).is_some_and(|v| !v.is_null()))
-                            || catalog::NETWORK_HINT_ATTRS
-                                .iter()
-                                .any(|k| a.unknown.get(*k).is_some_and(|v| v == &Value::Bool(true)))
-                    });
+                    || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(crate::ingest::Attrs::hints_network);
                 hinted.then_some(Family::Other)
             }
         },
