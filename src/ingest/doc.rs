@@ -53,8 +53,8 @@ pub enum Action {
 
 impl Action {
     /// Maps Terraform's `actions` list.
-    pub fn from_actions(actions: &[String]) -> Option<Action> {
-        let has = |a: &str| actions.iter().any(|x| x == a);
+    pub fn from_actions<S: AsRef<str>>(actions: &[S]) -> Option<Action> {
+        let has = |a: &str| actions.iter().any(|x| x.as_ref() == a);
         Some(match actions.len() {
             1 if has("create") => Action::Create,
             1 if has("update") => Action::Update,
