@@ -184,6 +184,7 @@ const VPC_ATTRS: &[&str] = &[
     "cidr_block",
     "ipv6_cidr_block",
     "assign_generated_ipv6_cidr_block",
+    "ipv6_ipam_pool_id",
     "ipv4_ipam_pool_id",
     "ipv4_netmask_length",
     "default_route_table_id",

@@ -24,6 +24,18 @@ pub enum Command {
     Rules,
     /// Print the documentation of a rule.
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to standard output.
+    Man,
+}
+
+/// `tfvpc completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Output format of `lint`.
@@ -33,6 +45,12 @@ pub enum LintFormat {
     Human,
     /// The JSON report (a stable contract).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request's files).
+    Github,
+    /// Markdown for a pull-request comment: a table, and Mermaid diagrams of paths.
+    Markdown,
 }
 
 /// When findings fail the run.
@@ -80,6 +98,26 @@ pub struct LintArgs {
     /// Also list resources of other providers and AWS types tfvpc does not model.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Write the report to FILE instead of standard output; a short summary still goes to
+    /// standard error.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The Terraform configuration that produced the inputs, to point findings at `.tf` lines
+    /// (default: each input's folder; needed for standard input).
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+    /// The repository root that SARIF and GitHub paths are relative to (default: the nearest
+    /// folder with `.git` above the sources).
+    #[arg(long, value_name = "DIR")]
+    pub repo_root: Option<PathBuf>,
+    /// SARIF `runAutomationDetails.id` category, so several Terraform roots of one repository
+    /// upload separate analyses (e.g. `tfvpc/prod`).
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
+    /// Report only findings this plan introduces (absent before the change); findings of state
+    /// inputs, which have no before, are all reported.
+    #[arg(long)]
+    pub new_only: bool,
 }
 
 /// Output format of `graph`.

@@ -1,5 +1,6 @@
 //! Findings are data: what a rule found, on which resources, and why. Rules create them; one
-//! choke point (`rules::stamp`) sets the configured severity and sorts them; `report` formats them.
+//! choke point (`rules::stamp`) sets the configured severity, the fingerprint and the source
+//! locations, and sorts them; `report` formats them.
 
 use serde::Serialize;
 
@@ -42,15 +43,101 @@ impl std::fmt::Display for Severity {
     }
 }
 
-/// Where a finding points in the user's files.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// What a [`Location`] points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LocationKind {
+    /// The attribute (or nested block) of the resource that matters (`cidr_block`, `route`).
+    Attribute,
+    /// The header of the resource block (`resource "aws_subnet" "a" {`).
+    Block,
+    /// The `module` block, in the user's own code, that instantiates a module whose source is
+    /// not on disk or is downloaded code (`.terraform/modules/…`).
+    ModuleCall,
+    /// No source: the input file itself, line 1.
+    Input,
+}
+
+impl LocationKind {
+    /// The name used in output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LocationKind::Attribute => "attribute",
+            LocationKind::Block => "block",
+            LocationKind::ModuleCall => "module_call",
+            LocationKind::Input => "input",
+        }
+    }
+}
+
+/// Where a finding (or one of its resources) points in the user's files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Location {
-    /// File path as shown to the user.
+    /// File path as shown to the user: the source folder as given (or the input's folder) joined
+    /// with the file's path inside it (`testdata/plans/basic-vpc/main.tf`).
     pub file: String,
     /// 1-based line.
     pub line: usize,
-    /// 1-based column.
+    /// 1-based column, in Unicode code points.
     pub column: usize,
+    /// 1-based line where the located text ends.
+    pub end_line: usize,
+    /// 1-based column just past the located text (exclusive, as in SARIF).
+    pub end_column: usize,
+    /// What is located.
+    pub kind: LocationKind,
+    /// The file relative to the repository root, `/`-separated (for SARIF and GitHub), when
+    /// the file is inside it.
+    pub uri: Option<String>,
+}
+
+/// One supporting resource of a finding (every resource but the primary one).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// Its address.
+    pub address: String,
+    /// Its location, when known.
+    pub location: Option<Location>,
+}
+
+/// One hop of a path finding's trace: a resource that forwarded, filtered or dropped the
+/// packet, and what it decided. `R` is [`crate::model::ResId`] in a rule's draft and the
+/// address (`String`) in a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Hop<R = String> {
+    /// The resource deciding this hop, if any (`None` for "the internet", "the client").
+    #[serde(rename = "address")]
+    pub resource: Option<R>,
+    /// What happened, lower-case (`route 0.0.0.0/0 → nat-gateway`, `nacl rule 100 allows tcp 443`).
+    pub message: String,
+    /// Whether the packet went on past this hop (`Some(false)` marks where it stops).
+    pub passes: Option<bool>,
+    /// The attribute of the resource that decided (`route`, `ingress`), located like a finding's.
+    #[serde(skip)]
+    pub attribute: Option<&'static str>,
+    /// Source location of the hop's resource (filled by `rules::locate`).
+    pub location: Option<Location>,
+}
+
+impl<R> Default for Hop<R> {
+    fn default() -> Self {
+        Hop { resource: None, message: String::new(), passes: None, attribute: None, location: None }
+    }
+}
+
+/// A path finding's trace and its cost lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trace<R = String> {
+    /// The hops, from the source of the packet to where it stops or arrives.
+    pub hops: Vec<Hop<R>>,
+    /// Cost lines (`nat gateway processing: $0.045/GB`), in order.
+    pub cost: Vec<String>,
+}
+
+impl<R> Default for Trace<R> {
+    fn default() -> Self {
+        Trace { hops: Vec::new(), cost: Vec::new() }
+    }
 }
 
 /// One finding: data, no formatting.
@@ -66,8 +153,25 @@ pub struct Finding {
     pub resources: Vec<String>,
     /// The input the finding is about.
     pub input: String,
-    /// Source location, when known.
+    /// Source location of the primary resource (the attribute that matters when the rule names
+    /// one and the source sets it, else the resource block); the input file, line 1, when there
+    /// is no source.
     pub location: Option<Location>,
     /// How to fix it.
     pub help: String,
+    /// The attribute of the primary resource that matters (`cidr_block`), when the rule names one.
+    pub attribute: Option<&'static str>,
+    /// The values that identify this finding besides its rule and primary resource (a CIDR, a
+    /// destination), as the rule gave them; part of the fingerprint.
+    pub key: Vec<String>,
+    /// Stable identity: a hash of rule, primary address and key (or, without a key, the other
+    /// resources). Unchanged when lines move; used by SARIF, `introduced` and baselines.
+    pub fingerprint: String,
+    /// `true` when the plan introduces the finding (absent before the change), `false` when it
+    /// was already present, `null` when the input has no "before" (a state).
+    pub introduced: Option<bool>,
+    /// The other resources with their locations, in the order of `resources[1..]`.
+    pub related: Vec<Related>,
+    /// For path findings: the hop trace and cost lines.
+    pub trace: Option<Trace>,
 }

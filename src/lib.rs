@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod source;
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -60,6 +61,20 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8> {
                 out.push_str(&format!("{:width$}  {:13} {:8} {}\n", i.name, i.category, i.default_severity, i.summary));
             }
             write_out(io, &out)?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "tfvpc", &mut buf);
+            write_out(io, &String::from_utf8_lossy(&buf))?;
+            Ok(EXIT_CLEAN)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut buf).map_err(Error::Write)?;
+            write_out(io, &String::from_utf8_lossy(&buf))?;
             Ok(EXIT_CLEAN)
         }
         Command::Explain(args) => {
@@ -125,12 +140,22 @@ fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
         Some(path) => Some(Config::load(path, &rules::names())?),
         None => None,
     };
+    if let Some(dir) = &args.source_dir
+        && !dir.is_dir()
+    {
+        return Err(Error::usage(
+            format!("--source-dir {}: not a folder", dir.display()),
+            "give the folder of the Terraform configuration that produced the plan (where `terraform plan` ran)",
+        ));
+    }
     let mut report = LintReport::default();
     for arg in &args.inputs {
-        match lint_one(arg, explicit.as_ref(), io) {
-            Ok((input, mut findings)) => {
-                report.inputs.push(input);
-                report.findings.append(&mut findings);
+        match lint_one(arg, explicit.as_ref(), args, io) {
+            Ok(mut one) => {
+                report.inputs.push(one.input);
+                report.findings.append(&mut one.findings);
+                report.files.append(&mut one.files);
+                report.repo_root = report.repo_root.take().or(one.repo_root);
             }
             Err(e) => {
                 write_err(io, &render_error(&e));
@@ -139,16 +164,37 @@ fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
         }
     }
     rules::sort(&mut report.findings);
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io.stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+    if args.new_only {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.introduced != Some(false));
+        report.hidden_present = before - report.findings.len();
+    }
+    let options = report::Options {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                args.output.is_none() && io.stdout_is_terminal && std::env::var_os("NO_COLOR").is_none()
+            }
+        },
+        verbose: args.verbose,
+        sarif_category: args.sarif_category.clone(),
+        new_only: args.new_only,
     };
     let text = match args.format {
         LintFormat::Json => report::json::render(&report),
-        LintFormat::Human => report::human::render(&report, color, args.verbose),
+        LintFormat::Human => report::human::render(&report, &options),
+        LintFormat::Sarif => report::sarif::render(&report, &options),
+        LintFormat::Github => report::github::render(&report),
+        LintFormat::Markdown => report::markdown::render(&report),
     };
-    write_out(io, &text)?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(Error::Write)?;
+            write_err(io, &report::human::short_summary(&report, &path.display().to_string()));
+        }
+        None => write_out(io, &text)?,
+    }
     if !report.errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
@@ -162,15 +208,87 @@ fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
-fn lint_one(arg: &str, explicit: Option<&Config>, io: &mut Io<'_>) -> Result<(InputReport, Vec<finding::Finding>)> {
+/// What linting one input produced.
+struct Linted {
+    input: InputReport,
+    findings: Vec<finding::Finding>,
+    /// Source texts by displayed path, for snippets.
+    files: std::collections::BTreeMap<String, std::sync::Arc<str>>,
+    /// The repository root locations are relative to.
+    repo_root: Option<std::path::PathBuf>,
+}
+
+/// Runs the rules over one side of a document.
+fn check(
+    name: &str,
+    doc: &ingest::Document,
+    side: Side,
+    settings: &Settings,
+) -> (Vec<finding::Finding>, model::Network) {
+    let net = lower(name, doc, side);
+    let graph = graph::NetGraph::build(&net);
+    let ctx = rules::Context { net: &net, graph: &graph, settings };
+    (rules::run(&ctx), net)
+}
+
+fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
     let (input, doc) = ingest::load(arg, io.stdin)?;
     let settings = settings_for(explicit, input.dir())?;
-    let net = lower(&input.name, &doc, Side::After);
-    let graph = graph::NetGraph::build(&net);
-    let ctx = rules::Context { net: &net, graph: &graph, settings: &settings };
-    let findings = rules::run(&ctx);
+    let (mut findings, net) = check(&input.name, &doc, Side::After, &settings);
+    let mut warnings = net.warnings.clone();
+    // What this change introduces: a finding is new when no finding of the network before the
+    // change has its fingerprint. States have no before.
+    if doc.kind == ingest::DocKind::Plan {
+        let (before, _) = check(&input.name, &doc, Side::Before, &settings);
+        let present: std::collections::HashSet<&str> = before.iter().map(|f| f.fingerprint.as_str()).collect();
+        for f in &mut findings {
+            f.introduced = Some(!present.contains(f.fingerprint.as_str()));
+        }
+    }
+    // Sources: --source-dir, else the input's folder; standard input has none without the flag.
+    let (source_dir, shown) = match (&args.source_dir, &input.path) {
+        (Some(dir), _) => (Some(dir.clone()), dir.display().to_string()),
+        (None, Some(_)) => {
+            let dir = input.dir().map(Path::to_path_buf).unwrap_or_default();
+            let shown = dir.display().to_string();
+            (Some(if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir }), shown)
+        }
+        (None, None) => (None, String::new()),
+    };
+    let repo_root = match &args.repo_root {
+        Some(root) => root.canonicalize().ok(),
+        None => source_dir
+            .as_deref()
+            .and_then(source::find_repo_root)
+            .or_else(|| std::env::current_dir().ok().and_then(|d| source::find_repo_root(&d))),
+    };
+    let sources = source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()));
+    if let Some(s) = &sources {
+        warnings.extend(s.warnings.iter().cloned());
+    }
+    if input.path.is_none() && !findings.is_empty() {
+        warnings.push(
+            "standard input has no folder: findings point at the input, not at .tf lines (give --source-dir)".into(),
+        );
+    }
+    let fallback = finding::Location {
+        file: input.name.clone(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        kind: finding::LocationKind::Input,
+        uri: input.path.as_deref().zip(repo_root.as_deref()).and_then(|(p, root)| source::uri_of(p, root)),
+    };
+    rules::locate(&mut findings, sources.as_ref().filter(|s| !s.is_empty()), &fallback);
+    let files = sources.iter().flat_map(|s| s.files()).map(|f| (f.display.clone(), f.text.clone())).collect();
     let summary = net.summary();
-    Ok((InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings: net.warnings.clone() }, findings))
+    Ok(Linted {
+        input: InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings },
+        findings,
+        files,
+        repo_root,
+    })
 }
 
 fn graph(args: &cli::GraphArgs, io: &mut Io<'_>) -> Result<u8> {

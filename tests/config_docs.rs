@@ -14,9 +14,6 @@ use tfvpc::config::{Config, Prices, SCHEMA};
 
 const DOC: &str = include_str!("../docs/configuration.md");
 
-/// The rule names the doc's examples use. Replace with the rule registry's names once it exists.
-const DOC_RULES: &[&str] = &["cross-az-nat"];
-
 /// One block section of the doc: `## `name` block(s)`.
 #[derive(Debug, Default)]
 struct Section {
@@ -129,7 +126,7 @@ fn every_hcl_example_parses() {
     let examples = hcl_examples();
     assert!(examples.len() >= 5);
     for (line, text) in examples {
-        if let Err(err) = Config::parse(&text, Path::new("docs/configuration.md"), DOC_RULES) {
+        if let Err(err) = Config::parse(&text, Path::new("docs/configuration.md"), &tfvpc::rules::names()) {
             panic!("the ```hcl block at docs/configuration.md:{line} does not parse: {err}");
         }
     }

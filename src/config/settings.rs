@@ -17,6 +17,7 @@ pub struct Settings {
     config_path: Option<PathBuf>,
     config_source: Option<NamedSource<String>>,
     severities: BTreeMap<String, Option<Severity>>,
+    explicit_severities: std::collections::BTreeSet<String>,
     client_ports: Vec<ClientPorts>,
     prices: Prices,
     expects: Vec<Expect>,
@@ -36,13 +37,18 @@ pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result
             config_path: None,
             config_source: None,
             severities,
+            explicit_severities: std::collections::BTreeSet::new(),
             client_ports: Vec::new(),
             prices,
             expects: Vec::new(),
             ignores: Vec::new(),
         });
     };
+    let mut explicit_severities = std::collections::BTreeSet::new();
     for rule in &config.rules {
+        if rule.severity.is_some() {
+            explicit_severities.insert(rule.name.clone());
+        }
         let default = severities.get(&rule.name).copied().flatten();
         let severity = match rule.enabled {
             Some(false) => None,
@@ -57,6 +63,7 @@ pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result
         config_path: Some(config.path.clone()),
         config_source: Some(config.source()),
         severities,
+        explicit_severities,
         client_ports: config.client_ports.clone(),
         prices,
         expects: config.expects.clone(),
@@ -68,6 +75,12 @@ impl Settings {
     /// The severity findings of `rule` get, or `None` when the rule is disabled (or unknown).
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied().flatten()
+    }
+
+    /// True when the configuration sets the rule's severity (then it applies to every finding of
+    /// the rule, including cases whose documented default differs from the rule's).
+    pub fn severity_is_explicit(&self, rule: &str) -> bool {
+        self.explicit_severities.contains(rule)
     }
 
     /// The source port range clients at `address` pick, from the first `client_ports` block whose

@@ -656,21 +656,29 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     defaults_known: r.rtype == "aws_vpc" && !data,
                     ..Vpc::default()
                 };
-                vpc.cidrs_v4.push(VpcCidr { cidr: v.str("cidr_block").and_then(parse_v4), source: res });
+                vpc.cidrs_v4.push(VpcCidr {
+                    cidr: v.str("cidr_block").and_then(parse_v4),
+                    source: res,
+                    from_ipam: !v.str("ipv4_ipam_pool_id").is_absent(),
+                });
                 if let Val::Known(blocks) = v.blocks("cidr_block_associations") {
                     for b in blocks {
                         let c = b.str("cidr_block").and_then(parse_v4);
                         if c != vpc.cidrs_v4[0].cidr {
-                            vpc.cidrs_v4.push(VpcCidr { cidr: c, source: res });
+                            vpc.cidrs_v4.push(VpcCidr { cidr: c, source: res, from_ipam: false });
                         }
                     }
                 }
+                // `ipv6_cidr_block` is computed: unknown in a create plan even when the VPC gets no
+                // IPv6 block. It exists only when asked for (Amazon-provided or from a pool).
+                let wants_v6 = v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true)
+                    || self.linker.configured(res, "ipv6_cidr_block") == Some(true)
+                    || self.linker.configured(res, "ipv6_ipam_pool_id") == Some(true)
+                    || self.linker.configured(res, "assign_generated_ipv6_cidr_block").is_none();
                 match v.str("ipv6_cidr_block").and_then(parse_v6) {
-                    Val::Absent if v.bool("assign_generated_ipv6_cidr_block") == Val::Known(true) => {
-                        vpc.cidrs_v6.push(VpcCidr { cidr: Val::Unknown, source: res });
-                    }
                     Val::Absent => {}
-                    c => vpc.cidrs_v6.push(VpcCidr { cidr: c, source: res }),
+                    Val::Unknown if !wants_v6 => {}
+                    c => vpc.cidrs_v6.push(VpcCidr { cidr: c, source: res, from_ipam: false }),
                 }
                 Object::Vpc(vpc)
             }
@@ -680,6 +688,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     vpc,
                     cidr_v4: v.str("cidr_block").and_then(parse_v4),
                     cidr_v6: v.str("ipv6_cidr_block").and_then(parse_v6),
+                    from_ipam: !v.str("ipv4_ipam_pool_id").is_absent() || !v.str("ipv6_ipam_pool_id").is_absent(),
                 })
             }
             ("aws_subnet" | "aws_default_subnet", _) => {
@@ -785,7 +794,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 accept: v.bool("auto_accept"),
             }),
             ("aws_ec2_transit_gateway", _) => {
-                let enabled = |k: &str| match v.str(k) {
+                let enabled = |k: &str| match self.unset_if_unconfigured(res, k, v.str(k)) {
                     Val::Known(s) => Val::Known(s == "enable"),
                     Val::Absent if !data => Val::Known(k != "security_group_referencing_support"),
                     Val::Absent | Val::Unknown => Val::Unknown,
@@ -808,13 +817,29 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                         vpc,
                         subnets,
                         appliance_mode: v.str("appliance_mode_support").map(|s| s == "enable").or_default_known(false),
-                        sg_referencing: v.str("security_group_referencing_support").map(|s| s == "enable"),
+                        sg_referencing: self
+                            .unset_if_unconfigured(
+                                res,
+                                "security_group_referencing_support",
+                                v.str("security_group_referencing_support"),
+                            )
+                            .map(|s| s == "enable")
+                            .or_default_known(false),
                     },
-                    default_association: v
-                        .bool("transit_gateway_default_route_table_association")
+                    // Optional with a default of true, computed in create plans when unset.
+                    default_association: self
+                        .unset_if_unconfigured(
+                            res,
+                            "transit_gateway_default_route_table_association",
+                            v.bool("transit_gateway_default_route_table_association"),
+                        )
                         .or_default_known(true),
-                    default_propagation: v
-                        .bool("transit_gateway_default_route_table_propagation")
+                    default_propagation: self
+                        .unset_if_unconfigured(
+                            res,
+                            "transit_gateway_default_route_table_propagation",
+                            v.bool("transit_gateway_default_route_table_propagation"),
+                        )
                         .or_default_known(true),
                 })
             }
@@ -1390,7 +1415,12 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let mut target = Link::Unknown("no target".into());
         let mut target_id = None;
         for attr in catalog::route_targets() {
-            let value = b.str(attr);
+            let value = match block {
+                // `aws_route` computes `network_interface_id` and `instance_id` even when another
+                // target is set: only configured (or known) targets count.
+                None => self.unset_if_unconfigured(res, attr, b.str(attr)),
+                Some(_) => b.str(attr),
+            };
             if value.is_absent() {
                 continue;
             }
@@ -1758,16 +1788,16 @@ impl Fold<'_, '_> {
             let Object::CidrAssociation(c) = &self.net.res(a).obj else {
                 continue;
             };
-            let (vpc, v4, v6) = (c.vpc.clone(), c.cidr_v4.clone(), c.cidr_v6.clone());
+            let (vpc, v4, v6, from_ipam) = (c.vpc.clone(), c.cidr_v4.clone(), c.cidr_v6.clone(), c.from_ipam);
             let Some(vpc) = self.present_target(&vpc) else {
                 continue;
             };
             if let Object::Vpc(v) = &mut self.net.resources[vpc.index()].obj {
                 if !v4.is_absent() {
-                    v.cidrs_v4.push(VpcCidr { cidr: v4, source: a });
+                    v.cidrs_v4.push(VpcCidr { cidr: v4, source: a, from_ipam });
                 }
                 if !v6.is_absent() {
-                    v.cidrs_v6.push(VpcCidr { cidr: v6, source: a });
+                    v.cidrs_v6.push(VpcCidr { cidr: v6, source: a, from_ipam });
                 }
             }
         }

@@ -16,6 +16,8 @@ pub struct VpcCidr<N> {
     pub cidr: Val<N>,
     /// The resource that adds it.
     pub source: ResId,
+    /// Allocated from an IPAM pool (often the owner's own BYOIP range).
+    pub from_ipam: bool,
 }
 
 /// `aws_vpc`, `aws_default_vpc`, `data.aws_vpc`.
@@ -48,6 +50,8 @@ pub struct CidrAssociation {
     pub cidr_v4: Val<Ipv4Net>,
     /// IPv6 block.
     pub cidr_v6: Val<Ipv6Net>,
+    /// Allocated from an IPAM pool.
+    pub from_ipam: bool,
 }
 
 /// `aws_subnet`, `aws_default_subnet`, `data.aws_subnet`.
@@ -160,7 +164,7 @@ impl TargetKind {
             TargetKind::NetworkInterface => &["aws_network_interface", "aws_instance"],
             TargetKind::Instance => &["aws_instance"],
             TargetKind::TransitGateway => &["aws_ec2_transit_gateway"],
-            TargetKind::Peering => &["aws_vpc_peering_connection", "aws_vpc_peering_connection_accepter"],
+            TargetKind::Peering => &["aws_vpc_peering_connection"],
             TargetKind::VpcEndpoint => &["aws_vpc_endpoint"],
             _ => &[],
         }

@@ -1,7 +1,21 @@
 //! Reports: the only layer that formats and writes. Everything above it is data.
+//!
+//! | format | module | for |
+//! |---|---|---|
+//! | `human` | [`human`] | a terminal: miette diagnostics with the `.tf` snippet |
+//! | `json` | [`json`] | tools: the versioned contract |
+//! | `sarif` | [`sarif`] | GitHub code scanning and SARIF viewers |
+//! | `github` | [`github`] | GitHub Actions annotations |
+//! | `markdown` | [`markdown`] | a pull-request comment |
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::finding::{Finding, Severity};
 use crate::model::Summary;
@@ -15,7 +29,7 @@ pub struct InputReport {
     pub kind: &'static str,
     /// Model summary.
     pub summary: Summary,
-    /// Warnings about the input (partial plan…).
+    /// Warnings about the input (partial plan, unreadable sources…).
     pub warnings: Vec<String>,
 }
 
@@ -28,11 +42,55 @@ pub struct LintReport {
     pub findings: Vec<Finding>,
     /// Inputs that could not be read, with the error message.
     pub errors: Vec<(String, String)>,
+    /// Source texts by displayed path (as in [`crate::finding::Location::file`]), for snippets.
+    pub files: BTreeMap<String, Arc<str>>,
+    /// Findings already present before the change that `--new-only` left out.
+    pub hidden_present: usize,
+    /// The repository root that [`crate::finding::Location::uri`]s are relative to (SARIF's
+    /// `%SRCROOT%`), when one was found.
+    pub repo_root: Option<std::path::PathBuf>,
 }
 
 impl LintReport {
     /// Number of findings of a severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// `(introduced, already present)` among the reported findings plus those `--new-only`
+    /// left out, or `None` when no finding comes from a plan (states have no before).
+    pub fn introduced_counts(&self) -> Option<(usize, usize)> {
+        let known: Vec<bool> = self.findings.iter().filter_map(|f| f.introduced).collect();
+        if known.is_empty() && self.hidden_present == 0 {
+            return None;
+        }
+        let new = known.iter().filter(|i| **i).count();
+        Some((new, known.len() - new + self.hidden_present))
+    }
+}
+
+/// How to render.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// ANSI colour (human output).
+    pub color: bool,
+    /// List resources of other providers and unmodelled types (human output).
+    pub verbose: bool,
+    /// SARIF `runAutomationDetails.id` category.
+    pub sarif_category: Option<String>,
+    /// `--new-only` was given.
+    pub new_only: bool,
+}
+
+/// `1 finding`, `2 findings`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
+}
+
+/// The location of a finding as `file:line:column`, or the input name.
+pub(crate) fn position(f: &Finding) -> String {
+    match &f.location {
+        Some(l) => format!("{}:{}:{}", l.file, l.line, l.column),
+        None => f.input.clone(),
     }
 }

@@ -3,22 +3,52 @@
 //!
 //! A rule is a pure function of the shared context (model, graph, settings) that pushes
 //! [`Draft`]s. It never picks its severity and never formats output: [`run`] is the single choke
-//! point that drops disabled rules, stamps the configured severity, and sorts findings (the
-//! shape of oxc's `LintContext` and ruff's checker).
+//! point that drops disabled rules, stamps the configured severity and the fingerprint, and sorts
+//! findings (the shape of oxc's `LintContext` and ruff's checker); [`locate`] then points each
+//! finding, its related resources and its trace hops at the `.tf` source.
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, Hop, Location, Related, Severity, Trace};
 use crate::graph::NetGraph;
 use crate::model::{Network, ResId};
+use crate::source::Sources;
 
+mod blackhole_route;
+mod cross_az_nat;
+mod duplicate_route;
+pub mod facts;
+mod inline_and_separate_rules;
+mod invalid_private_ip;
+mod nat_without_igw_route;
+mod overlapping_peering_cidr;
+mod peering_without_routes;
+mod public_ip_without_igw;
+mod public_subnet_without_igw;
+mod public_vpc_cidr;
+mod route_target_in_other_vpc;
+mod s3_via_nat;
+mod sg_no_egress;
 mod subnet_cidr_outside_vpc;
 mod subnet_cidr_overlap;
 mod subnet_cidr_size;
+mod transitive_peering;
 
-/// What a rule reports before the choke point stamps it.
-#[derive(Debug, Clone, PartialEq)]
+/// What a rule reports before the choke point stamps it. Build it with the fields you need and
+/// `..Default::default()`:
+///
+/// ```
+/// # use tfvpc::rules::Draft;
+/// let draft = Draft {
+///     message: "subnet cidr 10.0.10.128/25 overlaps 10.0.10.0/24".into(),
+///     attribute: Some("cidr_block"),
+///     key: vec!["10.0.10.128/25".into()],
+///     ..Default::default()
+/// };
+/// # let _ = draft;
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Draft {
     /// Lower-case message with concrete values, no trailing period.
     pub message: String,
@@ -26,6 +56,21 @@ pub struct Draft {
     pub resources: Vec<ResId>,
     /// How to fix it.
     pub help: String,
+    /// The attribute of the primary resource to point at (`cidr_block`, `nat_gateway_id`); a
+    /// nested block by its name (`route`), or an attribute inside one (`route.nat_gateway_id`).
+    /// `None` points at the resource block.
+    pub attribute: Option<&'static str>,
+    /// The values that tell this finding apart from others of the same rule on the same primary
+    /// resource (a CIDR, a destination, a port range), stable across runs: part of the
+    /// fingerprint, and used to pick the right one of several nested blocks (`route`). Leave
+    /// empty when rule and resources identify the finding.
+    pub key: Vec<String>,
+    /// For path findings: the hops (by resource) and cost lines.
+    pub trace: Option<Trace<ResId>>,
+    /// The documented default severity of this case when it differs from the rule's (e.g.
+    /// `overlapping-peering-cidr` is an error for peering but a warning for a transit gateway).
+    /// A severity set in the configuration still wins.
+    pub case_severity: Option<Severity>,
 }
 
 /// Everything a rule may read.
@@ -69,9 +114,24 @@ macro_rules! registry {
 }
 
 registry! {
+    (blackhole_route, BlackholeRoute, "blackhole-route"),
+    (cross_az_nat, CrossAzNat, "cross-az-nat"),
+    (duplicate_route, DuplicateRoute, "duplicate-route"),
+    (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
+    (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),
+    (nat_without_igw_route, NatWithoutIgwRoute, "nat-without-igw-route"),
+    (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
+    (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
+    (public_ip_without_igw, PublicIpWithoutIgw, "public-ip-without-igw"),
+    (public_subnet_without_igw, PublicSubnetWithoutIgw, "public-subnet-without-igw"),
+    (public_vpc_cidr, PublicVpcCidr, "public-vpc-cidr"),
+    (route_target_in_other_vpc, RouteTargetInOtherVpc, "route-target-in-other-vpc"),
+    (s3_via_nat, S3ViaNat, "s3-via-nat"),
+    (sg_no_egress, SgNoEgress, "sg-no-egress"),
     (subnet_cidr_outside_vpc, SubnetCidrOutsideVpc, "subnet-cidr-outside-vpc"),
     (subnet_cidr_overlap, SubnetCidrOverlap, "subnet-cidr-overlap"),
     (subnet_cidr_size, SubnetCidrSize, "subnet-cidr-size"),
+    (transitive_peering, TransitivePeering, "transitive-peering"),
 }
 
 /// Every registered rule.
@@ -112,6 +172,22 @@ pub fn infos() -> Vec<RuleInfo> {
     out
 }
 
+/// The rule index (`docs/rules/README.md`), generated from the docs' front matter.
+pub fn index_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
+         Severities are defaults; `.tfvpc.hcl` can change them (`rule \"<name>\" { severity = \"…\" }`).\n\n\
+         | rule | category | default severity | what it finds |\n|---|---|---|---|\n",
+    );
+    for i in infos() {
+        out.push_str(&format!(
+            "| [`{}`](../../rules/{}.md) | {} | {} | {} |\n",
+            i.name, i.name, i.category, i.default_severity, i.summary
+        ));
+    }
+    out
+}
+
 /// `(name, default severity)` of every rule, for [`crate::config::resolve`].
 pub fn defaults() -> Vec<(&'static str, Severity)> {
     infos().into_iter().map(|i| (i.name, i.default_severity)).collect()
@@ -134,18 +210,107 @@ pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
         })
         .collect();
     sort(&mut findings);
+    disambiguate(&mut findings);
     findings
 }
 
-fn stamp(ctx: &Context<'_>, rule: &'static str, severity: Severity, d: Draft) -> Finding {
+/// Two findings of one input with the same fingerprint (a rule that reports twice on one
+/// resource without a key) get an ordinal in sort order, so fingerprints stay unique.
+fn disambiguate(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let n = seen.entry(f.fingerprint.clone()).or_default();
+        *n += 1;
+        if *n > 1 {
+            let mut key = f.key.clone();
+            key.push(format!("#{n}"));
+            f.fingerprint = fingerprint(f.rule, &f.resources, &key);
+        }
+    }
+}
+
+fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) -> Finding {
+    let severity = match d.case_severity {
+        Some(case) if !ctx.settings.severity_is_explicit(rule) => case,
+        _ => configured,
+    };
+    let name = |r: ResId| ctx.net.name(r).to_string();
+    let resources: Vec<String> = d.resources.iter().map(|r| name(*r)).collect();
+    let trace = d.trace.map(|t| Trace {
+        hops: t
+            .hops
+            .into_iter()
+            .map(|h| Hop {
+                resource: h.resource.map(name),
+                message: h.message,
+                passes: h.passes,
+                attribute: h.attribute,
+                location: None,
+            })
+            .collect(),
+        cost: t.cost,
+    });
     Finding {
         rule,
         severity,
+        fingerprint: fingerprint(rule, &resources, &d.key),
+        related: resources.iter().skip(1).map(|a| Related { address: a.clone(), location: None }).collect(),
         message: d.message,
-        resources: d.resources.iter().map(|r| ctx.net.name(*r).to_string()).collect(),
+        resources,
         input: ctx.net.input.clone(),
         location: None,
         help: d.help,
+        attribute: d.attribute,
+        key: d.key,
+        introduced: None,
+        trace,
+    }
+}
+
+/// The stable identity of a finding: rule, primary address and key values — or, when the rule
+/// gives no key, the other resources' addresses. Nothing positional (lines, columns, file
+/// names, the input's name) takes part, so the fingerprint survives moved lines and renamed
+/// plan files. FNV-1a, 128 bits, as 32 hex digits; `v1` versions the recipe.
+pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v1", rule];
+    parts.extend(resources.first().map(String::as_str));
+    if key.is_empty() {
+        parts.push("resources");
+        parts.extend(resources.iter().skip(1).map(String::as_str));
+    } else {
+        parts.push("key");
+        parts.extend(key.iter().map(String::as_str));
+    }
+    let mut hash = OFFSET;
+    for part in parts {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        for byte in (part.len() as u64).to_le_bytes().iter().chain(part.as_bytes()) {
+            hash ^= u128::from(*byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
+}
+
+/// Points findings at the source: the primary resource (at the rule's attribute when the source
+/// sets it), every related resource and every trace hop. Without sources, or for an address
+/// not in them, the primary location is `fallback` (the input file, line 1).
+pub fn locate(findings: &mut [Finding], sources: Option<&Sources>, fallback: &Location) {
+    for f in findings {
+        let at = |address: &str, attribute: Option<&str>, key: &[String]| {
+            sources.and_then(|s| s.locate(address, attribute, key))
+        };
+        f.location = f.resources.first().and_then(|a| at(a, f.attribute, &f.key)).or_else(|| Some(fallback.clone()));
+        for r in &mut f.related {
+            r.location = at(&r.address, None, &[]);
+        }
+        if let Some(trace) = &mut f.trace {
+            for hop in &mut trace.hops {
+                hop.location = hop.resource.as_deref().and_then(|a| at(a, hop.attribute, &f.key));
+            }
+        }
     }
 }
 

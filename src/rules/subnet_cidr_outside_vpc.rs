@@ -80,6 +80,9 @@ fn draft(
     Draft {
         message: format!("subnet cidr {cidr} is outside every cidr block of {vpc_name} ({listed})"),
         resources: vec![subnet, vpc],
+        attribute: Some(if matches!(cidr, IpNet::V4(_)) { "cidr_block" } else { "ipv6_cidr_block" }),
+        key: vec![cidr.to_string()],
         help: "choose a CIDR inside one of the VPC's blocks (cidrsubnet() of the VPC's cidr_block), or add a secondary block with aws_vpc_ipv4_cidr_block_association".into(),
+        ..Draft::default()
     }
 }

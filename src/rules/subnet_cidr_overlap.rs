@@ -64,7 +64,10 @@ impl Rule for SubnetCidrOverlap {
                         net.name(a.0)
                     ),
                     resources: vec![later.2, first.2, a.0],
+                    attribute: Some(if matches!(later.1, IpNet::V4(_)) { "cidr_block" } else { "ipv6_cidr_block" }),
+                    key: vec![later.1.to_string(), first.1.to_string()],
                     help: "give each subnet of a VPC its own range, e.g. cidrsubnet(var.vpc_cidr, 8, index) with distinct indexes".into(),
+                    ..Draft::default()
                 });
             }
         }

@@ -26,7 +26,10 @@ impl Rule for SubnetCidrSize {
                 out.push(Draft {
                     message: format!("subnet cidr {c} is {why}; AWS accepts IPv4 subnets from /16 to /28"),
                     resources: vec![id],
+                    attribute: Some("cidr_block"),
+                    key: vec![c.to_string()],
                     help: "use a prefix length between /16 and /28 (a /28 has 11 usable addresses)".into(),
+                    ..Draft::default()
                 });
             }
             if let Val::Known(c) = s.cidr_v6
@@ -38,8 +41,11 @@ impl Rule for SubnetCidrSize {
                         c.prefix_len()
                     ),
                     resources: vec![id],
+                    attribute: Some("ipv6_cidr_block"),
+                    key: vec![c.to_string()],
                     help: "use cidrsubnet(aws_vpc.<name>.ipv6_cidr_block, 8, index) to carve /64s from the VPC's /56"
                         .into(),
+                    ..Draft::default()
                 });
             }
         }

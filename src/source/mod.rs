@@ -1,0 +1,482 @@
+//! Source locations: the Terraform configuration that produced a plan, read with byte spans, so
+//! that a finding points at the line of `.tf` to change.
+//!
+//! [`Sources::load`] reads the root module's `*.tf` and `*.tf.json` files (not sub-folders) and
+//! follows `module` calls: the folder `.terraform/modules/modules.json` gives for the call (what
+//! `terraform init` resolved), else a local `source` (`./…`, `../…`). A module whose code is not
+//! on disk, or is downloaded code under `.terraform/` (which repositories ignore), is not read:
+//! its resources are located at the `module` block, in the user's own code, that instantiates it.
+//! [`Sources::locate`] maps an address — `count` and `for_each` instances included, which all
+//! share their block — to the block and, when a rule names one, to the attribute that matters;
+//! `*_override.tf` files win where they set that attribute
+//! (<https://developer.hashicorp.com/terraform/language/files/override>).
+
+mod hcl;
+mod json;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::finding::{Location, LocationKind};
+use crate::model::{Mode, ResourceAddr};
+
+/// How deep module calls are followed (Terraform has no limit; real trees are a few levels).
+const MAX_MODULE_DEPTH: usize = 32;
+
+/// One attribute or nested block of a resource body.
+#[derive(Debug, Clone, Default)]
+struct Item {
+    name: String,
+    span: Range<usize>,
+    /// Literal values inside (strings, numbers), to pick among repeated nested blocks.
+    literals: Vec<String>,
+    /// A nested block's own attributes and blocks.
+    children: Vec<Item>,
+}
+
+/// One `resource` or `data` block.
+#[derive(Debug, Clone)]
+struct BlockItem {
+    data: bool,
+    rtype: String,
+    name: String,
+    header: Range<usize>,
+    items: Vec<Item>,
+}
+
+/// One `module` block.
+#[derive(Debug, Clone)]
+struct CallItem {
+    name: String,
+    header: Range<usize>,
+    source: Option<String>,
+}
+
+/// What one file declares.
+#[derive(Debug, Clone, Default)]
+struct FileItems {
+    blocks: Vec<BlockItem>,
+    calls: Vec<CallItem>,
+}
+
+/// One source file that was read.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to the user.
+    pub display: String,
+    /// The path relative to the repository root, `/`-separated, when inside it.
+    pub uri: Option<String>,
+    /// The whole text.
+    pub text: Arc<str>,
+    /// Byte offsets of line starts.
+    line_starts: Vec<usize>,
+    is_override: bool,
+}
+
+impl SourceFile {
+    fn new(display: String, uri: Option<String>, text: String, is_override: bool) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceFile { display, uri, text: text.into(), line_starts, is_override }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_starts.partition_point(|s| *s <= offset).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        (line, self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1)
+    }
+
+    fn location(&self, span: &Range<usize>, kind: LocationKind) -> Location {
+        let (line, column) = self.line_column(span.start);
+        let (end_line, end_column) = self.line_column(span.end.max(span.start));
+        Location { file: self.display.clone(), line, column, end_line, end_column, kind, uri: self.uri.clone() }
+    }
+}
+
+/// Byte offset of a 1-based line and column (in characters) in `text`, for renderers that need
+/// spans back from a [`Location`].
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let rest = &text[start..];
+    start + rest.char_indices().nth(column.saturating_sub(1)).map_or(rest.len(), |(i, _)| i)
+}
+
+/// A declaration with the file it is in.
+#[derive(Debug, Clone)]
+struct InFile<T> {
+    file: usize,
+    item: T,
+}
+
+/// One module folder: its resource blocks and module calls.
+#[derive(Debug, Clone, Default)]
+struct ModuleSource {
+    /// `(data?, type, name)` → base block first, then override blocks in file-name order.
+    resources: HashMap<(bool, String, String), Vec<InFile<BlockItem>>>,
+    /// Call name → its blocks (base first, then overrides).
+    calls: HashMap<String, Vec<InFile<CallItem>>>,
+}
+
+/// The configuration of one Terraform root, read with spans.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+    /// Module key (`""` root, `network`, `network.app_subnets`) → what its folder declares.
+    modules: HashMap<String, ModuleSource>,
+    /// Problems met while reading (a file that does not parse), for warnings.
+    pub warnings: Vec<String>,
+}
+
+/// `.terraform/modules/modules.json`, written by `terraform init`.
+#[derive(Debug, serde::Deserialize)]
+struct Manifest {
+    #[serde(rename = "Modules", default)]
+    modules: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ManifestEntry {
+    #[serde(rename = "Key", default)]
+    key: String,
+    #[serde(rename = "Dir", default)]
+    dir: String,
+}
+
+impl Sources {
+    /// Reads the configuration rooted at `dir`; `display` is how `dir` is shown to the user (as
+    /// given on the command line, or the input's folder). Files are named relative to
+    /// `repo_root` in [`Location::uri`]. Never fails: unreadable files become warnings, and a
+    /// folder without Terraform files gives empty sources.
+    pub fn load(dir: &Path, display: &str, repo_root: Option<&Path>) -> Sources {
+        let mut sources = Sources::default();
+        let manifest: HashMap<String, String> = std::fs::read_to_string(dir.join(".terraform/modules/modules.json"))
+            .ok()
+            .and_then(|t| serde_json::from_str::<Manifest>(&t).ok())
+            .map(|m| m.modules.into_iter().map(|e| (e.key, e.dir)).collect())
+            .unwrap_or_default();
+        let repo_root = repo_root.and_then(|r| r.canonicalize().ok());
+        let mut queue: Vec<(String, PathBuf, String, usize)> =
+            vec![(String::new(), dir.to_path_buf(), display.to_string(), 0)];
+        while let Some((key, folder, shown, depth)) = queue.pop() {
+            if sources.modules.contains_key(&key) {
+                continue;
+            }
+            let module = sources.read_module(&folder, &shown, repo_root.as_deref());
+            if depth < MAX_MODULE_DEPTH {
+                for (name, calls) in &module.calls {
+                    let source = calls.iter().rev().find_map(|c| c.item.source.clone());
+                    let child_key = if key.is_empty() { name.clone() } else { format!("{key}.{name}") };
+                    let target = match manifest.get(&child_key) {
+                        Some(d) => {
+                            let rel = Path::new(d);
+                            // Downloaded code (registry, git) lives under .terraform/: not the user's.
+                            if rel.components().any(|c| c.as_os_str() == ".terraform") {
+                                None
+                            } else {
+                                Some((dir.join(rel), join_display(display, d)))
+                            }
+                        }
+                        None => source
+                            .filter(|s| s.starts_with("./") || s.starts_with("../"))
+                            .map(|s| (folder.join(&s), join_display(&shown, &s))),
+                    };
+                    if let Some((path, shown)) = target.filter(|(p, _)| p.is_dir()) {
+                        queue.push((child_key, path, shown, depth + 1));
+                    }
+                }
+            }
+            sources.modules.insert(key, module);
+        }
+        sources
+    }
+
+    /// True when no Terraform file was found.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every file read, in reading order.
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    fn read_module(&mut self, folder: &Path, shown: &str, repo_root: Option<&Path>) -> ModuleSource {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter(|e| e.path().is_file())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        // Base files first, then overrides, each in lexical order (Terraform's merge order).
+        names.sort_by_key(|n| (is_override(n), n.clone()));
+        let mut module = ModuleSource::default();
+        for name in names {
+            let path = folder.join(&name);
+            let display = join_display(shown, &name);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    self.warnings.push(format!("cannot read {display}: {e}"));
+                    continue;
+                }
+            };
+            let parsed = if name.ends_with(".tf.json") { json_items(&text) } else { hcl::items(&text) };
+            let items = match parsed {
+                Ok(items) => items,
+                Err(e) => {
+                    self.warnings.push(format!("{display} does not parse, findings in it are not located: {e}"));
+                    continue;
+                }
+            };
+            let uri = repo_root.and_then(|root| uri_of(&path, root));
+            let file = self.files.len();
+            self.files.push(SourceFile::new(display, uri, text, is_override(&name)));
+            for block in items.blocks {
+                let key = (block.data, block.rtype.clone(), block.name.clone());
+                module.resources.entry(key).or_default().push(InFile { file, item: block });
+            }
+            for call in items.calls {
+                module.calls.entry(call.name.clone()).or_default().push(InFile { file, item: call });
+            }
+        }
+        module
+    }
+
+    /// Locates an address (a resource instance, or an implicit object `<parent>:<what>`, which is
+    /// located at its parent). With `attribute` (`cidr_block`, `route`, `route.nat_gateway_id`)
+    /// the attribute or nested block is located when the source sets it; among repeated nested
+    /// blocks, the one holding one of the `key` values wins. `None` when the address is not in the
+    /// sources.
+    pub fn locate(&self, address: &str, attribute: Option<&str>, key: &[String]) -> Option<Location> {
+        let address = address.split_once(':').map_or(address, |(parent, _)| parent);
+        let addr = ResourceAddr::parse(address).ok()?;
+        let mut module = self.modules.get("")?;
+        let mut module_key = String::new();
+        let mut via: Option<&InFile<CallItem>> = None;
+        for step in addr.module() {
+            let call = module.calls.get(&step.name).and_then(|c| c.first());
+            let Some(call) = call else {
+                return via.map(|c| self.call_location(c));
+            };
+            module_key = if module_key.is_empty() { step.name.clone() } else { format!("{module_key}.{}", step.name) };
+            match self.modules.get(&module_key) {
+                Some(m) => {
+                    module = m;
+                    via = Some(call);
+                }
+                None => return Some(self.call_location(call)),
+            }
+        }
+        let blocks =
+            module.resources.get(&(addr.mode() == Mode::Data, addr.rtype().to_string(), addr.name().to_string()));
+        let Some(blocks) = blocks.filter(|b| !b.is_empty()) else {
+            return via.map(|c| self.call_location(c));
+        };
+        if let Some(attribute) = attribute {
+            // Overrides merge in order: the last file that sets the attribute wins.
+            let overrides = blocks.iter().filter(|b| self.files[b.file].is_override).rev();
+            let bases = blocks.iter().filter(|b| !self.files[b.file].is_override);
+            for b in overrides.chain(bases) {
+                if let Some(span) = find_attribute(&b.item.items, attribute, key) {
+                    return Some(self.files[b.file].location(&span, LocationKind::Attribute));
+                }
+            }
+        }
+        let primary = blocks.iter().find(|b| !self.files[b.file].is_override).unwrap_or(&blocks[0]);
+        Some(self.files[primary.file].location(&primary.item.header, LocationKind::Block))
+    }
+
+    fn call_location(&self, call: &InFile<CallItem>) -> Location {
+        self.files[call.file].location(&call.item.header, LocationKind::ModuleCall)
+    }
+
+    /// The text of a file by its displayed path (for snippets).
+    pub fn text(&self, display: &str) -> Option<Arc<str>> {
+        self.files.iter().find(|f| f.display == display).map(|f| f.text.clone())
+    }
+}
+
+/// Finds `name` or `block.attr` among items; among repeated nested blocks prefers one whose
+/// literals hold a key value.
+fn find_attribute(items: &[Item], path: &str, key: &[String]) -> Option<Range<usize>> {
+    let (head, rest) = match path.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (path, None),
+    };
+    let candidates: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.name == head)
+        .filter(|i| rest.is_none_or(|r| find_attribute(&i.children, r, key).is_some()))
+        .collect();
+    let best = candidates
+        .iter()
+        .find(|i| i.literals.iter().any(|l| key.contains(l)))
+        .or_else(|| candidates.first())
+        .copied()?;
+    match rest {
+        Some(r) => find_attribute(&best.children, r, key),
+        None => Some(best.span.clone()),
+    }
+}
+
+fn is_override(file_name: &str) -> bool {
+    let stem = file_name.strip_suffix(".tf.json").or_else(|| file_name.strip_suffix(".tf")).unwrap_or(file_name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// `.tf.json`: `{"resource": {"<type>": {"<name>": {…}}}, "data": …, "module": {"<name>": {…}}}`,
+/// where any level may also be an array of such objects.
+fn json_items(text: &str) -> Result<FileItems, String> {
+    let doc = json::parse(text).map_err(|e| format!("invalid JSON at byte {}: {}", e.offset, e.message))?;
+    let mut out = FileItems::default();
+    for (section, _, value) in doc.members() {
+        match section.as_str() {
+            "resource" | "data" => {
+                for (rtype, _, by_name) in value.members() {
+                    for (name, name_span, body) in by_name.members() {
+                        out.blocks.push(BlockItem {
+                            data: section == "data",
+                            rtype: rtype.clone(),
+                            name: name.clone(),
+                            header: name_span.clone(),
+                            items: json_body(body),
+                        });
+                    }
+                }
+            }
+            "module" => {
+                for (name, name_span, body) in value.members() {
+                    let source =
+                        body.members().iter().find(|(k, _, _)| k == "source").and_then(|(_, _, v)| match &v.value {
+                            json::Json::Str(s) => Some(s.clone()),
+                            _ => None,
+                        });
+                    out.calls.push(CallItem { name: name.clone(), header: name_span.clone(), source });
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn json_body(body: &json::Spanned) -> Vec<Item> {
+    let mut out = Vec::new();
+    for (name, key_span, value) in body.members() {
+        let span = key_span.start..value.span.end;
+        // A nested block is an object, or an array of objects (one per block).
+        let blocks: Vec<&json::Spanned> = match &value.value {
+            json::Json::Object(_) => vec![value],
+            json::Json::Array(items)
+                if !items.is_empty() && items.iter().all(|i| matches!(i.value, json::Json::Object(_))) =>
+            {
+                items.iter().collect()
+            }
+            _ => Vec::new(),
+        };
+        if blocks.len() > 1 {
+            for b in blocks {
+                let mut literals = Vec::new();
+                b.strings(&mut literals);
+                out.push(Item { name: name.clone(), span: b.span.clone(), literals, children: json_body(b) });
+            }
+        } else {
+            let mut literals = Vec::new();
+            value.strings(&mut literals);
+            let children = blocks.first().map(|b| json_body(b)).unwrap_or_default();
+            out.push(Item { name: name.clone(), span, literals, children });
+        }
+    }
+    out
+}
+
+/// Joins a displayed folder and a relative path, dropping `.` and folding `..` lexically
+/// (`a/b` + `../c/x.tf` → `a/c/x.tf`; `""` + `main.tf` → `main.tf`).
+pub fn join_display(folder: &str, rel: &str) -> String {
+    let joined = if folder.is_empty() { PathBuf::from(rel) } else { Path::new(folder).join(rel) };
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for c in joined.components() {
+        match c {
+            Component::RootDir => absolute = true,
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|p| p != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".into());
+                }
+            }
+            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+        }
+    }
+    let text = parts.join(std::path::MAIN_SEPARATOR_STR);
+    if absolute { format!("{}{text}", std::path::MAIN_SEPARATOR) } else { text }
+}
+
+/// The repository root above `start`: the nearest folder with a `.git` entry (a folder, or the
+/// file of a worktree or submodule).
+pub fn find_repo_root(start: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().ok()?;
+    start.ancestors().find(|dir| dir.join(".git").exists()).map(Path::to_path_buf)
+}
+
+/// `path` relative to `root`, `/`-separated; `None` when it is not inside.
+pub fn uri_of(path: &Path, root: &Path) -> Option<String> {
+    let abs = path.canonicalize().ok()?;
+    let rel = abs.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_display_paths_lexically() {
+        assert_eq!(join_display("", "main.tf"), "main.tf");
+        assert_eq!(join_display(".", "main.tf"), "main.tf");
+        assert_eq!(join_display("a/b", "../c/x.tf"), "a/c/x.tf");
+        assert_eq!(join_display("a", "./modules/n"), "a/modules/n");
+        assert_eq!(join_display("", "../x"), "../x");
+        assert_eq!(join_display("/r", "../../x"), "/x");
+    }
+
+    #[test]
+    fn override_file_names() {
+        assert!(is_override("override.tf"));
+        assert!(is_override("net_override.tf.json"));
+        assert!(!is_override("overrides.tf"));
+        assert!(!is_override("main.tf"));
+    }
+
+    #[test]
+    fn offsets_round_trip_with_line_columns() {
+        let text = "ab\ncé d\n\nx";
+        let f = SourceFile::new("f".into(), None, text.into(), false);
+        for offset in [0, 1, 3, 4, 6, 7, 9, 10, 11] {
+            let (line, column) = f.line_column(offset);
+            assert_eq!(offset_of(text, line, column), offset, "{offset} → {line}:{column}");
+        }
+    }
+}
