@@ -20,6 +20,8 @@ pub enum Command {
     Lint(LintArgs),
     /// Print the network graph of a plan or state.
     Graph(GraphArgs),
+    /// Trace one flow from X to Y, hop by hop, both ways, with the bill.
+    Trace(TraceArgs),
     /// List the rules.
     Rules,
     /// Print the documentation of a rule.
@@ -51,6 +53,8 @@ pub enum LintFormat {
     Github,
     /// Markdown for a pull-request comment: a table, and Mermaid diagrams of paths.
     Markdown,
+    /// GitLab code quality report (a Code Climate JSON array) for merge-request widgets.
+    Gitlab,
 }
 
 /// When findings fail the run.
@@ -118,6 +122,18 @@ pub struct LintArgs {
     /// inputs, which have no before, are all reported.
     #[arg(long)]
     pub new_only: bool,
+    /// Also report flows whose fate depends on values unknown until apply, as informational
+    /// notes (they never fail the run).
+    #[arg(long)]
+    pub show_indeterminate: bool,
+    /// Report only findings whose fingerprint is not in this baseline file (written by
+    /// `--write-baseline`), and count the baseline's entries that no longer occur.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding (after suppressions) in FILE as a baseline; they are then
+    /// not reported.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }
 
 /// Output format of `graph`.
@@ -147,4 +163,58 @@ pub struct GraphArgs {
 pub struct ExplainArgs {
     /// Rule name (`tfvpc rules` lists them).
     pub rule: String,
+}
+
+/// Output format of `trace`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormat {
+    /// One line per hop, then the bill (default).
+    Human,
+    /// The JSON trace report (a stable contract).
+    Json,
+}
+
+/// `tfvpc trace`.
+///
+/// Exit status: 0 reachable, 1 unreachable, 0 indeterminate (with a note; 1 with
+/// `--fail-on-indeterminate`), 2 when X or Y names nothing traceable or the input is unreadable.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Plan or state file (`-` reads standard input).
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// Where the flow starts: a resource address (aws_instance.web), a subnet, an IP address,
+    /// `internet`, or an AWS service name (com.amazonaws.us-east-1.s3).
+    #[arg(long, value_name = "X")]
+    pub from: String,
+    /// Where the flow goes (same forms as --from).
+    #[arg(long, value_name = "Y")]
+    pub to: String,
+    /// Protocol: tcp, udp, icmp, icmpv6, all (or -1), or a protocol number.
+    #[arg(long, value_name = "P", default_value = "tcp")]
+    pub protocol: String,
+    /// Destination port or range (`443`, `8080-8090`); required for tcp and udp.
+    #[arg(long, value_name = "N")]
+    pub port: Option<String>,
+    /// ICMP type (default 8, echo request; 128 for icmpv6).
+    #[arg(long, value_name = "T")]
+    pub icmp_type: Option<u8>,
+    /// ICMP code (default 0).
+    #[arg(long, value_name = "C")]
+    pub icmp_code: Option<u8>,
+    /// GB per month sent from X to Y: per-GB cost lines become a monthly figure.
+    #[arg(long, value_name = "N")]
+    pub gb_per_month: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Human)]
+    pub format: TraceFormat,
+    /// Exit 1 when the verdict is indeterminate (default: 0, with a note).
+    #[arg(long)]
+    pub fail_on_indeterminate: bool,
+    /// Configuration file (default: `.tfvpc.hcl` found by walking up from the input's folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }

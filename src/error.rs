@@ -53,6 +53,19 @@ pub enum Error {
         help: Option<String>,
     },
 
+    /// A baseline file (`--baseline`, `--write-baseline`) cannot be read, written or understood.
+    #[error("{path}: {message}")]
+    #[diagnostic(code(tfvpc::baseline))]
+    Baseline {
+        /// The file as named on the command line.
+        path: String,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
+
     /// Writing the report failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {0}")]
     #[diagnostic(code(tfvpc::write))]

@@ -56,6 +56,10 @@ pub enum LocationKind {
     ModuleCall,
     /// No source: the input file itself, line 1.
     Input,
+    /// An inline suppression comment (`# tfvpc:ignore:<rule> <reason>`) in a `.tf` file.
+    Comment,
+    /// A block of the configuration file `.tfvpc.hcl` (an `ignore` block).
+    Config,
 }
 
 impl LocationKind {
@@ -66,6 +70,8 @@ impl LocationKind {
             LocationKind::Block => "block",
             LocationKind::ModuleCall => "module_call",
             LocationKind::Input => "input",
+            LocationKind::Comment => "comment",
+            LocationKind::Config => "config",
         }
     }
 }
@@ -174,4 +180,8 @@ pub struct Finding {
     pub related: Vec<Related>,
     /// For path findings: the hop trace and cost lines.
     pub trace: Option<Trace>,
+    /// An informational note about a flow whose fate depends on values unknown until apply
+    /// (`--show-indeterminate`): never a defect, never fails the run.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub indeterminate: bool,
 }

@@ -247,3 +247,21 @@ fn arbitrary_bytes_never_panic() {
         assert!(r.code <= 2, "{s:?}");
     }
 }
+
+#[test]
+fn indeterminate_notes_are_shown_on_request_and_never_fail() {
+    let plan = path("testdata/plans/modules-count-foreach/plan.json");
+    let plain = run(&["lint", "--format", "json", "--fail-on", "never", &plan]);
+    let v: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    assert!(v["findings"].as_array().unwrap().iter().all(|f| f.get("indeterminate").is_none()));
+    let shown = run(&["lint", "--format", "json", "--fail-on", "note", "--show-indeterminate", &plan]);
+    let v: serde_json::Value = serde_json::from_str(&shown.stdout).unwrap();
+    let notes: Vec<&serde_json::Value> =
+        v["findings"].as_array().unwrap().iter().filter(|f| f["indeterminate"] == true).collect();
+    assert!(!notes.is_empty(), "{}", shown.stdout);
+    assert!(notes.iter().all(|f| f["severity"] == "note"));
+    assert!(notes.iter().all(|f| f["message"].as_str().unwrap().contains("not known until apply")));
+    // The run's exit code is the same with and without them.
+    let without = run(&["lint", "--fail-on", "note", &plan]);
+    assert_eq!(shown.code, without.code);
+}

@@ -4,6 +4,8 @@
 
 mod common;
 
+use clap::Parser;
+
 fn check_generated(rel: &str, generated: &str) {
     let path = common::root().join(rel);
     if std::env::var_os("UPDATE_DOCS").is_some() {
@@ -29,4 +31,74 @@ fn completions_and_man_page_render() {
     let r = common::run(&["man"]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains(".TH tfvpc 1"));
+}
+
+/// The `tfvpc lint …` command lines inside the fenced code blocks of a document, cut where the
+/// shell command ends (a quote, `&&`, a pipe, a redirection or a comment).
+fn lint_commands(doc: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (index, line) in doc.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        let Some(at) = line.find("tfvpc lint").filter(|_| fenced) else { continue };
+        // Inside a comment, or quoted in prose.
+        if line[..at].contains('#') || line[..at].contains('`') {
+            continue;
+        }
+        let command = &line[at..];
+        let end = ["'", "&&", " | ", " > ", " #", "`"].iter().filter_map(|stop| command.find(stop)).min();
+        let command = &command[..end.unwrap_or(command.len())];
+        let words = command.split_whitespace().map(|w| w.trim_matches('"').to_string()).collect();
+        out.push((index + 1, words));
+    }
+    out
+}
+
+/// Every `tfvpc lint` command the documentation shows uses flags tfvpc has, and runs: against
+/// a real plan, with each file it writes redirected to a scratch folder.
+#[test]
+fn documented_lint_commands_parse_and_run() {
+    let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("doc-commands");
+    std::fs::create_dir_all(&scratch).unwrap();
+    let plan = common::path("testdata/plans/basic-vpc/plan.json");
+    let baseline = scratch.join("baseline.json").to_string_lossy().into_owned();
+    let mut seen = 0;
+    for rel in ["docs/ci-integration.md", "docs/baseline.md", "README.md"] {
+        let doc = std::fs::read_to_string(common::root().join(rel)).unwrap();
+        for (line, words) in lint_commands(&doc) {
+            seen += 1;
+            let mut args: Vec<String> = Vec::new();
+            let mut writes = false;
+            for word in &words[1..] {
+                let arg = if writes {
+                    if word.contains("baseline") {
+                        baseline.clone()
+                    } else {
+                        scratch.join(word.replace('/', "_")).to_string_lossy().into_owned()
+                    }
+                } else if word.ends_with("plan.json") {
+                    plan.clone()
+                } else {
+                    word.clone()
+                };
+                writes = matches!(word.as_str(), "--output" | "-o" | "--write-baseline" | "--baseline");
+                args.push(arg);
+            }
+            let argv: Vec<&str> = std::iter::once("tfvpc").chain(args.iter().map(String::as_str)).collect();
+            if let Err(e) = tfvpc::cli::Cli::try_parse_from(&argv) {
+                panic!("{rel}:{line}: `{}` does not parse: {e}", words.join(" "));
+            }
+            // Baselines are read after one is written.
+            if args.iter().any(|a| a == "--baseline") && !std::path::Path::new(&baseline).exists() {
+                common::run(&["lint", "--write-baseline", &baseline, &plan]);
+            }
+            let stdin = std::fs::read(&plan).unwrap();
+            let r = common::run_with_stdin(&args.iter().map(String::as_str).collect::<Vec<_>>(), &stdin);
+            assert!(r.code <= 1, "{rel}:{line}: `{}` failed: {}", words.join(" "), r.stderr);
+        }
+    }
+    assert!(seen >= 10, "only {seen} documented commands found");
 }

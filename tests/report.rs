@@ -23,7 +23,7 @@ const FIXTURES: &[&str] = &[
     "testdata/plans/report-update/terraform.tfstate",
 ];
 
-const FORMATS: &[&str] = &["human", "json", "sarif", "github", "markdown"];
+const FORMATS: &[&str] = &["human", "json", "sarif", "github", "markdown", "gitlab"];
 
 fn snapshot_name(input: &str, format: &str) -> String {
     let parts: Vec<&str> = input.split('/').collect();
@@ -466,6 +466,7 @@ fn finding(i: usize, severity: Severity) -> Finding {
         introduced: Some(i % 2 == 0),
         related: Vec::new(),
         trace: None,
+        indeterminate: false,
     }
 }
 
@@ -501,6 +502,7 @@ fn path_finding() -> Finding {
             ],
             cost: vec!["nat gateway processing: $0.045/GB".into()],
         }),
+        indeterminate: false,
     }
 }
 
@@ -636,4 +638,35 @@ fn a_file_that_does_not_parse_is_a_warning_not_an_error() {
     let (_, v) = common::lint_json(&plan);
     assert!(v["findings"].as_array().unwrap().iter().all(|f| f["location"]["kind"] == "attribute"));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn gitlab_code_quality_has_what_gitlab_requires() {
+    // https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
+    for input in FIXTURES {
+        let r = run(&["lint", "--format", "gitlab", "--repo-root", ".", input]);
+        assert!(r.code <= 1, "{input}: {}", r.stderr);
+        let issues: Value = serde_json::from_str(&r.stdout).unwrap();
+        let issues = issues.as_array().unwrap();
+        let json: Value = serde_json::from_str(&run(&["lint", "--format", "json", input]).stdout).unwrap();
+        assert_eq!(issues.len(), json["findings"].as_array().unwrap().len(), "{input}");
+        let mut fingerprints = std::collections::HashSet::new();
+        for issue in issues {
+            assert!(issue["description"].as_str().is_some_and(|d| !d.is_empty()), "{issue}");
+            assert!(issue["check_name"].as_str().unwrap().starts_with("tfvpc/"), "{issue}");
+            assert!(["info", "minor", "major", "critical", "blocker"].contains(&issue["severity"].as_str().unwrap()));
+            assert!(fingerprints.insert(issue["fingerprint"].as_str().unwrap().to_string()), "unique: {issue}");
+            let path = issue["location"]["path"].as_str().unwrap();
+            assert!(path.starts_with("testdata/plans/"), "relative to the repository root: {issue}");
+            assert!(issue["location"]["lines"]["begin"].as_u64().unwrap() >= 1);
+        }
+    }
+    // Two inputs with the same finding still give unique fingerprints.
+    let plan = "testdata/plans/basic-vpc/plan.json";
+    let r = run(&["lint", "--format", "gitlab", plan, "testdata/bad/utf8-bom.json"]);
+    let issues: Value = serde_json::from_str(&r.stdout).unwrap();
+    let fingerprints: std::collections::HashSet<&str> =
+        issues.as_array().unwrap().iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+    assert_eq!(fingerprints.len(), issues.as_array().unwrap().len());
+    assert_eq!(fingerprints.len(), 6);
 }

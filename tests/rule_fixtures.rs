@@ -72,7 +72,7 @@ fn fixtures_produce_exactly_the_expected_findings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["resources"][0].as_str().unwrap().to_string()))
+            .map(|f| (f["rule"].as_str().unwrap().to_string(), f["resources"][0].as_str().unwrap_or("").to_string()))
             .collect();
         if got != expected {
             failures.push(format!("{}:\n  expected {expected:?}\n  got      {got:?}", case.display()));

@@ -14,7 +14,7 @@ mod pattern;
 mod prices;
 mod schema;
 mod settings;
-mod suggest;
+pub(crate) mod suggest;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -28,6 +28,7 @@ pub use pattern::AddrPattern;
 pub use prices::Prices;
 pub use schema::{AttrSpec, BlockSpec, Kind, LabelSpec, SCHEMA, block_spec};
 pub use settings::{Settings, resolve};
+pub(crate) use suggest::closest as closest_name;
 
 /// The file name discovery looks for.
 pub const FILE_NAME: &str = ".tfvpc.hcl";

@@ -114,6 +114,11 @@ impl Settings {
         self.config_path.as_deref()
     }
 
+    /// The configuration file's text, if a file is used.
+    pub fn config_text(&self) -> Option<&str> {
+        self.config_source.as_ref().map(|s| s.inner().as_str())
+    }
+
     /// The configuration file's text, for findings that point into it (an unused `ignore`, a
     /// failed `expect`): pair it with the block's [`super::Location::span`].
     pub fn config_source(&self) -> Option<&NamedSource<String>> {

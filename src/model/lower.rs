@@ -1030,7 +1030,13 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                         subnets = mapped;
                     }
                 }
-                let internal = v.bool("internal").or_default_known(false);
+                // `internal` is computed: unknown in a create plan when not set (internet-facing).
+                // A Gateway Load Balancer is never internet-facing.
+                let internal = if lb_type == LbType::Gateway {
+                    Val::Known(true)
+                } else {
+                    self.unset_if_unconfigured(res, "internal", v.bool("internal")).or_default_known(false)
+                };
                 Object::Workload(Workload {
                     kind: WorkloadKind::LoadBalancer(lb_type),
                     subnets,
@@ -1043,7 +1049,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 })
             }
             ("aws_elb", false) => {
-                let internal = v.bool("internal").or_default_known(false);
+                // `internal` is computed: unknown in a create plan when not set (internet-facing).
+                let internal = self.unset_if_unconfigured(res, "internal", v.bool("internal")).or_default_known(false);
                 Object::Workload(Workload {
                     kind: WorkloadKind::ClassicLoadBalancer,
                     subnets: self.many(res, "subnets", SUBNET),

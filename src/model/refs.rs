@@ -91,6 +91,8 @@ fn is_identity_attr(rtype: &str, attr: &str) -> bool {
             | "cidr_block"
             | "ipv6_cidr_block"
     ) || (rtype == "aws_instance" && attr == "primary_network_interface_id")
+        // A gateway endpoint's prefix list stands for the endpoint (its service).
+        || (rtype == "aws_vpc_endpoint" && attr == "prefix_list_id")
         || (rtype.starts_with("aws_db_subnet_group") && attr == "name")
 }
 

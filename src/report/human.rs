@@ -110,6 +110,7 @@ fn merge_label(labels: &mut Vec<LabeledSpan>, span: SourceSpan, address: &str, l
 fn label_text(address: &str, l: &Location) -> String {
     match l.kind {
         LocationKind::ModuleCall => format!("{address} (created by this module)"),
+        LocationKind::Config => "this ignore block".to_string(),
         _ => address.to_string(),
     }
 }
@@ -281,6 +282,33 @@ pub fn summary_line(report: &LintReport) -> String {
             "{} introduced by {this}, {present} already present{hidden}",
             plural(new, "finding", "findings")
         );
+    }
+    out.push_str(&suppression_lines(report));
+    out
+}
+
+/// The summary lines about suppressions and baselines (none when neither played a part).
+fn suppression_lines(report: &LintReport) -> String {
+    let mut out = String::new();
+    if report.suppressed > 0 {
+        let _ = writeln!(
+            out,
+            "{} suppressed (tfvpc:ignore comments, ignore blocks)",
+            plural(report.suppressed, "finding", "findings")
+        );
+    }
+    if let Some(b) = &report.baseline {
+        let stale = if b.stale == 1 {
+            "1 baseline entry no longer occurs".to_string()
+        } else {
+            format!("{} baseline entries no longer occur", b.stale)
+        };
+        let _ =
+            writeln!(out, "{} in the baseline {} not shown; {stale}", plural(b.hidden, "finding", "findings"), b.file);
+    }
+    if let Some((file, n)) = &report.baseline_written {
+        let _ =
+            writeln!(out, "wrote {} to the baseline {file}; they are not reported", plural(*n, "finding", "findings"));
     }
     out
 }

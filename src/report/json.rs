@@ -4,7 +4,9 @@
 //! ```json
 //! {"version": 1, "tool": {"name": "tfvpc", "version": "…"}, "inputs": ["…"],
 //!  "findings": [{"rule", "severity", "message", "resources", "input", "location", "help"}],
-//!  "summary": {"vpcs": N, …, "findings": {"error": N, "warning": N, "note": N}}}
+//!  "summary": {"vpcs": N, …, "findings": {"error": N, "warning": N, "note": N}},
+//!  "suppressed": N, "baseline": {"file", "entries", "hidden", "stale"} | null,
+//!  "baseline_written": {"file", "findings"} | null}
 //! ```
 
 use std::collections::BTreeMap;
@@ -12,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::LintReport;
+use crate::baseline::Comparison;
 use crate::finding::{Finding, Severity};
 use crate::model::Summary;
 
@@ -51,6 +54,12 @@ struct ErrorJson<'a> {
 }
 
 #[derive(Serialize)]
+struct Written<'a> {
+    file: &'a str,
+    findings: usize,
+}
+
+#[derive(Serialize)]
 struct Report<'a> {
     version: u32,
     tool: Tool,
@@ -59,6 +68,9 @@ struct Report<'a> {
     summary: Totals,
     per_input: Vec<PerInput<'a>>,
     errors: Vec<ErrorJson<'a>>,
+    suppressed: usize,
+    baseline: Option<&'a Comparison>,
+    baseline_written: Option<Written<'a>>,
 }
 
 fn add(total: &mut Summary, s: &Summary) {
@@ -115,6 +127,12 @@ pub fn render(report: &LintReport) -> String {
             .map(|i| PerInput { input: &i.input, kind: i.kind, summary: &i.summary, warnings: &i.warnings })
             .collect(),
         errors: report.errors.iter().map(|(input, message)| ErrorJson { input, message }).collect(),
+        suppressed: report.suppressed,
+        baseline: report.baseline.as_ref(),
+        baseline_written: report
+            .baseline_written
+            .as_ref()
+            .map(|(file, findings)| Written { file, findings: *findings }),
     };
     let mut out = serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');

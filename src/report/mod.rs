@@ -7,12 +7,16 @@
 //! | `sarif` | [`sarif`] | GitHub code scanning and SARIF viewers |
 //! | `github` | [`github`] | GitHub Actions annotations |
 //! | `markdown` | [`markdown`] | a pull-request comment |
+//! | `gitlab` | [`gitlab`] | GitLab code quality (merge-request widget) |
+//! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
 pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod markdown;
 pub mod sarif;
+pub mod trace;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -49,6 +53,12 @@ pub struct LintReport {
     /// The repository root that [`crate::finding::Location::uri`]s are relative to (SARIF's
     /// `%SRCROOT%`), when one was found.
     pub repo_root: Option<std::path::PathBuf>,
+    /// Findings that suppressions (`ignore` blocks, `tfvpc:ignore` comments) left out.
+    pub suppressed: usize,
+    /// How the findings compared with `--baseline FILE`, when one was given.
+    pub baseline: Option<crate::baseline::Comparison>,
+    /// `--write-baseline FILE`: the file and how many findings it records (they are not reported).
+    pub baseline_written: Option<(String, usize)>,
 }
 
 impl LintReport {

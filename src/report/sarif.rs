@@ -13,7 +13,14 @@
 //! - `partialFingerprints["tfvpc/v1"]` is the finding's fingerprint (rule, address, key): it
 //!   does not change when lines move;
 //! - `runAutomationDetails.id` comes from `--sarif-category`, so several Terraform roots of one
-//!   repository upload separate analyses.
+//!   repository upload separate analyses;
+//! - suppressed findings are left out, like everywhere else: whether a code scanning service
+//!   hides results that carry SARIF `suppressions` varies (GitHub's
+//!   `advanced-security/dismiss-alerts` action exists to dismiss the alerts they open), and an
+//!   accepted finding must not come back as an alert. Their count is
+//!   `runs[0].properties.tfvpc.suppressed`; with `--baseline`, results carry
+//!   `baselineState: "new"` and `runs[0].properties.tfvpc.baseline` counts hidden and stale
+//!   entries.
 
 use serde_json::{Map, Value, json};
 
@@ -126,7 +133,7 @@ fn rule_descriptor(info: &RuleInfo) -> Value {
     rule
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
+fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
     let address = f.resources.first().map(String::as_str);
     let mut r = Map::new();
     r.insert("ruleId".into(), json!(f.rule));
@@ -174,6 +181,10 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
         r.insert("codeFlows".into(), json!([{"threadFlows": [{"locations": steps}]}]));
     }
     r.insert("partialFingerprints".into(), json!({"tfvpc/v1": f.fingerprint}));
+    if baselined {
+        // Compared with `--baseline FILE`: every result reported is one the baseline lacks.
+        r.insert("baselineState".into(), json!("new"));
+    }
     let mut props = json!({
         "input": f.input,
         "resources": f.resources,
@@ -192,8 +203,11 @@ fn result(f: &Finding, rule_index: Option<usize>) -> Value {
 /// Renders the report as a SARIF 2.1.0 log (pretty JSON, trailing newline).
 pub fn render(report: &LintReport, options: &Options) -> String {
     let infos = rules::infos();
-    let results: Vec<Value> =
-        report.findings.iter().map(|f| result(f, infos.iter().position(|i| i.name == f.rule))).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, infos.iter().position(|i| i.name == f.rule), report.baseline.is_some()))
+        .collect();
     let mut driver = json!({
         "name": "tfvpc",
         "version": env!("CARGO_PKG_VERSION"),
@@ -233,6 +247,19 @@ pub fn render(report: &LintReport, options: &Options) -> String {
         );
     }
     run.insert("columnKind".into(), json!("unicodeCodePoints"));
+    let mut props = Map::new();
+    if report.suppressed > 0 {
+        props.insert("suppressed".into(), json!(report.suppressed));
+    }
+    if let Some(b) = &report.baseline {
+        props.insert("baseline".into(), json!(b));
+    }
+    if let Some((file, n)) = &report.baseline_written {
+        props.insert("baselineWritten".into(), json!({"file": file, "findings": n}));
+    }
+    if !props.is_empty() {
+        run.insert("properties".into(), json!({"tfvpc": Value::Object(props)}));
+    }
     run.insert("results".into(), Value::Array(results));
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

@@ -3,9 +3,11 @@
 //!
 //! A rule is a pure function of the shared context (model, graph, settings) that pushes
 //! [`Draft`]s. It never picks its severity and never formats output: [`run`] is the single choke
-//! point that drops disabled rules, stamps the configured severity and the fingerprint, and sorts
-//! findings (the shape of oxc's `LintContext` and ruff's checker); [`locate`] then points each
-//! finding, its related resources and its trace hops at the `.tf` source.
+//! point that drops disabled rules, stamps the configured severity and the fingerprint, sorts
+//! findings and applies suppressions (the shape of oxc's `LintContext` and ruff's checker);
+//! [`audit`] then reports suppressions that covered nothing or give no reason (ruff's
+//! `unused-noqa` is the model: rules of the registry, produced after every other rule);
+//! [`locate`] points each finding, its related resources and its trace hops at the `.tf` source.
 
 use rayon::prelude::*;
 
@@ -14,6 +16,7 @@ use crate::finding::{Finding, Hop, Location, Related, Severity, Trace};
 use crate::graph::NetGraph;
 use crate::model::{Network, ResId};
 use crate::source::Sources;
+use crate::suppress::Suppressions;
 
 mod blackhole_route;
 mod cross_az_nat;
@@ -21,8 +24,11 @@ mod duplicate_route;
 pub mod facts;
 mod inline_and_separate_rules;
 mod invalid_private_ip;
+mod missing_return_route;
+mod nacl_ephemeral_gap;
 mod nat_without_igw_route;
 mod overlapping_peering_cidr;
+pub mod paths;
 mod peering_without_routes;
 mod public_ip_without_igw;
 mod public_subnet_without_igw;
@@ -33,7 +39,11 @@ mod sg_no_egress;
 mod subnet_cidr_outside_vpc;
 mod subnet_cidr_overlap;
 mod subnet_cidr_size;
+mod suppression_without_reason;
 mod transitive_peering;
+mod unexpected_path;
+mod unreachable_path;
+mod unused_suppression;
 
 /// What a rule reports before the choke point stamps it. Build it with the fields you need and
 /// `..Default::default()`:
@@ -71,6 +81,9 @@ pub struct Draft {
     /// `overlapping-peering-cidr` is an error for peering but a warning for a transit gateway).
     /// A severity set in the configuration still wins.
     pub case_severity: Option<Severity>,
+    /// An informational note about a flow whose fate is unknown until apply (always a note,
+    /// never failing the run).
+    pub indeterminate: bool,
 }
 
 /// Everything a rule may read.
@@ -81,6 +94,51 @@ pub struct Context<'a> {
     pub graph: &'a NetGraph,
     /// Resolved settings.
     pub settings: &'a Settings,
+    /// The packet evaluator over the network.
+    pub eval: &'a crate::eval::Evaluator<'a>,
+    /// What the other rules found, for the path rules (one defect, one finding).
+    pub(crate) claims: std::sync::OnceLock<Vec<(&'static str, Draft)>>,
+    /// Intents and their fate, computed once for every path rule.
+    pub(crate) paths: std::sync::OnceLock<paths::PathAnalysis>,
+    /// Report flows whose fate is unknown until apply as informational notes.
+    pub show_indeterminate: bool,
+}
+
+impl<'a> Context<'a> {
+    /// A context over a network.
+    pub fn new(
+        net: &'a Network,
+        graph: &'a NetGraph,
+        settings: &'a Settings,
+        eval: &'a crate::eval::Evaluator<'a>,
+    ) -> Self {
+        Context {
+            net,
+            graph,
+            settings,
+            eval,
+            claims: std::sync::OnceLock::new(),
+            paths: std::sync::OnceLock::new(),
+            show_indeterminate: false,
+        }
+    }
+
+    /// Also report flows whose fate is unknown until apply, as notes.
+    #[must_use]
+    pub fn with_indeterminate(mut self, show: bool) -> Self {
+        self.show_indeterminate = show;
+        self
+    }
+
+    /// Intents and their fate (computed on first use).
+    pub fn paths(&self) -> &paths::PathAnalysis {
+        self.paths.get_or_init(|| paths::analyse(self, self.eval))
+    }
+
+    /// Drafts of the rules that run before the path rules.
+    pub fn claims(&self) -> &[(&'static str, Draft)] {
+        self.claims.get().map_or(&[], Vec::as_slice)
+    }
 }
 
 /// A rule.
@@ -89,6 +147,10 @@ pub trait Rule: Sync {
     fn name(&self) -> &'static str;
     /// Checks the network.
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>);
+    /// Path rules run after the others and leave to them what they claim.
+    fn is_path_rule(&self) -> bool {
+        false
+    }
 }
 
 /// Metadata of a rule, read from the front matter of `rules/<name>.md`.
@@ -119,6 +181,8 @@ registry! {
     (duplicate_route, DuplicateRoute, "duplicate-route"),
     (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
     (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),
+    (missing_return_route, MissingReturnRoute, "missing-return-route"),
+    (nacl_ephemeral_gap, NaclEphemeralGap, "nacl-ephemeral-gap"),
     (nat_without_igw_route, NatWithoutIgwRoute, "nat-without-igw-route"),
     (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
     (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
@@ -131,8 +195,16 @@ registry! {
     (subnet_cidr_outside_vpc, SubnetCidrOutsideVpc, "subnet-cidr-outside-vpc"),
     (subnet_cidr_overlap, SubnetCidrOverlap, "subnet-cidr-overlap"),
     (subnet_cidr_size, SubnetCidrSize, "subnet-cidr-size"),
+    (suppression_without_reason, SuppressionWithoutReason, "suppression-without-reason"),
     (transitive_peering, TransitivePeering, "transitive-peering"),
+    (unexpected_path, UnexpectedPath, "unexpected-path"),
+    (unreachable_path, UnreachablePath, "unreachable-path"),
+    (unused_suppression, UnusedSuppression, "unused-suppression"),
 }
+
+/// Rules about tfvpc's own suppressions rather than the network: [`audit`] reports them after
+/// every other rule has run, and a suppression of one of them is never reported as unused.
+pub const SUPPRESSION_RULES: &[&str] = &["suppression-without-reason", "unused-suppression"];
 
 /// Every registered rule.
 pub fn all() -> &'static [&'static dyn Rule] {
@@ -198,20 +270,116 @@ pub fn names() -> Vec<&'static str> {
     infos().into_iter().map(|i| i.name).collect()
 }
 
-/// Runs every enabled rule in parallel and returns sorted, stamped findings.
-pub fn run(ctx: &Context<'_>) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = RULES
-        .par_iter()
-        .filter_map(|rule| ctx.settings.severity(rule.name()).map(|sev| (rule, sev)))
-        .flat_map_iter(|(rule, severity)| {
-            let mut drafts = Vec::new();
-            rule.check(ctx, &mut drafts);
-            drafts.into_iter().map(move |d| stamp(ctx, rule.name(), severity, d))
-        })
-        .collect();
+/// What the choke point produced for one network.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// The findings to report, sorted, with unique fingerprints.
+    pub findings: Vec<Finding>,
+    /// The findings a suppression covers: reported nowhere, counted in summaries.
+    pub suppressed: Vec<Finding>,
+    /// For each of [`Suppressions::all`]: whether it covered a finding.
+    pub used: Vec<bool>,
+}
+
+/// Runs every enabled rule in parallel, stamps and sorts the findings, and sets aside those a
+/// suppression covers. The specific rules run first; the path rules then leave to them what
+/// they claim (one defect, one finding).
+pub fn run(ctx: &Context<'_>, suppressions: &Suppressions<'_>) -> Checked {
+    let enabled: Vec<(&&dyn Rule, Severity)> =
+        RULES.iter().filter_map(|rule| ctx.settings.severity(rule.name()).map(|sev| (rule, sev))).collect();
+    let check = |(rule, severity): &(&&dyn Rule, Severity)| {
+        let mut drafts = Vec::new();
+        rule.check(ctx, &mut drafts);
+        drafts.into_iter().map(|d| (rule.name(), *severity, d)).collect::<Vec<_>>()
+    };
+    let first: Vec<(&'static str, Severity, Draft)> =
+        enabled.par_iter().filter(|(r, _)| !r.is_path_rule()).flat_map_iter(check).collect();
+    let _ = ctx.claims.set(first.iter().map(|(name, _, d)| (*name, d.clone())).collect());
+    let second: Vec<(&'static str, Severity, Draft)> =
+        enabled.par_iter().filter(|(r, _)| r.is_path_rule()).flat_map_iter(check).collect();
+    let mut findings: Vec<Finding> =
+        first.into_iter().chain(second).map(|(name, severity, d)| stamp(ctx, name, severity, d)).collect();
     sort(&mut findings);
     disambiguate(&mut findings);
-    findings
+    suppress(findings, suppressions)
+}
+
+/// Splits findings into those to report and those a suppression covers.
+fn suppress(findings: Vec<Finding>, suppressions: &Suppressions<'_>) -> Checked {
+    let mut out = Checked { used: vec![false; suppressions.all().len()], ..Checked::default() };
+    for f in findings {
+        let covering = suppressions.covering(f.rule, f.resources.first().map(String::as_str));
+        if covering.is_empty() {
+            out.findings.push(f);
+        } else {
+            for i in covering {
+                out.used[i] = true;
+            }
+            out.suppressed.push(f);
+        }
+    }
+    out
+}
+
+/// What [`audit`] reports about one suppression, before it is stamped.
+struct AuditDraft {
+    rule: &'static str,
+    message: String,
+    /// The block the comment sits on (inline), or none (an `ignore` block).
+    address: Option<String>,
+    help: String,
+    key: Vec<String>,
+    location: crate::finding::Location,
+}
+
+/// Reports the suppressions of one input that the findings of `checked` (the network after the
+/// change) did not use — `unused-suppression`, unless their rule is disabled — and the inline
+/// comments without a reason — `suppression-without-reason`. These findings are about the
+/// user's files, not the network: they carry their location (the comment or the `ignore`
+/// block) and `introduced: null`. Suppressions apply to them too.
+pub fn audit(suppressions: &Suppressions<'_>, checked: &Checked, settings: &Settings, input: &str) -> Checked {
+    let known = names();
+    let mut drafts = Vec::new();
+    for (s, used) in suppressions.all().iter().zip(&checked.used) {
+        if *used || SUPPRESSION_RULES.contains(&s.rule.as_str()) {
+            continue;
+        }
+        let is_known = known.contains(&s.rule.as_str());
+        if is_known && settings.severity(&s.rule).is_none() {
+            continue;
+        }
+        drafts.push(unused_suppression::draft(s, if is_known { None } else { Some(&known) }));
+    }
+    for comment in suppressions.without_reason() {
+        drafts.push(suppression_without_reason::draft(comment));
+    }
+    let findings: Vec<Finding> = drafts
+        .into_iter()
+        .filter_map(|d| {
+            let severity = settings.severity(d.rule)?;
+            let resources: Vec<String> = d.address.into_iter().collect();
+            Some(Finding {
+                rule: d.rule,
+                severity,
+                fingerprint: fingerprint(d.rule, &resources, &d.key),
+                message: d.message,
+                resources,
+                input: input.to_string(),
+                location: Some(d.location),
+                help: d.help,
+                attribute: None,
+                key: d.key,
+                introduced: None,
+                related: Vec::new(),
+                trace: None,
+                indeterminate: false,
+            })
+        })
+        .collect();
+    let mut findings = findings;
+    sort(&mut findings);
+    disambiguate(&mut findings);
+    suppress(findings, suppressions)
 }
 
 /// Two findings of one input with the same fingerprint (a rule that reports twice on one
@@ -231,6 +399,7 @@ fn disambiguate(findings: &mut [Finding]) {
 
 fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) -> Finding {
     let severity = match d.case_severity {
+        _ if d.indeterminate => Severity::Note,
         Some(case) if !ctx.settings.severity_is_explicit(rule) => case,
         _ => configured,
     };
@@ -264,6 +433,7 @@ fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) 
         key: d.key,
         introduced: None,
         trace,
+        indeterminate: d.indeterminate,
     }
 }
 
@@ -302,7 +472,11 @@ pub fn locate(findings: &mut [Finding], sources: Option<&Sources>, fallback: &Lo
         let at = |address: &str, attribute: Option<&str>, key: &[String]| {
             sources.and_then(|s| s.locate(address, attribute, key))
         };
-        f.location = f.resources.first().and_then(|a| at(a, f.attribute, &f.key)).or_else(|| Some(fallback.clone()));
+        // Findings about suppressions come with their location (the comment, the `ignore` block).
+        if f.location.is_none() {
+            f.location =
+                f.resources.first().and_then(|a| at(a, f.attribute, &f.key)).or_else(|| Some(fallback.clone()));
+        }
         for r in &mut f.related {
             r.location = at(&r.address, None, &[]);
         }

@@ -6,7 +6,7 @@ use hcl::edit::Span;
 use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Block, BlockLabel, Body, Structure};
 
-use super::{BlockItem, CallItem, FileItems, Item};
+use super::{BlockItem, CallItem, FileItems, Item, hcl_ignores};
 
 /// Parses one `.tf` file. Errors are returned as text with the line, for a warning.
 pub(super) fn items(text: &str) -> Result<FileItems, String> {
@@ -21,6 +21,7 @@ pub(super) fn items(text: &str) -> Result<FileItems, String> {
                 data: false,
                 rtype: (*rtype).to_string(),
                 name: (*name).to_string(),
+                ignores: hcl_ignores(text, &header),
                 header,
                 items: body_items(&block.body),
             }),
@@ -28,12 +29,18 @@ pub(super) fn items(text: &str) -> Result<FileItems, String> {
                 data: true,
                 rtype: (*rtype).to_string(),
                 name: (*name).to_string(),
+                ignores: hcl_ignores(text, &header),
                 header,
                 items: body_items(&block.body),
             }),
             ("module", [name]) => {
                 let source = block.body.get_attribute("source").and_then(|a| a.value.as_str()).map(str::to_string);
-                out.calls.push(CallItem { name: (*name).to_string(), header, source });
+                out.calls.push(CallItem {
+                    name: (*name).to_string(),
+                    ignores: hcl_ignores(text, &header),
+                    header,
+                    source,
+                });
             }
             _ => {}
         }

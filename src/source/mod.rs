@@ -10,6 +10,13 @@
 //! share their block — to the block and, when a rule names one, to the attribute that matters;
 //! `*_override.tf` files win where they set that attribute
 //! (<https://developer.hashicorp.com/terraform/language/files/override>).
+//!
+//! Inline suppressions are read here too: a `# tfvpc:ignore:<rule> <reason>` comment (or `//`)
+//! in the run of comment lines directly above a `resource`, `data` or `module` block, or at the
+//! end of its first line; in `*.tf.json`, a `"//"` property of the block's object whose text is
+//! `tfvpc:ignore:<rule> <reason>`. [`Sources::ignores_for`] gives the ones that cover an
+//! address: those on its resource block (every `count`/`for_each` instance shares it, and
+//! override files count) and those on every `module` block it sits in.
 
 mod hcl;
 mod json;
@@ -44,6 +51,7 @@ struct BlockItem {
     name: String,
     header: Range<usize>,
     items: Vec<Item>,
+    ignores: Vec<IgnoreComment>,
 }
 
 /// One `module` block.
@@ -52,6 +60,34 @@ struct CallItem {
     name: String,
     header: Range<usize>,
     source: Option<String>,
+    ignores: Vec<IgnoreComment>,
+}
+
+/// A `tfvpc:ignore` comment as found in one file, before it is tied to the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct IgnoreComment {
+    /// The comment, from its `#`, `//` or `"//"` to its end.
+    span: Range<usize>,
+    rule: String,
+    reason: Option<String>,
+}
+
+/// The prefix that makes a comment a suppression.
+pub const IGNORE_PREFIX: &str = "tfvpc:ignore";
+
+/// An inline suppression: `# tfvpc:ignore:<rule> <reason>` on a block of the user's sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineIgnore {
+    /// The rule named after `tfvpc:ignore:` (empty when the comment names none).
+    pub rule: String,
+    /// The text after the rule name, trimmed; `None` when there is none (the suppression is
+    /// then invalid: a reason is required).
+    pub reason: Option<String>,
+    /// The comment.
+    pub location: Location,
+    /// The address of the block it sits on, without instance keys: `aws_subnet.private`,
+    /// `module.net.aws_subnet.private`, or `module.net` for a `module` block.
+    pub block: String,
 }
 
 /// What one file declares.
@@ -120,6 +156,8 @@ pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
 struct InFile<T> {
     file: usize,
     item: T,
+    /// Its inline suppressions, as indexes into [`Sources::ignores`].
+    ignores: Vec<usize>,
 }
 
 /// One module folder: its resource blocks and module calls.
@@ -137,6 +175,8 @@ pub struct Sources {
     files: Vec<SourceFile>,
     /// Module key (`""` root, `network`, `network.app_subnets`) → what its folder declares.
     modules: HashMap<String, ModuleSource>,
+    /// Every inline suppression, in reading order.
+    ignores: Vec<InlineIgnore>,
     /// Problems met while reading (a file that does not parse), for warnings.
     pub warnings: Vec<String>,
 }
@@ -175,7 +215,7 @@ impl Sources {
             if sources.modules.contains_key(&key) {
                 continue;
             }
-            let module = sources.read_module(&folder, &shown, repo_root.as_deref());
+            let module = sources.read_module(&key, &folder, &shown, repo_root.as_deref());
             if depth < MAX_MODULE_DEPTH {
                 for (name, calls) in &module.calls {
                     let source = calls.iter().rev().find_map(|c| c.item.source.clone());
@@ -214,7 +254,14 @@ impl Sources {
         &self.files
     }
 
-    fn read_module(&mut self, folder: &Path, shown: &str, repo_root: Option<&Path>) -> ModuleSource {
+    /// Every inline suppression found, in reading order (root module first).
+    pub fn ignores(&self) -> &[InlineIgnore] {
+        &self.ignores
+    }
+
+    fn read_module(&mut self, key: &str, folder: &Path, shown: &str, repo_root: Option<&Path>) -> ModuleSource {
+        // `network.app_subnets` → `module.network.module.app_subnets.`
+        let prefix: String = key.split('.').filter(|n| !n.is_empty()).map(|n| format!("module.{n}.")).collect();
         let mut names: Vec<String> = std::fs::read_dir(folder)
             .map(|entries| {
                 entries
@@ -250,14 +297,60 @@ impl Sources {
             let file = self.files.len();
             self.files.push(SourceFile::new(display, uri, text, is_override(&name)));
             for block in items.blocks {
+                let address =
+                    format!("{prefix}{}{}.{}", if block.data { "data." } else { "" }, block.rtype, block.name);
+                let ignores = self.add_ignores(file, &block.ignores, &address);
                 let key = (block.data, block.rtype.clone(), block.name.clone());
-                module.resources.entry(key).or_default().push(InFile { file, item: block });
+                module.resources.entry(key).or_default().push(InFile { file, item: block, ignores });
             }
             for call in items.calls {
-                module.calls.entry(call.name.clone()).or_default().push(InFile { file, item: call });
+                let address = format!("{prefix}module.{}", call.name);
+                let ignores = self.add_ignores(file, &call.ignores, &address);
+                module.calls.entry(call.name.clone()).or_default().push(InFile { file, item: call, ignores });
             }
         }
         module
+    }
+
+    fn add_ignores(&mut self, file: usize, comments: &[IgnoreComment], block: &str) -> Vec<usize> {
+        let mut ids = Vec::new();
+        for c in comments {
+            ids.push(self.ignores.len());
+            self.ignores.push(InlineIgnore {
+                rule: c.rule.clone(),
+                reason: c.reason.clone(),
+                location: self.files[file].location(&c.span, LocationKind::Comment),
+                block: block.to_string(),
+            });
+        }
+        ids
+    }
+
+    /// The inline suppressions that cover an address (as indexes into [`Sources::ignores`]):
+    /// those on its `resource`/`data` blocks (base and override files) and those on every
+    /// `module` block on its way, whether or not the module's code was read. An implicit object
+    /// (`<parent>:<what>`) is covered like its parent. Empty when the address is not in the
+    /// sources.
+    pub fn ignores_for(&self, address: &str) -> Vec<usize> {
+        let address = address.split_once(':').map_or(address, |(parent, _)| parent);
+        let Ok(addr) = ResourceAddr::parse(address) else { return Vec::new() };
+        let mut out = Vec::new();
+        let Some(mut module) = self.modules.get("") else { return out };
+        let mut module_key = String::new();
+        for step in addr.module() {
+            let Some(calls) = module.calls.get(&step.name) else { return out };
+            out.extend(calls.iter().flat_map(|c| c.ignores.iter().copied()));
+            module_key = if module_key.is_empty() { step.name.clone() } else { format!("{module_key}.{}", step.name) };
+            match self.modules.get(&module_key) {
+                Some(m) => module = m,
+                None => return out,
+            }
+        }
+        let key = (addr.mode() == Mode::Data, addr.rtype().to_string(), addr.name().to_string());
+        if let Some(blocks) = module.resources.get(&key) {
+            out.extend(blocks.iter().flat_map(|b| b.ignores.iter().copied()));
+        }
+        out
     }
 
     /// Locates an address (a resource instance, or an implicit object `<parent>:<what>`, which is
@@ -358,6 +451,7 @@ fn json_items(text: &str) -> Result<FileItems, String> {
                             name: name.clone(),
                             header: name_span.clone(),
                             items: json_body(body),
+                            ignores: json_ignores(body),
                         });
                     }
                 }
@@ -369,13 +463,116 @@ fn json_items(text: &str) -> Result<FileItems, String> {
                             json::Json::Str(s) => Some(s.clone()),
                             _ => None,
                         });
-                    out.calls.push(CallItem { name: name.clone(), header: name_span.clone(), source });
+                    out.calls.push(CallItem {
+                        name: name.clone(),
+                        header: name_span.clone(),
+                        source,
+                        ignores: json_ignores(body),
+                    });
                 }
             }
             _ => {}
         }
     }
     Ok(out)
+}
+
+/// `"//": "tfvpc:ignore:<rule> <reason>"` properties of a block's object (Terraform's JSON
+/// syntax keeps `"//"` for comments), in every object when the block is an array of them.
+fn json_ignores(body: &json::Spanned) -> Vec<IgnoreComment> {
+    let objects: Vec<&json::Spanned> = match &body.value {
+        json::Json::Array(items) => items.iter().collect(),
+        _ => vec![body],
+    };
+    let mut out = Vec::new();
+    for object in objects {
+        let json::Json::Object(members) = &object.value else { continue };
+        for (key, key_span, value) in members {
+            if let (true, json::Json::Str(text)) = (key == "//", &value.value)
+                && let Some((rule, reason)) = parse_ignore(text)
+            {
+                out.push(IgnoreComment { span: key_span.start..value.span.end, rule, reason });
+            }
+        }
+    }
+    out
+}
+
+/// Reads a comment's text (after `#` or `//`): `tfvpc:ignore:<rule> <reason>` gives the rule and
+/// the reason (`None` when empty); `tfvpc:ignore` without `:<rule>` gives an empty rule. Any
+/// other comment gives `None`.
+fn parse_ignore(comment: &str) -> Option<(String, Option<String>)> {
+    let rest = comment.trim().strip_prefix(IGNORE_PREFIX)?;
+    let (rule, reason) = match rest.strip_prefix(':') {
+        Some(named) => match named.find(char::is_whitespace) {
+            Some(i) => (&named[..i], named[i..].trim()),
+            None => (named, ""),
+        },
+        // `tfvpc:ignorefoo` is not ours; `tfvpc:ignore reason` names no rule.
+        None if rest.is_empty() || rest.starts_with(char::is_whitespace) => ("", rest.trim()),
+        None => return None,
+    };
+    Some((rule.to_string(), (!reason.is_empty()).then(|| reason.to_string())))
+}
+
+/// The `tfvpc:ignore` comments of the block whose header starts at `header.start` and ends at
+/// `header.end` in an HCL file: those in the run of `#`/`//` comment lines directly above the
+/// header line, and one at the end of the header line.
+fn hcl_ignores(text: &str, header: &Range<usize>) -> Vec<IgnoreComment> {
+    let mut out = Vec::new();
+    let line_start = text.get(..header.start).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+    // Upwards through the comment lines directly above.
+    let mut end = line_start;
+    while end > 0 {
+        let start = text.get(..end - 1).and_then(|t| t.rfind('\n')).map_or(0, |i| i + 1);
+        let line = text.get(start..end - 1).unwrap_or("");
+        let trimmed = line.trim_start();
+        let marker = start + (line.len() - trimmed.len());
+        let body = trimmed.strip_prefix('#').or_else(|| trimmed.strip_prefix("//"));
+        let Some(body) = body else { break };
+        if let Some((rule, reason)) = parse_ignore(body) {
+            out.push(IgnoreComment { span: marker..marker + trimmed.trim_end().len(), rule, reason });
+        }
+        end = start;
+    }
+    out.reverse();
+    // A comment at the end of the header line, outside strings.
+    let line_end = text.get(header.end..).and_then(|t| t.find('\n')).map_or(text.len(), |i| header.end + i);
+    let tail = text.get(header.end..line_end).unwrap_or("");
+    if let Some(at) = comment_start(tail) {
+        let comment = &tail[at..];
+        let body = comment.strip_prefix('#').or_else(|| comment.strip_prefix("//")).unwrap_or("");
+        if let Some((rule, reason)) = parse_ignore(body) {
+            let start = header.end + at;
+            out.push(IgnoreComment { span: start..start + comment.trim_end().len(), rule, reason });
+        }
+    }
+    out
+}
+
+/// Byte offset of the first `#` or `//` outside a string literal in one line of HCL.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    let bytes = line.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'#' => return Some(i),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn json_body(body: &json::Spanned) -> Vec<Item> {
@@ -468,6 +665,34 @@ mod tests {
         assert!(is_override("net_override.tf.json"));
         assert!(!is_override("overrides.tf"));
         assert!(!is_override("main.tf"));
+    }
+
+    #[test]
+    fn reads_ignore_comments() {
+        assert_eq!(
+            parse_ignore(" tfvpc:ignore:cross-az-nat one NAT in dev "),
+            Some(("cross-az-nat".into(), Some("one NAT in dev".into())))
+        );
+        assert_eq!(parse_ignore("tfvpc:ignore:cross-az-nat"), Some(("cross-az-nat".into(), None)));
+        assert_eq!(parse_ignore("tfvpc:ignore:cross-az-nat   "), Some(("cross-az-nat".into(), None)));
+        assert_eq!(parse_ignore("tfvpc:ignore because"), Some((String::new(), Some("because".into()))));
+        assert_eq!(parse_ignore("tfvpc:ignored"), None);
+        assert_eq!(parse_ignore("expect: cross-az-nat"), None);
+    }
+
+    #[test]
+    fn finds_ignore_comments_above_and_on_the_header_line() {
+        let text = "# tfvpc:ignore:a too far\n\n# tfvpc:ignore:b reason b\n  // plain comment\n// tfvpc:ignore:c\nresource \"x\" \"y\" { # tfvpc:ignore:d reason d\n  k = \"#not\" # tfvpc:ignore:e inside\n}\n";
+        let header_start = text.find("resource").unwrap();
+        let header_end = text.find("\"y\"").unwrap() + 3;
+        let found = hcl_ignores(text, &(header_start..header_end));
+        let rules: Vec<&str> = found.iter().map(|c| c.rule.as_str()).collect();
+        assert_eq!(rules, ["b", "c", "d"]);
+        assert_eq!(&text[found[0].span.clone()], "# tfvpc:ignore:b reason b");
+        assert_eq!(found[1].reason, None);
+        assert_eq!(&text[found[2].span.clone()], "# tfvpc:ignore:d reason d");
+        assert_eq!(comment_start(r#"{ x = "a#b" } // c"#), Some(14));
+        assert_eq!(comment_start("{ x = \"a\\\"#b\" }"), None);
     }
 
     #[test]

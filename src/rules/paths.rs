@@ -1,0 +1,1012 @@
+//! Intents and their fate: the shared work of the path rules (`missing-return-route`,
+//! `nacl-ephemeral-gap`, `unreachable-path`).
+//!
+//! An *intent* is a flow the configuration says should work (issue 4, "Intents"):
+//!
+//! * a security group rule that admits another group, or a CIDR covering subnets of this network:
+//!   those sources reach the group's ENIs on those ports (a `0.0.0.0/0` rule counts only for
+//!   internet-facing ENIs: a public IP, or an internet-facing load balancer);
+//! * a load balancer listener: clients reach it; the load balancer reaches every target on the
+//!   target port and the health-check port;
+//! * a route to a peering connection, transit gateway or VPN gateway: the subnets using the table
+//!   reach that CIDR, and back (routing only: filters are the other intents' business);
+//! * a NACL rule admitting a service port: those connections are meant to work, so their replies
+//!   must pass the same NACL the other way;
+//! * the user's `expect` blocks (`.tfvpc.hcl`).
+//!
+//! Every intent is evaluated once with the shared [`Evaluator`]; the path rules sort the failures
+//! by where they die. Port ranges wider than [`MAX_RANGE`] (`0-65535` "anything") state no
+//! particular service and make no intent; broad CIDR sources count as one intent that fails only
+//! when it fails from every covered subnet (a deliberate deny of some sources is not a defect).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::Context;
+use crate::eval::sets::{Family, IpSet, PortSet, Protocol, RuleProtocol};
+use crate::eval::trace::PairTrace;
+use crate::eval::{Evaluator, Flow, Place, PlaceKind, Stage, TraceOptions, Tri, Verdict};
+use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, TargetKind, Val, WorkloadKind};
+
+/// Widest destination-port range that still states a service (a range of 1,024 ports or less).
+pub const MAX_RANGE: u32 = 1024;
+
+/// Most intents evaluated per network (large estates are sampled deterministically, never
+/// guessed: what is not evaluated produces no finding).
+const MAX_INTENTS: usize = 4000;
+
+/// Places of one side of an SG-reference intent that are paired (sources × destinations).
+const MAX_PLACES: usize = 8;
+
+/// What part of a failure an intent speaks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everything on the path.
+    Full,
+    /// Routing only (routes, transit gateways, gateways, the return path): a route says where
+    /// traffic goes, not which ports are allowed.
+    Routing,
+    /// Only the replies through one network ACL (the ACL's own rule states the intent).
+    ReplyAcl(ResId),
+    /// Routing, and the replies through network ACLs (a default route to a NAT or internet
+    /// gateway says "workloads here reach the internet"; which ports the filters allow outbound
+    /// is the filters' business, but the replies of what they allow must come back).
+    RoutingAndReplies,
+}
+
+/// Where an intent comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A security group rule (inline: the group; separate: the rule resource).
+    SecurityGroupRule,
+    /// A load balancer listener.
+    Listener,
+    /// A route.
+    Route,
+    /// A NACL rule.
+    AclRule,
+    /// An `expect` block of the configuration, by name; `reachable` as written.
+    Expect {
+        /// Its name.
+        name: String,
+        /// What the user expects.
+        reachable: bool,
+    },
+}
+
+/// A flow the configuration says should work.
+#[derive(Debug, Clone)]
+pub struct Intent {
+    /// The resource whose configuration states it.
+    pub holder: Option<ResId>,
+    /// Where it comes from.
+    pub source: Source,
+    /// From.
+    pub src: Place,
+    /// To.
+    pub dst: Place,
+    /// What.
+    pub flow: Flow,
+    /// Address family.
+    pub family: Family,
+    /// What failures it speaks for.
+    pub scope: Scope,
+    /// Intents of one group fail only together (a broad CIDR: every covered subnet).
+    pub group: u32,
+    /// Human description (`aws_security_group.db admits tcp 5432 from aws_security_group.app`).
+    pub label: String,
+}
+
+/// An evaluated intent.
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    /// The intent.
+    pub intent: Intent,
+    /// The trace of its flow.
+    pub trace: PairTrace,
+}
+
+/// The fate of every intent of a network.
+#[derive(Debug, Clone, Default)]
+pub struct PathAnalysis {
+    /// Intents whose flow fails (for every address of every member of their group).
+    pub failures: Vec<Evaluated>,
+    /// Intents whose fate depends on values unknown until apply.
+    pub undetermined: Vec<Evaluated>,
+    /// `expect { reachable = false }` blocks whose flow passes.
+    pub unexpected: Vec<Evaluated>,
+    /// Intents evaluated.
+    pub evaluated: usize,
+}
+
+fn flow_of(protocol: &str, from: i64, to: i64) -> Option<Flow> {
+    let proto: RuleProtocol = protocol.parse().ok()?;
+    match proto {
+        RuleProtocol::Only(p) if p == Protocol::TCP || p == Protocol::UDP => {
+            let (lo, hi) = (u16::try_from(from).ok()?, u16::try_from(to).ok()?);
+            if lo > hi || u32::from(hi - lo) + 1 > MAX_RANGE {
+                return None;
+            }
+            Some(Flow { protocol: proto, ports: Some(PortSet::range(lo, hi)), icmp_type: None, icmp_code: None })
+        }
+        // An SG rule admitting ICMP echo requests says "ping works".
+        RuleProtocol::Only(p) if p == Protocol::ICMP && (from == 8 || from == -1) => Some(Flow::icmp(8, 0)),
+        _ => None,
+    }
+}
+
+fn rule_flow(rule: &SgRule) -> Option<Flow> {
+    let (Val::Known(p), Val::Known(from), Val::Known(to)) = (&rule.protocol, &rule.from_port, &rule.to_port) else {
+        return None;
+    };
+    flow_of(p, *from, *to)
+}
+
+fn family_of(flow: &Flow) -> Family {
+    if flow.is_v6_only() { Family::V6 } else { Family::V4 }
+}
+
+/// Builds intents and evaluates them.
+pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
+    let mut b = Builder { net: ctx.net, ev, intents: Vec::new(), next_group: 0, seen: BTreeSet::new() };
+    b.security_groups();
+    b.listeners();
+    b.routes();
+    b.default_routes();
+    b.acl_rules();
+    b.expects(ctx);
+    let mut intents = b.intents;
+    intents.truncate(MAX_INTENTS);
+    let options = TraceOptions::default();
+    let traced: Vec<Evaluated> = {
+        use rayon::prelude::*;
+        intents
+            .into_par_iter()
+            .map(|intent| {
+                let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
+                Evaluated { intent, trace }
+            })
+            .collect()
+    };
+    let mut out = PathAnalysis { evaluated: traced.len(), ..PathAnalysis::default() };
+    // A group fails only when each member fails.
+    let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
+    for e in traced {
+        groups.entry(e.intent.group).or_default().push(e);
+    }
+    for (_, members) in groups {
+        if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
+            if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {
+                out.unexpected.push(m);
+            }
+            continue;
+        }
+        if members.iter().all(|m| m.trace.verdict == Verdict::Unreachable) {
+            out.failures.extend(members);
+        } else if members.iter().any(|m| m.trace.verdict == Verdict::Indeterminate)
+            && !members.iter().any(|m| m.trace.verdict == Verdict::Reachable)
+        {
+            out.undetermined.extend(members.into_iter().filter(|m| m.trace.verdict == Verdict::Indeterminate));
+        }
+    }
+    out
+}
+
+struct Builder<'a, 'n> {
+    net: &'a Network,
+    ev: &'a Evaluator<'n>,
+    intents: Vec<Intent>,
+    next_group: u32,
+    seen: BTreeSet<(String, String, String, u8)>,
+}
+
+impl Builder<'_, '_> {
+    fn group(&mut self) -> u32 {
+        self.next_group += 1;
+        self.next_group
+    }
+
+    fn push(&mut self, intent: Intent) {
+        if self.intents.len() >= MAX_INTENTS || intent.src.name == intent.dst.name {
+            return;
+        }
+        let scope = match intent.scope {
+            Scope::Full => 0,
+            Scope::Routing => 1,
+            Scope::ReplyAcl(_) => 2,
+            Scope::RoutingAndReplies => 3,
+        };
+        let key = (intent.src.name.clone(), intent.dst.name.clone(), flow_text(&intent.flow), scope);
+        if matches!(intent.source, Source::Expect { .. }) || self.seen.insert(key) {
+            self.intents.push(intent);
+        }
+    }
+
+    fn places(&self, res: ResId) -> Vec<Place> {
+        self.ev.places_of(res).unwrap_or_default()
+    }
+
+    /// Workloads that carry a security group.
+    fn carriers(&self, sg: ResId) -> Vec<ResId> {
+        self.net
+            .present()
+            .filter(|(_, r)| match &r.obj {
+                Object::Workload(w) => {
+                    w.in_vpc && matches!(&w.security_groups, Val::Known(l) if l.iter().any(|x| x.res() == Some(sg)))
+                }
+                Object::Endpoint(e) => {
+                    matches!(&e.security_groups, Val::Known(l) if l.iter().any(|x| x.res() == Some(sg)))
+                }
+                _ => false,
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn security_groups(&mut self) {
+        let groups: Vec<ResId> =
+            self.net.present().filter(|(_, r)| matches!(r.obj, Object::SecurityGroup(_))).map(|(id, _)| id).collect();
+        for sg in groups {
+            let Some(g) = self.net.res(sg).obj.security_group() else { continue };
+            let Val::Known(rules) = &g.ingress else { continue };
+            let rules = rules.clone();
+            let targets = self.carriers(sg);
+            if targets.is_empty() {
+                continue;
+            }
+            let dsts: Vec<Place> = targets.iter().flat_map(|t| self.places(*t)).take(MAX_PLACES).collect();
+            for rule in &rules {
+                let Some(flow) = rule_flow(rule) else { continue };
+                let family = family_of(&flow);
+                let holder = if rule.source == sg { sg } else { rule.source };
+                match &rule.peer {
+                    SgPeer::Group(Link::To(other, _)) | SgPeer::Group(Link::Missing(other)) => {
+                        let srcs: Vec<Place> =
+                            self.carriers(*other).iter().flat_map(|t| self.places(*t)).take(MAX_PLACES).collect();
+                        for s in &srcs {
+                            for d in &dsts {
+                                let group = self.group();
+                                self.push(Intent {
+                                    holder: Some(holder),
+                                    source: Source::SecurityGroupRule,
+                                    src: s.clone(),
+                                    dst: d.clone(),
+                                    flow: flow.clone(),
+                                    family,
+                                    scope: Scope::Full,
+                                    group,
+                                    label: format!(
+                                        "{} admits {} from {}",
+                                        self.net.name(sg),
+                                        flow_text(&flow),
+                                        self.net.name(*other)
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                    SgPeer::SelfGroup => {
+                        for s in &dsts {
+                            for d in &dsts {
+                                if s.res == d.res {
+                                    continue;
+                                }
+                                let group = self.group();
+                                self.push(Intent {
+                                    holder: Some(holder),
+                                    source: Source::SecurityGroupRule,
+                                    src: s.clone(),
+                                    dst: d.clone(),
+                                    flow: flow.clone(),
+                                    family,
+                                    scope: Scope::Full,
+                                    group,
+                                    label: format!("{} admits {} from itself", self.net.name(sg), flow_text(&flow)),
+                                });
+                            }
+                        }
+                    }
+                    SgPeer::Cidr(Val::Known(cidr)) => self.cidr_intents(sg, holder, *cidr, &flow, &dsts),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn cidr_intents(&mut self, sg: ResId, holder: ResId, cidr: IpNet, flow: &Flow, dsts: &[Place]) {
+        let family = family_of(flow);
+        if cidr.prefix_len() == 0 {
+            // The internet: an intent only for internet-facing destinations.
+            for d in dsts {
+                let facing = match d.kind {
+                    PlaceKind::ApplicationLoadBalancer
+                    | PlaceKind::NetworkLoadBalancer
+                    | PlaceKind::ClassicLoadBalancer => lb_internet_facing(self.net, d.res),
+                    PlaceKind::Instance | PlaceKind::NetworkInterface => d.public_ip == Tri::Yes,
+                    _ => false,
+                };
+                if !facing || matches!(cidr, IpNet::V6(_)) {
+                    continue;
+                }
+                let group = self.group();
+                self.push(Intent {
+                    holder: Some(holder),
+                    source: Source::SecurityGroupRule,
+                    src: self.ev.internet_place(None),
+                    dst: d.clone(),
+                    flow: flow.clone(),
+                    family,
+                    scope: Scope::Full,
+                    group,
+                    label: format!("{} admits {} from {cidr}", self.net.name(sg), flow_text(flow)),
+                });
+            }
+            return;
+        }
+        // Subnets of the network inside the CIDR: one group per destination.
+        let covered: Vec<ResId> = self
+            .net
+            .present()
+            .filter_map(|(id, r)| {
+                let s = r.obj.subnet()?;
+                let inside = match (cidr, &s.cidr_v4, &s.cidr_v6) {
+                    (IpNet::V4(c), Val::Known(n), _) => c.contains(n),
+                    (IpNet::V6(c), _, Val::Known(n)) => c.contains(n),
+                    _ => false,
+                };
+                inside.then_some(id)
+            })
+            .take(MAX_PLACES)
+            .collect();
+        for d in dsts {
+            let group = self.group();
+            for s in &covered {
+                if Some(*s) == d.subnet {
+                    continue;
+                }
+                let src = self.ev.subnet_place(*s, None);
+                self.push(Intent {
+                    holder: Some(holder),
+                    source: Source::SecurityGroupRule,
+                    src,
+                    dst: d.clone(),
+                    flow: flow.clone(),
+                    family,
+                    scope: Scope::Full,
+                    group,
+                    label: format!("{} admits {} from {cidr}", self.net.name(sg), flow_text(flow)),
+                });
+            }
+        }
+    }
+
+    fn listeners(&mut self) {
+        let listeners: Vec<ResId> =
+            self.net.present().filter(|(_, r)| matches!(r.obj, Object::Listener(_))).map(|(id, _)| id).collect();
+        for l in listeners {
+            let Some(listener) = self.net.res(l).obj.listener() else { continue };
+            let Some(lb) = listener.lb.res() else { continue };
+            let lb_places = self.places(lb);
+            let proto = listener.protocol.known().map(String::as_str).unwrap_or("TCP");
+            let make = |port: i64| match proto {
+                "UDP" => u16::try_from(port).ok().map(Flow::udp),
+                _ => u16::try_from(port).ok().map(Flow::tcp),
+            };
+            // Clients reach an internet-facing listener.
+            if let Val::Known(port) = listener.port
+                && lb_internet_facing(self.net, Some(lb))
+                && let Some(flow) = make(port)
+            {
+                for d in &lb_places {
+                    let group = self.group();
+                    self.push(Intent {
+                        holder: Some(l),
+                        source: Source::Listener,
+                        src: self.ev.internet_place(None),
+                        dst: d.clone(),
+                        flow: flow.clone(),
+                        family: Family::V4,
+                        scope: Scope::Full,
+                        group,
+                        label: format!("{} listens on {}", self.net.name(l), flow_text(&flow)),
+                    });
+                }
+            }
+            // The load balancer reaches every target on the target port and the health-check port.
+            let re_originates = matches!(
+                lb_places.first().map(|p| &p.kind),
+                Some(PlaceKind::ApplicationLoadBalancer | PlaceKind::ClassicLoadBalancer)
+            ) || lb_places.first().is_some_and(|p| p.preserves_client_ip == Tri::No);
+            if !re_originates {
+                continue;
+            }
+            let tgs: Vec<ResId> = match &listener.target_groups {
+                Val::Known(v) => v.iter().filter_map(Link::res).collect(),
+                _ => continue,
+            };
+            for tg in tgs {
+                let Some(t) = self.net.res(tg).obj.target_group() else { continue };
+                let attachments: Vec<(ResId, Val<i64>)> = self
+                    .net
+                    .present()
+                    .filter_map(|(_, r)| match &r.obj {
+                        Object::TargetAttachment(a) if a.target_group.res() == Some(tg) => {
+                            a.target.res().map(|x| (x, a.port.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                for (target, port) in attachments {
+                    let port = match port {
+                        Val::Known(p) => Some(p),
+                        _ => t.port.known().copied(),
+                    };
+                    let mut ports: Vec<i64> = port.into_iter().collect();
+                    if let Val::Known(hc) = &t.health_check_port
+                        && let Ok(p) = hc.parse::<i64>()
+                        && !ports.contains(&p)
+                    {
+                        ports.push(p);
+                    }
+                    for d in self.places(target) {
+                        for s in &lb_places {
+                            for p in &ports {
+                                let Some(flow) = u16::try_from(*p).ok().map(Flow::tcp) else { continue };
+                                let group = self.group();
+                                self.push(Intent {
+                                    holder: Some(l),
+                                    source: Source::Listener,
+                                    src: s.clone(),
+                                    dst: d.clone(),
+                                    flow: flow.clone(),
+                                    family: Family::V4,
+                                    scope: Scope::Full,
+                                    group,
+                                    label: format!(
+                                        "{} forwards to {} on {}",
+                                        self.net.name(lb),
+                                        self.net.name(target),
+                                        flow_text(&flow)
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Routes to a peering connection, transit gateway or VPN gateway: the subnets using the
+    /// table reach the destination's subnets in this network, and back.
+    fn routes(&mut self) {
+        let tables: Vec<ResId> =
+            self.net.present().filter(|(_, r)| matches!(r.obj, Object::RouteTable(_))).map(|(id, _)| id).collect();
+        for table in tables {
+            let Some(t) = self.net.res(table).obj.route_table() else { continue };
+            let Val::Known(routes) = &t.routes else { continue };
+            let users: Vec<ResId> = self
+                .net
+                .present()
+                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.route_table.res() == Some(table)))
+                .map(|(id, _)| id)
+                .take(MAX_PLACES)
+                .collect();
+            if users.is_empty() {
+                continue;
+            }
+            for route in routes.clone() {
+                if !matches!(route.target_kind, TargetKind::Peering | TargetKind::TransitGateway | TargetKind::Gateway)
+                {
+                    continue;
+                }
+                if route.target_kind == TargetKind::Gateway
+                    && !route.target.res().is_some_and(|g| matches!(self.net.res(g).obj, Object::VpnGateway(_)))
+                {
+                    continue;
+                }
+                let dest = match &route.dest {
+                    Destination::V4(Val::Known(n)) if n.prefix_len() > 0 => IpNet::V4(*n),
+                    _ => continue,
+                };
+                let holder = if route.inline_index.is_some() { table } else { route.source };
+                // Destination subnets of the network inside the route's CIDR, in other VPCs.
+                let own_vpc = t.vpc.res();
+                let targets: Vec<ResId> = self
+                    .net
+                    .present()
+                    .filter_map(|(id, r)| {
+                        let s = r.obj.subnet()?;
+                        let inside = matches!(s.cidr_v4, Val::Known(n) if facts_overlap(&dest, &IpNet::V4(n)));
+                        (inside && s.vpc.res() != own_vpc && s.vpc.res().is_some()).then_some(id)
+                    })
+                    .take(MAX_PLACES)
+                    .collect();
+                let flow =
+                    Flow { protocol: RuleProtocol::Only(Protocol::TCP), ports: None, icmp_type: None, icmp_code: None };
+                for s in &users {
+                    let src = self.ev.subnet_place(*s, None);
+                    let dsts: Vec<Place> = if targets.is_empty() && route.target_kind == TargetKind::Gateway {
+                        // A VPN: on-premises addresses of the route.
+                        vec![self.ev.on_premises_place(first_host(&dest))]
+                    } else {
+                        targets.iter().map(|d| self.ev.subnet_place(*d, None)).collect()
+                    };
+                    // A summary route (10.0.0.0/8 → tgw) does not say every subnet inside is meant
+                    // to be reached (transit gateway tables isolate on purpose): the intent fails
+                    // only when nothing inside is reachable.
+                    let group = self.group();
+                    for dst in dsts {
+                        self.push(Intent {
+                            holder: Some(holder),
+                            source: Source::Route,
+                            src: src.clone(),
+                            dst,
+                            flow: flow.clone(),
+                            family: Family::V4,
+                            scope: Scope::Routing,
+                            group,
+                            label: format!(
+                                "{} routes {dest} to {}",
+                                self.net.name(table),
+                                target_name(self.net, &route.target)
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A default route to a NAT gateway (or internet gateway) says the workloads of the subnets
+    /// using the table reach the internet (HTTPS stands for "the internet").
+    fn default_routes(&mut self) {
+        let tables: Vec<ResId> =
+            self.net.present().filter(|(_, r)| matches!(r.obj, Object::RouteTable(_))).map(|(id, _)| id).collect();
+        for table in tables {
+            let Some(t) = self.net.res(table).obj.route_table() else { continue };
+            let Val::Known(routes) = &t.routes else { continue };
+            let Some(default) =
+                routes.iter().find(|r| matches!(&r.dest, Destination::V4(Val::Known(n)) if n.prefix_len() == 0))
+            else {
+                continue;
+            };
+            let via_nat = match default.target_kind {
+                TargetKind::NatGateway => true,
+                TargetKind::Gateway
+                    if default
+                        .target
+                        .res()
+                        .is_some_and(|g| matches!(self.net.res(g).obj, Object::InternetGateway(_))) =>
+                {
+                    false
+                }
+                _ => continue,
+            };
+            let holder = if default.inline_index.is_some() { table } else { default.source };
+            let users: Vec<ResId> = self
+                .net
+                .present()
+                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.route_table.res() == Some(table)))
+                .map(|(id, _)| id)
+                .take(MAX_PLACES)
+                .collect();
+            for subnet in users {
+                let mut srcs: Vec<Place> = self.local_places(subnet);
+                if !via_nat {
+                    // Through an internet gateway only what has a public address gets out.
+                    srcs.retain(|p| p.kind != PlaceKind::Subnet && p.public_ip == Tri::Yes);
+                }
+                let group = self.group();
+                for src in srcs {
+                    self.push(Intent {
+                        holder: Some(holder),
+                        source: Source::Route,
+                        src,
+                        dst: self.ev.internet_place(None),
+                        flow: Flow::tcp(443),
+                        family: Family::V4,
+                        scope: Scope::RoutingAndReplies,
+                        group,
+                        label: format!(
+                            "{} sends 0.0.0.0/0 to {}",
+                            self.net.name(table),
+                            target_name(self.net, &default.target)
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    /// NACL rules admitting a service port: the replies must pass the same ACL the other way.
+    fn acl_rules(&mut self) {
+        let acls: Vec<ResId> =
+            self.net.present().filter(|(_, r)| matches!(r.obj, Object::NetworkAcl(_))).map(|(id, _)| id).collect();
+        for acl in acls {
+            let subnets: Vec<ResId> = self
+                .net
+                .present()
+                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.nacl.res() == Some(acl)))
+                .map(|(id, _)| id)
+                .take(MAX_PLACES)
+                .collect();
+            if subnets.is_empty() {
+                continue;
+            }
+            let Some(a) = self.net.res(acl).obj.network_acl() else { continue };
+            for (egress, rules) in [(false, a.ingress.clone()), (true, a.egress.clone())] {
+                let Val::Known(rules) = rules else { continue };
+                for rule in rules {
+                    if rule.allow != Val::Known(true) {
+                        continue;
+                    }
+                    let (Val::Known(p), Val::Known(from), Val::Known(to), Val::Known(cidr)) =
+                        (&rule.protocol, &rule.from_port, &rule.to_port, &rule.cidr)
+                    else {
+                        continue;
+                    };
+                    let Some(flow) = flow_of(p, *from, *to) else { continue };
+                    if flow.protocol == RuleProtocol::Only(Protocol::ICMP) || matches!(cidr, IpNet::V6(_)) {
+                        continue;
+                    }
+                    let holder = if rule.source == acl { acl } else { rule.source };
+                    let number = rule.number.known().copied().unwrap_or_default();
+                    let peers = self.peer_places(cidr, &subnets);
+                    for s in &subnets {
+                        let locals = self.local_places(*s);
+                        for peer in &peers {
+                            for local in &locals {
+                                let (src, dst) =
+                                    if egress { (local.clone(), peer.clone()) } else { (peer.clone(), local.clone()) };
+                                let group = self.group();
+                                self.push(Intent {
+                                    holder: Some(holder),
+                                    source: Source::AclRule,
+                                    src,
+                                    dst,
+                                    flow: flow.clone(),
+                                    family: Family::V4,
+                                    scope: Scope::ReplyAcl(acl),
+                                    group,
+                                    label: format!(
+                                        "{} rule {number} admits {} {} {cidr}",
+                                        self.net.name(acl),
+                                        flow_text(&flow),
+                                        if egress { "to" } else { "from" }
+                                    ),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The other side of a NACL rule: the internet for public CIDRs, else the subnets inside.
+    fn peer_places(&self, cidr: &IpNet, own: &[ResId]) -> Vec<Place> {
+        if cidr.prefix_len() == 0 || !is_private(cidr) {
+            return vec![self.ev.internet_place(None)];
+        }
+        self.net
+            .present()
+            .filter_map(|(id, r)| {
+                let s = r.obj.subnet()?;
+                let inside = matches!((cidr, &s.cidr_v4), (IpNet::V4(c), Val::Known(n)) if c.contains(n));
+                (inside && !own.contains(&id)).then_some(id)
+            })
+            .take(MAX_PLACES)
+            .map(|id| self.ev.subnet_place(id, None))
+            .collect()
+    }
+
+    /// What initiates or answers connections in a subnet: its workloads and NAT gateways (with
+    /// their own client ports), else a hypothetical ENI of the subnet.
+    fn local_places(&self, subnet: ResId) -> Vec<Place> {
+        let mut out: Vec<Place> = self
+            .net
+            .present()
+            .filter(|(_, r)| match &r.obj {
+                Object::Workload(w) => {
+                    matches!(w.kind, WorkloadKind::Instance | WorkloadKind::Lambda | WorkloadKind::Generic)
+                        && matches!(&w.subnets, Val::Known(l) if l.iter().any(|x| x.res() == Some(subnet)))
+                }
+                _ => false,
+            })
+            .flat_map(|(id, _)| self.places(id))
+            .filter(|p| p.subnet == Some(subnet))
+            .take(MAX_PLACES)
+            .collect();
+        if out.is_empty() {
+            out.push(self.ev.subnet_place(subnet, None));
+        }
+        out
+    }
+
+    fn expects(&mut self, ctx: &Context<'_>) {
+        for e in ctx.settings.expects() {
+            let proto = match &e.protocol {
+                crate::config::Protocol::All => "-1".to_string(),
+                crate::config::Protocol::Tcp => "tcp".into(),
+                crate::config::Protocol::Udp => "udp".into(),
+                crate::config::Protocol::Icmp => "icmp".into(),
+                crate::config::Protocol::Icmpv6 => "icmpv6".into(),
+                crate::config::Protocol::Number(n) => n.to_string(),
+            };
+            let Ok(protocol) = proto.parse::<RuleProtocol>() else { continue };
+            let ports = e
+                .ports
+                .as_ref()
+                .map(|list| list.iter().fold(PortSet::empty(), |acc, (lo, hi)| acc.union(&PortSet::range(*lo, *hi))));
+            let flow =
+                Flow { protocol, ports, icmp_type: e.icmp_type, icmp_code: e.icmp_code.or(e.icmp_type.map(|_| 0)) };
+            let family = family_of(&flow);
+            let srcs = self.endpoint_places(&e.from);
+            let dsts = self.endpoint_places(&e.to);
+            let group = self.group();
+            for s in &srcs {
+                for d in &dsts {
+                    if s.name == d.name {
+                        continue;
+                    }
+                    // Each pair of a `reachable = true` expectation must work on its own; a
+                    // `reachable = false` one is broken when any pair works.
+                    let member = if e.reachable { self.group() } else { group };
+                    self.push(Intent {
+                        holder: d.res.or(s.res),
+                        source: Source::Expect { name: e.name.clone(), reachable: e.reachable },
+                        src: s.clone(),
+                        dst: d.clone(),
+                        flow: flow.clone(),
+                        family,
+                        scope: Scope::Full,
+                        group: member,
+                        label: format!("expect \"{}\"", e.name),
+                    });
+                }
+            }
+        }
+    }
+
+    fn endpoint_places(&self, endpoint: &crate::config::Endpoint) -> Vec<Place> {
+        match endpoint {
+            crate::config::Endpoint::Internet => vec![self.ev.internet_place(None)],
+            crate::config::Endpoint::Address(pattern) => {
+                let text = pattern.as_str();
+                if let Ok(e) = self.ev.resolve(text, None) {
+                    return e.places;
+                }
+                self.net
+                    .present()
+                    .filter(|(_, r)| pattern.matches(&r.name))
+                    .flat_map(|(id, _)| self.places(id))
+                    .collect()
+            }
+        }
+    }
+}
+
+fn facts_overlap(a: &IpNet, b: &IpNet) -> bool {
+    super::facts::overlaps(a, b)
+}
+
+fn is_private(c: &IpNet) -> bool {
+    let private = IpSet::from_nets(
+        ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"]
+            .iter()
+            .filter_map(|s| s.parse().ok()),
+    );
+    IpSet::from_net(*c).is_subset(&private)
+}
+
+fn first_host(net: &IpNet) -> Option<IpAddr> {
+    match net {
+        IpNet::V4(n) => n.hosts().nth(1).map(IpAddr::V4),
+        IpNet::V6(n) => n.hosts().nth(1).map(IpAddr::V6),
+    }
+}
+
+fn target_name(net: &Network, target: &Link) -> String {
+    target.res().map_or_else(|| "its target".to_string(), |t| net.name(t).to_string())
+}
+
+fn lb_internet_facing(net: &Network, lb: Option<ResId>) -> bool {
+    lb.and_then(|l| net.res(l).obj.workload()).is_some_and(|w| w.internal == Val::Known(false))
+}
+
+/// `tcp 443`, `udp 53`, `icmp echo`.
+pub fn flow_text(flow: &Flow) -> String {
+    match (&flow.protocol, &flow.ports) {
+        (RuleProtocol::Only(p), Some(ports)) => format!("{p} {ports}"),
+        (RuleProtocol::Only(p), None) if *p == Protocol::ICMP && flow.icmp_type == Some(8) => "icmp echo".to_string(),
+        (RuleProtocol::Only(p), None) => format!("{p} (all ports)"),
+        (RuleProtocol::All, _) => "all traffic".to_string(),
+    }
+}
+
+/// A path trace as a finding's trace: hops (forward, then return) and cost lines.
+pub fn finding_trace(net: &Network, trace: &PairTrace) -> crate::finding::Trace<ResId> {
+    let mut hops = Vec::new();
+    let stop = trace.dropped_at;
+    for (leg, list) in [("", &trace.forward), ("reply: ", &trace.return_hops)] {
+        for h in list.iter() {
+            let denied = matches!(h.decision, crate::eval::reach::Decision::Deny);
+            hops.push(crate::finding::Hop {
+                resource: resource_named(net, &h.resource),
+                message: if resource_named(net, &h.resource).is_some() {
+                    format!("{leg}{}: {}", h.stage.as_str(), h.reason)
+                } else {
+                    format!("{leg}{} {}: {}", h.stage.as_str(), h.resource, h.reason)
+                },
+                passes: Some(!denied),
+                ..crate::finding::Hop::default()
+            });
+        }
+    }
+    if let (Some(last), Some(_)) = (hops.last_mut(), stop) {
+        last.passes = Some(false);
+    }
+    let cost = trace
+        .cost
+        .iter()
+        .map(|c| serde_json::to_value(c).ok().map_or_else(String::new, |v| cost_text(&v)))
+        .filter(|s| !s.is_empty())
+        .collect();
+    crate::finding::Trace { hops, cost }
+}
+
+fn cost_text(v: &serde_json::Value) -> String {
+    let item = v.get("item").and_then(|x| x.as_str()).unwrap_or("");
+    let res = v.get("resource").and_then(|x| x.as_str()).unwrap_or("");
+    match (
+        v.get("usd_per_gb").and_then(serde_json::Value::as_f64),
+        v.get("usd_per_hour").and_then(serde_json::Value::as_f64),
+    ) {
+        (Some(gb), _) => format!("{item} ({res}): {}/GB", super::facts::usd(gb)),
+        (None, Some(h)) => format!("{item} ({res}): {}/hour", super::facts::usd(h)),
+        _ => String::new(),
+    }
+}
+
+/// The resource a trace names by its display text (`aws_lb.web (aws_subnet.a)` → `aws_lb.web`).
+pub fn resource_named(net: &Network, text: &str) -> Option<ResId> {
+    net.find(text).or_else(|| net.find(text.split(' ').next().unwrap_or(text)))
+}
+
+/// `32768-60999` or `1024-32767, 61000-65535`.
+pub fn ranges_text(ranges: &[crate::eval::trace::PortRange]) -> String {
+    ranges
+        .iter()
+        .map(|r| if r.from == r.to { r.from.to_string() } else { format!("{}-{}", r.from, r.to) })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Stages where routing decides.
+pub fn is_routing_stage(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Route | Stage::Tgw | Stage::Vpn | Stage::ReturnPath | Stage::Peering | Stage::Igw | Stage::Nat
+    )
+}
+
+/// The resources a failure touches: its two ends, their subnets, the path, the deciding one.
+pub(crate) struct Touched {
+    pub ends: Vec<ResId>,
+    pub path: Vec<ResId>,
+    pub dropped_in: Option<ResId>,
+}
+
+pub(crate) fn touched(net: &Network, e: &Evaluated) -> Touched {
+    let ends =
+        [e.intent.src.res, e.intent.dst.res, e.intent.src.subnet, e.intent.dst.subnet].into_iter().flatten().collect();
+    let path = e.trace.path.iter().filter_map(|p| resource_named(net, p)).collect();
+    let dropped_in = e.trace.dropped_in.as_deref().and_then(|t| resource_named(net, t));
+    Touched { ends, path, dropped_in }
+}
+
+/// The specific rule that already reports this failure, if any (issue 4's order of precedence:
+/// the structural rules, `blackhole-route`, `nat-without-igw-route`, `public-ip-without-igw`,
+/// `sg-no-egress`, `transitive-peering` come before the path rules).
+pub(crate) fn claimed_by(ctx: &Context<'_>, e: &Evaluated) -> Option<&'static str> {
+    let stage = e.trace.dropped_at?;
+    if stage == Stage::Peering {
+        // Destinations outside the peer and edge-to-edge use: transitive-peering's domain.
+        return Some("transitive-peering");
+    }
+    let t = touched(ctx.net, e);
+    let subnets: Vec<ResId> = [e.intent.src.subnet, e.intent.dst.subnet].into_iter().flatten().collect();
+    for (rule, d) in ctx.claims() {
+        let hits = |ids: &[ResId]| d.resources.iter().any(|r| ids.contains(r));
+        let decided_here = t.dropped_in.is_some_and(|x| d.resources.contains(&x));
+        let claimed = match *rule {
+            "subnet-cidr-overlap" | "subnet-cidr-outside-vpc" | "subnet-cidr-size" | "invalid-private-ip" => {
+                hits(&subnets) || hits(&t.ends)
+            }
+            "blackhole-route" | "duplicate-route" | "route-target-in-other-vpc" => {
+                matches!(stage, Stage::Route | Stage::ReturnPath | Stage::Tgw) && (decided_here || hits(&t.path))
+            }
+            "nat-without-igw-route" => {
+                matches!(stage, Stage::Nat | Stage::Route | Stage::Igw | Stage::ReturnPath) && hits(&t.path)
+            }
+            "public-ip-without-igw" | "public-subnet-without-igw" => {
+                matches!(stage, Stage::Igw | Stage::ReturnPath | Stage::Route) && (hits(&t.ends) || hits(&subnets))
+            }
+            "sg-no-egress" => stage == Stage::SgEgress && hits(&t.ends),
+            "transitive-peering" | "overlapping-peering-cidr" | "peering-without-routes" => hits(&t.path),
+            _ => false,
+        };
+        if claimed {
+            return Some(rule);
+        }
+    }
+    None
+}
+
+/// True for failures of the reply that no route carries back across a peering connection or a
+/// transit gateway (`missing-return-route`'s domain): the reply dies for want of a route — in a
+/// VPC table, a transit gateway table, or at a gateway its default route sent it to — not for an
+/// attachment's missing AZ (an `unreachable-path`).
+pub(crate) fn is_missing_return(net: &Network, e: &Evaluated) -> bool {
+    let t = touched(net, e);
+    e.trace.dropped_at == Some(Stage::ReturnPath)
+        && e.intent.src.kind != PlaceKind::OnPremises
+        && !t.dropped_in.is_some_and(|d| matches!(net.res(d).obj, Object::TgwAttachment(_)))
+        && t.path.iter().any(|r| {
+            matches!(
+                net.res(*r).obj,
+                Object::Peering(_) | Object::TransitGateway(_) | Object::TgwAttachment(_) | Object::TgwRouteTable(_)
+            )
+        })
+}
+
+/// The route table that lacks the reply's route: a transit gateway table that decided, else the
+/// first VPC route table the reply consulted.
+pub(crate) fn table_lacking_return(net: &Network, e: &Evaluated) -> Option<ResId> {
+    let t = touched(net, e);
+    if let Some(d) = t.dropped_in
+        && matches!(net.res(d).obj, Object::TgwRouteTable(_) | Object::RouteTable(_))
+    {
+        return Some(d);
+    }
+    e.trace
+        .return_hops
+        .iter()
+        .filter(|h| h.stage == Stage::Route)
+        .filter_map(|h| resource_named(net, &h.resource))
+        .find(|r| matches!(net.res(*r).obj, Object::RouteTable(_)))
+        .or(t.dropped_in)
+}
+
+/// True for replies dropped by a network ACL (`nacl-ephemeral-gap`'s domain).
+pub(crate) fn is_reply_acl_drop(e: &Evaluated) -> bool {
+    e.trace.dropped_leg == Some(crate::eval::Leg::Return) && e.trace.dropped_at.is_some_and(Stage::is_nacl)
+}
+
+/// Whether an intent speaks for a failure at this stage.
+pub(crate) fn in_scope(e: &Evaluated) -> bool {
+    let Some(stage) = e.trace.dropped_at else { return false };
+    match e.intent.scope {
+        Scope::Full => true,
+        Scope::Routing => is_routing_stage(stage) && !stage.is_nacl(),
+        Scope::RoutingAndReplies => is_routing_stage(stage) && !stage.is_nacl(),
+        Scope::ReplyAcl(_) => false,
+    }
+}
+
+/// The security groups of a place, when they are resources of the input.
+pub(crate) fn groups_of(place: &Place) -> Vec<ResId> {
+    match &place.sgs {
+        crate::eval::sg::SgList::Groups(keys) => keys
+            .iter()
+            .filter_map(|k| match k {
+                crate::eval::sg::GroupKey::Res(r) => Some(*r),
+                crate::eval::sg::GroupKey::External(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}

@@ -1,0 +1,46 @@
+//! `unexpected-path`: a path an `expect { reachable = false }` block of `.tfvpc.hcl` forbids
+//! exists: the evaluator finds the flow passes both legs. The finding carries the trace that
+//! shows where to cut it.
+
+use super::paths::{self, Source, finding_trace};
+use super::{Context, Draft, Rule};
+
+/// The rule.
+pub struct UnexpectedPath;
+
+impl Rule for UnexpectedPath {
+    fn name(&self) -> &'static str {
+        "unexpected-path"
+    }
+
+    fn is_path_rule(&self) -> bool {
+        true
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
+        let net = ctx.net;
+        for e in &ctx.paths().unexpected {
+            let Source::Expect { name, .. } = &e.intent.source else { continue };
+            let t = paths::touched(net, e);
+            let Some(primary) = e.intent.dst.res.or(e.intent.src.res) else { continue };
+            let mut resources = vec![primary];
+            resources.extend(t.path.iter().copied());
+            let mut seen = std::collections::BTreeSet::new();
+            resources.retain(|r| seen.insert(*r));
+            out.push(Draft {
+                message: format!(
+                    "{} reaches {} ({}), which expect \"{name}\" forbids; path: {}",
+                    e.intent.src.name,
+                    e.intent.dst.name,
+                    paths::flow_text(&e.intent.flow),
+                    if e.trace.path.is_empty() { "direct".to_string() } else { e.trace.path.join(" → ") }
+                ),
+                resources,
+                key: vec![name.clone(), e.intent.src.name.clone()],
+                trace: Some(finding_trace(net, &e.trace)),
+                help: "block the flow where it should stop (a security group or NACL rule, a route), or change the expectation".into(),
+                ..Draft::default()
+            });
+        }
+    }
+}

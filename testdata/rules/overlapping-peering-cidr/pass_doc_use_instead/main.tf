@@ -1,0 +1,3 @@
+resource "aws_vpc" "data" {
+  cidr_block = "10.1.0.0/16"
+}

@@ -1,0 +1,5 @@
+resource "aws_route" "public_default" {
+  route_table_id         = aws_route_table.public.id # in aws_vpc.app
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.data.id # attached to aws_vpc.data
+}

@@ -1,0 +1,23 @@
+# Support for main.tf, the `## Example` block of rules/route-target-in-other-vpc.md (which must stay
+# exactly that block): what it needs to plan, and the findings its plan gives.
+# expect: route-target-in-other-vpc aws_route.public_default
+
+resource "aws_vpc" "app" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_vpc" "data" {
+  cidr_block = "10.1.0.0/16"
+}
+
+resource "aws_internet_gateway" "app" {
+  vpc_id = aws_vpc.app.id
+}
+
+resource "aws_internet_gateway" "data" {
+  vpc_id = aws_vpc.data.id
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.app.id
+}

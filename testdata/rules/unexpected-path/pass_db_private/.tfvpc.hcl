@@ -1,0 +1,15 @@
+expect "db-private" {
+  from      = "internet"
+  to        = "aws_instance.db"
+  protocol  = "tcp"
+  ports     = "5432"
+  reachable = false
+}
+
+expect "app-to-db" {
+  from      = "aws_instance.app"
+  to        = "aws_instance.db"
+  protocol  = "tcp"
+  ports     = "5432"
+  reachable = true
+}

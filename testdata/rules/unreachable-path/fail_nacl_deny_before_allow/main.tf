@@ -1,0 +1,90 @@
+# db's ACL denies app's subnet on 5432 at rule 90, before the allow at 100.
+resource "aws_vpc" "main" {
+  cidr_block = "10.0.0.0/16"
+}
+
+resource "aws_subnet" "app" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.1.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_subnet" "db" {
+  vpc_id            = aws_vpc.main.id
+  cidr_block        = "10.0.2.0/24"
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_security_group" "app" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_vpc_security_group_egress_rule" "app_to_db" {
+  security_group_id            = aws_security_group.app.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = aws_security_group.db.id
+}
+
+resource "aws_security_group" "db" {
+  vpc_id = aws_vpc.main.id
+}
+
+resource "aws_security_group_rule" "db_from_app" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.db.id
+  source_security_group_id = aws_security_group.app.id
+  protocol                 = "tcp"
+  from_port                = 5432
+  to_port                  = 5432
+}
+
+resource "aws_instance" "app" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.app.id
+  vpc_security_group_ids = [aws_security_group.app.id]
+}
+
+resource "aws_instance" "db" {
+  ami                    = "ami-0123456789abcdef0"
+  instance_type          = "t3.micro"
+  subnet_id              = aws_subnet.db.id
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+
+# expect: unreachable-path
+resource "aws_network_acl" "db" {
+  vpc_id     = aws_vpc.main.id
+  subnet_ids = [aws_subnet.db.id]
+}
+
+resource "aws_network_acl_rule" "db_deny_app" {
+  network_acl_id = aws_network_acl.db.id
+  rule_number    = 90
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "deny"
+  cidr_block     = aws_subnet.app.cidr_block
+  from_port      = 5432
+  to_port        = 5432
+}
+
+resource "aws_network_acl_rule" "db_in_vpc" {
+  network_acl_id = aws_network_acl.db.id
+  rule_number    = 100
+  egress         = false
+  protocol       = "-1"
+  rule_action    = "allow"
+  cidr_block     = aws_vpc.main.cidr_block
+}
+
+resource "aws_network_acl_rule" "db_out_vpc" {
+  network_acl_id = aws_network_acl.db.id
+  rule_number    = 100
+  egress         = true
+  protocol       = "-1"
+  rule_action    = "allow"
+  cidr_block     = aws_vpc.main.cidr_block
+}

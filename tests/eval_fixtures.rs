@@ -1,0 +1,141 @@
+//! Evaluator fixtures: real Terraform plans under `testdata/eval/<case>/` with the traces they
+//! must produce (`expect.json`: verdict, `dropped_at`, leg, deciding resource, gateways on the
+//! path, failing ports), run through `tfvpc trace` in-process, with the human and JSON output
+//! snapshotted (insta).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod common;
+
+use common::{path, root, run};
+use serde_json::Value;
+
+fn cases() -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    let dir = root().join("testdata/eval");
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for case in entries {
+        let expect = case.join("expect.json");
+        if !expect.is_file() {
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let value: Value = serde_json::from_str(&std::fs::read_to_string(expect).unwrap()).unwrap();
+        out.push((name, value));
+    }
+    out
+}
+
+fn args<'a>(case: &str, t: &'a Value, plan: &'a str, format: &'a str) -> Vec<String> {
+    let mut a = vec![
+        "trace".to_string(),
+        plan.to_string(),
+        "--from".into(),
+        t["from"].as_str().unwrap().into(),
+        "--to".into(),
+        t["to"].as_str().unwrap().into(),
+        "--protocol".into(),
+        t["protocol"].as_str().unwrap().into(),
+        "--format".into(),
+        format.into(),
+        "--gb-per-month".into(),
+        "100".into(),
+    ];
+    if let Some(p) = t.get("port") {
+        a.push("--port".into());
+        a.push(p.to_string());
+    }
+    let _ = case;
+    a
+}
+
+#[test]
+fn every_fixture_trace_matches_its_expectation() {
+    let cases = cases();
+    assert!(cases.len() >= 12, "fixtures missing");
+    let mut failures = Vec::new();
+    for (case, expect) in &cases {
+        let plan = path(&format!("testdata/eval/{case}/plan.json"));
+        for t in expect["traces"].as_array().unwrap() {
+            let name = t["name"].as_str().unwrap();
+            let a = args(case, t, &plan, "json");
+            let argv: Vec<&str> = a.iter().map(String::as_str).collect();
+            let r = run(&argv);
+            let want_code = match t["verdict"].as_str().unwrap() {
+                "unreachable" => 1,
+                _ => 0,
+            };
+            if r.code != want_code {
+                failures.push(format!("{case}/{name}: exit {} (want {want_code}): {}{}", r.code, r.stderr, r.stdout));
+                continue;
+            }
+            let got: Value = serde_json::from_str(&r.stdout).unwrap();
+            for key in ["verdict", "dropped_at", "dropped_leg", "dropped_in"] {
+                if got[key] != t[key] {
+                    failures.push(format!(
+                        "{case}/{name}: {key} = {} (want {}); reason: {}",
+                        got[key], t[key], got["reason"]
+                    ));
+                }
+            }
+            let path: Vec<&str> = got["path"].as_array().unwrap().iter().map(|p| p.as_str().unwrap()).collect();
+            for want in t["path_contains"].as_array().unwrap() {
+                if !path.contains(&want.as_str().unwrap()) {
+                    failures.push(format!("{case}/{name}: path {path:?} lacks {want}"));
+                }
+            }
+            if let Some(ports) = t.get("failing_ports")
+                && &got["failing_ports"] != ports
+            {
+                failures.push(format!("{case}/{name}: failing_ports {} (want {ports})", got["failing_ports"]));
+            }
+            // The JSON contract of issue 3.
+            for key in [
+                "verdict",
+                "dropped_at",
+                "dropped_leg",
+                "dropped_in",
+                "undetermined_at",
+                "reason",
+                "path",
+                "forward",
+                "return",
+                "failing_ports",
+                "cost",
+            ] {
+                if got.get(key).is_none() {
+                    failures.push(format!("{case}/{name}: JSON lacks {key}"));
+                }
+            }
+            for hop in got["forward"].as_array().unwrap().iter().chain(got["return"].as_array().unwrap()) {
+                for key in ["stage", "resource", "decision", "reason"] {
+                    if hop.get(key).is_none() {
+                        failures.push(format!("{case}/{name}: hop lacks {key}: {hop}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn fixture_traces_snapshot() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("tests/snapshots/eval"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for (case, expect) in cases() {
+            let plan = path(&format!("testdata/eval/{case}/plan.json"));
+            for t in expect["traces"].as_array().unwrap() {
+                let name = t["name"].as_str().unwrap();
+                for (format, ext) in [("human", "human"), ("json", "json")] {
+                    let a = args(&case, t, &plan, format);
+                    let argv: Vec<&str> = a.iter().map(String::as_str).collect();
+                    let r = run(&argv);
+                    insta::assert_snapshot!(format!("{case}__{name}__{ext}"), r.stdout);
+                }
+            }
+        }
+    });
+}
