@@ -1906,10 +1906,10 @@ impl Fold<'_, '_> {
                 continue;
             }
             let Some(table) = p.table.res() else { continue };
-            if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj {
-                if let Val::Known(routes) = &mut t.routes {
-                    routes.push(p.route);
-                }
+            if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj
+                && let Val::Known(routes) = &mut t.routes
+            {
+                routes.push(p.route);
             }
         }
     }
