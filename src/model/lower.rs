@@ -1718,6 +1718,50 @@ impl Fold<'_, '_> {
         self.workloads();
         self.subnet_tables();
         self.subnet_acls();
+        self.regions();
+    }
+
+    /// A VPC whose region neither its provider nor its ARN tells takes the region its subnets'
+    /// availability zones name (when they agree); resources of the VPC without a region take
+    /// the VPC's.
+    fn regions(&mut self) {
+        let mut by_vpc: HashMap<ResId, BTreeSet<String>> = HashMap::new();
+        for r in &self.net.resources {
+            if let Object::Subnet(s) = &r.obj
+                && let (Some(v), Val::Known(az)) = (s.vpc.res(), &s.az)
+                && az.len() > 1
+                && az.ends_with(|c: char| c.is_ascii_lowercase())
+            {
+                by_vpc.entry(v).or_default().insert(az[..az.len() - 1].to_string());
+            }
+        }
+        for (vpc, regions) in by_vpc {
+            if regions.len() == 1 && self.net.resources[vpc.index()].region.is_none() {
+                self.net.resources[vpc.index()].region = regions.into_iter().next();
+            }
+        }
+        let vpc_region = |net: &Network, link: &Link| link.res().and_then(|v| net.res(v).region.clone());
+        let fills: Vec<(usize, String)> = self
+            .net
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.region.is_none())
+            .filter_map(|(i, r)| {
+                let vpc = match &r.obj {
+                    Object::RouteTable(t) => &t.vpc,
+                    Object::Subnet(s) => &s.vpc,
+                    Object::SecurityGroup(g) => &g.vpc,
+                    Object::NetworkAcl(a) => &a.vpc,
+                    Object::Endpoint(e) => &e.vpc,
+                    _ => return None,
+                };
+                vpc_region(self.net, vpc).map(|region| (i, region))
+            })
+            .collect();
+        for (i, region) in fills {
+            self.net.resources[i].region = Some(region);
+        }
     }
 
     fn present_target(&self, link: &Link) -> Option<ResId> {
