@@ -204,7 +204,7 @@ impl ResourceAddr {
 
     /// The module instance path with keys (`module.a["k"]`), empty for root.
     pub fn module_instance_path(&self) -> String {
-        module_path_text(self.module.iter().map(|s| (s.name.as_str(), s.key.as_ref())))
+        module_steps_text(&self.module)
     }
 
     /// Managed or data.
@@ -240,6 +240,11 @@ impl ResourceAddr {
             Mode::Data => format!("data.{}.{}", self.rtype, self.name),
         }
     }
+}
+
+/// `module.a["x"].module.b` for a list of module steps (a module instance's path).
+pub(crate) fn module_steps_text(steps: &[ModuleStep]) -> String {
+    module_path_text(steps.iter().map(|s| (s.name.as_str(), s.key.as_ref())))
 }
 
 fn module_path_text<'a>(steps: impl Iterator<Item = (&'a str, Option<&'a InstanceKey>)>) -> String {

@@ -376,7 +376,7 @@ impl<'d> Builder<'d> {
             // Module instances.
             let steps = r.addr.module();
             for depth in 0..steps.len() {
-                let parent = module_path_text(&steps[..depth]);
+                let parent = super::addr::module_steps_text(&steps[..depth]);
                 ix.module_keys.entry((parent, steps[depth].name.clone())).or_default().insert(steps[depth].key.clone());
             }
             let local = (r.addr.module_instance_path(), r.addr.local_name());
@@ -441,21 +441,6 @@ impl<'d> Builder<'d> {
         }
         ix
     }
-}
-
-fn module_path_text(steps: &[super::ModuleStep]) -> String {
-    let mut out = String::new();
-    for s in steps {
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str("module.");
-        out.push_str(&s.name);
-        if let Some(k) = &s.key {
-            k.push_to(&mut out);
-        }
-    }
-    out
 }
 
 /// A route from an `aws_route`, waiting to be folded into its table.

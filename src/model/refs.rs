@@ -249,21 +249,6 @@ struct Scope<'s> {
     for_each: Option<&'s Value>,
 }
 
-fn module_path(module: &[ModuleStep]) -> String {
-    let mut out = String::new();
-    for s in module {
-        if !out.is_empty() {
-            out.push('.');
-        }
-        out.push_str("module.");
-        out.push_str(&s.name);
-        if let Some(k) = &s.key {
-            k.push_to(&mut out);
-        }
-    }
-    out
-}
-
 fn config_path(module: &[ModuleStep]) -> String {
     module.iter().map(|s| format!("module.{}", s.name)).collect::<Vec<_>>().join(".")
 }
@@ -569,7 +554,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
             }
         }
-        let inst_path = module_path(scope.module);
+        let inst_path = super::addr::module_steps_text(scope.module);
         for (mode, rtype, name, key, attr, index) in resources {
             let local = match mode {
                 Mode::Managed => format!("{rtype}.{name}"),
