@@ -19,6 +19,7 @@
 //! [`mod@reference`] (a naive one-packet evaluator the property tests compare against).
 
 pub mod addr;
+pub mod allpairs;
 pub mod cost;
 pub mod flow;
 pub(crate) mod nacl;
@@ -42,6 +43,7 @@ use self::sets::IpSet;
 use crate::config::Settings;
 use crate::model::{EndpointKind, Link, Network, Object, Origin, ResId, Val};
 
+pub use self::allpairs::{AllPairs, End, PairOutcome};
 pub use self::flow::Flow;
 pub use self::place::{Place, PlaceKind, Tri};
 pub use self::reach::{Leg, Reach, Stage, Verdict};

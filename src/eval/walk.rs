@@ -207,6 +207,49 @@ enum Owner<'p> {
     Nat(ResId),
 }
 
+/// Which end of a walk is *open*: every subnet at once, for the all-pairs batch
+/// (`allpairs.rs`). An open walk covers one leg and stops where the packets would be handed to
+/// the open end (a [`Stop`]); what happens there depends on which subnet the packet is for, and
+/// the batch decides it per pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// An ordinary walk between two places, both legs.
+    Closed,
+    /// The forward leg from `src` to every subnet (`dst` is a stand-in whose addresses are
+    /// every subnet's).
+    Dst,
+    /// The return leg from `dst` back to every subnet (`src` is the stand-in); leaves hold the
+    /// replies themselves (reply space), not the requests they belong to.
+    Src,
+}
+
+/// Where an open walk handed packets to its open end, or gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopKind {
+    /// `local` delivery to the owner (its checks, NACL ingress, arrival come next).
+    Local,
+    /// Leaving `at_subnet`, the packets are addressed inside it (delivered without NACL or
+    /// route table if the owner is that subnet, else dropped).
+    SameSubnet,
+    /// Something the batch does not follow (appliances, GWLB endpoints): the pairs concerned
+    /// are evaluated one by one.
+    Unsupported,
+}
+
+/// A part of an open walk that reached its open end.
+#[derive(Debug, Clone)]
+pub(crate) struct Stop {
+    pub kind: StopKind,
+    /// The branch's VPC and subnet at that point.
+    pub at_vpc: Option<ResId>,
+    pub at_subnet: Option<ResId>,
+    /// No NAT translation, appliance or deferred security-group reference on the branch: what
+    /// follows depends on the packets and the two places only.
+    pub canonical: bool,
+    /// The packets, in the branch's header space (no translation when `canonical`).
+    pub set: PacketSet,
+}
+
 /// One walk: from `src` to `dst`, for `request`.
 pub(crate) struct Walker<'e, 'n> {
     ev: &'e Evaluator<'n>,
@@ -214,13 +257,80 @@ pub(crate) struct Walker<'e, 'n> {
     dst: &'e Place,
     request: PacketSet,
     tracing: bool,
+    open: Open,
     pub hops: Vec<HopNode>,
     pub leaves: Vec<Leaf>,
+    pub stops: Vec<Stop>,
 }
 
 impl<'e, 'n> Walker<'e, 'n> {
     pub fn new(ev: &'e Evaluator<'n>, src: &'e Place, dst: &'e Place, request: PacketSet, tracing: bool) -> Self {
-        Self { ev, src, dst, request, tracing, hops: Vec::new(), leaves: Vec::new() }
+        Self {
+            ev,
+            src,
+            dst,
+            request,
+            tracing,
+            open: Open::Closed,
+            hops: Vec::new(),
+            leaves: Vec::new(),
+            stops: Vec::new(),
+        }
+    }
+
+    /// An open walk (see [`Open`]): `Dst` walks `request` forward from `src`; `Src` walks the
+    /// replies to `request` back from `dst`. Untraced.
+    pub fn open(ev: &'e Evaluator<'n>, src: &'e Place, dst: &'e Place, request: PacketSet, open: Open) -> Self {
+        Self { open, ..Self::new(ev, src, dst, request, false) }
+    }
+
+    /// True when `b` has reached the open end's side: the forward leg of a `Dst` walk, the
+    /// return leg (to the source, not a NAT gateway) of a `Src` walk.
+    fn at_open_end(&self, b: &Branch) -> bool {
+        match self.open {
+            Open::Closed => false,
+            Open::Dst => b.leg == Leg::Forward,
+            Open::Src => b.leg == Leg::Return && b.frames.is_empty(),
+        }
+    }
+
+    fn stop(&mut self, b: &Branch, set: PacketSet, kind: StopKind) {
+        if set.is_empty() {
+            return;
+        }
+        let canonical = b.frames.is_empty()
+            && b.fwd_appliances.is_empty()
+            && b.ret_appliances.is_empty()
+            && b.egress_refs.is_empty();
+        self.stops.push(Stop { kind, at_vpc: b.at_vpc, at_subnet: b.at_subnet, canonical, set });
+    }
+
+    /// The return leg of a `Src` walk: the replies to every packet of the request delivered
+    /// to `dst` (a subnet), as `start_return` would walk them after a plain delivery.
+    pub fn run_return(&mut self) {
+        let dst = self.dst;
+        let Some(subnet) = dst.subnet else { return };
+        let info = self.ev.subnet(subnet);
+        let b = Branch {
+            set: self.request.clone(),
+            leg: Leg::Forward,
+            frames: Vec::new(),
+            hop: None,
+            crossings: Vec::new(),
+            ident: Ident::None,
+            ident_at: 0,
+            egress_refs: Vec::new(),
+            fwd_appliances: Vec::new(),
+            ret_appliances: Vec::new(),
+            at_subnet: Some(subnet),
+            at_vpc: info.and_then(|i| i.vpc),
+            az: info.and_then(|i| i.az.clone()),
+            depth: 0,
+        };
+        if b.set.is_empty() {
+            return;
+        }
+        self.start_return(b, None);
     }
 
     // ---- bookkeeping ------------------------------------------------------------------------
@@ -289,7 +399,11 @@ impl<'e, 'n> Walker<'e, 'n> {
             });
             return;
         }
-        let (packets, local) = self.to_original(b, part);
+        let (packets, local) = if self.open == Open::Src && b.leg == Leg::Return {
+            (part.clone(), part.clone())
+        } else {
+            self.to_original(b, part)
+        };
         let initiator = b.frames.last().map_or_else(|| self.src.name.clone(), |f| ev.net.name(f.nat).to_string());
         let mut hop = b.hop;
         if self.tracing && outcome != Outcome::Passed {
@@ -805,7 +919,13 @@ impl<'e, 'n> Walker<'e, 'n> {
         b.at_vpc = info.vpc;
         b.az = info.az.clone();
         let same = restrict_dst(&b.set, &info.cidr);
-        if !same.is_empty() {
+        if !same.is_empty() && self.at_open_end(&b) {
+            self.stop(&b, same.clone(), StopKind::SameSubnet);
+            b.set = b.set.difference(&same);
+            if b.set.is_empty() {
+                return;
+            }
+        } else if !same.is_empty() {
             let mut sb = b.with(same.clone());
             match self.owner_subnet(&b) {
                 Some(s) if s == subnet => {
@@ -942,6 +1062,11 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// Local delivery inside the current VPC, to whoever the packets are addressed to.
     fn local(&mut self, b: Branch) {
+        if self.at_open_end(&b) {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Local);
+            return;
+        }
         let ev = self.namer();
         let vpc = b.at_vpc;
         let vpc_name = vpc.map_or("the VPC", |v| ev.net.name(v));
@@ -1389,6 +1514,11 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn appliance_in(&mut self, b: Branch, w: ResId) {
+        if self.open != Open::Closed {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Unsupported);
+            return;
+        }
         let ev = self.namer();
         let name = ev.net.name(w);
         let Some(place) = self.appliance_place(w) else {
@@ -1473,6 +1603,11 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn gwlb_in(&mut self, b: Branch, e: ResId) {
+        if self.open != Open::Closed {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Unsupported);
+            return;
+        }
         let ev = self.namer();
         let name = ev.net.name(e);
         let subnet = match &self.ev.net.res(e).obj {
