@@ -18,7 +18,11 @@ fn main() {
     let t0 = Instant::now();
     let ev = Evaluator::new(&net, &settings);
     let t1 = Instant::now();
-    let ap = ev.all_pairs();
+    let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    let mut ap = ev.all_pairs();
+    for _ in 1..repeat {
+        ap = ev.all_pairs();
+    }
     let t2 = Instant::now();
     let c = ap.counts();
     println!(

@@ -38,13 +38,13 @@ use super::Evaluator;
 use super::flow::{ClientPorts, LINUX_PORTS};
 use super::nacl::{AclRules, Direction};
 use super::place::{Place, PlaceKind, Tri};
-use super::reach::{Outcome, Verdict};
+use super::reach::{Leaf, Outcome, Verdict};
 use super::route::{restrict_dst, restrict_src};
 use super::sets::{
     Address, Family, IntervalSet, IpSet, PacketBox, PacketSet, PortSet, ProtoSet, Unsigned, V4Box, V6Box,
 };
 use super::sg::SgList;
-use super::walk::{Open, StopKind, Walker};
+use super::walk::{Memo, Open, Stop, StopKind, Walker};
 use crate::model::{Link, ResId, Val};
 
 /// "Evaluate this pair on its own" in id tables.
@@ -209,7 +209,7 @@ impl AllPairs {
 /// A fast, non-cryptographic hasher (FxHash's mixing) for the interning tables: keys come from
 /// the evaluator, not from an adversary, and the tables are hot.
 #[derive(Default, Clone, Copy)]
-struct Fx(u64);
+pub(crate) struct Fx(u64);
 
 impl Fx {
     const K: u64 = 0x517c_c1b7_2722_0a95;
@@ -258,7 +258,7 @@ impl Hasher for Fx {
     }
 }
 
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
 
 /// Gives equal keys equal ids, across threads (one lock per batch of keys).
 struct Interner<K> {
@@ -307,6 +307,16 @@ impl<K: Hash + Eq + Clone> LocalIds<K> {
 
     fn globalize(self, interner: &Interner<K>) -> Vec<u32> {
         interner.intern_all(self.keys)
+    }
+}
+
+impl<T: Hash + Eq + Clone> LocalIds<Vec<T>> {
+    /// [`LocalIds::id`] of a slice, allocating only for a new key.
+    fn id_of(&mut self, key: &[T]) -> u32 {
+        if let Some(&id) = self.map.get(key) {
+            return id;
+        }
+        self.id(key.to_vec())
     }
 }
 
@@ -462,95 +472,162 @@ struct Tables {
     signatures: Interner<Signature>,
 }
 
-/// The row of signature ids of one open walk: per other subnet (by index), the id of the walk
-/// restricted to its addresses, or [`ALONE`].
-fn signature_row(
-    layout: &Layout,
-    own: usize,
-    own_place: &Place,
-    parts: Vec<(Code, PacketSet)>,
-    unsupported: Vec<PacketSet>,
-    tables: &Tables,
-) -> Vec<u32> {
+/// A box of an open walk's result, ready for the sweep: its code, protocol × ports id, source
+/// addresses (one family), and the subnets its destinations cover whole (runs of positions) or
+/// in part.
+#[derive(Debug)]
+struct Item {
+    code: Option<Code>,
+    af: u32,
+    src: IpSet,
+    runs: Vec<(u32, u32)>,
+    partial: Vec<u32>,
+}
+
+/// The items of a walk's result (or of a shared sub-walk's), computed once.
+#[derive(Debug, Default)]
+pub(crate) struct Prepared {
+    items: Vec<Item>,
+    /// Positions of the subnets stops were in (the code may differ there).
+    special: Vec<u32>,
+}
+
+/// The items of `parts` (`None` code: unsupported, the pairs are evaluated alone).
+fn prepare(layout: &Layout, parts: &[(Option<Code>, &PacketSet)], tables: &Tables) -> Prepared {
+    fn boxes<A: Address>(
+        layout: &Layout,
+        code: Option<Code>,
+        boxes: &[PacketBox<A>],
+        afs: &mut LocalIds<Af>,
+        items: &mut Vec<Item>,
+    ) {
+        let fam = &layout.fams[usize::from(A::FAMILY == Family::V6)];
+        let (mut full, mut partial) = (Vec::new(), Vec::new());
+        for b in boxes {
+            full.clear();
+            partial.clear();
+            fam.cover(&b.dst, &mut full, &mut partial);
+            if full.is_empty() && partial.is_empty() {
+                continue;
+            }
+            full.sort_unstable();
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for &p in &full {
+                match runs.last_mut() {
+                    Some(last) if last.1 == p => last.1 = p + 1,
+                    _ => runs.push((p, p + 1)),
+                }
+            }
+            items.push(Item {
+                code,
+                af: afs.id(Af::of(b)),
+                src: A::into_ip_set(b.src.clone()),
+                runs,
+                partial: partial.clone(),
+            });
+        }
+    }
+    let mut afs: LocalIds<Af> = LocalIds::new();
+    let mut items = Vec::new();
+    let mut special = Vec::new();
+    for (code, set) in parts {
+        if let Some(&p) = code.and_then(Code::subnet).and_then(|s| layout.pos_of.get(&s)) {
+            special.push(p);
+        }
+        boxes(layout, *code, set.v4_boxes(), &mut afs, &mut items);
+        boxes(layout, *code, set.v6_boxes(), &mut afs, &mut items);
+    }
+    let ids = afs.globalize(&tables.afs);
+    for item in &mut items {
+        item.af = ids[item.af as usize];
+    }
+    Prepared { items, special }
+}
+
+fn leaf_code(outcome: Outcome) -> Option<Code> {
+    match outcome {
+        Outcome::Dropped => Some(Code::Dropped),
+        _ => Some(Code::Undetermined),
+    }
+}
+
+fn stop_code(stop: &Stop) -> Option<Code> {
+    match stop.kind {
+        _ if !stop.canonical => None,
+        StopKind::Unsupported => None,
+        StopKind::Local => Some(Code::Local { vpc: stop.at_vpc, subnet: stop.at_subnet }),
+        StopKind::SameSubnet => Some(Code::Same { subnet: stop.at_subnet }),
+    }
+}
+
+/// The parts of a walk's own result (passed leaves, which carry no packets, left out).
+fn parts_of<'a>(leaves: &'a [Leaf], stops: &'a [Stop]) -> Vec<(Option<Code>, &'a PacketSet)> {
+    leaves
+        .iter()
+        .filter(|l| l.outcome != Outcome::Passed)
+        .map(|l| (leaf_code(l.outcome), &l.packets))
+        .chain(stops.iter().map(|stop| (stop_code(stop), &stop.set)))
+        .collect()
+}
+
+/// The row of signature ids of one open walk (its own result and the shared sub-walks it
+/// took): per other subnet (by index), the id of the walk restricted to the two ends'
+/// addresses, or [`ALONE`].
+fn signature_row(layout: &Layout, own: usize, own_place: &Place, parts: &[&Prepared], tables: &Tables) -> Vec<u32> {
     let n = layout.n();
     let mut alone = vec![false; n];
     let mut special = vec![false; n];
     let mut events: Vec<(u32, bool, u32)> = Vec::new();
-    let mut items: Vec<(Code, u32)> = Vec::new();
-    let mut afs: LocalIds<Af> = LocalIds::new();
-    let (mut full, mut partial) = (Vec::new(), Vec::new());
-
-    fn boxes<A: Address>(
-        layout: &Layout,
-        own: &Place,
-        boxes: &[PacketBox<A>],
-        mut each: impl FnMut(&PacketBox<A>, bool, &[u32], &[u32]),
-        full: &mut Vec<u32>,
-        partial: &mut Vec<u32>,
-    ) {
-        let fam = &layout.fams[usize::from(A::FAMILY == Family::V6)];
-        for b in boxes {
-            full.clear();
-            partial.clear();
-            fam.cover(&b.dst, full, partial);
-            let uniform = b.src == *A::part(&own.addrs);
-            each(b, uniform, full, partial);
-        }
-    }
-
-    for (code, set) in &parts {
-        if let Some(&p) = code.subnet().and_then(|s| layout.pos_of.get(&s)) {
+    let mut active_items: Vec<&Item> = Vec::new();
+    let own_v4 = IpSet { v4: own_place.addrs.v4.clone(), v6: IntervalSet::empty() };
+    let own_v6 = IpSet { v4: IntervalSet::empty(), v6: own_place.addrs.v6.clone() };
+    for prepared in parts {
+        for &p in &prepared.special {
             special[p as usize] = true;
         }
-        let mut take = |af: Af, uniform: bool, full: &[u32], partial: &[u32]| {
-            for &p in partial {
+        for item in &prepared.items {
+            let own = if item.src.v6.is_empty() { &own_v4 } else { &own_v6 };
+            // Restricted to the own end's addresses: all of the box, none of it, or some.
+            if own.is_empty() || !own.intersects(&item.src) {
+                continue;
+            }
+            let whole = own.is_subset(&item.src);
+            for &p in &item.partial {
                 alone[p as usize] = true;
             }
-            if !uniform {
-                for &p in full {
-                    alone[p as usize] = true;
+            if !whole || item.code.is_none() {
+                for &(a, b) in &item.runs {
+                    alone[a as usize..b as usize].fill(true);
                 }
-                return;
+                continue;
             }
-            if full.is_empty() {
-                return;
+            let at = active_items.len() as u32;
+            active_items.push(item);
+            for &(a, b) in &item.runs {
+                events.push((a, true, at));
+                events.push((b, false, at));
             }
-            let item = items.len() as u32;
-            items.push((*code, afs.id(af)));
-            let mut sorted = full.to_vec();
-            sorted.sort_unstable();
-            let mut start = sorted[0];
-            let mut last = sorted[0];
-            for &p in &sorted[1..] {
-                if p != last + 1 {
-                    events.push((start, true, item));
-                    events.push((last + 1, false, item));
-                    start = p;
-                }
-                last = p;
-            }
-            events.push((start, true, item));
-            events.push((last + 1, false, item));
-        };
-        boxes(layout, own_place, set.v4_boxes(), |b, u, f, p| take(Af::of(b), u, f, p), &mut full, &mut partial);
-        boxes(layout, own_place, set.v6_boxes(), |b, u, f, p| take(Af::of(b), u, f, p), &mut full, &mut partial);
+        }
     }
-    for set in &unsupported {
-        let mut mark = |_: bool, full: &[u32], partial: &[u32]| {
-            for &p in full.iter().chain(partial) {
-                alone[p as usize] = true;
-            }
-        };
-        boxes(layout, own_place, set.v4_boxes(), |_: &V4Box, u, f, p| mark(u, f, p), &mut full, &mut partial);
-        boxes(layout, own_place, set.v6_boxes(), |_: &V6Box, u, f, p| mark(u, f, p), &mut full, &mut partial);
+    // Events by position (counting sort): where each item's runs start and end.
+    let mut offsets = vec![0u32; n + 2];
+    for &(p, _, _) in &events {
+        offsets[p as usize + 1] += 1;
     }
-    let af_ids = afs.globalize(&tables.afs);
-    events.sort_unstable_by_key(|e| e.0);
+    for i in 1..offsets.len() {
+        offsets[i] += offsets[i - 1];
+    }
+    let mut sorted = vec![(false, 0u32); events.len()];
+    let mut fill = offsets.clone();
+    for &(p, start, item) in &events {
+        sorted[fill[p as usize] as usize] = (start, item);
+        fill[p as usize] += 1;
+    }
 
     let mut signatures: LocalIds<Signature> = LocalIds::new();
     let mut local_row = vec![ALONE; n];
     let mut active: Vec<u32> = Vec::new();
-    let mut next = 0;
+    let mut sig: Signature = Vec::new();
     let mut current = ALONE;
     for pos in 0..n {
         let idx = layout.order[pos] as usize;
@@ -558,30 +635,24 @@ fn signature_row(
         if pos > 0 && layout.vpc[idx] != layout.vpc[layout.order[pos - 1] as usize] {
             dirty = true;
         }
-        while let Some(&(p, start, item)) = events.get(next) {
-            if p as usize != pos {
-                break;
-            }
-            if start {
-                active.push(item);
-            } else if let Some(i) = active.iter().position(|&a| a == item) {
+        let here = &sorted[offsets[pos] as usize..offsets[pos + 1] as usize];
+        for &(_, item) in here.iter().filter(|e| !e.0) {
+            if let Some(i) = active.iter().position(|&a| a == item) {
                 active.swap_remove(i);
             }
-            dirty = true;
-            next += 1;
         }
+        active.extend(here.iter().filter(|e| e.0).map(|e| e.1));
+        dirty |= !here.is_empty();
         if dirty {
             let (vpc, subnet) = (layout.vpc[idx], layout.subnet[idx]);
-            let mut sig: Signature = active
-                .iter()
-                .map(|&i| {
-                    let (code, af) = items[i as usize];
-                    (code.for_end(vpc, subnet), af_ids[af as usize])
-                })
-                .collect();
+            sig.clear();
+            sig.extend(active.iter().filter_map(|&i| {
+                let item = active_items[i as usize];
+                item.code.map(|code| (code.for_end(vpc, subnet), item.af))
+            }));
             sig.sort_unstable();
             sig.dedup();
-            current = signatures.id(sig);
+            current = signatures.id_of(&sig);
         }
         if !alone[pos] && idx != own && !layout.alone[idx] {
             local_row[idx] = current;
@@ -712,7 +783,10 @@ impl Evaluator<'_> {
         let n = subnets.len();
         let all = PacketSet::all();
         let layout = Layout::new(&subnets);
-        let others = self.subnets.iter().flatten().fold(IpSet::empty(), |acc, s| acc.union(&s.cidr));
+        // Every subnet's addresses, widened to the VPCs' blocks: the walks treat the extra
+        // addresses like any other (pointwise) and only subnet addresses are looked at, while
+        // sets of a few wide ranges are much cheaper than sets of thousands of subnet ranges.
+        let others = self.subnets.iter().flatten().fold(self.vpc_space.clone(), |acc, s| acc.union(&s.cidr));
         let stand_in = Place {
             kind: PlaceKind::Subnet,
             res: None,
@@ -729,6 +803,7 @@ impl Evaluator<'_> {
             preserves_client_ip: Tri::No,
         };
         let tables = Tables { afs: Interner::new(), signatures: Interner::new() };
+        let memo = Memo::default();
 
         // 1-2. Open walks: forward per source, return per destination.
         let walk = |i: usize, open: Open| -> Vec<u32> {
@@ -740,30 +815,28 @@ impl Evaluator<'_> {
                 Open::Dst => (own, &stand_in, materialize(&all, own, &stand_in)),
                 _ => (&stand_in, own, materialize(&all, &stand_in, own)),
             };
-            let mut w = Walker::open(self, src, dst, request, open);
+            let mut w = Walker::open(self, src, dst, request, open, Some(&memo));
             if open == Open::Dst {
                 w.run();
             } else {
                 w.run_return();
             }
-            let mut parts = Vec::new();
-            let mut unsupported = Vec::new();
-            for leaf in std::mem::take(&mut w.leaves) {
-                match leaf.outcome {
-                    Outcome::Dropped => parts.push((Code::Dropped, leaf.packets)),
-                    Outcome::Undetermined => parts.push((Code::Undetermined, leaf.packets)),
-                    Outcome::Passed => {}
-                }
+            let (leaves, stops, shared) =
+                (std::mem::take(&mut w.leaves), std::mem::take(&mut w.stops), std::mem::take(&mut w.shared));
+            let own_result = prepare(&layout, &parts_of(&leaves, &stops), &tables);
+            let mut all_parts: Vec<&Prepared> = vec![&own_result];
+            for entry in &shared {
+                all_parts.push(entry.prepared.get_or_init(|| {
+                    let leaves: Vec<(Option<Code>, &PacketSet)> = entry
+                        .leaves
+                        .iter()
+                        .map(|(outcome, set)| (leaf_code(*outcome), set))
+                        .chain(entry.stops.iter().map(|stop| (stop_code(stop), &stop.set)))
+                        .collect();
+                    prepare(&layout, &leaves, &tables)
+                }));
             }
-            for stop in std::mem::take(&mut w.stops) {
-                match stop.kind {
-                    _ if !stop.canonical => unsupported.push(stop.set),
-                    StopKind::Unsupported => unsupported.push(stop.set),
-                    StopKind::Local => parts.push((Code::Local { vpc: stop.at_vpc, subnet: stop.at_subnet }, stop.set)),
-                    StopKind::SameSubnet => parts.push((Code::Same { subnet: stop.at_subnet }, stop.set)),
-                }
-            }
-            signature_row(&layout, i, own, parts, unsupported, &tables)
+            signature_row(&layout, i, own, &all_parts, &tables)
         };
         let forward: Vec<Vec<u32>> = (0..n).into_par_iter().map(|i| walk(i, Open::Dst)).collect();
         let back: Vec<Vec<u32>> = (0..n).into_par_iter().map(|i| walk(i, Open::Src)).collect();

@@ -546,26 +546,20 @@ impl Table {
     }
 }
 
-fn take(part: &IpSet, rest: &mut PacketSet) -> PacketSet {
-    let p = restrict_dst(rest, part);
-    *rest = rest.difference(&p);
+pub(crate) fn take(part: &IpSet, rest: &mut PacketSet) -> PacketSet {
+    let (p, others) = rest.split_dst(part);
+    *rest = others;
     p
 }
 
 /// The packets of `set` whose destination is in `addrs`.
 pub(crate) fn restrict_dst(set: &PacketSet, addrs: &IpSet) -> PacketSet {
-    set.intersect(&PacketSet::from_match(&super::sets::PacketMatch {
-        dst: addrs.clone(),
-        ..super::sets::PacketMatch::all()
-    }))
+    set.with_dst_in(addrs)
 }
 
 /// The packets of `set` whose source is in `addrs`.
 pub(crate) fn restrict_src(set: &PacketSet, addrs: &IpSet) -> PacketSet {
-    set.intersect(&PacketSet::from_match(&super::sets::PacketMatch {
-        src: addrs.clone(),
-        ..super::sets::PacketMatch::all()
-    }))
+    set.with_src_in(addrs)
 }
 
 fn family_part(set: &PacketSet, family: Family) -> PacketSet {

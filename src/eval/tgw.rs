@@ -415,8 +415,7 @@ impl TgwTable {
                 continue;
             }
             remaining = remaining.difference(&part);
-            let p = restrict_dst(&rest, &part);
-            rest = rest.difference(&p);
+            let p = super::route::take(&part, &mut rest);
             if !p.is_empty() {
                 out.hits.push((i, p));
             }

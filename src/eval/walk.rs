@@ -16,13 +16,17 @@
 //! destination subnet's route back, gateways in reverse (NAT restores the address, IGW 1:1 NAT,
 //! an egress-only gateway only passes replies), source NACL ingress.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use super::Evaluator;
 use super::flow::{icmp_to_replies, icmp_to_requests};
 use super::nacl::Direction;
 use super::place::{Place, PlaceKind, Tri};
 use super::reach::{Decision, Hop, HopNode, Leaf, Leg, Outcome, Stage};
 use super::route::{Target, restrict_dst, restrict_src};
-use super::sets::{Address, BoxRef, Family, IpSet, L4Kind, PacketBox, PacketSet, PortSet, ProtoSet, Protocol};
+use super::sets::{
+    Address, BoxRef, Family, IpSet, L4Kind, PacketBox, PacketSet, PortSet, ProtoSet, Protocol, V4Box, V6Box,
+};
 use super::sg::{GroupKey, GroupView, Ident, RefValidity, SgDirection, SgList};
 use super::tgw::{Assoc, AttKind, TgwTarget};
 use crate::model::{Link, Object, ResId, Val};
@@ -134,7 +138,7 @@ fn protocols_part(set: &PacketSet, protocols: &ProtoSet) -> PacketSet {
 }
 
 /// A boundary on the path that matters to security-group references or gateways.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Crossing {
     Pcx { res: ResId, cross_region: Val<bool> },
     Tgw { res: ResId, sg_ref: Val<bool> },
@@ -250,6 +254,62 @@ pub(crate) struct Stop {
     pub set: PacketSet,
 }
 
+/// What a transit gateway egress sub-walk of an open walk depends on besides its packets'
+/// source addresses: the walk's kind, the branch's state, the places' public IPs, and the
+/// packets with their source addresses made full.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct MemoKey {
+    open: u8,
+    leg: Leg,
+    attachment: ResId,
+    az: Option<String>,
+    depth: u32,
+    crossings: Vec<Crossing>,
+    public_ips: [Tri; 2],
+    v4: Vec<V4Box>,
+    v6: Vec<V6Box>,
+}
+
+/// The result of one memoised sub-walk, for packets from any source: its leaves (outcome and
+/// packets) and stops, every set with the source addresses of the abstract packets.
+#[derive(Debug)]
+pub(crate) struct MemoEntry {
+    pub leaves: Vec<(Outcome, PacketSet)>,
+    pub stops: Vec<Stop>,
+    /// What the all-pairs batch derives from it, once.
+    pub prepared: OnceLock<super::allpairs::Prepared>,
+}
+
+/// Sub-walks shared by the open walks of one all-pairs batch, across threads.
+///
+/// An open walk from `s` enters a transit gateway attachment with packets `s × D × P` (`D`
+/// destinations, `P` protocols and ports); what happens from there on is the same for any
+/// source with the same branch state, so it is walked once for `any × D × P` and each walk
+/// keeps a reference. The walk is pointwise (a packet's fate never depends on the others), so
+/// the entry restricted to `s`'s addresses is exactly what `s`'s own sub-walk would give.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    map: Mutex<super::allpairs::FxMap<MemoKey, Arc<MemoEntry>>>,
+}
+
+impl Memo {
+    fn get(&self, key: &MemoKey) -> Option<Arc<MemoEntry>> {
+        match self.map.lock() {
+            Ok(m) => m.get(key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(key).cloned(),
+        }
+    }
+
+    /// Stores `entry` unless another thread stored one first; returns the stored one.
+    fn put(&self, key: MemoKey, entry: MemoEntry) -> Arc<MemoEntry> {
+        let mut map = match self.map.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(key).or_insert_with(|| Arc::new(entry)).clone()
+    }
+}
+
 /// One walk: from `src` to `dst`, for `request`.
 pub(crate) struct Walker<'e, 'n> {
     ev: &'e Evaluator<'n>,
@@ -258,9 +318,14 @@ pub(crate) struct Walker<'e, 'n> {
     request: PacketSet,
     tracing: bool,
     open: Open,
+    memo: Option<&'e Memo>,
+    /// Computing a memo entry (no nested memoisation).
+    in_memo: bool,
     pub hops: Vec<HopNode>,
     pub leaves: Vec<Leaf>,
     pub stops: Vec<Stop>,
+    /// Memoised sub-walks this walk took (their leaves and stops are not in `leaves`/`stops`).
+    pub shared: Vec<Arc<MemoEntry>>,
 }
 
 impl<'e, 'n> Walker<'e, 'n> {
@@ -272,16 +337,26 @@ impl<'e, 'n> Walker<'e, 'n> {
             request,
             tracing,
             open: Open::Closed,
+            memo: None,
+            in_memo: false,
             hops: Vec::new(),
             leaves: Vec::new(),
             stops: Vec::new(),
+            shared: Vec::new(),
         }
     }
 
     /// An open walk (see [`Open`]): `Dst` walks `request` forward from `src`; `Src` walks the
     /// replies to `request` back from `dst`. Untraced.
-    pub fn open(ev: &'e Evaluator<'n>, src: &'e Place, dst: &'e Place, request: PacketSet, open: Open) -> Self {
-        Self { open, ..Self::new(ev, src, dst, request, false) }
+    pub fn open(
+        ev: &'e Evaluator<'n>,
+        src: &'e Place,
+        dst: &'e Place,
+        request: PacketSet,
+        open: Open,
+        memo: Option<&'e Memo>,
+    ) -> Self {
+        Self { open, memo, ..Self::new(ev, src, dst, request, false) }
     }
 
     /// True when `b` has reached the open end's side: the forward leg of a `Dst` walk, the
@@ -302,7 +377,47 @@ impl<'e, 'n> Walker<'e, 'n> {
             && b.fwd_appliances.is_empty()
             && b.ret_appliances.is_empty()
             && b.egress_refs.is_empty();
+        // Behind a NAT translation, the request's packets (their destinations are the same).
+        let set = if b.frames.is_empty() { set } else { self.to_original(b, &set).0 };
         self.stops.push(Stop { kind, at_vpc: b.at_vpc, at_subnet: b.at_subnet, canonical, set });
+    }
+
+    /// The memo key of a transit gateway egress sub-walk, when it may be shared: an open walk,
+    /// a plain branch (no translation, appliance or deferred reference), and packets whose
+    /// source addresses are all of the walk's own end's.
+    fn memo_key(&self, b: &Branch, attachment: ResId) -> Option<MemoKey> {
+        self.memo?;
+        if self.in_memo
+            || self.open == Open::Closed
+            || !b.frames.is_empty()
+            || !b.egress_refs.is_empty()
+            || !b.fwd_appliances.is_empty()
+            || !b.ret_appliances.is_empty()
+        {
+            return None;
+        }
+        let own = match self.open {
+            Open::Src => &self.dst.addrs,
+            _ => &self.src.addrs,
+        };
+        fn widen<A: Address>(boxes: &[PacketBox<A>], own: &IpSet) -> Option<Vec<PacketBox<A>>> {
+            let own = A::part(own);
+            boxes
+                .iter()
+                .map(|b| (b.src == *own).then(|| PacketBox { src: super::sets::IntervalSet::full(), ..b.clone() }))
+                .collect()
+        }
+        Some(MemoKey {
+            open: self.open as u8,
+            leg: b.leg,
+            attachment,
+            az: b.az.clone(),
+            depth: b.depth,
+            crossings: b.crossings.clone(),
+            public_ips: [self.src.public_ip.clone(), self.dst.public_ip.clone()],
+            v4: widen(b.set.v4_boxes(), own)?,
+            v6: widen(b.set.v6_boxes(), own)?,
+        })
     }
 
     /// The return leg of a `Src` walk: the replies to every packet of the request delivered
@@ -2151,6 +2266,35 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn tgw_egress(&mut self, b: Branch, e: ResId) {
+        let (Some(memo), Some(key)) = (self.memo, self.memo_key(&b, e)) else {
+            self.tgw_egress_walk(b, e);
+            return;
+        };
+        if let Some(entry) = memo.get(&key) {
+            self.shared.push(entry);
+            return;
+        }
+        // Walk the abstract packets (any source) once; keep the result apart.
+        let mut ab = b;
+        ab.set = PacketSet::from_disjoint_boxes(key.v4.iter().cloned())
+            .union(&PacketSet::from_disjoint_boxes(key.v6.iter().cloned()));
+        let (leaves, stops) = (self.leaves.len(), self.stops.len());
+        self.in_memo = true;
+        self.tgw_egress_walk(ab, e);
+        self.in_memo = false;
+        let leaves = self
+            .leaves
+            .split_off(leaves)
+            .into_iter()
+            .filter(|l| l.outcome != Outcome::Passed)
+            .map(|l| (l.outcome, l.packets))
+            .collect();
+        let stops = self.stops.split_off(stops);
+        let entry = memo.put(key, MemoEntry { leaves, stops, prepared: OnceLock::new() });
+        self.shared.push(entry);
+    }
+
+    fn tgw_egress_walk(&mut self, b: Branch, e: ResId) {
         let ev = self.namer();
         let name = ev.net.name(e);
         let Some(att) = self.ev.tgw.atts.get(&e).cloned() else {
