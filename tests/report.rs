@@ -463,7 +463,7 @@ fn finding(i: usize, severity: Severity) -> Finding {
         attribute: None,
         key: Vec::new(),
         fingerprint: format!("{i:032x}"),
-        introduced: Some(i % 2 == 0),
+        introduced: Some(i.is_multiple_of(2)),
         related: Vec::new(),
         trace: None,
         indeterminate: false,

@@ -216,10 +216,10 @@ impl<'n> Evaluator<'n> {
         for (id, r) in net.present() {
             match &r.obj {
                 Object::InternetGateway(g) => {
-                    if let Some(Some(v)) = g.vpc.res().map(|v| vpcs.get_mut(v.index())) {
-                        if let Some(info) = v.as_mut() {
-                            info.igws.push(id);
-                        }
+                    if let Some(Some(v)) = g.vpc.res().map(|v| vpcs.get_mut(v.index()))
+                        && let Some(info) = v.as_mut()
+                    {
+                        info.igws.push(id);
                     }
                 }
                 Object::EgressOnlyGateway(g) => {

@@ -267,10 +267,10 @@ pub(crate) fn build(net: &Network, vpc_blocks: &HashMap<ResId, (Vec<IpNet>, bool
         if let Some(att) = ix.atts.get_mut(&a) {
             att.assoc = assoc;
         }
-        if let (Val::Known(true), Val::Known(true), Some(d)) = (&default_prop, &att_prop, default_table) {
-            if !matches!(ix.atts[&a].kind, AttKind::Peering { .. }) {
-                propagations.push((d, a));
-            }
+        if let (Val::Known(true), Val::Known(true), Some(d)) = (&default_prop, &att_prop, default_table)
+            && !matches!(ix.atts[&a].kind, AttKind::Peering { .. })
+        {
+            propagations.push((d, a));
         }
     }
     // Propagated routes.

@@ -1251,10 +1251,10 @@ impl<'e, 'n> Walker<'e, 'n> {
             b.at_vpc = info.vpc;
         }
         b.at_subnet = Some(subnet);
-        if let Some(last) = b.hop.and_then(|h| self.hops.get_mut(h as usize)) {
-            if !last.via.contains(&subnet) {
-                last.via.push(subnet);
-            }
+        if let Some(last) = b.hop.and_then(|h| self.hops.get_mut(h as usize))
+            && !last.via.contains(&subnet)
+        {
+            last.via.push(subnet);
         }
         self.arrive(b, arrival);
     }

@@ -53,8 +53,8 @@ pub enum Action {
 
 impl Action {
     /// Maps Terraform's `actions` list.
-    pub fn from_actions(actions: &[String]) -> Option<Action> {
-        let has = |a: &str| actions.iter().any(|x| x == a);
+    pub fn from_actions<S: AsRef<str>>(actions: &[S]) -> Option<Action> {
+        let has = |a: &str| actions.iter().any(|x| x.as_ref() == a);
         Some(match actions.len() {
             1 if has("create") => Action::Create,
             1 if has("update") => Action::Update,
@@ -94,6 +94,17 @@ pub struct Attrs {
     pub unknown: Value,
     /// `after_sensitive` / `sensitive_values` (same shape; `true` where sensitive).
     pub sensitive: Value,
+}
+
+impl Attrs {
+    /// True when an attribute that ties a resource to a network
+    /// ([`NETWORK_HINT_ATTRS`](crate::catalog::NETWORK_HINT_ATTRS): `vpc_id`, `subnet_ids`, …)
+    /// is set or unknown until apply.
+    pub fn hints_network(&self) -> bool {
+        crate::catalog::NETWORK_HINT_ATTRS.iter().any(|k| {
+            self.values.get(*k).is_some_and(|v| !v.is_null()) || self.unknown.get(*k) == Some(&Value::Bool(true))
+        })
+    }
 }
 
 /// One resource instance of the input.

@@ -43,7 +43,7 @@ pub fn read_input(arg: &str, stdin: &mut dyn Read) -> Result<Input> {
     if arg == "-" {
         let mut bytes = Vec::new();
         stdin.read_to_end(&mut bytes).map_err(|source| Error::Read { path: "<stdin>".into(), source })?;
-        let text = decode(arg, &bytes)?;
+        let text = decode_owned(arg, bytes)?;
         return Ok(Input { name: "-".into(), path: None, text });
     }
     let path = PathBuf::from(arg);
@@ -51,7 +51,7 @@ pub fn read_input(arg: &str, stdin: &mut dyn Read) -> Result<Input> {
         return Err(directory_error(arg, &path));
     }
     let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: arg.to_string(), source })?;
-    let text = decode(arg, &bytes)?;
+    let text = decode_owned(arg, bytes)?;
     Ok(Input { name: arg.to_string(), path: Some(path), text })
 }
 
@@ -75,6 +75,27 @@ fn directory_error(arg: &str, path: &Path) -> Error {
             message: "this is a folder, not a plan or state file".into(),
             help: Some(format!("give the path of a JSON plan: {SHOW_JSON_HELP}")),
         }
+    }
+}
+
+/// [`decode`] that keeps the buffer of a plain UTF-8 input (the usual case) instead of copying a
+/// plan of tens of megabytes.
+pub fn decode_owned(name: &str, mut bytes: Vec<u8>) -> Result<String> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    let utf16 = bytes.starts_with(b"\xFF\xFE")
+        || bytes.starts_with(b"\xFE\xFF")
+        || (bytes.len() >= 2 && (bytes[0] == 0) != (bytes[1] == 0));
+    if utf16 || bytes.starts_with(b"PK\x03\x04") {
+        return decode(name, &bytes);
+    }
+    if bom {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.trim().is_empty() => Ok(text),
+        // The error paths (empty input, invalid UTF-8) say the same as `decode`.
+        Ok(text) => decode(name, text.as_bytes()),
+        Err(e) => decode(name, e.as_bytes()),
     }
 }
 
@@ -169,9 +190,16 @@ fn not_a_document(input: &Input, first: Option<char>) -> Error {
     Error::Input { path: input.name.clone(), message, help: Some(SHOW_JSON_HELP.into()) }
 }
 
+/// How much of the input is looked at to recognise an event stream. Its first line (the
+/// `version` event) is about 150 bytes; a plan is one line of many megabytes, which must not be
+/// scanned (three times) just to find out it is not an event stream.
+const EVENT_LINE_WINDOW: usize = 4096;
+
 /// `terraform plan -json` writes one JSON object per line with `@level`/`@message` keys.
 fn is_event_stream(text: &str) -> bool {
-    let first_line = text.trim_start().lines().next().unwrap_or("");
+    let text = text.trim_start();
+    let head = &text[..floor_boundary(text, EVENT_LINE_WINDOW)];
+    let first_line = head.lines().next().unwrap_or("");
     if !(first_line.contains("\"@level\"") || first_line.contains("\"@message\"")) {
         return false;
     }
@@ -327,6 +355,12 @@ mod tests {
         assert_eq!(decode("x", &bom).unwrap(), json);
         let no_bom_le: Vec<u8> = json.encode_utf16().flat_map(u16::to_le_bytes).collect();
         assert_eq!(decode("x", &no_bom_le).unwrap(), json);
+        for bytes in [le, be, bom, no_bom_le, json.as_bytes().to_vec()] {
+            assert_eq!(decode_owned("x", bytes).unwrap(), json);
+        }
+        assert!(decode_owned("x", b" \n".to_vec()).unwrap_err().to_string().contains("empty"));
+        assert!(decode_owned("x", b"{\xff}".to_vec()).unwrap_err().to_string().contains("UTF-8"));
+        assert!(format!("{:?}", decode_owned("x", b"PK\x03\x04x".to_vec()).unwrap_err()).contains("terraform show"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! writes, but legal JSON), the attributes are captured as a borrowed `RawValue` and filtered once
 //! the type is known. Format: <https://developer.hashicorp.com/terraform/internals/json-format>.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -49,6 +50,21 @@ fn keep_for(mode: Mode, rtype: &str) -> Keep {
     }
 }
 
+/// Whether a resource of an AWS type can matter to the model: a type the catalog knows, a
+/// networking type not modelled yet, or any type with an attribute that ties it to a network.
+/// The others (IAM, S3, log groups, …: most of a large plan) are dropped here, before their
+/// address is parsed, instead of being carried to `model::lower` to be ignored there.
+fn relevant(mode: Mode, rtype: &str, attrs: Option<&Attrs>) -> bool {
+    match mode {
+        Mode::Managed => {
+            catalog::managed(rtype).is_some()
+                || catalog::NOT_MODELLED_NETWORK.contains(&rtype)
+                || attrs.is_some_and(Attrs::hints_network)
+        }
+        Mode::Data => catalog::data(rtype).is_some(),
+    }
+}
+
 fn keep_expressions_for(mode: Mode, rtype: &str) -> Keep {
     match mode {
         Mode::Managed => catalog::managed(rtype).map_or(Keep::Nothing, |t| Keep::Attrs(t.attrs)),
@@ -73,6 +89,40 @@ impl Visitor<'_> for KeyIndex<'_> {
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
         Ok(self.0.iter().position(|k| *k == v))
+    }
+}
+
+/// A string of the input, borrowed when it has no escapes (almost always): the fields read only
+/// to decide what to keep (address, mode, type, provider, actions) then cost no allocation.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v.to_string())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Text(Cow::Owned(v)))
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        &self.0
     }
 }
 
@@ -149,8 +199,8 @@ fn parse_addr<E: de::Error>(text: &str) -> Result<ResourceAddr, E> {
 // resource_changes
 
 #[derive(Default)]
-struct Change {
-    actions: Vec<String>,
+struct Change<'de> {
+    actions: Vec<Text<'de>>,
     before: Value,
     after: Value,
     after_unknown: Value,
@@ -161,8 +211,8 @@ struct Change {
 struct ChangeSeed(Keep);
 
 impl<'de> DeserializeSeed<'de> for ChangeSeed {
-    type Value = Change;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Change, D::Error> {
+    type Value = Change<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Change<'de>, D::Error> {
         d.deserialize_map(self)
     }
 }
@@ -170,11 +220,11 @@ impl<'de> DeserializeSeed<'de> for ChangeSeed {
 const CHANGE_KEYS: &[&str] = &["actions", "before", "after", "after_unknown", "before_sensitive", "after_sensitive"];
 
 impl<'de> Visitor<'de> for ChangeSeed {
-    type Value = Change;
+    type Value = Change<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a change object")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Change<'de>, A::Error> {
         let mut c = Change::default();
         while let Some(idx) = map.next_key_seed(KeyIndex(CHANGE_KEYS))? {
             match idx {
@@ -256,22 +306,22 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
         f.write_str("a resource change object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut address: Option<String> = None;
+        let mut address: Option<Text<'de>> = None;
         let mut mode: Option<Mode> = None;
-        let mut rtype: Option<String> = None;
-        let mut provider = String::new();
+        let mut rtype: Option<Text<'de>> = None;
+        let mut provider: Option<Text<'de>> = None;
         let mut deposed = false;
-        let mut change: Option<Change> = None;
+        let mut change: Option<Change<'de>> = None;
         let mut raw_change: Option<&'de RawValue> = None;
         while let Some(idx) = map.next_key_seed(KeyIndex(RC_KEYS))? {
             match idx {
                 Some(0) => address = Some(map.next_value()?),
-                Some(1) => mode = Some(parse_mode(&map.next_value::<String>()?)?),
+                Some(1) => mode = Some(parse_mode(map.next_value::<Text<'de>>()?.as_ref())?),
                 Some(2) => rtype = Some(map.next_value()?),
-                Some(3) => provider = map.next_value()?,
-                Some(4) => deposed = map.next_value::<Option<String>>()?.is_some(),
+                Some(3) => provider = Some(map.next_value()?),
+                Some(4) => deposed = map.next_value::<Option<IgnoredAny>>()?.is_some(),
                 Some(5) => match (mode, &rtype) {
-                    (Some(m), Some(t)) => change = Some(map.next_value_seed(ChangeSeed(keep_for(m, t)))?),
+                    (Some(m), Some(t)) => change = Some(map.next_value_seed(ChangeSeed(keep_for(m, t.as_ref())))?),
                     _ => raw_change = Some(map.next_value()?),
                 },
                 _ => {
@@ -280,33 +330,37 @@ impl<'de> Visitor<'de> for ResourceChangeSeed<'_> {
             }
         }
         let address = address.ok_or_else(|| de::Error::missing_field("address"))?;
+        let address = address.as_ref();
         let rtype = rtype.ok_or_else(|| de::Error::missing_field("type"))?;
+        let rtype = rtype.as_ref();
         let mode = mode.unwrap_or(Mode::Managed);
         if deposed {
             // A deposed object is an old instance being cleaned up; the current one is separate.
             return Ok(());
         }
-        if !is_aws(&rtype) {
-            self.0.count_other(&rtype);
+        if !is_aws(rtype) {
+            self.0.count_other(rtype);
             return Ok(());
         }
         let change = match (change, raw_change) {
             (Some(c), _) => c,
-            (None, Some(raw)) => parse_raw(raw, ChangeSeed(keep_for(mode, &rtype)))?,
+            (None, Some(raw)) => parse_raw(raw, ChangeSeed(keep_for(mode, rtype)))?,
             (None, None) => return Err(de::Error::missing_field("change")),
         };
-        let addr = parse_addr(&address)?;
         let Some(action) = Action::from_actions(&change.actions) else {
-            return Err(de::Error::custom(format!("{address}: unknown change actions {:?}", change.actions)));
+            let names: Vec<&str> = change.actions.iter().map(AsRef::as_ref).collect();
+            return Err(de::Error::custom(format!("{address}: unknown change actions {names:?}")));
         };
         let after = match action {
             Action::Delete | Action::Forget => None,
             _ => attrs_of(change.after, change.after_unknown, change.after_sensitive),
         };
         let before = attrs_of(change.before, Value::Null, change.before_sensitive);
-        if mode == Mode::Data && catalog::data(&rtype).is_none() {
+        if !relevant(mode, rtype, after.as_ref().or(before.as_ref())) {
             return Ok(());
         }
+        let addr = parse_addr(address)?;
+        let provider = provider.map(|p| p.0.into_owned()).unwrap_or_default();
         if mode == Mode::Data {
             // Deferred reads: unknown until apply, but present.
             self.0.resources.push(RawResource { addr, provider, action: Action::Read, after, before });
@@ -497,10 +551,10 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
         f.write_str("a resource object")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut address: Option<String> = None;
+        let mut address: Option<Text<'de>> = None;
         let mut mode: Option<Mode> = None;
-        let mut rtype: Option<String> = None;
-        let mut provider = String::new();
+        let mut rtype: Option<Text<'de>> = None;
+        let mut provider: Option<Text<'de>> = None;
         let mut deposed = false;
         let mut values: Option<Value> = None;
         let mut sensitive: Option<Value> = None;
@@ -513,13 +567,16 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
         while let Some(idx) = map.next_key_seed(KeyIndex(SR_KEYS))? {
             match idx {
                 Some(0) => address = Some(map.next_value()?),
-                Some(1) => mode = Some(parse_mode(&map.next_value::<String>()?)?),
+                Some(1) => mode = Some(parse_mode(map.next_value::<Text<'de>>()?.as_ref())?),
                 Some(2) => rtype = Some(map.next_value()?),
-                Some(3) => provider = map.next_value()?,
+                Some(3) => provider = Some(map.next_value()?),
                 Some(i @ (4 | 5)) => match (mode, &rtype) {
+                    // Not wanted (managed resources in `planned_values`): skipped whole.
+                    (Some(m), Some(_)) if !wanted(m) => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
                     (Some(m), Some(t)) => {
-                        let keep = if wanted(m) { keep_for(m, t) } else { Keep::Nothing };
-                        let v = map.next_value_seed(Filtered(keep))?;
+                        let v = map.next_value_seed(Filtered(keep_for(m, t.as_ref())))?;
                         if i == 4 { values = Some(v) } else { sensitive = Some(v) }
                     }
                     _ => {
@@ -527,7 +584,7 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
                         if i == 4 { raw_values = Some(raw) } else { raw_sensitive = Some(raw) }
                     }
                 },
-                Some(_) => deposed = map.next_value::<Option<String>>()?.is_some(),
+                Some(_) => deposed = map.next_value::<Option<IgnoredAny>>()?.is_some(),
                 None => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -535,20 +592,21 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
         }
         let address = address.ok_or_else(|| de::Error::missing_field("address"))?;
         let rtype = rtype.ok_or_else(|| de::Error::missing_field("type"))?;
+        let rtype = rtype.as_ref();
         let mode = mode.unwrap_or(Mode::Managed);
         if deposed {
             return Ok(());
         }
-        if !is_aws(&rtype) {
+        if !is_aws(rtype) {
             if self.filter.managed && mode == Mode::Managed {
-                self.out.count_other(&rtype);
+                self.out.count_other(rtype);
             }
             return Ok(());
         }
-        if !wanted(mode) || (mode == Mode::Data && catalog::data(&rtype).is_none()) {
+        if !wanted(mode) || (mode == Mode::Data && catalog::data(rtype).is_none()) {
             return Ok(());
         }
-        let keep = keep_for(mode, &rtype);
+        let keep = keep_for(mode, rtype);
         let values = match (values, raw_values) {
             (Some(v), _) => v,
             (None, Some(raw)) => parse_raw(raw, Filtered(keep))?,
@@ -559,8 +617,12 @@ impl<'de> Visitor<'de> for StateResourceSeed<'_> {
             (None, Some(raw)) => parse_raw(raw, Filtered(keep))?,
             (None, None) => Value::Null,
         };
-        let addr = parse_addr(&address)?;
         let after = attrs_of(values, Value::Null, sensitive);
+        if !relevant(mode, rtype, after.as_ref()) {
+            return Ok(());
+        }
+        let addr = parse_addr(address.as_ref())?;
+        let provider = provider.map(|p| p.0.into_owned()).unwrap_or_default();
         self.out.resources.push(RawResource { addr, provider, action: self.filter.action, after, before: None });
         Ok(())
     }
@@ -660,8 +722,6 @@ impl<'de> Visitor<'de> for TfStateResourceSeed<'_> {
             if mode == Mode::Data && catalog::data(&rtype).is_none() {
                 continue;
             }
-            let key = inst.index_key.as_ref().and_then(InstanceKey::from_json);
-            let addr = ResourceAddr::new(steps.clone(), mode, &rtype, &name, key);
             let keep = keep_for(mode, &rtype);
             let values = match inst.attributes {
                 Some(raw) => parse_raw(raw, Filtered(keep))?,
@@ -669,6 +729,11 @@ impl<'de> Visitor<'de> for TfStateResourceSeed<'_> {
             };
             let sensitive = sensitive_from_paths(inst.sensitive_attributes.as_ref());
             let after = attrs_of(values, Value::Null, sensitive);
+            if !relevant(mode, &rtype, after.as_ref()) {
+                continue;
+            }
+            let key = inst.index_key.as_ref().and_then(InstanceKey::from_json);
+            let addr = ResourceAddr::new(steps.clone(), mode, &rtype, &name, key);
             self.0.resources.push(RawResource {
                 addr,
                 provider: provider.clone(),
@@ -693,7 +758,7 @@ pub(crate) fn module_steps(text: &str) -> Result<Vec<ModuleStep>, String> {
         let Some((name, key)) = it.next() else {
             return Err(format!("`{text}` is not a module path"));
         };
-        out.push(ModuleStep { name, key });
+        out.push(ModuleStep { name: name.to_string(), key });
     }
     Ok(out)
 }

@@ -36,25 +36,37 @@ impl Ord for InstanceKey {
 
 impl fmt::Display for InstanceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            InstanceKey::Int(i) => write!(f, "[{i}]"),
-            InstanceKey::Str(s) => {
-                f.write_str("[\"")?;
-                for c in s.chars() {
-                    match c {
-                        '"' => f.write_str("\\\"")?,
-                        '\\' => f.write_str("\\\\")?,
-                        '\n' => f.write_str("\\n")?,
-                        c => write!(f, "{c}")?,
-                    }
-                }
-                f.write_str("\"]")
-            }
-        }
+        let mut out = String::new();
+        self.push_to(&mut out);
+        f.write_str(&out)
     }
 }
 
 impl InstanceKey {
+    /// Appends `[0]` or `["a"]` (quotes, backslashes and newlines escaped). Addresses are built
+    /// for every resource of a plan: this avoids the formatting machinery.
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            InstanceKey::Int(i) => {
+                out.push('[');
+                push_int(out, *i);
+                out.push(']');
+            }
+            InstanceKey::Str(s) => {
+                out.push_str("[\"");
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        c => out.push(c),
+                    }
+                }
+                out.push_str("\"]");
+            }
+        }
+    }
+
     /// Parses a key from a plan's `index` field (a number or a string).
     pub fn from_json(value: &serde_json::Value) -> Option<InstanceKey> {
         match value {
@@ -62,6 +74,27 @@ impl InstanceKey {
             serde_json::Value::String(s) => Some(InstanceKey::Str(s.clone())),
             _ => None,
         }
+    }
+}
+
+/// Appends a decimal integer.
+fn push_int(out: &mut String, i: i64) {
+    if i < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }
 
@@ -107,12 +140,12 @@ impl fmt::Display for AddrError {
 impl ResourceAddr {
     /// Builds an address from its parts.
     pub fn new(module: Vec<ModuleStep>, mode: Mode, rtype: &str, name: &str, key: Option<InstanceKey>) -> ResourceAddr {
-        let mut text = String::new();
+        let mut text = String::with_capacity(16 + rtype.len() + name.len() + 24 * (module.len() + 1));
         for step in &module {
             text.push_str("module.");
             text.push_str(&step.name);
             if let Some(k) = &step.key {
-                text.push_str(&k.to_string());
+                k.push_to(&mut text);
             }
             text.push('.');
         }
@@ -123,7 +156,7 @@ impl ResourceAddr {
         text.push('.');
         text.push_str(name);
         if let Some(k) = &key {
-            text.push_str(&k.to_string());
+            k.push_to(&mut text);
         }
         ResourceAddr { text: text.into(), module, mode, rtype: rtype.into(), name: name.into(), key }
     }
@@ -140,7 +173,7 @@ impl ResourceAddr {
             if steps[i].1.is_some() {
                 return Err(AddrError(format!("`{text}`: unexpected key after `module`")));
             }
-            module.push(ModuleStep { name: name.to_string(), key: key.clone() });
+            module.push(ModuleStep { name: (*name).to_string(), key: key.clone() });
             i += 2;
         }
         let mut mode = Mode::Managed;
@@ -218,7 +251,7 @@ fn module_path_text<'a>(steps: impl Iterator<Item = (&'a str, Option<&'a Instanc
         out.push_str("module.");
         out.push_str(name);
         if let Some(k) = key {
-            out.push_str(&k.to_string());
+            k.push_to(&mut out);
         }
     }
     out
@@ -226,9 +259,9 @@ fn module_path_text<'a>(steps: impl Iterator<Item = (&'a str, Option<&'a Instanc
 
 /// Splits an address or reference into `(name, key)` steps: `a.b["x"].c[0]` becomes
 /// `[("a", None), ("b", Some("x")), ("c", Some(0))]`.
-pub(crate) fn split_steps(text: &str) -> Result<Vec<(String, Option<InstanceKey>)>, AddrError> {
+pub(crate) fn split_steps(text: &str) -> Result<Vec<(&str, Option<InstanceKey>)>, AddrError> {
     let bytes = text.as_bytes();
-    let mut steps: Vec<(String, Option<InstanceKey>)> = Vec::new();
+    let mut steps: Vec<(&str, Option<InstanceKey>)> = Vec::with_capacity(4);
     let mut i = 0;
     let err = |msg: &str| AddrError(format!("`{text}`: {msg}"));
     while i < bytes.len() {
@@ -239,7 +272,7 @@ pub(crate) fn split_steps(text: &str) -> Result<Vec<(String, Option<InstanceKey>
         if start == i {
             return Err(err("empty name"));
         }
-        let name = text[start..i].to_string();
+        let name = &text[start..i];
         let mut key = None;
         if i < bytes.len() && bytes[i] == b'[' {
             i += 1;

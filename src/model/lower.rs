@@ -141,6 +141,7 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     let linker = Linker::new(&ix);
     let mut lw = Lowerer {
         linker: &linker,
+        vpcs: VpcFallback::new(&ix),
         links: Vec::new(),
         pending_routes: Vec::new(),
         pending_sg_rules: Vec::new(),
@@ -251,12 +252,7 @@ fn family_of(raw: &RawResource) -> Option<Family> {
             Some(t) => Some(t.family),
             None => {
                 let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
-                    || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(|a| {
-                        catalog::NETWORK_HINT_ATTRS.iter().any(|k| a.values.get(*k).is_some_and(|v| !v.is_null()))
-                            || catalog::NETWORK_HINT_ATTRS
-                                .iter()
-                                .any(|k| a.unknown.get(*k).is_some_and(|v| v == &Value::Bool(true)))
-                    });
+                    || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(crate::ingest::Attrs::hints_network);
                 hinted.then_some(Family::Other)
             }
         },
@@ -456,7 +452,7 @@ fn module_path_text(steps: &[super::ModuleStep]) -> String {
         out.push_str("module.");
         out.push_str(&s.name);
         if let Some(k) = &s.key {
-            out.push_str(&k.to_string());
+            k.push_to(&mut out);
         }
     }
     out
@@ -475,8 +471,43 @@ struct PendingRule<R> {
     rules: Vec<R>,
 }
 
+/// The VPCs a `vpc_id` set through a local can fall back to (SEMANTICS §11), indexed once:
+/// scanning every resource for every subnet made lowering quadratic.
+struct VpcFallback<'a> {
+    /// Present managed VPCs by module instance.
+    by_module: HashMap<&'a [super::ModuleStep], Vec<ResId>>,
+    /// Every present managed VPC with its primary IPv4 CIDR, when known.
+    cidrs: Vec<(ResId, Option<Ipv4Net>)>,
+}
+
+impl<'a> VpcFallback<'a> {
+    fn new(ix: &'a Index<'_>) -> Self {
+        let mut vpcs: Vec<ResId> = ix
+            .by_local
+            .values()
+            .flatten()
+            .copied()
+            .filter(|t| {
+                VPC.contains(&ix.types[t.index()].as_str()) && !ix.is_data[t.index()] && ix.views[t.index()].is_some()
+            })
+            .collect();
+        vpcs.sort();
+        vpcs.dedup();
+        let mut by_module: HashMap<&'a [super::ModuleStep], Vec<ResId>> = HashMap::new();
+        for &t in &vpcs {
+            by_module.entry(ix.modules[t.index()].as_slice()).or_default().push(t);
+        }
+        let cidrs = vpcs
+            .iter()
+            .map(|&t| (t, ix.views[t.index()].and_then(|v| v.str("cidr_block").into_known()).and_then(parse_v4)))
+            .collect();
+        VpcFallback { by_module, cidrs }
+    }
+}
+
 struct Lowerer<'l, 'a, 'd> {
     linker: &'l Linker<'a, 'd>,
+    vpcs: VpcFallback<'a>,
     links: Vec<LinkRecord>,
     pending_routes: Vec<PendingRoute>,
     pending_sg_rules: Vec<PendingRule<SgRule>>,
@@ -600,31 +631,14 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
 
     /// The module's only VPC, else the one VPC whose CIDR holds `cidr`.
     fn infer_vpc_for(&self, res: ResId, cidr: Option<Ipv4Net>) -> Option<ResId> {
-        let ix = self.linker.index();
-        let module = &ix.modules[res.index()];
-        let vpcs: Vec<ResId> = (0..ix.names.len())
-            .map(|i| ResId(i as u32))
-            .filter(|t| {
-                VPC.contains(&ix.types[t.index()].as_str()) && !ix.is_data[t.index()] && ix.views[t.index()].is_some()
-            })
-            .filter(|t| ix.by_local.values().any(|v| v.contains(t)))
-            .collect();
-        let same_module: Vec<ResId> = vpcs.iter().copied().filter(|t| &ix.modules[t.index()] == module).collect();
-        if let [only] = same_module.as_slice() {
+        let module = self.linker.index().modules[res.index()].as_slice();
+        if let Some([only]) = self.vpcs.by_module.get(module).map(Vec::as_slice) {
             return Some(*only);
         }
         let cidr = cidr?;
-        let holding: Vec<ResId> = vpcs
-            .into_iter()
-            .filter(|t| {
-                ix.views[t.index()]
-                    .and_then(|v| v.str("cidr_block").into_known())
-                    .and_then(parse_v4)
-                    .is_some_and(|vc| vc.contains(&cidr))
-            })
-            .collect();
-        match holding.as_slice() {
-            [only] => Some(*only),
+        let mut holding = self.vpcs.cidrs.iter().filter(|(_, vc)| vc.is_some_and(|vc| vc.contains(&cidr)));
+        match (holding.next(), holding.next()) {
+            (Some((only, _)), None) => Some(*only),
             _ => None,
         }
     }
@@ -1704,6 +1718,50 @@ impl Fold<'_, '_> {
         self.workloads();
         self.subnet_tables();
         self.subnet_acls();
+        self.regions();
+    }
+
+    /// A VPC whose region neither its provider nor its ARN tells takes the region its subnets'
+    /// availability zones name (when they agree); resources of the VPC without a region take
+    /// the VPC's.
+    fn regions(&mut self) {
+        let mut by_vpc: HashMap<ResId, BTreeSet<String>> = HashMap::new();
+        for r in &self.net.resources {
+            if let Object::Subnet(s) = &r.obj
+                && let (Some(v), Val::Known(az)) = (s.vpc.res(), &s.az)
+                && az.len() > 1
+                && az.ends_with(|c: char| c.is_ascii_lowercase())
+            {
+                by_vpc.entry(v).or_default().insert(az[..az.len() - 1].to_string());
+            }
+        }
+        for (vpc, regions) in by_vpc {
+            if regions.len() == 1 && self.net.resources[vpc.index()].region.is_none() {
+                self.net.resources[vpc.index()].region = regions.into_iter().next();
+            }
+        }
+        let vpc_region = |net: &Network, link: &Link| link.res().and_then(|v| net.res(v).region.clone());
+        let fills: Vec<(usize, String)> = self
+            .net
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.region.is_none())
+            .filter_map(|(i, r)| {
+                let vpc = match &r.obj {
+                    Object::RouteTable(t) => &t.vpc,
+                    Object::Subnet(s) => &s.vpc,
+                    Object::SecurityGroup(g) => &g.vpc,
+                    Object::NetworkAcl(a) => &a.vpc,
+                    Object::Endpoint(e) => &e.vpc,
+                    _ => return None,
+                };
+                vpc_region(self.net, vpc).map(|region| (i, region))
+            })
+            .collect();
+        for (i, region) in fills {
+            self.net.resources[i].region = Some(region);
+        }
     }
 
     fn present_target(&self, link: &Link) -> Option<ResId> {
@@ -1892,10 +1950,10 @@ impl Fold<'_, '_> {
                 continue;
             }
             let Some(table) = p.table.res() else { continue };
-            if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj {
-                if let Val::Known(routes) = &mut t.routes {
-                    routes.push(p.route);
-                }
+            if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj
+                && let Val::Known(routes) = &mut t.routes
+            {
+                routes.push(p.route);
             }
         }
     }

@@ -152,7 +152,7 @@ fn parse_ref(text: &str) -> Ref {
     let Ok(steps) = split_steps(text) else {
         return Ref::Ignore;
     };
-    let name_at = |i: usize| steps.get(i).map(|s| s.0.as_str());
+    let name_at = |i: usize| steps.get(i).map(|s| s.0);
     let int_key = |k: &Option<InstanceKey>| match k {
         Some(InstanceKey::Int(i)) => Some(*i),
         _ => None,
@@ -165,9 +165,9 @@ fn parse_ref(text: &str) -> Ref {
         Some("local") => name_at(1).map_or(Ref::Ignore, |n| Ref::Local(n.to_string())),
         Some("module") => match steps.get(1) {
             Some((name, key)) => Ref::Module {
-                name: name.clone(),
+                name: (*name).to_string(),
                 key: key.clone(),
-                output: steps.get(2).map(|s| s.0.clone()),
+                output: steps.get(2).map(|s| s.0.to_string()),
                 index: steps.get(2).and_then(|s| s.1.clone()),
             },
             None => Ref::Ignore,
@@ -175,10 +175,10 @@ fn parse_ref(text: &str) -> Ref {
         Some("data") => match (steps.get(1), steps.get(2)) {
             (Some((t, None)), Some((n, key))) => Ref::Resource {
                 mode: Mode::Data,
-                rtype: t.clone(),
-                name: n.clone(),
+                rtype: (*t).to_string(),
+                name: (*n).to_string(),
                 key: key.clone(),
-                attr: steps.get(3).map(|s| s.0.clone()),
+                attr: steps.get(3).map(|s| s.0.to_string()),
                 index: steps.get(3).and_then(|s| int_key(&s.1)),
             },
             _ => Ref::Ignore,
@@ -188,9 +188,9 @@ fn parse_ref(text: &str) -> Ref {
             Some((n, key)) => Ref::Resource {
                 mode: Mode::Managed,
                 rtype: t.to_string(),
-                name: n.clone(),
+                name: (*n).to_string(),
                 key: key.clone(),
-                attr: steps.get(2).map(|s| s.0.clone()),
+                attr: steps.get(2).map(|s| s.0.to_string()),
                 index: steps.get(2).and_then(|s| int_key(&s.1)),
             },
             None => Ref::Ignore,
@@ -258,7 +258,7 @@ fn module_path(module: &[ModuleStep]) -> String {
         out.push_str("module.");
         out.push_str(&s.name);
         if let Some(k) = &s.key {
-            out.push_str(&k.to_string());
+            k.push_to(&mut out);
         }
     }
     out
@@ -587,10 +587,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                     chosen.push((t, Provenance::Reference));
                 }
             } else if aligned && let Some(own) = scope.key {
-                if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(own)) {
-                    chosen.push((t, Provenance::Inferred));
-                } else if instances.len() == 1 {
+                if instances.len() == 1 {
+                    // A target with one instance is that instance, whatever the index says.
                     chosen.push((instances[0], Provenance::Reference));
+                } else if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(own)) {
+                    chosen.push((t, Provenance::Inferred));
                 } else {
                     // Mis-aligned keys: every instance is possible.
                     chosen.extend(instances.iter().map(|t| (*t, Provenance::Reference)));

@@ -20,6 +20,7 @@ use crate::suppress::Suppressions;
 
 mod blackhole_route;
 mod cross_az_nat;
+mod duplicate_default_adoption;
 mod duplicate_route;
 pub mod facts;
 mod inline_and_separate_rules;
@@ -178,6 +179,7 @@ macro_rules! registry {
 registry! {
     (blackhole_route, BlackholeRoute, "blackhole-route"),
     (cross_az_nat, CrossAzNat, "cross-az-nat"),
+    (duplicate_default_adoption, DuplicateDefaultAdoption, "duplicate-default-adoption"),
     (duplicate_route, DuplicateRoute, "duplicate-route"),
     (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
     (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),

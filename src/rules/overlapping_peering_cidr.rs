@@ -81,11 +81,13 @@ fn transit_gateways(net: &Network, out: &mut Vec<Draft>) {
             if x.1 != y.1 || x.2 == y.2 {
                 continue;
             }
+            // The CIDR test first: it is cheap, and rarely true. `routes_to` scans the whole
+            // network, and there are as many pairs as attachments squared.
+            let Some(pairs) = overlapping(net, x.2, y.2) else { continue };
             let routed = routes_to(net, x.0, y.0) || routes_to(net, y.0, x.0);
             if !routed {
                 continue;
             }
-            let Some(pairs) = overlapping(net, x.2, y.2) else { continue };
             let (first, later) = if super::natural_cmp(net.name(x.0), net.name(y.0)).is_le() { (x, y) } else { (y, x) };
             if !seen.insert((later.0, first.0)) {
                 continue;

@@ -234,10 +234,10 @@ impl<T: Unsigned> IntervalSet<T> {
             while let Some(start) = rest {
                 match b.get(k) {
                     Some(&(blo, bhi)) if blo <= hi => {
-                        if blo > start {
-                            if let Some(end) = blo.pred() {
-                                out.push((start, end));
-                            }
+                        if blo > start
+                            && let Some(end) = blo.pred()
+                        {
+                            out.push((start, end));
                         }
                         rest = if bhi >= hi { None } else { bhi.succ() };
                         k += 1;

@@ -1077,10 +1077,11 @@ fn coalesce<A: Address>(boxes: &mut Vec<PacketBox<A>>) {
             });
             let mut merged: Vec<PacketBox<A>> = Vec::with_capacity(boxes.len());
             for next in boxes.drain(..) {
-                if let Some(last) = merged.last_mut() {
-                    if cmp_except(last, &next, dim) == Ordering::Equal && try_merge(last, &next, dim) {
-                        continue;
-                    }
+                if let Some(last) = merged.last_mut()
+                    && cmp_except(last, &next, dim) == Ordering::Equal
+                    && try_merge(last, &next, dim)
+                {
+                    continue;
                 }
                 merged.push(next);
             }

@@ -1,0 +1,1 @@
+# Support for main.tf, the `## Use instead` block of rules/duplicate-default-adoption.md.
