@@ -18,7 +18,11 @@ fn main() {
     let t0 = Instant::now();
     let ev = Evaluator::new(&net, &settings);
     let t1 = Instant::now();
+    // REPEAT=N runs it N times (0: compile only, for instruction-count baselines).
     let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);
+    if repeat == 0 {
+        return;
+    }
     let mut ap = ev.all_pairs();
     for _ in 1..repeat {
         ap = ev.all_pairs();

@@ -751,6 +751,10 @@ struct PairKey {
     families: u8,
 }
 
+/// One source's pairs: a local class per destination ([`ALONE`] for none), and the distinct
+/// keys with the first pair (`source × n + destination`) that has each.
+type KeyRow = (Vec<u32>, Vec<(PairKey, usize)>);
+
 fn families(a: &Place, b: &Place) -> u8 {
     u8::from(!a.addrs.v4.is_empty() && !b.addrs.v4.is_empty())
         | (u8::from(!a.addrs.v6.is_empty() && !b.addrs.v6.is_empty()) << 1)
@@ -872,39 +876,49 @@ impl Evaluator<'_> {
             })
             .collect();
 
-        // 4. Pair keys, and one representative per class.
-        let keys: Vec<Option<PairKey>> = (0..n * n)
+        // 4. Pair keys, per source (in parallel), then one class per distinct key.
+        let rows: Vec<KeyRow> = (0..n)
             .into_par_iter()
-            .map(|at| {
-                let (s, d) = (at / n, at % n);
-                if s == d {
-                    return None;
-                }
-                let key = PairKey {
-                    forward: forward[s][d],
-                    back: back[d][s],
-                    into_dst: classes[acl_of[d]][s],
-                    into_src: classes[acl_of[s]][d],
-                    families: families(&subnets[s], &subnets[d]),
-                };
-                let alone = [key.forward, key.back, key.into_dst, key.into_src].contains(&ALONE);
-                (!alone).then_some(key)
+            .map(|s| {
+                let mut local: FxMap<PairKey, u32> = FxMap::default();
+                let mut keys: Vec<(PairKey, usize)> = Vec::new();
+                let row = (0..n)
+                    .map(|d| {
+                        let key = PairKey {
+                            forward: forward[s][d],
+                            back: back[d][s],
+                            into_dst: classes[acl_of[d]][s],
+                            into_src: classes[acl_of[s]][d],
+                            families: families(&subnets[s], &subnets[d]),
+                        };
+                        if s == d || [key.forward, key.back, key.into_dst, key.into_src].contains(&ALONE) {
+                            return ALONE;
+                        }
+                        *local.entry(key).or_insert_with(|| {
+                            keys.push((key, s * n + d));
+                            (keys.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                (row, keys)
             })
             .collect();
+        drop((forward, back));
         let mut class_of: FxMap<PairKey, u32> = FxMap::default();
         let mut representatives: Vec<usize> = Vec::new();
-        let pair_class: Vec<u32> = keys
-            .iter()
-            .enumerate()
-            .map(|(at, key)| match key {
-                Some(k) => *class_of.entry(*k).or_insert_with(|| {
-                    representatives.push(at);
-                    (representatives.len() - 1) as u32
-                }),
-                None => ALONE,
-            })
-            .collect();
-        drop(keys);
+        let mut pair_class: Vec<Vec<u32>> = Vec::with_capacity(n);
+        for (row, keys) in rows {
+            let global: Vec<u32> = keys
+                .into_iter()
+                .map(|(key, at)| {
+                    *class_of.entry(key).or_insert_with(|| {
+                        representatives.push(at);
+                        (representatives.len() - 1) as u32
+                    })
+                })
+                .collect();
+            pair_class.push(row.into_iter().map(|l| if l == ALONE { ALONE } else { global[l as usize] }).collect());
+        }
 
         // 5. Each class's representative, with `reach`; kept as a template when exact.
         let class_outcomes: Vec<Option<Stored>> = representatives
@@ -942,7 +956,7 @@ impl Evaluator<'_> {
                 if s == d {
                     continue;
                 }
-                let c = pair_class[s * n + d];
+                let c = pair_class[s][d];
                 let slot = if c == ALONE { ALONE } else { class_slot[c as usize] };
                 if slot == ALONE {
                     alone.push((s, d));

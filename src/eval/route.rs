@@ -547,7 +547,7 @@ impl Table {
 }
 
 pub(crate) fn take(part: &IpSet, rest: &mut PacketSet) -> PacketSet {
-    let (p, others) = rest.split_dst(part);
+    let (p, others) = std::mem::take(rest).split_dst_owned(part);
     *rest = others;
     p
 }

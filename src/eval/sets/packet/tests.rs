@@ -650,6 +650,11 @@ proptest! {
             let inside = set.intersect(&PacketSet::from_match(&m));
             let outside = set.difference(&inside);
             let (fast_in, fast_out) = if src { set.split_src(&addrs) } else { set.split_dst(&addrs) };
+            if !src {
+                let (owned_in, owned_out) = set.clone().split_dst_owned(&addrs);
+                prop_assert!(same_boxes(&inside, &owned_in), "owned inside {} vs {}", inside, owned_in);
+                prop_assert!(same_boxes(&outside, &owned_out), "owned outside {} vs {}", outside, owned_out);
+            }
             let only_in = if src { set.with_src_in(&addrs) } else { set.with_dst_in(&addrs) };
             prop_assert!(same_boxes(&inside, &fast_in), "inside {} vs {}", inside, fast_in);
             prop_assert!(same_boxes(&inside, &only_in), "inside {} vs {}", inside, only_in);
@@ -669,6 +674,9 @@ proptest! {
             let (fast_in, fast_out) = set.split_dst(&addrs);
             prop_assert!(same_boxes(&inside, &fast_in), "inside {} vs {}", inside, fast_in);
             prop_assert!(same_boxes(&outside, &fast_out), "outside {} vs {}", outside, fast_out);
+            let (owned_in, owned_out) = set.clone().split_dst_owned(&addrs);
+            prop_assert!(same_boxes(&inside, &owned_in), "owned inside {} vs {}", inside, owned_in);
+            prop_assert!(same_boxes(&outside, &owned_out), "owned outside {} vs {}", outside, owned_out);
         }
     }
 }
