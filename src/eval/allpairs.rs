@@ -30,7 +30,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rayon::prelude::*;
 
@@ -480,6 +480,8 @@ struct Item {
     code: Option<Code>,
     af: u32,
     src: IpSet,
+    /// Every source address of its family (it applies to any source).
+    src_full: bool,
     runs: Vec<(u32, u32)>,
     partial: Vec<u32>,
 }
@@ -490,6 +492,21 @@ pub(crate) struct Prepared {
     items: Vec<Item>,
     /// Positions of the subnets stops were in (the code may differ there).
     special: Vec<u32>,
+    /// Its signatures on their own (every item applying), by runs of positions; once.
+    segments: OnceLock<Segments>,
+    /// Every item applies to any source (a shared sub-walk's abstract packets).
+    any_source: bool,
+    /// Then: the positions its items make `ALONE` (in part covered, or unsupported), as runs.
+    alone: Vec<(u32, u32)>,
+}
+
+/// A part's signatures alone: `(start, end, content)` runs of positions, the contents, and their
+/// global ids.
+#[derive(Debug, Default)]
+struct Segments {
+    runs: Vec<(u32, u32, u32)>,
+    contents: Vec<Signature>,
+    ids: Vec<u32>,
 }
 
 /// The items of `parts` (`None` code: unsupported, the pairs are evaluated alone).
@@ -522,6 +539,7 @@ fn prepare(layout: &Layout, parts: &[(Option<Code>, &PacketSet)], tables: &Table
                 code,
                 af: afs.id(Af::of(b)),
                 src: A::into_ip_set(b.src.clone()),
+                src_full: b.src.is_full(),
                 runs,
                 partial: partial.clone(),
             });
@@ -541,7 +559,124 @@ fn prepare(layout: &Layout, parts: &[(Option<Code>, &PacketSet)], tables: &Table
     for item in &mut items {
         item.af = ids[item.af as usize];
     }
-    Prepared { items, special }
+    let any_source = items.iter().all(|i| i.src_full);
+    let mut alone: Vec<(u32, u32)> = Vec::new();
+    if any_source {
+        for item in &items {
+            alone.extend(item.partial.iter().map(|&p| (p, p + 1)));
+            if item.code.is_none() {
+                alone.extend_from_slice(&item.runs);
+            }
+        }
+    }
+    Prepared { items, special, segments: OnceLock::new(), any_source, alone }
+}
+
+/// Starts and ends of runs of positions, by position (a counting sort): `(start?, index)`.
+struct Events {
+    offsets: Vec<u32>,
+    events: Vec<(bool, u32)>,
+}
+
+impl Events {
+    fn new(n: usize, runs: impl Iterator<Item = (u32, u32, u32)> + Clone) -> Self {
+        let mut offsets = vec![0u32; n + 2];
+        for (a, b, _) in runs.clone() {
+            offsets[a as usize + 1] += 1;
+            offsets[b as usize + 1] += 1;
+        }
+        for i in 1..offsets.len() {
+            offsets[i] += offsets[i - 1];
+        }
+        let mut events = vec![(false, 0u32); offsets[n + 1] as usize];
+        let mut fill = offsets.clone();
+        for (a, b, k) in runs {
+            events[fill[a as usize] as usize] = (true, k);
+            fill[a as usize] += 1;
+            events[fill[b as usize] as usize] = (false, k);
+            fill[b as usize] += 1;
+        }
+        Self { offsets, events }
+    }
+
+    /// Applies the events at `pos` to `active`; true when there were some.
+    #[inline]
+    fn apply(&self, pos: usize, active: &mut Vec<u32>) -> bool {
+        let (from, to) = (self.offsets[pos] as usize, self.offsets[pos + 1] as usize);
+        if from == to {
+            return false;
+        }
+        let here = &self.events[from..to];
+        for &(_, k) in here.iter().filter(|e| !e.0) {
+            if let Some(i) = active.iter().position(|&a| a == k) {
+                active.swap_remove(i);
+            }
+        }
+        active.extend(here.iter().filter(|e| e.0).map(|e| e.1));
+        !here.is_empty()
+    }
+}
+
+/// Whether the codes of `items` may differ between position `pos` and the one before: another
+/// VPC (for `local` stops) or a subnet some stop was in.
+fn codes_may_change(layout: &Layout, pos: usize, special: &[bool], items: &[&Item], active: &[u32]) -> bool {
+    if pos == 0 {
+        return true;
+    }
+    let (idx, prev) = (layout.order[pos] as usize, layout.order[pos - 1] as usize);
+    let stops = || active.iter().filter_map(|&k| items[k as usize].code);
+    (layout.vpc[idx] != layout.vpc[prev] && stops().any(|c| matches!(c, Code::Local { .. })))
+        || ((special[pos] || special[pos - 1]) && stops().any(|c| c.subnet().is_some()))
+}
+
+/// The signature of the active `items` at `pos`, appended to `sig`.
+fn codes_at(layout: &Layout, pos: usize, items: &[&Item], active: &[u32], sig: &mut Signature) {
+    let idx = layout.order[pos] as usize;
+    let (vpc, subnet) = (layout.vpc[idx], layout.subnet[idx]);
+    sig.extend(active.iter().filter_map(|&k| {
+        let item = items[k as usize];
+        item.code.map(|code| (code.for_end(vpc, subnet), item.af))
+    }));
+}
+
+/// A part's signatures alone (see [`Segments`]).
+fn segments(layout: &Layout, part: &Prepared, tables: &Tables) -> Segments {
+    let n = layout.n();
+    let items: Vec<&Item> = part.items.iter().filter(|i| i.code.is_some()).collect();
+    let mut special = vec![false; n];
+    for &p in &part.special {
+        special[p as usize] = true;
+    }
+    let runs = items.iter().enumerate().flat_map(|(k, i)| i.runs.iter().map(move |&(a, b)| (a, b, k as u32)));
+    let lo = runs.clone().map(|r| r.0).min().unwrap_or(0) as usize;
+    let hi = runs.clone().map(|r| r.1).max().unwrap_or(0) as usize;
+    let events = Events::new(n, runs);
+    let mut contents: LocalIds<Signature> = LocalIds::new();
+    let mut out: Vec<(u32, u32, u32)> = Vec::new();
+    let mut active: Vec<u32> = Vec::new();
+    let mut sig: Signature = Vec::new();
+    let mut current: Option<u32> = None;
+    for pos in lo..hi {
+        let changed = events.apply(pos, &mut active);
+        if active.is_empty() {
+            current = None;
+            continue;
+        }
+        if changed || current.is_none() || codes_may_change(layout, pos, &special, &items, &active) {
+            sig.clear();
+            codes_at(layout, pos, &items, &active, &mut sig);
+            sig.sort_unstable();
+            sig.dedup();
+            current = Some(contents.id_of(&sig));
+        }
+        let c = current.unwrap_or(0);
+        match out.last_mut() {
+            Some(last) if last.1 as usize == pos && last.2 == c => last.1 += 1,
+            _ => out.push((pos as u32, pos as u32 + 1, c)),
+        }
+    }
+    let list = contents.keys.clone();
+    Segments { runs: out, ids: contents.globalize(&tables.signatures), contents: list }
 }
 
 fn leaf_code(outcome: Outcome) -> Option<Code> {
@@ -573,93 +708,111 @@ fn parts_of<'a>(leaves: &'a [Leaf], stops: &'a [Stop]) -> Vec<(Option<Code>, &'a
 /// The row of signature ids of one open walk (its own result and the shared sub-walks it
 /// took): per other subnet (by index), the id of the walk restricted to the two ends'
 /// addresses, or [`ALONE`].
+///
+/// A part whose items all apply to the own end's addresses whole (shared sub-walks: any source)
+/// contributes its precomputed [`Segments`]; where one part alone covers a subnet, its segment's
+/// id is the signature. Other parts' items are swept here.
+#[inline(never)]
 fn signature_row(layout: &Layout, own: usize, own_place: &Place, parts: &[&Prepared], tables: &Tables) -> Vec<u32> {
     let n = layout.n();
     let mut alone = vec![false; n];
     let mut special = vec![false; n];
-    let mut events: Vec<(u32, bool, u32)> = Vec::new();
-    let mut active_items: Vec<&Item> = Vec::new();
+    let mut loose: Vec<&Item> = Vec::new();
+    let mut segs: Vec<&Segments> = Vec::new();
     let own_v4 = IpSet { v4: own_place.addrs.v4.clone(), v6: IntervalSet::empty() };
     let own_v6 = IpSet { v4: IntervalSet::empty(), v6: own_place.addrs.v6.clone() };
-    for prepared in parts {
-        for &p in &prepared.special {
-            special[p as usize] = true;
+    for part in parts {
+        if part.any_source {
+            for &(a, b) in &part.alone {
+                alone[a as usize..b as usize].fill(true);
+            }
+            segs.push(part.segments.get_or_init(|| segments(layout, part, tables)));
+            continue;
         }
-        for item in &prepared.items {
+        let mut clean = true;
+        let mut whole_items: Vec<&Item> = Vec::new();
+        for item in &part.items {
             let own = if item.src.v6.is_empty() { &own_v4 } else { &own_v6 };
             // Restricted to the own end's addresses: all of the box, none of it, or some.
-            if own.is_empty() || !own.intersects(&item.src) {
+            let whole = item.src_full || own.is_subset(&item.src);
+            if !whole && (own.is_empty() || !own.intersects(&item.src)) {
+                clean &= item.code.is_none();
                 continue;
             }
-            let whole = own.is_subset(&item.src);
             for &p in &item.partial {
                 alone[p as usize] = true;
             }
             if !whole || item.code.is_none() {
+                clean &= item.code.is_none();
                 for &(a, b) in &item.runs {
                     alone[a as usize..b as usize].fill(true);
                 }
                 continue;
             }
-            let at = active_items.len() as u32;
-            active_items.push(item);
-            for &(a, b) in &item.runs {
-                events.push((a, true, at));
-                events.push((b, false, at));
+            whole_items.push(item);
+        }
+        if clean {
+            segs.push(part.segments.get_or_init(|| segments(layout, part, tables)));
+        } else {
+            for &p in &part.special {
+                special[p as usize] = true;
             }
+            loose.extend(whole_items);
         }
     }
-    // Events by position (counting sort): where each item's runs start and end.
-    let mut offsets = vec![0u32; n + 2];
-    for &(p, _, _) in &events {
-        offsets[p as usize + 1] += 1;
-    }
-    for i in 1..offsets.len() {
-        offsets[i] += offsets[i - 1];
-    }
-    let mut sorted = vec![(false, 0u32); events.len()];
-    let mut fill = offsets.clone();
-    for &(p, start, item) in &events {
-        sorted[fill[p as usize] as usize] = (start, item);
-        fill[p as usize] += 1;
-    }
+    let seg_list: Vec<(&Segments, usize)> =
+        segs.iter().flat_map(|seg| (0..seg.runs.len()).map(move |r| (*seg, r))).collect();
+    let seg_runs = seg_list.iter().enumerate().map(|(k, (seg, r))| (seg.runs[*r].0, seg.runs[*r].1, k as u32));
+    let seg_events = Events::new(n, seg_runs);
+    let item_runs = loose.iter().enumerate().flat_map(|(k, i)| i.runs.iter().map(move |&(a, b)| (a, b, k as u32)));
+    let item_events = Events::new(n, item_runs);
 
+    // Ids: global ones from segments, local ones (tagged) for what is assembled here.
+    const LOCAL: u64 = 1 << 32;
     let mut signatures: LocalIds<Signature> = LocalIds::new();
-    let mut local_row = vec![ALONE; n];
+    let mut local_row = vec![u64::MAX; n];
+    let mut active_segs: Vec<u32> = Vec::new();
     let mut active: Vec<u32> = Vec::new();
     let mut sig: Signature = Vec::new();
-    let mut current = ALONE;
-    for pos in 0..n {
+    let mut current = u64::MAX;
+    for (pos, &pos_alone) in alone.iter().enumerate() {
         let idx = layout.order[pos] as usize;
-        let mut dirty = pos == 0 || special[pos] || special[pos - 1];
-        if pos > 0 && layout.vpc[idx] != layout.vpc[layout.order[pos - 1] as usize] {
-            dirty = true;
-        }
-        let here = &sorted[offsets[pos] as usize..offsets[pos + 1] as usize];
-        for &(_, item) in here.iter().filter(|e| !e.0) {
-            if let Some(i) = active.iter().position(|&a| a == item) {
-                active.swap_remove(i);
-            }
-        }
-        active.extend(here.iter().filter(|e| e.0).map(|e| e.1));
-        dirty |= !here.is_empty();
+        let mut dirty = seg_events.apply(pos, &mut active_segs) | item_events.apply(pos, &mut active);
+        dirty |=
+            current == u64::MAX || (!active.is_empty() && codes_may_change(layout, pos, &special, &loose, &active));
         if dirty {
-            let (vpc, subnet) = (layout.vpc[idx], layout.subnet[idx]);
-            sig.clear();
-            sig.extend(active.iter().filter_map(|&i| {
-                let item = active_items[i as usize];
-                item.code.map(|code| (code.for_end(vpc, subnet), item.af))
-            }));
-            sig.sort_unstable();
-            sig.dedup();
-            current = signatures.id_of(&sig);
+            let seg = |k: u32| {
+                let (seg, r) = seg_list[k as usize];
+                let c = seg.runs[r].2 as usize;
+                (&seg.contents[c], seg.ids[c])
+            };
+            current = match (active_segs.as_slice(), active.is_empty()) {
+                ([one], true) => u64::from(seg(*one).1),
+                _ => {
+                    sig.clear();
+                    for &k in &active_segs {
+                        sig.extend_from_slice(seg(k).0);
+                    }
+                    codes_at(layout, pos, &loose, &active, &mut sig);
+                    sig.sort_unstable();
+                    sig.dedup();
+                    LOCAL | u64::from(signatures.id_of(&sig))
+                }
+            };
         }
-        if !alone[pos] && idx != own && !layout.alone[idx] {
+        if !pos_alone && idx != own && !layout.alone[idx] {
             local_row[idx] = current;
         }
     }
     let ids = signatures.globalize(&tables.signatures);
-    local_row.iter().map(|&l| if l == ALONE { ALONE } else { ids[l as usize] }).collect()
+    local_row
+        .iter()
+        .map(|&l| match l {
+            u64::MAX => ALONE,
+            l if l & LOCAL != 0 => ids[(l & 0xFFFF_FFFF) as usize],
+            l => l as u32,
+        })
+        .collect()
 }
 
 // ---- NACL classes ----------------------------------------------------------------------------

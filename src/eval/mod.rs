@@ -86,7 +86,7 @@ pub(crate) struct SubnetInfo {
     pub v4_unknown: bool,
     pub v6_unknown: bool,
     /// Availability zone name.
-    pub az: Option<String>,
+    pub az: Option<std::sync::Arc<str>>,
     /// The route table it uses.
     pub table: Link,
     /// The network ACL it uses.
@@ -200,7 +200,7 @@ impl<'n> Evaluator<'n> {
                     nets,
                     v4_unknown,
                     v6_unknown,
-                    az: s.az.known().cloned(),
+                    az: s.az.known().map(|a| std::sync::Arc::from(a.as_str())),
                     table: s.route_table.clone(),
                     acl: s.nacl.clone(),
                     map_public_ip: s.map_public_ip.clone(),

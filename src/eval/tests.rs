@@ -985,7 +985,7 @@ proptest! {
         let ev = Evaluator::new(&net, &s);
         let table = ev.table(t).unwrap();
         let set = PacketSet::from_match(&super::sets::PacketMatch { dst: super::sets::IpSet::from_addr(addr.into()), ..super::sets::PacketMatch::all() });
-        let lookup = table.lookup(&set, &ev.services, &ev.known_cidrs);
+        let lookup = table.lookup(&set, &ev.services, &ev.known_cidrs, true);
         prop_assert_eq!(lookup.hits.len(), 1);
         let chosen = &table.entries[lookup.hits[0].0];
         prop_assert_eq!(chosen.prefix, *prefixes.iter().max().unwrap());

@@ -195,13 +195,29 @@ struct Branch {
     ret_appliances: Vec<ResId>,
     at_subnet: Option<ResId>,
     at_vpc: Option<ResId>,
-    az: Option<String>,
+    az: Option<Arc<str>>,
     depth: u32,
 }
 
 impl Branch {
+    /// This branch's state with other packets (`self.set` is not copied).
     fn with(&self, set: PacketSet) -> Branch {
-        Branch { set, ..self.clone() }
+        Branch {
+            set,
+            leg: self.leg,
+            frames: self.frames.clone(),
+            hop: self.hop,
+            crossings: self.crossings.clone(),
+            ident: self.ident.clone(),
+            ident_at: self.ident_at,
+            egress_refs: self.egress_refs.clone(),
+            fwd_appliances: self.fwd_appliances.clone(),
+            ret_appliances: self.ret_appliances.clone(),
+            at_subnet: self.at_subnet,
+            at_vpc: self.at_vpc,
+            az: self.az.clone(),
+            depth: self.depth,
+        }
     }
 }
 
@@ -262,7 +278,7 @@ pub(crate) struct MemoKey {
     open: u8,
     leg: Leg,
     attachment: ResId,
-    az: Option<String>,
+    az: Option<Arc<str>>,
     depth: u32,
     crossings: Vec<Crossing>,
     public_ips: [Tri; 2],
@@ -1107,7 +1123,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.undetermined(&b, &set, Stage::Route, Some(table_name), || format!("{table_name} cannot be read"));
             return;
         };
-        let lookup = table.lookup(&b.set, &self.ev.services, &self.ev.known_cidrs);
+        let lookup = table.lookup(&b.set, &self.ev.services, &self.ev.known_cidrs, self.open == Open::Closed);
         for (why, part) in &lookup.undetermined {
             let why = why.clone();
             self.undetermined(&b, part, Stage::Route, Some(table_name), || why);
@@ -2167,8 +2183,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             });
             return;
         };
-        let candidates: Vec<ResId> =
-            subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(az.as_str())).collect();
+        let candidates: Vec<ResId> = subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(&*az)).collect();
         let Some(&a_sub) = candidates.first() else {
             let unknown = subnets.iter().any(|s| self.ev.subnet_az(*s).is_none());
             let set = b.set.clone();
@@ -2226,7 +2241,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.undetermined(&b, &set, Stage::Tgw, Some(table_name), || format!("{table_name} is not modelled"));
             return;
         };
-        let lookup = tt.lookup(&b.set, &self.ev.known_cidrs);
+        let lookup = tt.lookup(&b.set, &self.ev.known_cidrs, self.open == Open::Closed);
         for (why, part) in &lookup.undetermined {
             let why = why.clone();
             self.undetermined(&b, part, Stage::Tgw, Some(table_name), || why);
@@ -2305,9 +2320,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         match att.kind {
             AttKind::Vpc { vpc: Some(w), subnets: Some(subnets), .. } => {
                 let same_az: Vec<ResId> = match &b.az {
-                    Some(az) => {
-                        subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(az.as_str())).collect()
-                    }
+                    Some(az) => subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(&*az)).collect(),
                     None => Vec::new(),
                 };
                 let candidates = if same_az.is_empty() { subnets.clone() } else { same_az };
@@ -2376,7 +2389,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
-    fn leave_from_tgw(&mut self, b: Branch, subnet: ResId, az: Option<String>) {
+    fn leave_from_tgw(&mut self, b: Branch, subnet: ResId, az: Option<Arc<str>>) {
         let mut b = b;
         // `leave` applies the subnet's own NACL outbound and route table, exactly the TGW
         // subnet's outbound evaluation for TGW → instance traffic; same-subnet delivery skips it.
