@@ -2,10 +2,11 @@
 //! every other subnet, to the internet and from it, all protocols and ports (`PacketSet::all()`),
 //! both legs of every flow, on the rayon pool.
 //!
-//! `cargo bench --bench reachability` measures compiling the evaluator, one subnet against all
-//! the others, and all pairs among the subnets of 10 VPCs (120 subnets). All pairs among all
-//! 1,200 subnets (the < 1 s target) run only with `TFVPC_BENCH_ALL_PAIRS=1`: at the evaluator's
-//! current speed one iteration takes minutes, and criterion needs ten.
+//! `cargo bench --bench reachability` measures compiling the evaluator, the target
+//! (`all_pairs_1200_subnets`: `Evaluator::new` and `Evaluator::all_pairs`, 1,441,200 results),
+//! and `Evaluator::reach` pair by pair: one subnet against all the others, and all pairs among
+//! the subnets of 10 VPCs (120 subnets). `reach` over all 1,200 subnets pair by pair runs only
+//! with `TFVPC_BENCH_ALL_PAIRS=1` (minutes per iteration, and criterion needs ten).
 #![expect(clippy::unwrap_used, reason = "benchmark setup fails loudly")]
 #![expect(missing_docs, reason = "criterion_group! generates an undocumented function")]
 
@@ -32,7 +33,8 @@ fn count(counts: &mut Counts, verdict: Verdict) {
     }
 }
 
-/// Every ordered pair of distinct subnets of `places`, plus each subnet to and from the internet.
+/// Every ordered pair of distinct subnets of `places`, plus each subnet to and from the internet,
+/// with `reach` pair by pair.
 fn all_pairs(ev: &Evaluator<'_>, places: &[Place], internet: &Place, all: &PacketSet) -> Counts {
     places
         .par_iter()
@@ -81,11 +83,24 @@ fn reachability(c: &mut Criterion) {
         })
     });
 
+    // The target: every pair of the 1,200 subnets and the internet, batched.
+    let pairs = places.len() * (places.len() + 1);
+    group.throughput(Throughput::Elements(pairs as u64));
+    group.bench_function("all_pairs_1200_subnets", |b| {
+        b.iter(|| {
+            let ev = Evaluator::new(black_box(&net), &settings);
+            let all_pairs = ev.all_pairs();
+            let n = all_pairs.counts();
+            assert_eq!(n.reachable + n.unreachable + n.indeterminate, pairs);
+            n
+        })
+    });
+
     // The subnets of the first 10 VPCs (12 each, in address order: one VPC after the other).
     let ten_vpcs = &places[..120];
     let pairs = ten_vpcs.len() * (ten_vpcs.len() + 1);
     group.throughput(Throughput::Elements(pairs as u64));
-    group.bench_function("all_pairs_120_subnets", |b| {
+    group.bench_function("reach_loop_120_subnets", |b| {
         b.iter(|| {
             let n = all_pairs(&ev, ten_vpcs, &internet, &all);
             assert_eq!(n.iter().sum::<usize>(), pairs);
@@ -96,7 +111,7 @@ fn reachability(c: &mut Criterion) {
     if std::env::var_os("TFVPC_BENCH_ALL_PAIRS").is_some() {
         let pairs = places.len() * (places.len() + 1);
         group.throughput(Throughput::Elements(pairs as u64));
-        group.bench_function("all_pairs_1200_subnets", |b| {
+        group.bench_function("reach_loop_1200_subnets", |b| {
             b.iter(|| {
                 let n = all_pairs(&ev, &places, &internet, &all);
                 assert_eq!(n.iter().sum::<usize>(), pairs);

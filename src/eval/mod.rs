@@ -19,6 +19,7 @@
 //! [`mod@reference`] (a naive one-packet evaluator the property tests compare against).
 
 pub mod addr;
+pub mod allpairs;
 pub mod cost;
 pub mod flow;
 pub(crate) mod nacl;
@@ -42,6 +43,7 @@ use self::sets::IpSet;
 use crate::config::Settings;
 use crate::model::{EndpointKind, Link, Network, Object, Origin, ResId, Val};
 
+pub use self::allpairs::{AllPairs, End, PairOutcome};
 pub use self::flow::Flow;
 pub use self::place::{Place, PlaceKind, Tri};
 pub use self::reach::{Leg, Reach, Stage, Verdict};
@@ -84,7 +86,7 @@ pub(crate) struct SubnetInfo {
     pub v4_unknown: bool,
     pub v6_unknown: bool,
     /// Availability zone name.
-    pub az: Option<String>,
+    pub az: Option<std::sync::Arc<str>>,
     /// The route table it uses.
     pub table: Link,
     /// The network ACL it uses.
@@ -198,7 +200,7 @@ impl<'n> Evaluator<'n> {
                     nets,
                     v4_unknown,
                     v6_unknown,
-                    az: s.az.known().cloned(),
+                    az: s.az.known().map(|a| std::sync::Arc::from(a.as_str())),
                     table: s.route_table.clone(),
                     acl: s.nacl.clone(),
                     map_public_ip: s.map_public_ip.clone(),

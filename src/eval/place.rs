@@ -71,7 +71,7 @@ impl PlaceKind {
 }
 
 /// Yes, no, or not known until apply.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Tri {
     /// Yes.
     Yes,

@@ -459,17 +459,20 @@ fn prefix_list_blocks(ctx: &RouteContext<'_>, link: &Link) -> PlBlocks {
 impl Table {
     /// Splits `set` by the route each destination matches. `known_cidrs` are every VPC CIDR of
     /// the network and every declared on-premises CIDR (for the BGP rule).
-    pub fn lookup(&self, set: &PacketSet, services: &Services, known_cidrs: &IpSet) -> Lookup {
+    ///
+    /// `exact`: the parts have the boxes the generic set operations give (traces print them);
+    /// else the same packets, with less work (open walks, `allpairs`).
+    pub fn lookup(&self, set: &PacketSet, services: &Services, known_cidrs: &IpSet, exact: bool) -> Lookup {
         let mut out = Lookup::default();
         let mut remaining = set.dst_addrs();
-        let mut rest = set.clone();
+        let mut rest = Splitter::new(set, exact);
         for (blocks, why) in &self.maybe_services {
             let part = remaining.intersect(blocks).intersect(services.all_blocks());
             if part.is_empty() {
                 continue;
             }
             remaining = remaining.difference(&part);
-            let p = take(&part, &mut rest);
+            let p = rest.take(&part);
             if !p.is_empty() {
                 out.undetermined.push((why.clone(), p));
             }
@@ -488,7 +491,7 @@ impl Table {
                 .iter()
                 .take_while(|o| o.family == e.family && o.prefix == e.prefix && o.rank == e.rank)
                 .find(|o| o.dest.intersects(&part) && o.target != e.target);
-            let p = take(&part, &mut rest);
+            let p = rest.take(&part);
             if p.is_empty() {
                 continue;
             }
@@ -499,7 +502,7 @@ impl Table {
             }
             out.hits.push((i, p));
         }
-        out.none = rest;
+        out.none = rest.rest(&remaining);
         // Routes whose destination is unknown may be more specific than any known route.
         for (family, why, over_local) in &self.maybe_all {
             let (kept, moved): (Vec<_>, Vec<_>) = std::mem::take(&mut out.hits).into_iter().partition(|(i, p)| {
@@ -546,26 +549,48 @@ impl Table {
     }
 }
 
-fn take(part: &IpSet, rest: &mut PacketSet) -> PacketSet {
-    let p = restrict_dst(rest, part);
-    *rest = rest.difference(&p);
-    p
+/// Takes the parts of a set by destination, one after the other (route lookups).
+pub(crate) enum Splitter<'a> {
+    /// Each part split off the rest: the boxes the generic operations give.
+    Exact(PacketSet),
+    /// Each part taken from the whole set (the parts are disjoint): the same packets.
+    Fast(&'a PacketSet),
+}
+
+impl<'a> Splitter<'a> {
+    pub(crate) fn new(set: &'a PacketSet, exact: bool) -> Self {
+        if exact { Splitter::Exact(set.clone()) } else { Splitter::Fast(set) }
+    }
+
+    /// The packets to `part` (disjoint from every part taken before).
+    pub(crate) fn take(&mut self, part: &IpSet) -> PacketSet {
+        match self {
+            Splitter::Exact(rest) => {
+                let (p, others) = std::mem::take(rest).split_dst_owned(part);
+                *rest = others;
+                p
+            }
+            Splitter::Fast(set) => set.with_dst_in(part),
+        }
+    }
+
+    /// What no part took; `remaining`: the set's destinations outside every part.
+    pub(crate) fn rest(self, remaining: &IpSet) -> PacketSet {
+        match self {
+            Splitter::Exact(rest) => rest,
+            Splitter::Fast(set) => set.with_dst_in(remaining),
+        }
+    }
 }
 
 /// The packets of `set` whose destination is in `addrs`.
 pub(crate) fn restrict_dst(set: &PacketSet, addrs: &IpSet) -> PacketSet {
-    set.intersect(&PacketSet::from_match(&super::sets::PacketMatch {
-        dst: addrs.clone(),
-        ..super::sets::PacketMatch::all()
-    }))
+    set.with_dst_in(addrs)
 }
 
 /// The packets of `set` whose source is in `addrs`.
 pub(crate) fn restrict_src(set: &PacketSet, addrs: &IpSet) -> PacketSet {
-    set.intersect(&PacketSet::from_match(&super::sets::PacketMatch {
-        src: addrs.clone(),
-        ..super::sets::PacketMatch::all()
-    }))
+    set.with_src_in(addrs)
 }
 
 fn family_part(set: &PacketSet, family: Family) -> PacketSet {

@@ -985,9 +985,44 @@ proptest! {
         let ev = Evaluator::new(&net, &s);
         let table = ev.table(t).unwrap();
         let set = PacketSet::from_match(&super::sets::PacketMatch { dst: super::sets::IpSet::from_addr(addr.into()), ..super::sets::PacketMatch::all() });
-        let lookup = table.lookup(&set, &ev.services, &ev.known_cidrs);
+        let lookup = table.lookup(&set, &ev.services, &ev.known_cidrs, true);
         prop_assert_eq!(lookup.hits.len(), 1);
         let chosen = &table.entries[lookup.hits[0].0];
         prop_assert_eq!(chosen.prefix, *prefixes.iter().max().unwrap());
+    }
+}
+
+// ---- all pairs ---------------------------------------------------------------------------------
+
+fn assert_all_pairs_agree(net: &Network) {
+    let s = settings();
+    let ev = Evaluator::new(net, &s);
+    let ap = ev.all_pairs();
+    let bad = super::allpairs::tests::disagreements(&ev, &ap);
+    assert!(bad.is_empty(), "{} disagreements:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// `all_pairs` agrees with `reach` on the hand-built scenarios.
+#[test]
+fn all_pairs_agrees_with_reach_on_the_scenarios() {
+    let (b, _) = two_tier();
+    assert_all_pairs_agree(&b.build());
+    for flag in [false, true] {
+        assert_all_pairs_agree(&peered(flag));
+        assert_all_pairs_agree(&tgw_net(flag));
+        assert_all_pairs_agree(&central_egress(flag));
+        assert_all_pairs_agree(&appliance_net(flag, flag));
+        assert_all_pairs_agree(&appliance_net(flag, !flag));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, .. ProptestConfig::default() })]
+
+    /// On the reference property's random networks (instances aside), `all_pairs` agrees with
+    /// `reach` on every pair.
+    #[test]
+    fn all_pairs_agrees_with_reach_on_random_networks(spec in spec()) {
+        assert_all_pairs_agree(&build(&spec));
     }
 }

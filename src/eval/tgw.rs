@@ -402,10 +402,11 @@ fn entry(n: IpNet, rank: u8, target: TgwTarget, text: String) -> TgwEntry {
 
 impl TgwTable {
     /// Splits `set` by route (longest prefix, then rank).
-    pub fn lookup(&self, set: &PacketSet, known_cidrs: &IpSet) -> TgwLookup {
+    /// `exact` as for `route::Table::lookup`.
+    pub fn lookup(&self, set: &PacketSet, known_cidrs: &IpSet, exact: bool) -> TgwLookup {
         let mut out = TgwLookup::default();
         let mut remaining = set.dst_addrs();
-        let mut rest = set.clone();
+        let mut rest = super::route::Splitter::new(set, exact);
         for (i, e) in self.entries.iter().enumerate() {
             if remaining.is_empty() {
                 break;
@@ -415,13 +416,12 @@ impl TgwTable {
                 continue;
             }
             remaining = remaining.difference(&part);
-            let p = restrict_dst(&rest, &part);
-            rest = rest.difference(&p);
+            let p = rest.take(&part);
             if !p.is_empty() {
                 out.hits.push((i, p));
             }
         }
-        out.none = rest;
+        out.none = rest.rest(&remaining);
         for (family, why) in &self.maybe {
             let fam = match family {
                 Family::V4 => IpSet::any_v4(),

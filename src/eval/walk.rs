@@ -16,13 +16,17 @@
 //! destination subnet's route back, gateways in reverse (NAT restores the address, IGW 1:1 NAT,
 //! an egress-only gateway only passes replies), source NACL ingress.
 
+use std::sync::{Arc, Mutex, OnceLock};
+
 use super::Evaluator;
 use super::flow::{icmp_to_replies, icmp_to_requests};
 use super::nacl::Direction;
 use super::place::{Place, PlaceKind, Tri};
 use super::reach::{Decision, Hop, HopNode, Leaf, Leg, Outcome, Stage};
 use super::route::{Target, restrict_dst, restrict_src};
-use super::sets::{Address, BoxRef, Family, IpSet, L4Kind, PacketBox, PacketSet, PortSet, ProtoSet, Protocol};
+use super::sets::{
+    Address, BoxRef, Family, IpSet, L4Kind, PacketBox, PacketSet, PortSet, ProtoSet, Protocol, V4Box, V6Box,
+};
 use super::sg::{GroupKey, GroupView, Ident, RefValidity, SgDirection, SgList};
 use super::tgw::{Assoc, AttKind, TgwTarget};
 use crate::model::{Link, Object, ResId, Val};
@@ -134,7 +138,7 @@ fn protocols_part(set: &PacketSet, protocols: &ProtoSet) -> PacketSet {
 }
 
 /// A boundary on the path that matters to security-group references or gateways.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Crossing {
     Pcx { res: ResId, cross_region: Val<bool> },
     Tgw { res: ResId, sg_ref: Val<bool> },
@@ -191,13 +195,29 @@ struct Branch {
     ret_appliances: Vec<ResId>,
     at_subnet: Option<ResId>,
     at_vpc: Option<ResId>,
-    az: Option<String>,
+    az: Option<Arc<str>>,
     depth: u32,
 }
 
 impl Branch {
+    /// This branch's state with other packets (`self.set` is not copied).
     fn with(&self, set: PacketSet) -> Branch {
-        Branch { set, ..self.clone() }
+        Branch {
+            set,
+            leg: self.leg,
+            frames: self.frames.clone(),
+            hop: self.hop,
+            crossings: self.crossings.clone(),
+            ident: self.ident.clone(),
+            ident_at: self.ident_at,
+            egress_refs: self.egress_refs.clone(),
+            fwd_appliances: self.fwd_appliances.clone(),
+            ret_appliances: self.ret_appliances.clone(),
+            at_subnet: self.at_subnet,
+            at_vpc: self.at_vpc,
+            az: self.az.clone(),
+            depth: self.depth,
+        }
     }
 }
 
@@ -207,6 +227,105 @@ enum Owner<'p> {
     Nat(ResId),
 }
 
+/// Which end of a walk is *open*: every subnet at once, for the all-pairs batch
+/// (`allpairs.rs`). An open walk covers one leg and stops where the packets would be handed to
+/// the open end (a [`Stop`]); what happens there depends on which subnet the packet is for, and
+/// the batch decides it per pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Open {
+    /// An ordinary walk between two places, both legs.
+    Closed,
+    /// The forward leg from `src` to every subnet (`dst` is a stand-in whose addresses are
+    /// every subnet's).
+    Dst,
+    /// The return leg from `dst` back to every subnet (`src` is the stand-in); leaves hold the
+    /// replies themselves (reply space), not the requests they belong to.
+    Src,
+}
+
+/// Where an open walk handed packets to its open end, or gave up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StopKind {
+    /// `local` delivery to the owner (its checks, NACL ingress, arrival come next).
+    Local,
+    /// Leaving `at_subnet`, the packets are addressed inside it (delivered without NACL or
+    /// route table if the owner is that subnet, else dropped).
+    SameSubnet,
+    /// Something the batch does not follow (appliances, GWLB endpoints): the pairs concerned
+    /// are evaluated one by one.
+    Unsupported,
+}
+
+/// A part of an open walk that reached its open end.
+#[derive(Debug, Clone)]
+pub(crate) struct Stop {
+    pub kind: StopKind,
+    /// The branch's VPC and subnet at that point.
+    pub at_vpc: Option<ResId>,
+    pub at_subnet: Option<ResId>,
+    /// No NAT translation, appliance or deferred security-group reference on the branch: what
+    /// follows depends on the packets and the two places only.
+    pub canonical: bool,
+    /// The packets, in the branch's header space (no translation when `canonical`).
+    pub set: PacketSet,
+}
+
+/// What a transit gateway egress sub-walk of an open walk depends on besides its packets'
+/// source addresses: the walk's kind, the branch's state, the places' public IPs, and the
+/// packets with their source addresses made full.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct MemoKey {
+    open: u8,
+    leg: Leg,
+    attachment: ResId,
+    az: Option<Arc<str>>,
+    depth: u32,
+    crossings: Vec<Crossing>,
+    public_ips: [Tri; 2],
+    v4: Vec<V4Box>,
+    v6: Vec<V6Box>,
+}
+
+/// The result of one memoised sub-walk, for packets from any source: its leaves (outcome and
+/// packets) and stops, every set with the source addresses of the abstract packets.
+#[derive(Debug)]
+pub(crate) struct MemoEntry {
+    pub leaves: Vec<(Outcome, PacketSet)>,
+    pub stops: Vec<Stop>,
+    /// What the all-pairs batch derives from it, once.
+    pub prepared: OnceLock<super::allpairs::Prepared>,
+}
+
+/// Sub-walks shared by the open walks of one all-pairs batch, across threads.
+///
+/// An open walk from `s` enters a transit gateway attachment with packets `s × D × P` (`D`
+/// destinations, `P` protocols and ports); what happens from there on is the same for any
+/// source with the same branch state, so it is walked once for `any × D × P` and each walk
+/// keeps a reference. The walk is pointwise (a packet's fate never depends on the others), so
+/// the entry restricted to `s`'s addresses is exactly what `s`'s own sub-walk would give.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    map: Mutex<super::allpairs::FxMap<MemoKey, Arc<MemoEntry>>>,
+}
+
+impl Memo {
+    fn get(&self, key: &MemoKey) -> Option<Arc<MemoEntry>> {
+        match self.map.lock() {
+            Ok(m) => m.get(key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(key).cloned(),
+        }
+    }
+
+    /// Stores `entry` unless another thread stored one first; returns the stored one.
+    fn put(&self, key: MemoKey, entry: MemoEntry) -> Arc<MemoEntry> {
+        let mut map = match self.map.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        map.entry(key).or_insert_with(|| Arc::new(entry)).clone()
+    }
+}
+
 /// One walk: from `src` to `dst`, for `request`.
 pub(crate) struct Walker<'e, 'n> {
     ev: &'e Evaluator<'n>,
@@ -214,13 +333,135 @@ pub(crate) struct Walker<'e, 'n> {
     dst: &'e Place,
     request: PacketSet,
     tracing: bool,
+    open: Open,
+    memo: Option<&'e Memo>,
+    /// Computing a memo entry (no nested memoisation).
+    in_memo: bool,
     pub hops: Vec<HopNode>,
     pub leaves: Vec<Leaf>,
+    pub stops: Vec<Stop>,
+    /// Memoised sub-walks this walk took (their leaves and stops are not in `leaves`/`stops`).
+    pub shared: Vec<Arc<MemoEntry>>,
 }
 
 impl<'e, 'n> Walker<'e, 'n> {
     pub fn new(ev: &'e Evaluator<'n>, src: &'e Place, dst: &'e Place, request: PacketSet, tracing: bool) -> Self {
-        Self { ev, src, dst, request, tracing, hops: Vec::new(), leaves: Vec::new() }
+        Self {
+            ev,
+            src,
+            dst,
+            request,
+            tracing,
+            open: Open::Closed,
+            memo: None,
+            in_memo: false,
+            hops: Vec::new(),
+            leaves: Vec::new(),
+            stops: Vec::new(),
+            shared: Vec::new(),
+        }
+    }
+
+    /// An open walk (see [`Open`]): `Dst` walks `request` forward from `src`; `Src` walks the
+    /// replies to `request` back from `dst`. Untraced.
+    pub fn open(
+        ev: &'e Evaluator<'n>,
+        src: &'e Place,
+        dst: &'e Place,
+        request: PacketSet,
+        open: Open,
+        memo: Option<&'e Memo>,
+    ) -> Self {
+        Self { open, memo, ..Self::new(ev, src, dst, request, false) }
+    }
+
+    /// True when `b` has reached the open end's side: the forward leg of a `Dst` walk, the
+    /// return leg (to the source, not a NAT gateway) of a `Src` walk.
+    fn at_open_end(&self, b: &Branch) -> bool {
+        match self.open {
+            Open::Closed => false,
+            Open::Dst => b.leg == Leg::Forward,
+            Open::Src => b.leg == Leg::Return && b.frames.is_empty(),
+        }
+    }
+
+    fn stop(&mut self, b: &Branch, set: PacketSet, kind: StopKind) {
+        if set.is_empty() {
+            return;
+        }
+        let canonical = b.frames.is_empty()
+            && b.fwd_appliances.is_empty()
+            && b.ret_appliances.is_empty()
+            && b.egress_refs.is_empty();
+        // Behind a NAT translation, the request's packets (their destinations are the same).
+        let set = if b.frames.is_empty() { set } else { self.to_original(b, &set).0 };
+        self.stops.push(Stop { kind, at_vpc: b.at_vpc, at_subnet: b.at_subnet, canonical, set });
+    }
+
+    /// The memo key of a transit gateway egress sub-walk, when it may be shared: an open walk,
+    /// a plain branch (no translation, appliance or deferred reference), and packets whose
+    /// source addresses are all of the walk's own end's.
+    fn memo_key(&self, b: &Branch, attachment: ResId) -> Option<MemoKey> {
+        self.memo?;
+        if self.in_memo
+            || self.open == Open::Closed
+            || !b.frames.is_empty()
+            || !b.egress_refs.is_empty()
+            || !b.fwd_appliances.is_empty()
+            || !b.ret_appliances.is_empty()
+        {
+            return None;
+        }
+        let own = match self.open {
+            Open::Src => &self.dst.addrs,
+            _ => &self.src.addrs,
+        };
+        fn widen<A: Address>(boxes: &[PacketBox<A>], own: &IpSet) -> Option<Vec<PacketBox<A>>> {
+            let own = A::part(own);
+            boxes
+                .iter()
+                .map(|b| (b.src == *own).then(|| PacketBox { src: super::sets::IntervalSet::full(), ..b.clone() }))
+                .collect()
+        }
+        Some(MemoKey {
+            open: self.open as u8,
+            leg: b.leg,
+            attachment,
+            az: b.az.clone(),
+            depth: b.depth,
+            crossings: b.crossings.clone(),
+            public_ips: [self.src.public_ip.clone(), self.dst.public_ip.clone()],
+            v4: widen(b.set.v4_boxes(), own)?,
+            v6: widen(b.set.v6_boxes(), own)?,
+        })
+    }
+
+    /// The return leg of a `Src` walk: the replies to every packet of the request delivered
+    /// to `dst` (a subnet), as `start_return` would walk them after a plain delivery.
+    pub fn run_return(&mut self) {
+        let dst = self.dst;
+        let Some(subnet) = dst.subnet else { return };
+        let info = self.ev.subnet(subnet);
+        let b = Branch {
+            set: self.request.clone(),
+            leg: Leg::Forward,
+            frames: Vec::new(),
+            hop: None,
+            crossings: Vec::new(),
+            ident: Ident::None,
+            ident_at: 0,
+            egress_refs: Vec::new(),
+            fwd_appliances: Vec::new(),
+            ret_appliances: Vec::new(),
+            at_subnet: Some(subnet),
+            at_vpc: info.and_then(|i| i.vpc),
+            az: info.and_then(|i| i.az.clone()),
+            depth: 0,
+        };
+        if b.set.is_empty() {
+            return;
+        }
+        self.start_return(b, None);
     }
 
     // ---- bookkeeping ------------------------------------------------------------------------
@@ -289,7 +530,11 @@ impl<'e, 'n> Walker<'e, 'n> {
             });
             return;
         }
-        let (packets, local) = self.to_original(b, part);
+        let (packets, local) = if self.open == Open::Src && b.leg == Leg::Return {
+            (part.clone(), part.clone())
+        } else {
+            self.to_original(b, part)
+        };
         let initiator = b.frames.last().map_or_else(|| self.src.name.clone(), |f| ev.net.name(f.nat).to_string());
         let mut hop = b.hop;
         if self.tracing && outcome != Outcome::Passed {
@@ -805,7 +1050,13 @@ impl<'e, 'n> Walker<'e, 'n> {
         b.at_vpc = info.vpc;
         b.az = info.az.clone();
         let same = restrict_dst(&b.set, &info.cidr);
-        if !same.is_empty() {
+        if !same.is_empty() && self.at_open_end(&b) {
+            self.stop(&b, same.clone(), StopKind::SameSubnet);
+            b.set = b.set.difference(&same);
+            if b.set.is_empty() {
+                return;
+            }
+        } else if !same.is_empty() {
             let mut sb = b.with(same.clone());
             match self.owner_subnet(&b) {
                 Some(s) if s == subnet => {
@@ -872,7 +1123,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.undetermined(&b, &set, Stage::Route, Some(table_name), || format!("{table_name} cannot be read"));
             return;
         };
-        let lookup = table.lookup(&b.set, &self.ev.services, &self.ev.known_cidrs);
+        let lookup = table.lookup(&b.set, &self.ev.services, &self.ev.known_cidrs, self.open == Open::Closed);
         for (why, part) in &lookup.undetermined {
             let why = why.clone();
             self.undetermined(&b, part, Stage::Route, Some(table_name), || why);
@@ -942,6 +1193,11 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// Local delivery inside the current VPC, to whoever the packets are addressed to.
     fn local(&mut self, b: Branch) {
+        if self.at_open_end(&b) {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Local);
+            return;
+        }
         let ev = self.namer();
         let vpc = b.at_vpc;
         let vpc_name = vpc.map_or("the VPC", |v| ev.net.name(v));
@@ -1389,6 +1645,11 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn appliance_in(&mut self, b: Branch, w: ResId) {
+        if self.open != Open::Closed {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Unsupported);
+            return;
+        }
         let ev = self.namer();
         let name = ev.net.name(w);
         let Some(place) = self.appliance_place(w) else {
@@ -1473,6 +1734,11 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn gwlb_in(&mut self, b: Branch, e: ResId) {
+        if self.open != Open::Closed {
+            let set = b.set.clone();
+            self.stop(&b, set, StopKind::Unsupported);
+            return;
+        }
         let ev = self.namer();
         let name = ev.net.name(e);
         let subnet = match &self.ev.net.res(e).obj {
@@ -1917,8 +2183,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             });
             return;
         };
-        let candidates: Vec<ResId> =
-            subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(az.as_str())).collect();
+        let candidates: Vec<ResId> = subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(&*az)).collect();
         let Some(&a_sub) = candidates.first() else {
             let unknown = subnets.iter().any(|s| self.ev.subnet_az(*s).is_none());
             let set = b.set.clone();
@@ -1976,7 +2241,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             self.undetermined(&b, &set, Stage::Tgw, Some(table_name), || format!("{table_name} is not modelled"));
             return;
         };
-        let lookup = tt.lookup(&b.set, &self.ev.known_cidrs);
+        let lookup = tt.lookup(&b.set, &self.ev.known_cidrs, self.open == Open::Closed);
         for (why, part) in &lookup.undetermined {
             let why = why.clone();
             self.undetermined(&b, part, Stage::Tgw, Some(table_name), || why);
@@ -2016,6 +2281,35 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn tgw_egress(&mut self, b: Branch, e: ResId) {
+        let (Some(memo), Some(key)) = (self.memo, self.memo_key(&b, e)) else {
+            self.tgw_egress_walk(b, e);
+            return;
+        };
+        if let Some(entry) = memo.get(&key) {
+            self.shared.push(entry);
+            return;
+        }
+        // Walk the abstract packets (any source) once; keep the result apart.
+        let mut ab = b;
+        ab.set = PacketSet::from_disjoint_boxes(key.v4.iter().cloned())
+            .union(&PacketSet::from_disjoint_boxes(key.v6.iter().cloned()));
+        let (leaves, stops) = (self.leaves.len(), self.stops.len());
+        self.in_memo = true;
+        self.tgw_egress_walk(ab, e);
+        self.in_memo = false;
+        let leaves = self
+            .leaves
+            .split_off(leaves)
+            .into_iter()
+            .filter(|l| l.outcome != Outcome::Passed)
+            .map(|l| (l.outcome, l.packets))
+            .collect();
+        let stops = self.stops.split_off(stops);
+        let entry = memo.put(key, MemoEntry { leaves, stops, prepared: OnceLock::new() });
+        self.shared.push(entry);
+    }
+
+    fn tgw_egress_walk(&mut self, b: Branch, e: ResId) {
         let ev = self.namer();
         let name = ev.net.name(e);
         let Some(att) = self.ev.tgw.atts.get(&e).cloned() else {
@@ -2026,9 +2320,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         match att.kind {
             AttKind::Vpc { vpc: Some(w), subnets: Some(subnets), .. } => {
                 let same_az: Vec<ResId> = match &b.az {
-                    Some(az) => {
-                        subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(az.as_str())).collect()
-                    }
+                    Some(az) => subnets.iter().copied().filter(|s| self.ev.subnet_az(*s) == Some(&*az)).collect(),
                     None => Vec::new(),
                 };
                 let candidates = if same_az.is_empty() { subnets.clone() } else { same_az };
@@ -2097,7 +2389,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
-    fn leave_from_tgw(&mut self, b: Branch, subnet: ResId, az: Option<String>) {
+    fn leave_from_tgw(&mut self, b: Branch, subnet: ResId, az: Option<Arc<str>>) {
         let mut b = b;
         // `leave` applies the subnet's own NACL outbound and route table, exactly the TGW
         // subnet's outbound evaluation for TGW → instance traffic; same-subnet delivery skips it.

@@ -848,11 +848,13 @@ fn lb_internet_facing(net: &Network, lb: Option<ResId>) -> bool {
 fn intent_key(i: &Intent) -> String {
     let place = |p: &Place| {
         format!(
-            "{:?}|{:?}|{:?}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{:?}|{}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
             p.kind,
             p.subnet,
             p.sgs,
-            p.addrs,
+            // The ranges as integers: canonical like the CIDR list, without splitting into CIDRs.
+            p.addrs.v4,
+            p.addrs.v6,
             p.public_ip,
             p.client.from,
             p.client.to,

@@ -613,6 +613,53 @@ impl PacketSet {
         any_intersect(&self.v4, &other.v4) || any_intersect(&self.v6, &other.v6)
     }
 
+    /// The packets whose destination is in `addrs`, and the others: the same boxes as
+    /// `self.intersect(&PacketSet::from_match(&PacketMatch { dst: addrs.clone(), ..PacketMatch::all() }))`
+    /// and `self.difference(&inside)` give, without building the match or running the generic
+    /// box algebra (route lookups split every set this way).
+    #[must_use]
+    pub fn split_dst(&self, addrs: &IpSet) -> (Self, Self) {
+        let (v4, v4_out) = split_boxes(&self.v4, &addrs.v4, AddrDim::Dst);
+        let (v6, v6_out) = split_boxes(&self.v6, &addrs.v6, AddrDim::Dst);
+        (Self { v4, v6 }, Self { v4: v4_out, v6: v6_out })
+    }
+
+    /// [`PacketSet::split_dst`] of an owned set: the boxes that need no change move instead of
+    /// being copied (route lookups split the rest of a set by every route in turn).
+    #[must_use]
+    pub fn split_dst_owned(self, addrs: &IpSet) -> (Self, Self) {
+        let (v4, v4_out) = split_boxes_owned(self.v4, &addrs.v4, AddrDim::Dst);
+        let (v6, v6_out) = split_boxes_owned(self.v6, &addrs.v6, AddrDim::Dst);
+        (Self { v4, v6 }, Self { v4: v4_out, v6: v6_out })
+    }
+
+    /// [`PacketSet::split_dst`] by source address.
+    #[must_use]
+    pub fn split_src(&self, addrs: &IpSet) -> (Self, Self) {
+        let (v4, v4_out) = split_boxes(&self.v4, &addrs.v4, AddrDim::Src);
+        let (v6, v6_out) = split_boxes(&self.v6, &addrs.v6, AddrDim::Src);
+        (Self { v4, v6 }, Self { v4: v4_out, v6: v6_out })
+    }
+
+    /// The packets whose destination is in `addrs` (the first half of
+    /// [`PacketSet::split_dst`]).
+    #[must_use]
+    pub fn with_dst_in(&self, addrs: &IpSet) -> Self {
+        Self {
+            v4: inside_boxes(&self.v4, &addrs.v4, AddrDim::Dst),
+            v6: inside_boxes(&self.v6, &addrs.v6, AddrDim::Dst),
+        }
+    }
+
+    /// The packets whose source is in `addrs` (the first half of [`PacketSet::split_src`]).
+    #[must_use]
+    pub fn with_src_in(&self, addrs: &IpSet) -> Self {
+        Self {
+            v4: inside_boxes(&self.v4, &addrs.v4, AddrDim::Src),
+            v6: inside_boxes(&self.v6, &addrs.v6, AddrDim::Src),
+        }
+    }
+
     /// The boxes, IPv4 first, in a deterministic order.
     pub fn boxes(&self) -> impl Iterator<Item = BoxRef<'_>> {
         self.v4.iter().map(BoxRef::V4).chain(self.v6.iter().map(BoxRef::V6))
@@ -778,6 +825,130 @@ impl fmt::Debug for PacketSet {
     }
 }
 
+// ---- splitting by one address dimension --------------------------------------------------------
+
+/// An address dimension of a box.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AddrDim {
+    Src,
+    Dst,
+}
+
+impl AddrDim {
+    fn of<A: Address>(self, b: &PacketBox<A>) -> &IntervalSet<A> {
+        match self {
+            AddrDim::Src => &b.src,
+            AddrDim::Dst => &b.dst,
+        }
+    }
+
+    fn with<A: Address>(self, b: &PacketBox<A>, addrs: IntervalSet<A>) -> PacketBox<A> {
+        match self {
+            AddrDim::Src => PacketBox { src: addrs, ..b.clone() },
+            AddrDim::Dst => PacketBox { dst: addrs, ..b.clone() },
+        }
+    }
+
+    /// The box of every packet with this dimension in `addrs` (what `from_match` builds).
+    fn all_in<A: Address>(self, addrs: &IntervalSet<A>) -> PacketBox<A> {
+        self.with(&PacketBox::all(), addrs.clone())
+    }
+}
+
+/// `xs ∩ (dim ∈ addrs)` with the boxes `intersect_boxes(xs, [all_in(addrs)])` gives: its two
+/// fast paths, else every box narrowed, merged.
+fn inside_boxes<A: Address>(xs: &[PacketBox<A>], addrs: &IntervalSet<A>, dim: AddrDim) -> Vec<PacketBox<A>> {
+    if xs.is_empty() || addrs.is_empty() {
+        return Vec::new();
+    }
+    if xs.iter().all(|x| dim.of(x).is_subset(addrs)) {
+        return xs.to_vec();
+    }
+    let all_in = dim.all_in(addrs);
+    if xs.iter().any(|x| box_is_subset(&all_in, x)) {
+        return vec![all_in];
+    }
+    let mut out: Vec<PacketBox<A>> = xs
+        .iter()
+        .filter_map(|x| {
+            let part = dim.of(x).intersect(addrs);
+            (!part.is_empty()).then(|| dim.with(x, part))
+        })
+        .collect();
+    coalesce(&mut out);
+    out
+}
+
+/// [`inside_boxes`], and `xs − inside` with the boxes `difference_boxes` gives: subtracting the
+/// inside part (every piece of which lies in one box of `xs`) from a box of `xs` leaves that box
+/// with the dimension outside `addrs`.
+fn split_boxes<A: Address>(
+    xs: &[PacketBox<A>],
+    addrs: &IntervalSet<A>,
+    dim: AddrDim,
+) -> (Vec<PacketBox<A>>, Vec<PacketBox<A>>) {
+    let inside = inside_boxes(xs, addrs, dim);
+    if inside.is_empty() {
+        return (inside, xs.to_vec());
+    }
+    if xs.iter().all(|x| dim.of(x).is_subset(addrs)) {
+        return (inside, Vec::new());
+    }
+    let mut outside: Vec<PacketBox<A>> = xs
+        .iter()
+        .filter_map(|x| {
+            let part = dim.of(x).difference(addrs);
+            (!part.is_empty()).then(|| dim.with(x, part))
+        })
+        .collect();
+    coalesce(&mut outside);
+    (inside, outside)
+}
+
+/// [`split_boxes`] taking the boxes: same result, fewer copies.
+fn split_boxes_owned<A: Address>(
+    xs: Vec<PacketBox<A>>,
+    addrs: &IntervalSet<A>,
+    dim: AddrDim,
+) -> (Vec<PacketBox<A>>, Vec<PacketBox<A>>) {
+    if xs.is_empty() || addrs.is_empty() {
+        return (Vec::new(), xs);
+    }
+    if xs.iter().all(|x| dim.of(x).is_subset(addrs)) {
+        return (xs, Vec::new());
+    }
+    if !xs.iter().any(|x| dim.of(x).intersects(addrs)) {
+        return (Vec::new(), xs);
+    }
+    let all_in = dim.all_in(addrs);
+    let whole = xs.iter().any(|x| box_is_subset(&all_in, x));
+    let mut inside: Vec<PacketBox<A>> = Vec::new();
+    let mut outside: Vec<PacketBox<A>> = Vec::with_capacity(xs.len());
+    for x in xs {
+        if !dim.of(&x).intersects(addrs) {
+            outside.push(x);
+            continue;
+        }
+        let out_part = dim.of(&x).difference(addrs);
+        if !whole {
+            inside.push(dim.with(&x, dim.of(&x).intersect(addrs)));
+        }
+        if !out_part.is_empty() {
+            outside.push(match dim {
+                AddrDim::Src => PacketBox { src: out_part, ..x },
+                AddrDim::Dst => PacketBox { dst: out_part, ..x },
+            });
+        }
+    }
+    if whole {
+        inside.push(all_in);
+    } else {
+        coalesce(&mut inside);
+    }
+    coalesce(&mut outside);
+    (inside, outside)
+}
+
 // ---- box-list algebra, one family at a time ---------------------------------------------------
 
 fn union_boxes<A: Address>(xs: &[PacketBox<A>], ys: &[PacketBox<A>]) -> Vec<PacketBox<A>> {
@@ -934,6 +1105,12 @@ fn kind_rank(protocols: &ProtoSet) -> u8 {
 /// Each round sorts once per dimension (`O(5 · k log k)` comparisons); every merge removes a
 /// box, so there are at most `k` rounds and usually two.
 fn coalesce<A: Address>(boxes: &mut Vec<PacketBox<A>>) {
+    // Few boxes, no two of which differ in at most one dimension: nothing can merge, and the
+    // rounds below would only sort (the common case after a split; same result, no sorting).
+    if boxes.len() <= 16 && !any_mergeable_pair(boxes) {
+        boxes.sort_by(display_order);
+        return;
+    }
     loop {
         let before = boxes.len();
         for dim in DIMS {
@@ -968,6 +1145,20 @@ fn coalesce<A: Address>(boxes: &mut Vec<PacketBox<A>>) {
         }
     }
     boxes.sort_by(display_order);
+}
+
+/// True when two of the boxes are equal in all dimensions but (at most) one.
+fn any_mergeable_pair<A: Address>(boxes: &[PacketBox<A>]) -> bool {
+    boxes.iter().enumerate().any(|(i, x)| {
+        boxes[i + 1..].iter().any(|y| {
+            let differ = usize::from(x.protocols != y.protocols)
+                + usize::from(x.src != y.src)
+                + usize::from(x.dst != y.dst)
+                + usize::from(x.a != y.a)
+                + usize::from(x.b != y.b);
+            differ <= 1
+        })
+    })
 }
 
 /// The order boxes are kept in: TCP/UDP first, then ICMP, other protocols, mixed protocols;

@@ -624,3 +624,59 @@ fn raw_in(raw: &Raw, set: &PacketSet, p: &Packet) -> Result<bool, TestCaseError>
     prop_assert_eq!(member, raw.contains(p), "{} in {}", p, set);
     Ok(member)
 }
+
+fn arb_ipset() -> impl Strategy<Value = IpSet> {
+    (arb_interval(&V4), arb_interval(&V6)).prop_map(|(v4, v6)| IpSet { v4, v6 })
+}
+
+/// The boxes, in order: the fast splits must give exactly the generic operations' boxes (the
+/// evaluator's messages print boxes, so the decomposition is part of its output).
+fn same_boxes(x: &PacketSet, y: &PacketSet) -> bool {
+    x.v4 == y.v4 && x.v6 == y.v6
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    #[test]
+    fn splits_give_the_generic_operations_boxes(raw in arb_raw(), addrs in arb_ipset()) {
+        let set = raw.set();
+        for src in [false, true] {
+            let m = if src {
+                PacketMatch { src: addrs.clone(), ..PacketMatch::all() }
+            } else {
+                PacketMatch { dst: addrs.clone(), ..PacketMatch::all() }
+            };
+            let inside = set.intersect(&PacketSet::from_match(&m));
+            let outside = set.difference(&inside);
+            let (fast_in, fast_out) = if src { set.split_src(&addrs) } else { set.split_dst(&addrs) };
+            if !src {
+                let (owned_in, owned_out) = set.clone().split_dst_owned(&addrs);
+                prop_assert!(same_boxes(&inside, &owned_in), "owned inside {} vs {}", inside, owned_in);
+                prop_assert!(same_boxes(&outside, &owned_out), "owned outside {} vs {}", outside, owned_out);
+            }
+            let only_in = if src { set.with_src_in(&addrs) } else { set.with_dst_in(&addrs) };
+            prop_assert!(same_boxes(&inside, &fast_in), "inside {} vs {}", inside, fast_in);
+            prop_assert!(same_boxes(&inside, &only_in), "inside {} vs {}", inside, only_in);
+            prop_assert!(same_boxes(&outside, &fast_out), "outside {} vs {}", outside, fast_out);
+            check_invariants(&fast_in).map_err(TestCaseError::fail)?;
+            check_invariants(&fast_out).map_err(TestCaseError::fail)?;
+        }
+    }
+
+    /// The same on sets built by operations (coalesced differently from construction).
+    #[test]
+    fn splits_of_operation_results_give_the_generic_boxes(a in arb_raw(), b in arb_raw(), addrs in arb_ipset()) {
+        for set in [a.set().difference(&b.set()), a.set().union(&b.set()), a.set().reverse()] {
+            let m = PacketMatch { dst: addrs.clone(), ..PacketMatch::all() };
+            let inside = set.intersect(&PacketSet::from_match(&m));
+            let outside = set.difference(&inside);
+            let (fast_in, fast_out) = set.split_dst(&addrs);
+            prop_assert!(same_boxes(&inside, &fast_in), "inside {} vs {}", inside, fast_in);
+            prop_assert!(same_boxes(&outside, &fast_out), "outside {} vs {}", outside, fast_out);
+            let (owned_in, owned_out) = set.clone().split_dst_owned(&addrs);
+            prop_assert!(same_boxes(&inside, &owned_in), "owned inside {} vs {}", inside, owned_in);
+            prop_assert!(same_boxes(&outside, &owned_out), "owned outside {} vs {}", outside, owned_out);
+        }
+    }
+}
