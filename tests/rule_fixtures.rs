@@ -121,3 +121,56 @@ fn docs_have_the_fixed_sections() {
         assert!(info.doc.contains("https://docs.aws.amazon.com/"), "rules/{}.md cites no AWS doc", info.name);
     }
 }
+
+/// Every plan under `testdata/` (and the corpus, when present).
+fn all_plans() -> Vec<PathBuf> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().contains("/bad/") {
+                out.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&common::root().join("testdata"), &mut out);
+    if let Some(corpus) = common::corpus_dir() {
+        walk(&corpus, &mut out);
+    }
+    out.sort();
+    out
+}
+
+/// The path analysis traces an intent whose fast verdict is "unknown until apply" only when the
+/// notes are shown: the defects found must not depend on it.
+#[test]
+fn findings_do_not_depend_on_showing_indeterminate_notes() {
+    let findings = |plan: &str, show: bool| -> Option<Vec<String>> {
+        let mut args = vec!["lint", "--format", "json", "--fail-on", "never"];
+        if show {
+            args.push("--show-indeterminate");
+        }
+        args.push(plan);
+        let run = common::run(&args);
+        let v: serde_json::Value = serde_json::from_str(&run.stdout).ok()?;
+        let mut out: Vec<String> = v["findings"]
+            .as_array()?
+            .iter()
+            .filter(|f| f["indeterminate"] != true)
+            .map(|f| format!("{} {} {}", f["rule"], f["resources"][0], f["message"]))
+            .collect();
+        out.sort();
+        Some(out)
+    };
+    let mut checked = 0;
+    for plan in all_plans() {
+        let plan = plan.to_string_lossy().into_owned();
+        let Some(plain) = findings(&plan, false) else { continue };
+        assert_eq!(Some(plain), findings(&plan, true), "{plan}");
+        checked += 1;
+    }
+    assert!(checked > 100, "only {checked} plans linted");
+}

@@ -19,7 +19,8 @@
 //! particular service and make no intent; broad CIDR sources count as one intent that fails only
 //! when it fails from every covered subnet (a deliberate deny of some sources is not a defect).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -32,10 +33,6 @@ use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, Ta
 
 /// Widest destination-port range that still states a service (a range of 1,024 ports or less).
 pub const MAX_RANGE: u32 = 1024;
-
-/// Most intents evaluated per network (large estates are sampled deterministically, never
-/// guessed: what is not evaluated produces no finding).
-const MAX_INTENTS: usize = 4000;
 
 /// Places of one side of an SG-reference intent that are paired (sources × destinations).
 const MAX_PLACES: usize = 8;
@@ -108,6 +105,16 @@ pub struct Evaluated {
     pub trace: PairTrace,
 }
 
+/// What the fast pass decided about one intent.
+enum Fate {
+    /// Its flow passes: its group is fine (the group's id).
+    Passes(u32),
+    /// Its fate is unknown until apply and not shown: its group does not fail (the group's id).
+    Undetermined(u32),
+    /// Traced for the report.
+    Traced(Box<Evaluated>),
+}
+
 /// The fate of every intent of a network.
 #[derive(Debug, Clone, Default)]
 pub struct PathAnalysis {
@@ -150,20 +157,28 @@ fn family_of(flow: &Flow) -> Family {
 
 /// Builds intents and evaluates them.
 pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
-    let mut b = Builder { net: ctx.net, ev, intents: Vec::new(), next_group: 0, seen: BTreeSet::new() };
+    let mut b = Builder {
+        net: ctx.net,
+        ev,
+        index: Index::new(ctx.net),
+        local_places: RefCell::new(HashMap::new()),
+        intents: Vec::new(),
+        next_group: 0,
+        seen: BTreeSet::new(),
+    };
     b.security_groups();
     b.listeners();
     b.routes();
     b.default_routes();
     b.acl_rules();
     b.expects(ctx);
-    let mut intents = b.intents;
-    intents.truncate(MAX_INTENTS);
-    let options = TraceOptions::default();
+    let intents = b.intents;
     let count = intents.len();
+    let options = TraceOptions::default();
     // Places with the same subnet, groups, addresses and client ports behave the same: decide
     // each distinct (source, destination, flow) once with the fast untraced pass, and trace only
-    // what does not simply pass (with the intent's own names, for the report).
+    // what the report needs (with the intent's own names): failures, forbidden paths that
+    // exist, and the undetermined ones when they are shown.
     use rayon::prelude::*;
     let keys: Vec<String> = intents.iter().map(intent_key).collect();
     let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
@@ -171,46 +186,62 @@ pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
         first_of.entry(k.as_str()).or_insert(i);
     }
     let unique: Vec<usize> = first_of.values().copied().collect();
-    let verdicts: BTreeMap<&str, bool> = unique
+    let verdicts: BTreeMap<&str, Option<Verdict>> = unique
         .par_iter()
         .map(|&i| {
             let intent = &intents[i];
             let packets = ev.flow_packets(&intent.src, &intent.dst, &intent.flow, intent.family);
-            let passes =
-                !packets.is_empty() && ev.reach(&intent.src, &intent.dst, &packets).verdict() == Verdict::Reachable;
-            (keys[i].as_str(), passes)
+            // No packet at all: the trace says why (an end without an address of the family).
+            let verdict = (!packets.is_empty()).then(|| ev.reach(&intent.src, &intent.dst, &packets).verdict());
+            (keys[i].as_str(), verdict)
         })
         .collect();
-    let traced: Vec<Result<Evaluated, u32>> = intents
+    let show_undetermined = ctx.show_indeterminate;
+    let fates: Vec<Fate> = intents
         .into_par_iter()
         .enumerate()
         .map(|(i, intent)| {
             let expect_false = matches!(intent.source, Source::Expect { reachable: false, .. });
-            if !expect_false && verdicts.get(keys[i].as_str()).copied().unwrap_or(false) {
-                return Err(intent.group);
+            match verdicts.get(keys[i].as_str()).copied().flatten() {
+                Some(Verdict::Reachable) if !expect_false => return Fate::Passes(intent.group),
+                Some(Verdict::Indeterminate) if !expect_false && !show_undetermined => {
+                    return Fate::Undetermined(intent.group);
+                }
+                _ => {}
             }
             let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
-            Ok(Evaluated { intent, trace })
+            Fate::Traced(Box::new(Evaluated { intent, trace }))
         })
         .collect();
-    // Groups with a member that passes are fine as a whole.
-    let passing: BTreeSet<u32> = traced.iter().filter_map(|r| r.as_ref().err().copied()).collect();
-    let traced: Vec<Evaluated> =
-        traced.into_iter().filter_map(Result::ok).filter(|e| !passing.contains(&e.intent.group)).collect();
-    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
-    // A group fails only when each member fails.
+    // Groups with a member that passes are fine as a whole; a group with a member whose fate is
+    // unknown until apply does not fail.
+    let mut passing: BTreeSet<u32> = BTreeSet::new();
+    let mut undetermined: BTreeSet<u32> = BTreeSet::new();
     let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
-    for e in traced {
-        groups.entry(e.intent.group).or_default().push(e);
+    for fate in fates {
+        match fate {
+            Fate::Passes(g) => {
+                passing.insert(g);
+            }
+            Fate::Undetermined(g) => {
+                undetermined.insert(g);
+            }
+            Fate::Traced(e) => groups.entry(e.intent.group).or_default().push(*e),
+        }
     }
-    for (_, members) in groups {
+    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
+    for (group, members) in groups {
         if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
             if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {
                 out.unexpected.push(m);
             }
             continue;
         }
-        if members.iter().all(|m| m.trace.verdict == Verdict::Unreachable) {
+        if passing.contains(&group) {
+            continue;
+        }
+        // A group fails only when each member fails.
+        if !undetermined.contains(&group) && members.iter().all(|m| m.trace.verdict == Verdict::Unreachable) {
             out.failures.extend(members);
         } else if members.iter().any(|m| m.trace.verdict == Verdict::Indeterminate)
             && !members.iter().any(|m| m.trace.verdict == Verdict::Reachable)
@@ -221,9 +252,94 @@ pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
     out
 }
 
+/// What the intent builder looks up, gathered in one pass over the network (in network order,
+/// so the first [`MAX_PLACES`] are the same ones a scan would find).
+#[derive(Default)]
+struct Index {
+    subnets: Vec<ResId>,
+    route_tables: Vec<ResId>,
+    acls: Vec<ResId>,
+    security_groups: Vec<ResId>,
+    listeners: Vec<ResId>,
+    /// Subnets by the route table they use.
+    by_table: HashMap<ResId, Vec<ResId>>,
+    /// Subnets by their network ACL.
+    by_acl: HashMap<ResId, Vec<ResId>>,
+    /// Instances, Lambda functions and other workloads by the subnets they sit in.
+    workloads_in: HashMap<ResId, Vec<ResId>>,
+    /// Workloads in a VPC and interface endpoints by their security groups.
+    carriers: HashMap<ResId, Vec<ResId>>,
+    /// Target group attachments by target group: (target, port).
+    attachments: HashMap<ResId, Vec<(ResId, Val<i64>)>>,
+}
+
+impl Index {
+    fn new(net: &Network) -> Self {
+        fn add(map: &mut HashMap<ResId, Vec<ResId>>, key: Option<ResId>, id: ResId) {
+            if let Some(k) = key {
+                let v = map.entry(k).or_default();
+                if v.last() != Some(&id) {
+                    v.push(id);
+                }
+            }
+        }
+        let mut ix = Index::default();
+        for (id, r) in net.present() {
+            match &r.obj {
+                Object::Subnet(s) => {
+                    ix.subnets.push(id);
+                    add(&mut ix.by_table, s.route_table.res(), id);
+                    add(&mut ix.by_acl, s.nacl.res(), id);
+                }
+                Object::RouteTable(_) => ix.route_tables.push(id),
+                Object::NetworkAcl(_) => ix.acls.push(id),
+                Object::SecurityGroup(_) => ix.security_groups.push(id),
+                Object::Listener(_) => ix.listeners.push(id),
+                Object::Workload(w) => {
+                    if matches!(w.kind, WorkloadKind::Instance | WorkloadKind::Lambda | WorkloadKind::Generic)
+                        && let Val::Known(l) = &w.subnets
+                    {
+                        for s in l {
+                            add(&mut ix.workloads_in, s.res(), id);
+                        }
+                    }
+                    if w.in_vpc
+                        && let Val::Known(l) = &w.security_groups
+                    {
+                        for g in l {
+                            add(&mut ix.carriers, g.res(), id);
+                        }
+                    }
+                }
+                Object::Endpoint(e) => {
+                    if let Val::Known(l) = &e.security_groups {
+                        for g in l {
+                            add(&mut ix.carriers, g.res(), id);
+                        }
+                    }
+                }
+                Object::TargetAttachment(a) => {
+                    if let (Some(tg), Some(target)) = (a.target_group.res(), a.target.res()) {
+                        ix.attachments.entry(tg).or_default().push((target, a.port.clone()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        ix
+    }
+
+    fn list(map: &HashMap<ResId, Vec<ResId>>, key: ResId) -> &[ResId] {
+        map.get(&key).map_or(&[], Vec::as_slice)
+    }
+}
+
 struct Builder<'a, 'n> {
     net: &'a Network,
     ev: &'a Evaluator<'n>,
+    index: Index,
+    /// [`Builder::local_places`] of each subnet asked for.
+    local_places: RefCell<HashMap<ResId, Vec<Place>>>,
     intents: Vec<Intent>,
     next_group: u32,
     seen: BTreeSet<(String, String, String, u8)>,
@@ -236,7 +352,7 @@ impl Builder<'_, '_> {
     }
 
     fn push(&mut self, intent: Intent) {
-        if self.intents.len() >= MAX_INTENTS || intent.src.name == intent.dst.name {
+        if intent.src.name == intent.dst.name {
             return;
         }
         let scope = match intent.scope {
@@ -257,25 +373,11 @@ impl Builder<'_, '_> {
 
     /// Workloads that carry a security group.
     fn carriers(&self, sg: ResId) -> Vec<ResId> {
-        self.net
-            .present()
-            .filter(|(_, r)| match &r.obj {
-                Object::Workload(w) => {
-                    w.in_vpc && matches!(&w.security_groups, Val::Known(l) if l.iter().any(|x| x.res() == Some(sg)))
-                }
-                Object::Endpoint(e) => {
-                    matches!(&e.security_groups, Val::Known(l) if l.iter().any(|x| x.res() == Some(sg)))
-                }
-                _ => false,
-            })
-            .map(|(id, _)| id)
-            .collect()
+        Index::list(&self.index.carriers, sg).to_vec()
     }
 
     fn security_groups(&mut self) {
-        let groups: Vec<ResId> =
-            self.net.present().filter(|(_, r)| matches!(r.obj, Object::SecurityGroup(_))).map(|(id, _)| id).collect();
-        for sg in groups {
+        for sg in self.index.security_groups.clone() {
             let Some(g) = self.net.res(sg).obj.security_group() else { continue };
             let Val::Known(rules) = &g.ingress else { continue };
             let rules = rules.clone();
@@ -374,10 +476,11 @@ impl Builder<'_, '_> {
         }
         // Subnets of the network inside the CIDR: one group per destination.
         let covered: Vec<ResId> = self
-            .net
-            .present()
-            .filter_map(|(id, r)| {
-                let s = r.obj.subnet()?;
+            .index
+            .subnets
+            .iter()
+            .filter_map(|&id| {
+                let s = self.net.res(id).obj.subnet()?;
                 let inside = match (cidr, &s.cidr_v4, &s.cidr_v6) {
                     (IpNet::V4(c), Val::Known(n), _) => c.contains(n),
                     (IpNet::V6(c), _, Val::Known(n)) => c.contains(n),
@@ -410,9 +513,7 @@ impl Builder<'_, '_> {
     }
 
     fn listeners(&mut self) {
-        let listeners: Vec<ResId> =
-            self.net.present().filter(|(_, r)| matches!(r.obj, Object::Listener(_))).map(|(id, _)| id).collect();
-        for l in listeners {
+        for l in self.index.listeners.clone() {
             let Some(listener) = self.net.res(l).obj.listener() else { continue };
             let Some(lb) = listener.lb.res() else { continue };
             let lb_places = self.places(lb);
@@ -455,16 +556,7 @@ impl Builder<'_, '_> {
             };
             for tg in tgs {
                 let Some(t) = self.net.res(tg).obj.target_group() else { continue };
-                let attachments: Vec<(ResId, Val<i64>)> = self
-                    .net
-                    .present()
-                    .filter_map(|(_, r)| match &r.obj {
-                        Object::TargetAttachment(a) if a.target_group.res() == Some(tg) => {
-                            a.target.res().map(|x| (x, a.port.clone()))
-                        }
-                        _ => None,
-                    })
-                    .collect();
+                let attachments = self.index.attachments.get(&tg).cloned().unwrap_or_default();
                 for (target, port) in attachments {
                     let port = match port {
                         Val::Known(p) => Some(p),
@@ -509,18 +601,10 @@ impl Builder<'_, '_> {
     /// Routes to a peering connection, transit gateway or VPN gateway: the subnets using the
     /// table reach the destination's subnets in this network, and back.
     fn routes(&mut self) {
-        let tables: Vec<ResId> =
-            self.net.present().filter(|(_, r)| matches!(r.obj, Object::RouteTable(_))).map(|(id, _)| id).collect();
-        for table in tables {
+        for table in self.index.route_tables.clone() {
             let Some(t) = self.net.res(table).obj.route_table() else { continue };
             let Val::Known(routes) = &t.routes else { continue };
-            let users: Vec<ResId> = self
-                .net
-                .present()
-                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.route_table.res() == Some(table)))
-                .map(|(id, _)| id)
-                .take(MAX_PLACES)
-                .collect();
+            let users: Vec<ResId> = Index::list(&self.index.by_table, table).iter().copied().take(MAX_PLACES).collect();
             if users.is_empty() {
                 continue;
             }
@@ -542,10 +626,11 @@ impl Builder<'_, '_> {
                 // Destination subnets of the network inside the route's CIDR, in other VPCs.
                 let own_vpc = t.vpc.res();
                 let targets: Vec<ResId> = self
-                    .net
-                    .present()
-                    .filter_map(|(id, r)| {
-                        let s = r.obj.subnet()?;
+                    .index
+                    .subnets
+                    .iter()
+                    .filter_map(|&id| {
+                        let s = self.net.res(id).obj.subnet()?;
                         let inside = matches!(s.cidr_v4, Val::Known(n) if facts_overlap(&dest, &IpNet::V4(n)));
                         (inside && s.vpc.res() != own_vpc && s.vpc.res().is_some()).then_some(id)
                     })
@@ -590,9 +675,7 @@ impl Builder<'_, '_> {
     /// A default route to a NAT gateway (or internet gateway) says the workloads of the subnets
     /// using the table reach the internet (HTTPS stands for "the internet").
     fn default_routes(&mut self) {
-        let tables: Vec<ResId> =
-            self.net.present().filter(|(_, r)| matches!(r.obj, Object::RouteTable(_))).map(|(id, _)| id).collect();
-        for table in tables {
+        for table in self.index.route_tables.clone() {
             let Some(t) = self.net.res(table).obj.route_table() else { continue };
             let Val::Known(routes) = &t.routes else { continue };
             let Some(default) =
@@ -613,13 +696,7 @@ impl Builder<'_, '_> {
                 _ => continue,
             };
             let holder = if default.inline_index.is_some() { table } else { default.source };
-            let users: Vec<ResId> = self
-                .net
-                .present()
-                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.route_table.res() == Some(table)))
-                .map(|(id, _)| id)
-                .take(MAX_PLACES)
-                .collect();
+            let users: Vec<ResId> = Index::list(&self.index.by_table, table).iter().copied().take(MAX_PLACES).collect();
             for subnet in users {
                 let mut srcs: Vec<Place> = self.local_places(subnet);
                 if !via_nat {
@@ -650,16 +727,8 @@ impl Builder<'_, '_> {
 
     /// NACL rules admitting a service port: the replies must pass the same ACL the other way.
     fn acl_rules(&mut self) {
-        let acls: Vec<ResId> =
-            self.net.present().filter(|(_, r)| matches!(r.obj, Object::NetworkAcl(_))).map(|(id, _)| id).collect();
-        for acl in acls {
-            let subnets: Vec<ResId> = self
-                .net
-                .present()
-                .filter(|(_, r)| r.obj.subnet().is_some_and(|s| s.nacl.res() == Some(acl)))
-                .map(|(id, _)| id)
-                .take(MAX_PLACES)
-                .collect();
+        for acl in self.index.acls.clone() {
+            let subnets: Vec<ResId> = Index::list(&self.index.by_acl, acl).iter().copied().take(MAX_PLACES).collect();
             if subnets.is_empty() {
                 continue;
             }
@@ -718,10 +787,11 @@ impl Builder<'_, '_> {
         if cidr.prefix_len() == 0 || !is_private(cidr) {
             return vec![self.ev.internet_place(None)];
         }
-        self.net
-            .present()
-            .filter_map(|(id, r)| {
-                let s = r.obj.subnet()?;
+        self.index
+            .subnets
+            .iter()
+            .filter_map(|&id| {
+                let s = self.net.res(id).obj.subnet()?;
                 let inside = matches!((cidr, &s.cidr_v4), (IpNet::V4(c), Val::Known(n)) if c.contains(n));
                 (inside && !own.contains(&id)).then_some(id)
             })
@@ -733,23 +803,19 @@ impl Builder<'_, '_> {
     /// What initiates or answers connections in a subnet: its workloads and NAT gateways (with
     /// their own client ports), else a hypothetical ENI of the subnet.
     fn local_places(&self, subnet: ResId) -> Vec<Place> {
-        let mut out: Vec<Place> = self
-            .net
-            .present()
-            .filter(|(_, r)| match &r.obj {
-                Object::Workload(w) => {
-                    matches!(w.kind, WorkloadKind::Instance | WorkloadKind::Lambda | WorkloadKind::Generic)
-                        && matches!(&w.subnets, Val::Known(l) if l.iter().any(|x| x.res() == Some(subnet)))
-                }
-                _ => false,
-            })
-            .flat_map(|(id, _)| self.places(id))
+        if let Some(known) = self.local_places.borrow().get(&subnet) {
+            return known.clone();
+        }
+        let mut out: Vec<Place> = Index::list(&self.index.workloads_in, subnet)
+            .iter()
+            .flat_map(|&id| self.places(id))
             .filter(|p| p.subnet == Some(subnet))
             .take(MAX_PLACES)
             .collect();
         if out.is_empty() {
             out.push(self.ev.subnet_place(subnet, None));
         }
+        self.local_places.borrow_mut().insert(subnet, out.clone());
         out
     }
 
