@@ -120,6 +120,15 @@ fn one_bad_input_does_not_hide_the_others() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["findings"].as_array().unwrap().len(), 3);
     assert_eq!(v["errors"][0]["input"], path("testdata/bad/empty.json"));
+    // The human summary does not read as a clean run.
+    let r = run(&["lint", "--color", "never", &path("testdata/bad/empty.json"), &path(BASIC)]);
+    assert_eq!(r.code, 2);
+    let last = r.stdout.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!("1 input could not be analysed (see the errors above): {}", path("testdata/bad/empty.json"))
+    );
+    assert!(r.stdout.contains("3 findings (1 error, 1 warning, 1 note) in 1 input"), "{}", r.stdout);
 }
 
 #[test]

@@ -284,6 +284,16 @@ pub fn summary_line(report: &LintReport) -> String {
         );
     }
     out.push_str(&suppression_lines(report));
+    if !report.errors.is_empty() {
+        // The run failed: say so where the reader looks last (exit code 2).
+        let names: Vec<&str> = report.errors.iter().map(|(input, _)| input.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{} could not be analysed (see the errors above): {}",
+            plural(names.len(), "input", "inputs"),
+            names.join(", ")
+        );
+    }
     out
 }
 
