@@ -138,16 +138,36 @@ pub(crate) fn compile(net: &Network, res: ResId, services: &Services) -> Option<
         return None;
     };
     let name = &net.res(res).name;
-    let side = |rules: &Val<Vec<NaclRule>>, dir: Direction| match rules {
-        Val::Known(list) => AclRules::Known(compile_rules(net, list, dir, services)),
-        Val::Unknown => AclRules::Unknown(format!("the rules of {name} are not known until apply")),
-        Val::Absent => AclRules::Known(Vec::new()),
+    let side = |rules: &Val<Vec<NaclRule>>, dir: Direction| {
+        let egress = dir == Direction::Egress;
+        let maybe: Vec<(&NaclRule, &str)> =
+            acl.maybe_rules.iter().filter(|(e, _, _)| *e == egress).map(|(_, r, why)| (r, why.as_str())).collect();
+        match rules {
+            Val::Known(list) => AclRules::Known(compile_rules(net, list, &maybe, dir, services)),
+            Val::Unknown => AclRules::Unknown(format!("the rules of {name} are not known until apply")),
+            Val::Absent => AclRules::Known(compile_rules(net, &[], &maybe, dir, services)),
+        }
     };
     Some(Acl { ingress: side(&acl.ingress, Direction::Ingress), egress: side(&acl.egress, Direction::Egress) })
 }
 
-fn compile_rules(net: &Network, rules: &[NaclRule], dir: Direction, services: &Services) -> Vec<AclEntry> {
+/// `maybe`: rules that may or may not belong to this ACL (why): they can only make the packets
+/// they would decide undetermined.
+fn compile_rules(
+    net: &Network,
+    rules: &[NaclRule],
+    maybe: &[(&NaclRule, &str)],
+    dir: Direction,
+    services: &Services,
+) -> Vec<AclEntry> {
     let mut entries: Vec<AclEntry> = rules.iter().map(|r| compile_rule(net, r, dir, services)).collect();
+    for (r, why) in maybe {
+        let mut e = compile_rule(net, r, dir, services);
+        e.maybe = e.maybe.union(&e.matches);
+        e.matches = PacketSet::empty();
+        e.text = format!("{} ({why})", e.text);
+        entries.push(e);
+    }
     // Lowest number first; a rule whose number is unknown may come anywhere, so it goes first
     // and can only make packets undetermined.
     entries.sort_by_key(|e| e.number.unwrap_or(i64::MIN));

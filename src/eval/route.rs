@@ -83,6 +83,21 @@ pub(crate) struct RouteEntry {
     pub text: String,
 }
 
+/// A route that may or may not be in a table.
+#[derive(Debug, Clone)]
+pub(crate) struct MaybeDest {
+    /// Its destination.
+    pub dest: IpSet,
+    /// Its prefix length.
+    pub prefix: u8,
+    /// Its family.
+    pub family: Family,
+    /// It may be more specific than the local route (NAT, ENI, endpoint targets).
+    pub over_local: bool,
+    /// Why it may be here.
+    pub why: String,
+}
+
 /// A compiled route table.
 #[derive(Debug, Clone)]
 pub(crate) struct Table {
@@ -92,6 +107,9 @@ pub(crate) struct Table {
     pub maybe_all: Vec<(Family, String, bool)>,
     /// Packets to these service blocks are undetermined (why).
     pub maybe_services: Vec<(IpSet, String)>,
+    /// Routes that may or may not be in this table (a separate `aws_route` whose table could not
+    /// be linked): packets they would win are undetermined.
+    pub maybe_dests: Vec<MaybeDest>,
     /// A BGP VPN propagates into the table (why).
     pub bgp: Option<String>,
     /// Routes the table lists that AWS would refuse (text, why), for messages.
@@ -195,6 +213,7 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
         entries: Vec::new(),
         maybe_all: Vec::new(),
         maybe_services: Vec::new(),
+        maybe_dests: Vec::new(),
         bgp: None,
         ignored: Vec::new(),
     };
@@ -307,6 +326,33 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
                 table.bgp = Some(why);
             }
         }
+    }
+    // Routes that may belong here: compiled like the others, kept apart.
+    for (r, why) in &t.maybe_routes {
+        let mut alone = Table {
+            entries: Vec::new(),
+            maybe_all: Vec::new(),
+            maybe_services: Vec::new(),
+            maybe_dests: Vec::new(),
+            bgp: None,
+            ignored: Vec::new(),
+        };
+        add_route(ctx, &mut alone, r, &vpc_nets, &subnet_nets);
+        let over_local = matches!(
+            r.target_kind,
+            TargetKind::NatGateway | TargetKind::NetworkInterface | TargetKind::Instance | TargetKind::VpcEndpoint
+        );
+        for e in alone.entries {
+            table.maybe_dests.push(MaybeDest {
+                dest: e.dest,
+                prefix: e.prefix,
+                family: e.family,
+                over_local,
+                why: why.clone(),
+            });
+        }
+        table.maybe_all.extend(alone.maybe_all.into_iter().map(|(f, _, o)| (f, why.clone(), o)));
+        table.maybe_services.extend(alone.maybe_services.into_iter().map(|(b, _)| (b, why.clone())));
     }
     table.entries.sort_by(|a, b| {
         (a.family, std::cmp::Reverse(a.prefix), a.rank).cmp(&(b.family, std::cmp::Reverse(b.prefix), b.rank))
@@ -503,6 +549,33 @@ impl Table {
             out.hits.push((i, p));
         }
         out.none = rest.rest(&remaining);
+        // Routes that may be in this table win the packets to their destination that only a
+        // route as or less specific (or none) would take.
+        for m in &self.maybe_dests {
+            let mut kept = Vec::with_capacity(out.hits.len());
+            for (i, p) in std::mem::take(&mut out.hits) {
+                let e = &self.entries[i];
+                let can_win =
+                    e.family == m.family && e.prefix <= m.prefix && (e.target != Target::Local || m.over_local);
+                if !can_win {
+                    kept.push((i, p));
+                    continue;
+                }
+                let (inside, outside) = p.split_dst(&m.dest);
+                if !inside.is_empty() {
+                    out.undetermined.push((m.why.clone(), inside));
+                }
+                if !outside.is_empty() {
+                    kept.push((i, outside));
+                }
+            }
+            out.hits = kept;
+            let (inside, outside) = std::mem::take(&mut out.none).split_dst(&m.dest);
+            if !inside.is_empty() {
+                out.undetermined.push((m.why.clone(), inside));
+            }
+            out.none = outside;
+        }
         // Routes whose destination is unknown may be more specific than any known route.
         for (family, why, over_local) in &self.maybe_all {
             let (kept, moved): (Vec<_>, Vec<_>) = std::mem::take(&mut out.hits).into_iter().partition(|(i, p)| {

@@ -90,6 +90,8 @@ pub(crate) struct SgEntry {
     fixed_maybe: PacketSet,
     /// `allow tcp 443 from 0.0.0.0/0 (aws_vpc_security_group_ingress_rule.web_https)`.
     pub text: String,
+    /// The rule may or may not belong to this group (why): what it admits is undetermined.
+    uncertain: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -173,10 +175,21 @@ pub(crate) fn compile(net: &Network, res: ResId, services: &Services) -> Option<
         return None;
     };
     let name = &net.res(res).name;
-    let side = |rules: &Val<Vec<SgRule>>, dir: SgDirection| match rules {
-        Val::Known(list) => SgRules::Known(list.iter().map(|r| compile_rule(net, res, r, dir, services)).collect()),
-        Val::Unknown => SgRules::Unknown(format!("the rules of {name} are not known until apply")),
-        Val::Absent => SgRules::Known(Vec::new()),
+    let side = |rules: &Val<Vec<SgRule>>, dir: SgDirection| {
+        let mut entries: Vec<SgEntry> = match rules {
+            Val::Known(list) => list.iter().map(|r| compile_rule(net, res, r, dir, services)).collect(),
+            Val::Unknown => return SgRules::Unknown(format!("the rules of {name} are not known until apply")),
+            Val::Absent => Vec::new(),
+        };
+        let egress = dir == SgDirection::Egress;
+        for (e, r, why) in &g.maybe_rules {
+            if *e == egress {
+                let mut entry = compile_rule(net, res, r, dir, services);
+                entry.uncertain = Some(why.clone());
+                entries.push(entry);
+            }
+        }
+        SgRules::Known(entries)
     };
     Some(Group { ingress: side(&g.ingress, SgDirection::Ingress), egress: side(&g.egress, SgDirection::Egress) })
 }
@@ -255,7 +268,7 @@ fn compile_rule(net: &Network, group: ResId, r: &SgRule, dir: SgDirection, servi
     if r.source != group {
         text.push_str(&format!(" ({})", net.name(r.source)));
     }
-    SgEntry { protocols, a, b, l4_known, peer, fixed, fixed_maybe, text }
+    SgEntry { protocols, a, b, l4_known, peer, fixed, fixed_maybe, text, uncertain: None }
 }
 
 fn prefix_list_peer(net: &Network, link: &Link, services: &Services) -> (Peer, IpSet, IpSet, String) {
@@ -328,6 +341,20 @@ impl SgEntry {
     /// The packets this rule certainly / possibly matches within `set`, given the other side's
     /// identity and whether references hold.
     fn matches(&self, set: &PacketSet, dir: SgDirection, other: &Ident, refs: &RefValidity) -> Matched {
+        let m = self.matches_if_present(set, dir, other, refs);
+        match &self.uncertain {
+            None => m,
+            Some(why) => Matched {
+                maybe: m.definite.union(&m.maybe),
+                definite: PacketSet::empty(),
+                by_reference: m.by_reference,
+                note: m.note,
+                maybe_why: why.clone(),
+            },
+        }
+    }
+
+    fn matches_if_present(&self, set: &PacketSet, dir: SgDirection, other: &Ident, refs: &RefValidity) -> Matched {
         match &self.peer {
             Peer::Addrs => Matched {
                 definite: set.intersect(&self.fixed),

@@ -123,6 +123,9 @@ pub(crate) struct TgwIndex {
     pub tgws: HashMap<ResId, TgwInfo>,
     /// VPC attachments by (TGW, VPC), sorted.
     pub vpc_atts: HashMap<(ResId, ResId), Vec<ResId>>,
+    /// VPC attachments whose TGW or VPC is not known until apply: (TGW when known, VPC when
+    /// known, the attachment). Any of them may attach any VPC to any TGW of its unknown side.
+    pub uncertain_vpc_atts: Vec<(Option<ResId>, Option<ResId>, ResId)>,
 }
 
 const RANK_STATIC: u8 = 0;
@@ -166,6 +169,9 @@ pub(crate) fn build(net: &Network, vpc_blocks: &HashMap<ResId, (Vec<IpNet>, bool
             Object::TgwAttachment(a) => {
                 let (tgw, kind) = match &a.kind {
                     AttachmentKind::Vpc { vpc, subnets, sg_referencing, .. } => {
+                        if matches!(vpc, Link::Unknown(_)) || matches!(a.tgw, Link::Unknown(_)) {
+                            ix.uncertain_vpc_atts.push((a.tgw.res(), vpc.res(), id));
+                        }
                         let subnets = match subnets {
                             Val::Known(list) => list.iter().map(Link::res).collect::<Option<Vec<_>>>(),
                             _ => None,
@@ -196,6 +202,7 @@ pub(crate) fn build(net: &Network, vpc_blocks: &HashMap<ResId, (Vec<IpNet>, bool
                         (a.tgw.res().or(own_tgw), AttKind::Peering { peer_att: requester, peer_tgw })
                     }
                     AttachmentKind::Unknown => {
+                        ix.uncertain_vpc_atts.push((a.tgw.res(), None, id));
                         (a.tgw.res(), AttKind::Vpc { vpc: None, subnets: None, sg_referencing: Val::Unknown })
                     }
                 };

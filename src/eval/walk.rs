@@ -2163,6 +2163,23 @@ impl<'e, 'n> Walker<'e, 'n> {
         let atts: &[ResId] = vpc.and_then(|v| self.ev.tgw.vpc_atts.get(&(t, v))).map_or(&[], Vec::as_slice);
         let Some(&att) = atts.first() else {
             let set = b.set.clone();
+            // An attachment whose VPC or TGW is unknown until apply may be this VPC's.
+            let uncertain = self
+                .ev
+                .tgw
+                .uncertain_vpc_atts
+                .iter()
+                .find(|(tt, vv, _)| tt.is_none_or(|tt| tt == t) && vv.is_none_or(|vv| Some(vv) == vpc));
+            if let Some(&(_, _, maybe)) = uncertain {
+                self.undetermined(&b, &set, Stage::Tgw, Some(ev.net.name(maybe)), || {
+                    format!(
+                        "{} may attach {} to {name}: its VPC or transit gateway is not known until apply",
+                        ev.net.name(maybe),
+                        vpc.map_or("this VPC", |v| ev.net.name(v))
+                    )
+                });
+                return;
+            }
             self.drop(&b, &set, Stage::Tgw, Some(name), || {
                 format!("{} has no attachment to {name}", vpc.map_or("this VPC", |v| ev.net.name(v)))
             });

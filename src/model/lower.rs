@@ -447,13 +447,19 @@ impl<'d> Builder<'d> {
 struct PendingRoute {
     table: Link,
     route: Route,
+    /// Module calls its `route_table_id` names (where to look when the link is unknown).
+    calls: Vec<(String, Option<super::InstanceKey>)>,
 }
 
 /// Rules from separate rule resources, waiting to be folded.
 struct PendingRule<R> {
+    /// The rule resource.
+    origin: ResId,
     parent: Link,
     egress: bool,
     rules: Vec<R>,
+    /// Module calls the parent attribute names (where to look when the link is unknown).
+    calls: Vec<(String, Option<super::InstanceKey>)>,
 }
 
 /// The VPCs a `vpc_id` set through a local can fall back to (SEMANTICS §11), indexed once:
@@ -702,7 +708,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             ("aws_route", false) => {
                 let table = self.one(res, "route_table_id", RT);
                 let route = self.route_from(res, v, None, None);
-                self.pending_routes.push(PendingRoute { table: table.clone(), route });
+                let calls = self.linker.module_calls(res, "route_table_id");
+                self.pending_routes.push(PendingRoute { table: table.clone(), route, calls });
                 Object::Route(RouteResource { table })
             }
             ("aws_route_table_association", false) => Object::RouteTableAssociation(RouteTableAssociation {
@@ -912,7 +919,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 let group = self.one(res, "security_group_id", SG);
                 let egress = v.str("type") == Val::Known("egress");
                 let rules = self.sg_rules_of_block(res, v, None, "");
-                self.pending_sg_rules.push(PendingRule { parent: group.clone(), egress, rules });
+                let calls = self.linker.module_calls(res, "security_group_id");
+                self.pending_sg_rules.push(PendingRule { origin: res, parent: group.clone(), egress, rules, calls });
                 Object::SgRule(SgRuleResource { group, egress })
             }
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
@@ -944,7 +952,14 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     to_port: if all { Val::Known(-1) } else { v.int("to_port") },
                     peer,
                 };
-                self.pending_sg_rules.push(PendingRule { parent: group.clone(), egress, rules: vec![rule] });
+                let calls = self.linker.module_calls(res, "security_group_id");
+                self.pending_sg_rules.push(PendingRule {
+                    origin: res,
+                    parent: group.clone(),
+                    egress,
+                    rules: vec![rule],
+                    calls,
+                });
                 Object::SgRule(SgRuleResource { group, egress })
             }
             ("aws_network_acl" | "aws_default_network_acl", false) => self.network_acl(res, r),
@@ -962,7 +977,14 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     icmp_code: v.int("icmp_code"),
                     cidr: nacl_cidr(v),
                 };
-                self.pending_nacl_rules.push(PendingRule { parent: acl.clone(), egress, rules: vec![rule] });
+                let calls = self.linker.module_calls(res, "network_acl_id");
+                self.pending_nacl_rules.push(PendingRule {
+                    origin: res,
+                    parent: acl.clone(),
+                    egress,
+                    rules: vec![rule],
+                    calls,
+                });
                 Object::NaclRule(NaclRuleResource { acl, egress })
             }
             ("aws_network_acl_association", false) => Object::NaclAssociation(NaclAssociation {
@@ -1465,7 +1487,16 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let egress = self.sg_direction(res, v, "egress");
         let inline_rules =
             self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
-        Object::SecurityGroup(SecurityGroup { vpc, kind, ingress, egress, adopts, adopted_by: None, inline_rules })
+        Object::SecurityGroup(SecurityGroup {
+            vpc,
+            kind,
+            ingress,
+            egress,
+            adopts,
+            adopted_by: None,
+            inline_rules,
+            maybe_rules: Vec::new(),
+        })
     }
 
     fn sg_direction(&mut self, res: ResId, v: View<'d>, dir: &str) -> Val<Vec<SgRule>> {
@@ -1558,7 +1589,17 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let subnets = self.many(res, "subnet_ids", SUBNET);
         let inline_rules =
             self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
-        Object::NetworkAcl(NetworkAcl { vpc, kind, ingress, egress, subnets, adopts, adopted_by: None, inline_rules })
+        Object::NetworkAcl(NetworkAcl {
+            vpc,
+            kind,
+            ingress,
+            egress,
+            subnets,
+            adopts,
+            adopted_by: None,
+            inline_rules,
+            maybe_rules: Vec::new(),
+        })
     }
 
     fn nacl_direction(&mut self, res: ResId, v: View<'d>, dir: &str) -> Val<Vec<NaclRule>> {
@@ -1934,7 +1975,17 @@ impl Fold<'_, '_> {
             if !self.net.res(p.route.source).present() {
                 continue;
             }
-            let Some(table) = p.table.res() else { continue };
+            let Some(table) = p.table.res() else {
+                if let Link::Unknown(why) = &p.table {
+                    let why = format!("{} may belong to this table ({why})", self.net.name(p.route.source));
+                    for t in self.candidates(p.route.source, &p.calls, |o| matches!(o, Object::RouteTable(_))) {
+                        if let Object::RouteTable(rt) = &mut self.net.resources[t.index()].obj {
+                            rt.maybe_routes.push((p.route.clone(), why.clone()));
+                        }
+                    }
+                }
+                continue;
+            };
             if let Object::RouteTable(t) = &mut self.net.resources[table.index()].obj
                 && let Val::Known(routes) = &mut t.routes
             {
@@ -1943,11 +1994,43 @@ impl Fold<'_, '_> {
         }
     }
 
+    /// Where a separate route or rule whose parent could not be linked may belong: the present
+    /// objects of the parent's kind inside the module calls its parent attribute names, else
+    /// every present object of that kind (never a guess: each candidate only *may* hold it).
+    fn candidates(
+        &self,
+        origin: ResId,
+        calls: &[(String, Option<super::InstanceKey>)],
+        kind: impl Fn(&Object) -> bool,
+    ) -> Vec<ResId> {
+        let all: Vec<ResId> = self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect();
+        let own = self.net.res(origin).addr.module();
+        let inside_calls = |c: ResId| {
+            let theirs = self.net.res(c).addr.module();
+            theirs.len() > own.len()
+                && theirs[..own.len()] == own[..]
+                && calls.iter().any(|(name, key)| {
+                    let step = &theirs[own.len()];
+                    step.name == *name && (key.is_none() || step.key == *key)
+                })
+        };
+        let inside: Vec<ResId> = all.iter().copied().filter(|&c| !calls.is_empty() && inside_calls(c)).collect();
+        if inside.is_empty() { all } else { inside }
+    }
+
     fn sg_rules(&mut self, pending: Vec<PendingRule<SgRule>>) {
         let present: Vec<PendingRule<SgRule>> =
             pending.into_iter().filter(|p| p.rules.first().is_none_or(|r| self.net.res(r.source).present())).collect();
         for p in present {
             let Some(group) = p.parent.res() else {
+                if let Link::Unknown(why) = &p.parent {
+                    let why = format!("{} may belong to this group ({why})", self.net.name(p.origin));
+                    for g in self.candidates(p.origin, &p.calls, |o| matches!(o, Object::SecurityGroup(_))) {
+                        if let Object::SecurityGroup(sg) = &mut self.net.resources[g.index()].obj {
+                            sg.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
+                        }
+                    }
+                }
                 continue;
             };
             let group_self = group;
@@ -1989,7 +2072,17 @@ impl Fold<'_, '_> {
                 }
                 continue;
             }
-            let Some(acl) = p.parent.res() else { continue };
+            let Some(acl) = p.parent.res() else {
+                if let Link::Unknown(why) = &p.parent {
+                    let why = format!("{} may belong to this network ACL ({why})", self.net.name(p.origin));
+                    for a in self.candidates(p.origin, &p.calls, |o| matches!(o, Object::NetworkAcl(_))) {
+                        if let Object::NetworkAcl(acl) = &mut self.net.resources[a.index()].obj {
+                            acl.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
+                        }
+                    }
+                }
+                continue;
+            };
             if let Object::NetworkAcl(a) = &mut self.net.resources[acl.index()].obj {
                 let list = if p.egress { &mut a.egress } else { &mut a.ingress };
                 if let Val::Known(rules) = list {

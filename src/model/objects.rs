@@ -226,6 +226,10 @@ pub struct RouteTable {
     pub adopted_by: Option<ResId>,
     /// The configuration writes the routes inline (`route` blocks): they are the whole set.
     pub inline_routes: bool,
+    /// Routes of separate `aws_route` resources that may belong to this table: their
+    /// `route_table_id` could not be linked (set through a local) and this table is one of the
+    /// candidates. Each with why. They may or may not be here: never a fact either way.
+    pub maybe_routes: Vec<(Route, String)>,
 }
 
 /// `aws_route`: folded into its table; kept for addresses.
@@ -526,6 +530,9 @@ pub struct SecurityGroup {
     pub adopted_by: Option<ResId>,
     /// The configuration writes rules inline (`ingress`/`egress` blocks).
     pub inline_rules: bool,
+    /// Separate rules that may belong to this group (their group could not be linked): egress?,
+    /// the rule, why.
+    pub maybe_rules: Vec<(bool, SgRule, String)>,
 }
 
 /// Separate SG rule resources (folded into their group).
@@ -591,6 +598,9 @@ pub struct NetworkAcl {
     pub adopted_by: Option<ResId>,
     /// The configuration writes rules inline.
     pub inline_rules: bool,
+    /// Separate rules that may belong to this ACL (their ACL could not be linked): egress?, the
+    /// rule, why.
+    pub maybe_rules: Vec<(bool, NaclRule, String)>,
 }
 
 /// `aws_network_acl_rule`.

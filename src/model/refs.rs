@@ -276,6 +276,25 @@ impl<'a, 'd> Linker<'a, 'd> {
         self.ix
     }
 
+    /// The module calls an attribute's expression names (`module.vpc` in
+    /// `module.vpc.private_route_table_ids[0]`), with the instance key when one is given.
+    pub(crate) fn module_calls(&self, res: ResId, path: &str) -> Vec<(String, Option<InstanceKey>)> {
+        let Some(expr) = self.expr(res, path) else { return Vec::new() };
+        let mut refs = Vec::new();
+        let mut constants = Vec::new();
+        collect_expr(expr, &mut refs, &mut constants);
+        let mut out: Vec<(String, Option<InstanceKey>)> = Vec::new();
+        for r in refs {
+            if let Ref::Module { name, key, .. } = parse_ref(r)
+                && !out.iter().any(|(n, k)| *n == name && (k.is_none() || *k == key))
+            {
+                out.retain(|(n, _)| !(*n == name && key.is_none()));
+                out.push((name, key));
+            }
+        }
+        out
+    }
+
     /// The configuration expression of an attribute path (`vpc_config.subnet_ids`).
     pub(crate) fn expr(&self, res: ResId, path: &str) -> Option<&'d Value> {
         let config = self.ix.configs[res.index()]?;

@@ -87,6 +87,9 @@ pub fn routes(table: &RouteTable) -> Option<&[Route]> {
 /// cover all of `0.0.0.0/0`'s public space — in practice the `0.0.0.0/0` route.
 /// `Some(None)` when there is none; `None` when a route with an unknown destination (or an
 /// unreadable table) might be it.
+///
+/// A route that may belong to the table (its table could not be linked) and could be the
+/// default route also makes the answer `None`, unless the table has a known default route.
 pub fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
     let routes = routes(table)?;
     let mut found = None;
@@ -96,6 +99,13 @@ pub fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
             Destination::V4(Val::Unknown) | Destination::Unknown => return None,
             _ => {}
         }
+    }
+    let maybe_default = table.maybe_routes.iter().any(|(r, _)| {
+        matches!(&r.dest, Destination::V4(Val::Known(n)) if n.prefix_len() == 0)
+            || matches!(&r.dest, Destination::V4(Val::Unknown) | Destination::Unknown)
+    });
+    if found.is_none() && maybe_default {
+        return None;
     }
     Some(found)
 }

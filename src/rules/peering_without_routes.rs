@@ -39,7 +39,8 @@ impl Rule for PeeringWithoutRoutes {
                     undecidable = true;
                     continue;
                 };
-                for route in routes {
+                // Routes that may belong to this table (their table could not be linked).
+                for route in routes.iter().chain(t.maybe_routes.iter().map(|(r, _)| r)) {
                     match facts::target(net, route) {
                         Target::Peering(x) if x == pcx => routed = true,
                         Target::Unknown | Target::External if route.target_kind == TargetKind::Peering => {

@@ -2,11 +2,15 @@
 //! gateway endpoint, so S3 traffic is billed NAT data processing although it never leaves AWS
 //! (SEMANTICS §8, §10). An S3 interface endpoint with private DNS in the VPC, or an S3 gateway
 //! endpoint on the table, is clean. DynamoDB likewise, when the VPC already uses a DynamoDB
-//! endpoint on other tables.
+//! endpoint on other tables. A table used only by transit gateway attachment subnets is clean:
+//! what it carries arrives from other VPCs, which cannot use this VPC's gateway endpoint
+//! (SEMANTICS §8), so an endpoint there would not save anything.
 
 use super::facts::{self, Target};
 use super::{Context, Draft, Rule};
-use crate::model::{EndpointKind, Link, Network, Object, ResId, Val};
+use std::collections::BTreeSet;
+
+use crate::model::{AttachmentKind, EndpointKind, Link, Network, Object, ResId, Val};
 
 /// The rule.
 pub struct S3ViaNat;
@@ -19,8 +23,17 @@ impl Rule for S3ViaNat {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         let nat_gb = ctx.settings.prices().nat_gateway_gb;
+        let attachments = Attachments::of(net);
         for (table, r) in net.present() {
             let Object::RouteTable(t) = &r.obj else { continue };
+            let users: Vec<ResId> = net
+                .present()
+                .filter(|(_, s)| s.obj.subnet().is_some_and(|s| s.route_table.res() == Some(table)))
+                .map(|(id, _)| id)
+                .collect();
+            if !users.is_empty() && users.iter().all(|s| attachments.may_be_only_attachment(net, *s)) {
+                continue;
+            }
             let Some(Some(default)) = facts::default_route_v4(t) else { continue };
             let Target::Nat(nat) = facts::target(net, default) else { continue };
             let Some(vpc) = t.vpc.res() else { continue };
@@ -52,6 +65,53 @@ impl Rule for S3ViaNat {
                 });
             }
         }
+    }
+}
+
+/// Transit gateway VPC attachments' subnets, and the workloads' subnets.
+struct Attachments {
+    /// Subnets attachments name.
+    subnets: BTreeSet<ResId>,
+    /// VPCs with an attachment whose subnets are unknown (`None`: its VPC is unknown too).
+    unknown_in: Vec<Option<ResId>>,
+    /// Subnets some workload sits in.
+    with_workloads: BTreeSet<ResId>,
+}
+
+impl Attachments {
+    fn of(net: &Network) -> Self {
+        let mut out = Attachments { subnets: BTreeSet::new(), unknown_in: Vec::new(), with_workloads: BTreeSet::new() };
+        for (_, r) in net.present() {
+            match &r.obj {
+                Object::TgwAttachment(a) => {
+                    if let AttachmentKind::Vpc { vpc, subnets, .. } = &a.kind {
+                        match subnets {
+                            Val::Known(list) if list.iter().all(|l| l.res().is_some()) => {
+                                out.subnets.extend(list.iter().filter_map(Link::res));
+                            }
+                            _ => out.unknown_in.push(vpc.res()),
+                        }
+                    }
+                }
+                Object::Workload(w) => {
+                    if let Val::Known(list) = &w.subnets {
+                        out.with_workloads.extend(list.iter().filter_map(Link::res));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// Whether the subnet may serve a transit gateway attachment and nothing else: named by an
+    /// attachment, or free of workloads in a VPC with an attachment whose subnets are unknown.
+    fn may_be_only_attachment(&self, net: &Network, subnet: ResId) -> bool {
+        if self.subnets.contains(&subnet) {
+            return true;
+        }
+        let vpc = net.res(subnet).obj.subnet().and_then(|s| s.vpc.res());
+        !self.with_workloads.contains(&subnet) && self.unknown_in.iter().any(|v| v.is_none() || *v == vpc)
     }
 }
 

@@ -23,7 +23,8 @@ impl Rule for SgNoEgress {
                 continue;
             }
             let Val::Known(egress) = &g.egress else { continue };
-            if !egress.is_empty() {
+            // A separate egress rule whose group could not be linked may be this group's.
+            if !egress.is_empty() || g.maybe_rules.iter().any(|(e, _, _)| *e) {
                 continue;
             }
             let users = users(net, sg);
@@ -53,9 +54,9 @@ fn users(net: &Network, sg: ResId) -> Vec<(ResId, String)> {
             continue;
         }
         let all_without_egress = groups.iter().all(|l| match l {
-            Link::To(g, _) => {
-                net.res(*g).obj.security_group().is_some_and(|g| g.egress.known().is_some_and(Vec::is_empty))
-            }
+            Link::To(g, _) => net.res(*g).obj.security_group().is_some_and(|g| {
+                g.egress.known().is_some_and(Vec::is_empty) && !g.maybe_rules.iter().any(|(e, _, _)| *e)
+            }),
             _ => false,
         });
         if !all_without_egress {
