@@ -444,11 +444,16 @@ impl<'d> Builder<'d> {
 }
 
 /// A route from an `aws_route`, waiting to be folded into its table.
+/// A module call named by a reference: call name, instance key when given.
+type ModuleCall = (String, Option<super::InstanceKey>);
+
 struct PendingRoute {
     table: Link,
     route: Route,
-    /// Module calls its `route_table_id` names (where to look when the link is unknown).
-    calls: Vec<(String, Option<super::InstanceKey>)>,
+    /// Where to look when the link is unknown: the module calls its `route_table_id` names, and
+    /// the tables it may be when the reference is ambiguous.
+    calls: Vec<ModuleCall>,
+    may_be: Option<Vec<ResId>>,
 }
 
 /// Rules from separate rule resources, waiting to be folded.
@@ -458,8 +463,10 @@ struct PendingRule<R> {
     parent: Link,
     egress: bool,
     rules: Vec<R>,
-    /// Module calls the parent attribute names (where to look when the link is unknown).
-    calls: Vec<(String, Option<super::InstanceKey>)>,
+    /// Where to look when the link is unknown: the module calls the parent attribute names,
+    /// and the parents it may be when the reference is ambiguous.
+    calls: Vec<ModuleCall>,
+    may_be: Option<Vec<ResId>>,
 }
 
 /// The VPCs a `vpc_id` set through a local can fall back to (SEMANTICS §11), indexed once:
@@ -553,6 +560,21 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 
     /// A single-valued link of a top-level attribute (`vpc_id` falls back to structure).
+    /// Where a separate route or rule may belong when its parent `link` is unknown: the module
+    /// calls the attribute names, and the parents an ambiguous reference may be.
+    fn unlinked_scope(
+        &self,
+        res: ResId,
+        link: &Link,
+        attr: &str,
+        types: &[&str],
+    ) -> (Vec<ModuleCall>, Option<Vec<ResId>>) {
+        if !matches!(link, Link::Unknown(_)) {
+            return (Vec::new(), None);
+        }
+        (self.linker.module_calls(res, attr), self.linker.ambiguous_targets(res, attr, types))
+    }
+
     fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, attr, v.str(attr));
@@ -708,8 +730,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             ("aws_route", false) => {
                 let table = self.one(res, "route_table_id", RT);
                 let route = self.route_from(res, v, None, None);
-                let calls = self.linker.module_calls(res, "route_table_id");
-                self.pending_routes.push(PendingRoute { table: table.clone(), route, calls });
+                let (calls, may_be) = self.unlinked_scope(res, &table, "route_table_id", RT);
+                self.pending_routes.push(PendingRoute { table: table.clone(), route, calls, may_be });
                 Object::Route(RouteResource { table })
             }
             ("aws_route_table_association", false) => Object::RouteTableAssociation(RouteTableAssociation {
@@ -919,8 +941,15 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 let group = self.one(res, "security_group_id", SG);
                 let egress = v.str("type") == Val::Known("egress");
                 let rules = self.sg_rules_of_block(res, v, None, "");
-                let calls = self.linker.module_calls(res, "security_group_id");
-                self.pending_sg_rules.push(PendingRule { origin: res, parent: group.clone(), egress, rules, calls });
+                let (calls, may_be) = self.unlinked_scope(res, &group, "security_group_id", SG);
+                self.pending_sg_rules.push(PendingRule {
+                    origin: res,
+                    parent: group.clone(),
+                    egress,
+                    rules,
+                    calls,
+                    may_be,
+                });
                 Object::SgRule(SgRuleResource { group, egress })
             }
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
@@ -952,13 +981,14 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     to_port: if all { Val::Known(-1) } else { v.int("to_port") },
                     peer,
                 };
-                let calls = self.linker.module_calls(res, "security_group_id");
+                let (calls, may_be) = self.unlinked_scope(res, &group, "security_group_id", SG);
                 self.pending_sg_rules.push(PendingRule {
                     origin: res,
                     parent: group.clone(),
                     egress,
                     rules: vec![rule],
                     calls,
+                    may_be,
                 });
                 Object::SgRule(SgRuleResource { group, egress })
             }
@@ -977,13 +1007,14 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                     icmp_code: v.int("icmp_code"),
                     cidr: nacl_cidr(v),
                 };
-                let calls = self.linker.module_calls(res, "network_acl_id");
+                let (calls, may_be) = self.unlinked_scope(res, &acl, "network_acl_id", NACL);
                 self.pending_nacl_rules.push(PendingRule {
                     origin: res,
                     parent: acl.clone(),
                     egress,
                     rules: vec![rule],
                     calls,
+                    may_be,
                 });
                 Object::NaclRule(NaclRuleResource { acl, egress })
             }
@@ -1978,7 +2009,29 @@ impl Fold<'_, '_> {
             let Some(table) = p.table.res() else {
                 if let Link::Unknown(why) = &p.table {
                     let why = format!("{} may belong to this table ({why})", self.net.name(p.route.source));
-                    for t in self.candidates(p.route.source, &p.calls, |o| matches!(o, Object::RouteTable(_))) {
+                    let mut tables = self.candidates(p.route.source, &p.calls, p.may_be.as_deref(), |o| {
+                        matches!(o, Object::RouteTable(_))
+                    });
+                    // A route can only target its own VPC's gateways (a peering connection: one of
+                    // its two VPCs); tables of other VPCs cannot hold it.
+                    if let Some(vpcs) = self.route_target_vpcs(&p.route) {
+                        let same: Vec<ResId> = tables
+                            .iter()
+                            .copied()
+                            .filter(|&t| {
+                                self.net
+                                    .res(t)
+                                    .obj
+                                    .route_table()
+                                    .and_then(|rt| rt.vpc.res())
+                                    .is_none_or(|v| vpcs.contains(&v))
+                            })
+                            .collect();
+                        if !same.is_empty() {
+                            tables = same;
+                        }
+                    }
+                    for t in tables {
                         if let Object::RouteTable(rt) = &mut self.net.resources[t.index()].obj {
                             rt.maybe_routes.push((p.route.clone(), why.clone()));
                         }
@@ -1994,15 +2047,24 @@ impl Fold<'_, '_> {
         }
     }
 
-    /// Where a separate route or rule whose parent could not be linked may belong: the present
-    /// objects of the parent's kind inside the module calls its parent attribute names, else
-    /// every present object of that kind (never a guess: each candidate only *may* hold it).
+    /// Where a separate route or rule whose parent could not be linked may belong: the parents
+    /// an ambiguous reference may be, else the present objects of the parent's kind inside the
+    /// module calls its parent attribute names, else every present object of that kind (never a
+    /// guess: each candidate only *may* hold it).
     fn candidates(
         &self,
         origin: ResId,
-        calls: &[(String, Option<super::InstanceKey>)],
+        calls: &[ModuleCall],
+        may_be: Option<&[ResId]>,
         kind: impl Fn(&Object) -> bool,
     ) -> Vec<ResId> {
+        if let Some(list) = may_be {
+            let known: Vec<ResId> =
+                list.iter().copied().filter(|&c| self.net.res(c).present() && kind(&self.net.res(c).obj)).collect();
+            if !known.is_empty() {
+                return known;
+            }
+        }
         let all: Vec<ResId> = self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect();
         let own = self.net.res(origin).addr.module();
         let inside_calls = |c: ResId| {
@@ -2018,6 +2080,25 @@ impl Fold<'_, '_> {
         if inside.is_empty() { all } else { inside }
     }
 
+    /// The VPCs a route's target belongs to (a peering connection: both), when known.
+    fn route_target_vpcs(&self, route: &Route) -> Option<Vec<ResId>> {
+        let target = route.target.res()?;
+        let vpcs: Vec<ResId> = match &self.net.res(target).obj {
+            Object::Peering(p) => [p.requester.res(), p.accepter.res()].into_iter().flatten().collect(),
+            Object::PeeringAccepter(a) => {
+                let p = self.net.res(a.peering.res()?).obj.peering()?;
+                [p.requester.res(), p.accepter.res()].into_iter().flatten().collect()
+            }
+            Object::InternetGateway(g) | Object::EgressOnlyGateway(g) => g.vpc.res().into_iter().collect(),
+            Object::NatGateway(n) => {
+                self.net.res(n.subnet.res()?).obj.subnet().and_then(|s| s.vpc.res()).into_iter().collect()
+            }
+            Object::Endpoint(e) => e.vpc.res().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        (!vpcs.is_empty()).then_some(vpcs)
+    }
+
     fn sg_rules(&mut self, pending: Vec<PendingRule<SgRule>>) {
         let present: Vec<PendingRule<SgRule>> =
             pending.into_iter().filter(|p| p.rules.first().is_none_or(|r| self.net.res(r.source).present())).collect();
@@ -2025,7 +2106,9 @@ impl Fold<'_, '_> {
             let Some(group) = p.parent.res() else {
                 if let Link::Unknown(why) = &p.parent {
                     let why = format!("{} may belong to this group ({why})", self.net.name(p.origin));
-                    for g in self.candidates(p.origin, &p.calls, |o| matches!(o, Object::SecurityGroup(_))) {
+                    for g in self
+                        .candidates(p.origin, &p.calls, p.may_be.as_deref(), |o| matches!(o, Object::SecurityGroup(_)))
+                    {
                         if let Object::SecurityGroup(sg) = &mut self.net.resources[g.index()].obj {
                             sg.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
                         }
@@ -2075,7 +2158,9 @@ impl Fold<'_, '_> {
             let Some(acl) = p.parent.res() else {
                 if let Link::Unknown(why) = &p.parent {
                     let why = format!("{} may belong to this network ACL ({why})", self.net.name(p.origin));
-                    for a in self.candidates(p.origin, &p.calls, |o| matches!(o, Object::NetworkAcl(_))) {
+                    for a in
+                        self.candidates(p.origin, &p.calls, p.may_be.as_deref(), |o| matches!(o, Object::NetworkAcl(_)))
+                    {
                         if let Object::NetworkAcl(acl) = &mut self.net.resources[a.index()].obj {
                             acl.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
                         }

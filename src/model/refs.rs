@@ -411,6 +411,25 @@ impl<'a, 'd> Linker<'a, 'd> {
         }
     }
 
+    /// When the link of an attribute is ambiguous (several possible targets and nothing opaque,
+    /// e.g. `module.vpc[each.value.peer].public_route_table_id`), the targets it may be.
+    pub(crate) fn ambiguous_targets(&self, res: ResId, path: &str, types: &[&str]) -> Option<Vec<ResId>> {
+        let out = self.outcome(res, self.expr(res, path));
+        if out.opaque.is_some() || !out.constants.is_empty() {
+            return None;
+        }
+        let mut cands: Vec<ResId> = Vec::new();
+        for (t, how) in out.targets {
+            if let Link::To(c, _) = self.canonical(t, how, types)
+                && self.type_ok(c, types)
+                && !cands.contains(&c)
+            {
+                cands.push(c);
+            }
+        }
+        (cands.len() > 1).then_some(cands)
+    }
+
     /// Resolves a list-valued link (`subnet_ids`, `security_group_ids`).
     pub(crate) fn links(&self, res: ResId, values: Val<Vec<Val<&str>>>, expr: Option<&Value>, types: &[&str]) -> Links {
         match values {
