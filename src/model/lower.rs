@@ -2049,8 +2049,8 @@ impl Fold<'_, '_> {
 
     /// Where a separate route or rule whose parent could not be linked may belong: the parents
     /// an ambiguous reference may be, else the present objects of the parent's kind inside the
-    /// module calls its parent attribute names, else every present object of that kind (never a
-    /// guess: each candidate only *may* hold it).
+    /// module calls its parent attribute names, else (a local) those of its own module instance,
+    /// else every present object of that kind (never a guess: each candidate only *may* hold it).
     fn candidates(
         &self,
         origin: ResId,
@@ -2077,7 +2077,26 @@ impl Fold<'_, '_> {
                 })
         };
         let inside: Vec<ResId> = all.iter().copied().filter(|&c| !calls.is_empty() && inside_calls(c)).collect();
-        if inside.is_empty() { all } else { inside }
+        if !inside.is_empty() {
+            return inside;
+        }
+        // A local of a module (`security_group_id = local.this_sg_id` in
+        // terraform-aws-modules/security-group) names what that module instance holds, when it
+        // holds anything of the kind; else it comes in through a variable, from anywhere.
+        if calls.is_empty() && !own.is_empty() {
+            let local: Vec<ResId> = all
+                .iter()
+                .copied()
+                .filter(|&c| {
+                    let theirs = self.net.res(c).addr.module();
+                    theirs.len() >= own.len() && theirs[..own.len()] == own[..]
+                })
+                .collect();
+            if !local.is_empty() {
+                return local;
+            }
+        }
+        all
     }
 
     /// The VPCs a route's target belongs to (a peering connection: both), when known.

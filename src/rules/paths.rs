@@ -5,7 +5,9 @@
 //!
 //! * a security group rule that admits another group, or a CIDR covering subnets of this network:
 //!   those sources reach the group's ENIs on those ports (a `0.0.0.0/0` rule counts only for
-//!   internet-facing ENIs: a public IP, or an internet-facing load balancer);
+//!   internet-facing ENIs: a public IP, or an internet-facing load balancer). Sources that never
+//!   open connections of their own (databases, endpoints, NAT gateways) or only to their targets
+//!   (load balancers: the listener intents) are left out;
 //! * a load balancer listener: clients reach it; the load balancer reaches every target on the
 //!   target port and the health-check port;
 //! * a route to a peering connection, transit gateway or VPN gateway: the subnets using the table
@@ -392,8 +394,13 @@ impl Builder<'_, '_> {
                 let holder = if rule.source == sg { sg } else { rule.source };
                 match &rule.peer {
                     SgPeer::Group(Link::To(other, _)) | SgPeer::Group(Link::Missing(other)) => {
-                        let srcs: Vec<Place> =
-                            self.carriers(*other).iter().flat_map(|t| self.places(*t)).take(MAX_PLACES).collect();
+                        let srcs: Vec<Place> = self
+                            .carriers(*other)
+                            .iter()
+                            .flat_map(|t| self.places(*t))
+                            .filter(opens_connections)
+                            .take(MAX_PLACES)
+                            .collect();
                         for s in &srcs {
                             for d in &dsts {
                                 let group = self.group();
@@ -417,7 +424,7 @@ impl Builder<'_, '_> {
                         }
                     }
                     SgPeer::SelfGroup => {
-                        for s in &dsts {
+                        for s in dsts.iter().filter(|p| opens_connections(p)) {
                             for d in &dsts {
                                 if s.res == d.res {
                                     continue;
@@ -911,6 +918,23 @@ fn lb_internet_facing(net: &Network, lb: Option<ResId>) -> bool {
 }
 
 /// What decides an intent's verdict, as text: equal keys evaluate alike.
+/// Whether a place may open connections of its own, to any port a rule admits. Databases and
+/// interface endpoints never do; load balancers connect only to their targets (the listener
+/// intents cover that), so a group rule admitting a load balancer's group on other ports says
+/// nothing about what it will send.
+fn opens_connections(p: &Place) -> bool {
+    !matches!(
+        p.kind,
+        PlaceKind::Database
+            | PlaceKind::InterfaceEndpoint
+            | PlaceKind::NatGateway
+            | PlaceKind::ApplicationLoadBalancer
+            | PlaceKind::NetworkLoadBalancer
+            | PlaceKind::GatewayLoadBalancer
+            | PlaceKind::ClassicLoadBalancer
+    )
+}
+
 fn intent_key(i: &Intent) -> String {
     let place = |p: &Place| {
         format!(
