@@ -559,7 +559,6 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         }
     }
 
-    /// A single-valued link of a top-level attribute (`vpc_id` falls back to structure).
     /// Where a separate route or rule may belong when its parent `link` is unknown: the module
     /// calls the attribute names, and the parents an ambiguous reference may be.
     fn unlinked_scope(
@@ -575,6 +574,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         (self.linker.module_calls(res, attr), self.linker.ambiguous_targets(res, attr, types))
     }
 
+    /// A single-valued link of a top-level attribute (`vpc_id` falls back to structure).
     fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, attr, v.str(attr));

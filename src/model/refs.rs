@@ -318,7 +318,33 @@ impl<'a, 'd> Linker<'a, 'd> {
     /// True when the configuration sets the attribute at all.
     pub(crate) fn configured(&self, res: ResId, attr: &str) -> Option<bool> {
         let config = self.ix.configs[res.index()]?;
-        Some(config.expressions.contains_key(attr))
+        Some(config.expressions.get(attr).is_some_and(|e| !self.is_null_variable(res, e)))
+    }
+
+    /// An expression that is only `var.x` where `x` is null: a module input the caller does not
+    /// pass and whose default is null (`internal = var.internal` in terraform-aws-modules/alb),
+    /// or a root variable whose value is null. Setting an argument to null leaves it unset.
+    fn is_null_variable(&self, res: ResId, expr: &Value) -> bool {
+        let Value::Object(o) = expr else { return false };
+        if o.contains_key("constant_value") {
+            return false;
+        }
+        let Some(Value::Array(refs)) = o.get("references") else { return false };
+        let [Value::String(r)] = refs.as_slice() else { return false };
+        let Some(name) = r.strip_prefix("var.") else { return false };
+        if name.contains(['.', '[']) {
+            return false;
+        }
+        let module = &self.ix.modules[res.index()];
+        let Some((last, parent)) = module.split_last() else {
+            return matches!(self.ix.variables.get(name), Some(Value::Null));
+        };
+        let call = self.ix.config_modules.get(&config_path(parent)).and_then(|m| m.module_calls.get(&last.name));
+        let Some(call) = call else { return false };
+        if call.expressions.contains_key(name) {
+            return false;
+        }
+        self.ix.config_modules.get(&config_path(module)).is_some_and(|m| !m.variable_defaults.contains_key(name))
     }
 
     fn scope_of(&self, res: ResId) -> Scope<'a> {
