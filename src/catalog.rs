@@ -586,6 +586,7 @@ pub const MANAGED: &[TypeInfo] = &[
         LoadBalancerPart,
         ["target_group_arn", "target_id", "port", "availability_zone"]
     ),
+    t!("aws_autoscaling_attachment", LoadBalancerPart, ["lb_target_group_arn", "autoscaling_group_name", "elb"]),
     t!(
         "aws_elb",
         Workload,
@@ -685,13 +686,19 @@ pub const MANAGED: &[TypeInfo] = &[
     t!(
         "aws_autoscaling_group",
         Workload,
-        ["vpc_zone_identifier", "launch_template", "mixed_instances_policy", "launch_configuration"],
+        [
+            "vpc_zone_identifier",
+            "launch_template",
+            "mixed_instances_policy",
+            "launch_configuration",
+            "target_group_arns"
+        ],
         WorkloadSpec::new(&["vpc_zone_identifier"], &[]).launch_template("launch_template.id")
     ),
     t!(
         "aws_ecs_service",
         Workload,
-        ["network_configuration"],
+        ["network_configuration", "load_balancer"],
         WorkloadSpec::new(&["network_configuration.subnets"], &["network_configuration.security_groups"])
             .public_ip("network_configuration.assign_public_ip")
             .client_ports(32768, 60999)

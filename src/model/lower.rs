@@ -1221,8 +1221,20 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
                 connection: self.one(res, "vpn_connection_id", VPN),
                 cidr: v.str("destination_cidr_block").and_then(parse_net),
             }),
+            ("aws_autoscaling_attachment", false) => Object::TargetAttachment(TargetAttachment {
+                target_group: self.one(res, "lb_target_group_arn", TG),
+                target: self.by_name(res, "autoscaling_group_name", "aws_autoscaling_group"),
+                target_id: v.string("autoscaling_group_name"),
+                port: Val::Absent,
+            }),
             (t, false) => match catalog::managed(t) {
-                Some(TypeInfo { workload: Some(spec), .. }) => self.generic_workload(res, v, spec),
+                Some(TypeInfo { workload: Some(spec), .. }) => {
+                    let mut obj = self.generic_workload(res, v, spec);
+                    if let Object::Workload(w) = &mut obj {
+                        w.target_groups = self.registered_target_groups(res, t, v);
+                    }
+                    obj
+                }
                 _ => Object::Other,
             },
             (_, true) => Object::Other,
@@ -1246,6 +1258,37 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         };
         self.record(res, attr, &link);
         link
+    }
+
+    /// The target groups that register a workload's ENIs: an ECS service's `load_balancer`
+    /// blocks (with `container_port`), an autoscaling group's `target_group_arns`.
+    fn registered_target_groups(&mut self, res: ResId, rtype: &str, v: View<'d>) -> Vec<(Link, Val<i64>)> {
+        match rtype {
+            "aws_ecs_service" => {
+                let blocks = v.blocks("load_balancer").into_known().unwrap_or_default();
+                let mut out = Vec::new();
+                for b in blocks {
+                    let value = b.str("target_group_arn");
+                    if value.is_absent() {
+                        continue; // a classic ELB (`elb_name`)
+                    }
+                    let link = self.nested(res, "load_balancer", value, "target_group_arn", TG, "load_balancer");
+                    out.push((link, b.int("container_port")));
+                }
+                out
+            }
+            "aws_autoscaling_group" => {
+                let values = v.str_list("target_group_arns");
+                let links =
+                    self.nested_many(res, "target_group_arns", values, "target_group_arns", TG, "target_group_arns");
+                match links {
+                    Val::Known(l) => l.into_iter().map(|t| (t, Val::Absent)).collect(),
+                    Val::Unknown => vec![(Link::Unknown("target groups unknown until apply".into()), Val::Absent)],
+                    Val::Absent => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn generic_workload(&mut self, res: ResId, v: View<'d>, spec: &catalog::WorkloadSpec) -> Object {

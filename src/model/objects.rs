@@ -682,6 +682,10 @@ pub struct Workload {
     pub attached_to: Link,
     /// Whether this workload sits in a VPC at all (a Lambda without `vpc_config` does not).
     pub in_vpc: bool,
+    /// Target groups that register it (an ECS service's `load_balancer` blocks with their
+    /// `container_port`, an autoscaling group's `target_group_arns`): the group and the port
+    /// when it overrides the group's.
+    pub target_groups: Vec<(Link, Val<i64>)>,
 }
 
 /// `aws_lb_listener`.

@@ -312,6 +312,11 @@ impl Index {
                             add(&mut ix.carriers, g.res(), id);
                         }
                     }
+                    for (tg, port) in &w.target_groups {
+                        if let Some(tg) = tg.res() {
+                            ix.attachments.entry(tg).or_default().push((id, port.clone()));
+                        }
+                    }
                 }
                 Object::Endpoint(e) => {
                     if let Val::Known(l) = &e.security_groups {

@@ -84,8 +84,12 @@ fn has_targets(net: &Network, lb: ResId) -> bool {
     net.present().any(|(_, r)| match &r.obj {
         Object::Listener(l) if l.lb.res() == Some(lb) => match &l.target_groups {
             Val::Known(tgs) => tgs.iter().filter_map(Link::res).any(|tg| {
-                net.present()
-                    .any(|(_, a)| matches!(&a.obj, Object::TargetAttachment(t) if t.target_group.res() == Some(tg)))
+                net.present().any(|(_, a)| match &a.obj {
+                    Object::TargetAttachment(t) => t.target_group.res() == Some(tg),
+                    // ECS services and autoscaling groups register themselves.
+                    Object::Workload(w) => w.target_groups.iter().any(|(g, _)| g.res() == Some(tg)),
+                    _ => false,
+                })
             }),
             _ => false,
         },
