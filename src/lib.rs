@@ -285,14 +285,14 @@ fn check(
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
-    let (input, doc) = ingest::load(arg, io.stdin)?;
-    let settings = settings_for(explicit, input.dir())?;
     // Sources: --source-dir, else the input's folder; standard input has none without the flag.
-    // They are read before the rules run: inline suppressions live in them.
-    let (source_dir, shown) = match (&args.source_dir, &input.path) {
+    // They are read before the rules run (inline suppressions live in them), on a second thread
+    // while the input is parsed: neither needs the other.
+    let input_path = (arg != "-").then(|| Path::new(arg));
+    let (source_dir, shown) = match (&args.source_dir, input_path) {
         (Some(dir), _) => (Some(dir.clone()), dir.display().to_string()),
-        (None, Some(_)) => {
-            let dir = input.dir().map(Path::to_path_buf).unwrap_or_default();
+        (None, Some(path)) => {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let shown = dir.display().to_string();
             (Some(if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir }), shown)
         }
@@ -305,7 +305,16 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
             .and_then(source::find_repo_root)
             .or_else(|| std::env::current_dir().ok().and_then(|d| source::find_repo_root(&d))),
     };
-    let sources = source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()));
+    let (loaded, sources) = std::thread::scope(|scope| {
+        let sources = scope.spawn(|| {
+            source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()))
+        });
+        let loaded = ingest::load(arg, io.stdin);
+        // A panic in the source reader is a bug; without sources, findings point at the input.
+        (loaded, sources.join().unwrap_or_default())
+    });
+    let (input, doc) = loaded?;
+    let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
     let (after, net) = check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate);

@@ -329,6 +329,26 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
     }
     // Routes that may belong here: compiled like the others, kept apart.
     for (r, why) in &t.maybe_routes {
+        let over_local = matches!(
+            r.target_kind,
+            TargetKind::NatGateway | TargetKind::NetworkInterface | TargetKind::Instance | TargetKind::VpcEndpoint
+        );
+        // The common case without the formatting of a full route: a known destination.
+        let known = match &r.dest {
+            Destination::V4(Val::Known(n)) => Some(IpNet::V4(*n)),
+            Destination::V6(Val::Known(n)) => Some(IpNet::V6(*n)),
+            _ => None,
+        };
+        if let Some(n) = known {
+            table.maybe_dests.push(MaybeDest {
+                dest: IpSet::from_net(n),
+                prefix: prefix_of(&n),
+                family: family_of(&n),
+                over_local,
+                why: why.clone(),
+            });
+            continue;
+        }
         let mut alone = Table {
             entries: Vec::new(),
             maybe_all: Vec::new(),
@@ -338,10 +358,6 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
             ignored: Vec::new(),
         };
         add_route(ctx, &mut alone, r, &vpc_nets, &subnet_nets);
-        let over_local = matches!(
-            r.target_kind,
-            TargetKind::NatGateway | TargetKind::NetworkInterface | TargetKind::Instance | TargetKind::VpcEndpoint
-        );
         for e in alone.entries {
             table.maybe_dests.push(MaybeDest {
                 dest: e.dest,

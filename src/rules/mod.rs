@@ -294,8 +294,12 @@ pub fn run(ctx: &Context<'_>, suppressions: &Suppressions<'_>) -> Checked {
         rule.check(ctx, &mut drafts);
         drafts.into_iter().map(|d| (rule.name(), *severity, d)).collect::<Vec<_>>()
     };
-    let first: Vec<(&'static str, Severity, Draft)> =
-        enabled.par_iter().filter(|(r, _)| !r.is_path_rule()).flat_map_iter(check).collect();
+    // The shared path analysis (the longest step) runs while the structural rules do.
+    let any_path_rule = enabled.iter().any(|(r, _)| r.is_path_rule());
+    let (first, _): (Vec<(&'static str, Severity, Draft)>, _) = rayon::join(
+        || enabled.par_iter().filter(|(r, _)| !r.is_path_rule()).flat_map_iter(check).collect(),
+        || any_path_rule.then(|| ctx.paths()),
+    );
     let _ = ctx.claims.set(first.iter().map(|(name, _, d)| (*name, d.clone())).collect());
     let second: Vec<(&'static str, Severity, Draft)> =
         enabled.par_iter().filter(|(r, _)| r.is_path_rule()).flat_map_iter(check).collect();

@@ -182,7 +182,7 @@ pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
     // what the report needs (with the intent's own names): failures, forbidden paths that
     // exist, and the undetermined ones when they are shown.
     use rayon::prelude::*;
-    let keys: Vec<String> = intents.iter().map(intent_key).collect();
+    let keys: Vec<String> = intents.par_iter().map(intent_key).collect();
     let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, k) in keys.iter().enumerate() {
         first_of.entry(k.as_str()).or_insert(i);
