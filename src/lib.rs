@@ -306,9 +306,8 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
             .or_else(|| std::env::current_dir().ok().and_then(|d| source::find_repo_root(&d))),
     };
     let (loaded, sources) = std::thread::scope(|scope| {
-        let sources = scope.spawn(|| {
-            source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()))
-        });
+        let sources =
+            scope.spawn(|| source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref())));
         let loaded = ingest::load(arg, io.stdin);
         // A panic in the source reader is a bug; without sources, findings point at the input.
         (loaded, sources.join().unwrap_or_default())
