@@ -1559,8 +1559,9 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         };
         let ingress = self.sg_direction(res, v, "ingress");
         let egress = self.sg_direction(res, v, "egress");
-        let inline_rules =
-            self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
+        let inline_directions =
+            (self.linker.configured(res, "ingress") == Some(true), self.linker.configured(res, "egress") == Some(true));
+        let inline_rules = inline_directions.0 || inline_directions.1;
         Object::SecurityGroup(SecurityGroup {
             vpc,
             kind,
@@ -1569,6 +1570,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             adopts,
             adopted_by: None,
             inline_rules,
+            inline_directions,
             maybe_rules: Vec::new(),
         })
     }
@@ -1661,8 +1663,9 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
         let ingress = self.nacl_direction(res, v, "ingress");
         let egress = self.nacl_direction(res, v, "egress");
         let subnets = self.many(res, "subnet_ids", SUBNET);
-        let inline_rules =
-            self.linker.configured(res, "ingress") == Some(true) || self.linker.configured(res, "egress") == Some(true);
+        let inline_directions =
+            (self.linker.configured(res, "ingress") == Some(true), self.linker.configured(res, "egress") == Some(true));
+        let inline_rules = inline_directions.0 || inline_directions.1;
         Object::NetworkAcl(NetworkAcl {
             vpc,
             kind,
@@ -1672,6 +1675,7 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
             adopts,
             adopted_by: None,
             inline_rules,
+            inline_directions,
             maybe_rules: Vec::new(),
         })
     }
@@ -1807,8 +1811,10 @@ impl Fold<'_, '_> {
         sg_rules: Vec<PendingRule<SgRule>>,
         nacl_rules: Vec<PendingRule<NaclRule>>,
     ) {
-        self.implicit_defaults();
+        // The VPCs' associated blocks first: the implicit default NACL and group get IPv6 rules
+        // when the VPC has an IPv6 block, associated or not.
         self.vpc_cidrs();
+        self.implicit_defaults();
         self.adoption();
         self.routes(routes);
         self.sg_rules(sg_rules);

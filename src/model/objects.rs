@@ -530,6 +530,9 @@ pub struct SecurityGroup {
     pub adopted_by: Option<ResId>,
     /// The configuration writes rules inline (`ingress`/`egress` blocks).
     pub inline_rules: bool,
+    /// Which directions the configuration writes inline: (ingress, egress). A direction left out
+    /// is computed, so separate rules of that direction do not conflict with the inline ones.
+    pub inline_directions: (bool, bool),
     /// Separate rules that may belong to this group (their group could not be linked): egress?,
     /// the rule, why.
     pub maybe_rules: Vec<(bool, SgRule, String)>,
@@ -598,6 +601,8 @@ pub struct NetworkAcl {
     pub adopted_by: Option<ResId>,
     /// The configuration writes rules inline.
     pub inline_rules: bool,
+    /// Which directions the configuration writes inline: (ingress, egress).
+    pub inline_directions: (bool, bool),
     /// Separate rules that may belong to this ACL (their ACL could not be linked): egress?, the
     /// rule, why.
     pub maybe_rules: Vec<(bool, NaclRule, String)>,

@@ -18,16 +18,42 @@ impl Rule for InlineAndSeparateRules {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
+            // Inline directions: (ingress, egress); a route table has one.
             let (inline, what, separate_kind) = match &r.obj {
-                Object::RouteTable(t) => (t.inline_routes, "inline `route` blocks", "aws_route"),
-                Object::SecurityGroup(g) => (g.inline_rules, "inline `ingress`/`egress` blocks", "security group rule"),
-                Object::NetworkAcl(a) => (a.inline_rules, "inline `ingress`/`egress` blocks", "aws_network_acl_rule"),
+                Object::RouteTable(t) => ((t.inline_routes, t.inline_routes), "inline `route` blocks", "aws_route"),
+                Object::SecurityGroup(g) => {
+                    (g.inline_directions, "inline `ingress`/`egress` blocks", "security group rule")
+                }
+                Object::NetworkAcl(a) => {
+                    (a.inline_directions, "inline `ingress`/`egress` blocks", "aws_network_acl_rule")
+                }
                 _ => continue,
             };
-            if !inline {
+            if !inline.0 && !inline.1 {
                 continue;
             }
-            let separate = separate_of(net, id);
+            // Only separate rules of a direction written inline conflict: a direction left out of
+            // the configuration is computed, and Terraform leaves its rules alone.
+            let separate: Vec<ResId> = separate_of(net, id)
+                .into_iter()
+                .filter(|s| match &net.res(*s).obj {
+                    Object::SgRule(x) => {
+                        if x.egress {
+                            inline.1
+                        } else {
+                            inline.0
+                        }
+                    }
+                    Object::NaclRule(x) => {
+                        if x.egress {
+                            inline.1
+                        } else {
+                            inline.0
+                        }
+                    }
+                    _ => true,
+                })
+                .collect();
             if separate.is_empty() {
                 continue;
             }

@@ -457,7 +457,8 @@ impl Builder<'_, '_> {
     }
 
     fn cidr_intents(&mut self, sg: ResId, holder: ResId, cidr: IpNet, flow: &Flow, dsts: &[Place]) {
-        let family = family_of(flow);
+        // An IPv6 range admits IPv6 packets only.
+        let family = if matches!(cidr, IpNet::V6(_)) { Family::V6 } else { family_of(flow) };
         if cidr.prefix_len() == 0 {
             // The internet: an intent only for internet-facing destinations.
             for d in dsts {
@@ -848,7 +849,6 @@ impl Builder<'_, '_> {
                 .map(|list| list.iter().fold(PortSet::empty(), |acc, (lo, hi)| acc.union(&PortSet::range(*lo, *hi))));
             let flow =
                 Flow { protocol, ports, icmp_type: e.icmp_type, icmp_code: e.icmp_code.or(e.icmp_type.map(|_| 0)) };
-            let family = family_of(&flow);
             let srcs = self.endpoint_places(&e.from);
             let dsts = self.endpoint_places(&e.to);
             let group = self.group();
@@ -860,17 +860,32 @@ impl Builder<'_, '_> {
                     // Each pair of a `reachable = true` expectation must work on its own; a
                     // `reachable = false` one is broken when any pair works.
                     let member = if e.reachable { self.group() } else { group };
-                    self.push(Intent {
-                        holder: d.res.or(s.res),
-                        source: Source::Expect { name: e.name.clone(), reachable: e.reachable },
-                        src: s.clone(),
-                        dst: d.clone(),
-                        flow: flow.clone(),
-                        family,
-                        scope: Scope::Full,
-                        group: member,
-                        label: format!("expect \"{}\"", e.name),
-                    });
+                    // Every family both ends have addresses in (a dual-stack instance is reached
+                    // over either): one group, so the pair works when one family does, and a
+                    // forbidden path exists when one does.
+                    let v4 = !flow.is_v6_only() && !s.addrs.v4.is_empty() && !d.addrs.v4.is_empty();
+                    let v6 = flow.protocol != RuleProtocol::Only(Protocol::ICMP)
+                        && !s.addrs.v6.is_empty()
+                        && !d.addrs.v6.is_empty();
+                    let families: Vec<Family> = match (v4, v6) {
+                        (false, false) => vec![family_of(&flow)],
+                        (true, false) => vec![Family::V4],
+                        (false, true) => vec![Family::V6],
+                        (true, true) => vec![Family::V4, Family::V6],
+                    };
+                    for family in families {
+                        self.push(Intent {
+                            holder: d.res.or(s.res),
+                            source: Source::Expect { name: e.name.clone(), reachable: e.reachable },
+                            src: s.clone(),
+                            dst: d.clone(),
+                            flow: flow.clone(),
+                            family,
+                            scope: Scope::Full,
+                            group: member,
+                            label: format!("expect \"{}\"", e.name),
+                        });
+                    }
                 }
             }
         }

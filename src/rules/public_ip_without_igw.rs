@@ -49,13 +49,22 @@ impl Rule for PublicIpWithoutIgw {
                         "sends 0.0.0.0/0 to {}, so replies leave from the NAT's address, not the public IP",
                         net.name(nat)
                     ),
+                    // An appliance or Gateway Load Balancer endpoint in front of the internet
+                    // gateway (ingress routing, AWS's inspection design) may hand the traffic on
+                    // to it: the path rules follow such paths, this rule does not guess.
                     Some(
-                        Target::Igw(_) | Target::ExternalIgw | Target::Unknown | Target::External | Target::Missing(_),
+                        Target::Igw(_)
+                        | Target::ExternalIgw
+                        | Target::Unknown
+                        | Target::External
+                        | Target::Missing(_)
+                        | Target::Eni(_)
+                        | Target::Endpoint(_),
                     ) => {
                         continue;
                     }
                     Some(other) => match other {
-                        Target::Tgw(t) | Target::Peering(t) | Target::Eni(t) | Target::Vgw(t) | Target::Endpoint(t) => {
+                        Target::Tgw(t) | Target::Peering(t) | Target::Vgw(t) => {
                             format!("sends 0.0.0.0/0 to {}, not to an internet gateway", net.name(t))
                         }
                         _ => continue,

@@ -18,7 +18,7 @@ resource "aws_network_acl" "app" {
 resource "aws_network_acl_rule" "app_ephemeral" {
   network_acl_id = aws_network_acl.app.id
   rule_number    = 200
-  egress         = true
+  egress         = false
   protocol       = "tcp"
   rule_action    = "allow"
   cidr_block     = "0.0.0.0/0"
