@@ -391,6 +391,13 @@ impl<'d> Builder<'d> {
                 continue;
             }
             ix.by_local.entry(local).or_default().push(id);
+            // A replaced resource's old id does not exist after apply (the new one gets a new id):
+            // a literal reference to it is a reference to something destroyed.
+            if let Some(old) = &r.before_id
+                && view.and_then(|v| v.str("id").into_known()) != Some(old.as_str())
+            {
+                ix.deleted_ids.entry(old.clone()).or_insert(id);
+            }
             let Some(view) = view else { continue };
             let mut ids: Vec<&str> = ["id", "arn"].iter().filter_map(|k| view.str(k).into_known()).collect();
             match r.rtype.as_str() {

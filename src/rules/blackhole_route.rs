@@ -30,6 +30,14 @@ impl Rule for BlackholeRoute {
                 let owner = facts::route_owner(route, table);
                 let dest = facts::dest_text(&route.dest);
                 let why = match facts::target(net, route) {
+                    Target::Missing(gone) if net.res(gone).present() => Some((
+                        format!(
+                            "{} is replaced by this plan and the route names its old id {}, which will not exist after apply",
+                            net.name(gone),
+                            route.target_id.clone().unwrap_or_default()
+                        ),
+                        Some(gone),
+                    )),
                     Target::Missing(gone) => {
                         Some((format!("{} is destroyed by this plan and not re-created", net.name(gone)), Some(gone)))
                     }
