@@ -99,7 +99,7 @@ pub(crate) struct MaybeDest {
 }
 
 /// A compiled route table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Table {
     /// Routes, by family, longest prefix first, then rank.
     pub entries: Vec<RouteEntry>,
@@ -209,14 +209,7 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
         return None;
     };
     let vpc = t.vpc.res();
-    let mut table = Table {
-        entries: Vec::new(),
-        maybe_all: Vec::new(),
-        maybe_services: Vec::new(),
-        maybe_dests: Vec::new(),
-        bgp: None,
-        ignored: Vec::new(),
-    };
+    let mut table = Table::default();
     let (vpc_nets, v4_unknown, v6_unknown) = vpc.and_then(|v| ctx.vpc_blocks.get(&v)).cloned().unwrap_or_default();
     let subnet_nets = vpc.and_then(|v| ctx.subnet_blocks.get(&v)).cloned().unwrap_or_default();
     for n in &vpc_nets {
@@ -349,14 +342,7 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
             });
             continue;
         }
-        let mut alone = Table {
-            entries: Vec::new(),
-            maybe_all: Vec::new(),
-            maybe_services: Vec::new(),
-            maybe_dests: Vec::new(),
-            bgp: None,
-            ignored: Vec::new(),
-        };
+        let mut alone = Table::default();
         add_route(ctx, &mut alone, r, &vpc_nets, &subnet_nets);
         for e in alone.entries {
             table.maybe_dests.push(MaybeDest {

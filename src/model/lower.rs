@@ -2123,13 +2123,13 @@ impl Fold<'_, '_> {
         }
         let all: Vec<ResId> = self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect();
         let own = self.net.res(origin).addr.module();
+        // Inside `own` (the module instance itself or below it).
+        let within = |c: ResId| self.net.res(c).addr.module().starts_with(own);
         let inside_calls = |c: ResId| {
             let theirs = self.net.res(c).addr.module();
-            theirs.len() > own.len()
-                && theirs[..own.len()] == own[..]
-                && calls.iter().any(|(name, key)| {
-                    let step = &theirs[own.len()];
-                    step.name == *name && (key.is_none() || step.key == *key)
+            within(c)
+                && theirs.get(own.len()).is_some_and(|step| {
+                    calls.iter().any(|(name, key)| step.name == *name && (key.is_none() || step.key == *key))
                 })
         };
         let inside: Vec<ResId> = all.iter().copied().filter(|&c| !calls.is_empty() && inside_calls(c)).collect();
@@ -2140,14 +2140,7 @@ impl Fold<'_, '_> {
         // terraform-aws-modules/security-group) names what that module instance holds, when it
         // holds anything of the kind; else it comes in through a variable, from anywhere.
         if calls.is_empty() && !own.is_empty() {
-            let local: Vec<ResId> = all
-                .iter()
-                .copied()
-                .filter(|&c| {
-                    let theirs = self.net.res(c).addr.module();
-                    theirs.len() >= own.len() && theirs[..own.len()] == own[..]
-                })
-                .collect();
+            let local: Vec<ResId> = all.iter().copied().filter(|&c| within(c)).collect();
             if !local.is_empty() {
                 return local;
             }
