@@ -4,6 +4,7 @@
 //! ingest (plan/state JSON) → model (typed resources, Known/Unknown/Absent values, links) →
 //! graph (petgraph) → eval (packet verdicts) → rules (findings, in parallel) → report.
 
+pub mod addr;
 pub mod baseline;
 pub mod catalog;
 pub mod cli;

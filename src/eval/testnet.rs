@@ -7,8 +7,8 @@ use std::net::IpAddr;
 use ipnet::{IpNet, Ipv4Net};
 
 use crate::catalog::Family;
-use crate::ingest::{Action, DocKind};
 use crate::model::*;
+use crate::model::{Action, DocKind};
 
 pub(crate) struct NetBuilder {
     pub net: Network,

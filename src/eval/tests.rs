@@ -487,7 +487,7 @@ fn a_database_in_one_of_its_subnets_is_a_choice() {
     b.add(
         "aws_db_instance.main",
         crate::catalog::Family::Workload,
-        crate::model::Origin::Managed(crate::ingest::Action::Create),
+        crate::model::Origin::Managed(crate::model::Action::Create),
         Object::Workload(crate::model::Workload {
             kind: crate::model::WorkloadKind::Database,
             subnets: known(vec![to(public), to(private)]),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::model::ResourceAddr;
+use crate::addr::ResourceAddr;
 
 /// Which kind of document the input was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,9 +21,8 @@ use serde_json::{Map, Value};
 use super::doc::{
     Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource,
 };
+use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr, split_steps};
 use crate::catalog;
-use crate::model::addr::split_steps;
-use crate::model::{InstanceKey, Mode, ModuleStep, ResourceAddr};
 
 /// Which attributes of a resource to keep.
 #[derive(Clone, Copy, Debug)]

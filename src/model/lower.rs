@@ -376,7 +376,7 @@ impl<'d> Builder<'d> {
             // Module instances.
             let steps = r.addr.module();
             for depth in 0..steps.len() {
-                let parent = super::addr::module_steps_text(&steps[..depth]);
+                let parent = crate::addr::module_steps_text(&steps[..depth]);
                 ix.module_keys.entry((parent, steps[depth].name.clone())).or_default().insert(steps[depth].key.clone());
             }
             let local = (r.addr.module_instance_path(), r.addr.local_name());

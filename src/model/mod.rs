@@ -2,7 +2,6 @@
 //! with values that are known, unknown until apply, or absent — never guessed — and links that
 //! record how they were found.
 
-pub mod addr;
 pub mod attrs;
 pub mod lower;
 pub mod network;
@@ -10,7 +9,9 @@ pub mod objects;
 pub(crate) mod refs;
 pub mod value;
 
-pub use addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
+pub use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
+/// What the plan does to a resource and what kind of document it came from, as the model records them.
+pub use crate::ingest::{Action, DocKind};
 pub use network::{Link, LinkRecord, Links, Network, Origin, Provenance, ResId, Resource, Summary};
 pub use objects::*;
 pub use value::Val;

@@ -25,10 +25,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::addr::split_steps;
 use super::attrs::View;
 use super::network::{Link, Links, Provenance, ResId};
 use super::{InstanceKey, Mode, ModuleStep, Val};
+use crate::addr::split_steps;
 use crate::ingest::{ConfigModule, ConfigResource};
 
 /// Everything the linker looks things up in. Built by `lower` before any object is typed.
@@ -618,7 +618,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
             }
         }
-        let inst_path = super::addr::module_steps_text(scope.module);
+        let inst_path = crate::addr::module_steps_text(scope.module);
         for (mode, rtype, name, key, attr, index) in resources {
             let local = match mode {
                 Mode::Managed => format!("{rtype}.{name}"),

@@ -7,7 +7,7 @@
 
 use super::facts::{self, Target};
 use super::{Context, Draft, Rule};
-use crate::ingest::Action;
+use crate::model::Action;
 use crate::model::{Link, Network, Object, Origin, ResId, TargetKind, Val};
 
 /// The rule.
