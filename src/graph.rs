@@ -3,7 +3,7 @@
 //! associations `lower` derived (the route table and network ACL each subnet uses, adoption of
 //! defaults). Every edge keeps the provenance of the link it came from.
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::DiGraph;
 use serde::Serialize;
 
 use crate::catalog::Family;
@@ -69,7 +69,6 @@ pub struct Edge {
 pub struct NetGraph {
     /// The petgraph graph; node weights are resource ids.
     pub graph: DiGraph<ResId, Edge>,
-    node_of: Vec<Option<NodeIndex>>,
 }
 
 /// Which edge kind a link attribute makes, and whether the edge runs from the target to the
@@ -219,25 +218,7 @@ impl NetGraph {
                 graph.add_edge(na, nb, e);
             }
         }
-        NetGraph { graph, node_of }
-    }
-
-    /// The node of a resource, if it is in the graph.
-    pub fn node(&self, id: ResId) -> Option<NodeIndex> {
-        self.node_of.get(id.index()).copied().flatten()
-    }
-
-    /// Resources linked from `id` by edges of `kind`.
-    pub fn targets(&self, id: ResId, kind: EdgeKind) -> Vec<ResId> {
-        let Some(n) = self.node(id) else { return Vec::new() };
-        let mut out: Vec<ResId> = self
-            .graph
-            .edges(n)
-            .filter(|e| e.weight().kind == kind)
-            .map(|e| self.graph[petgraph::visit::EdgeRef::target(&e)])
-            .collect();
-        out.sort();
-        out
+        NetGraph { graph }
     }
 }
 

@@ -7,7 +7,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers outside #[test] functions fail the test on bad fixtures")]
 
 #[expect(dead_code, reason = "the test uses only part of the generator")]
-#[path = "../src/bin/tfvpc-gen/synth/mod.rs"]
+#[path = "../examples/tfvpc-gen/synth/mod.rs"]
 mod synth;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -80,7 +80,7 @@ fn the_committed_hcl_is_the_generators() {
 #[test]
 fn templates_are_recorded_from_the_reference() {
     let recorded = synth::record::record(&reference_text()).unwrap();
-    let shipped = include_str!("../src/bin/tfvpc-gen/synth/templates.json");
+    let shipped = include_str!("../examples/tfvpc-gen/synth/templates.json");
     assert!(recorded == shipped, "templates.json is stale: re-record it (testdata/README.md)");
 }
 

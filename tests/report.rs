@@ -98,7 +98,9 @@ fn stable(format: &str, text: &str) -> String {
 fn every_format_of_every_fixture() {
     for input in FIXTURES {
         for format in FORMATS {
-            let r = run(&["lint", "--format", format, input]);
+            // `--repo-root .` (the crate root, where cargo runs tests) rather than the nearest
+            // `.git`: the snapshots are the same in a git checkout and in an unpacked archive.
+            let r = run(&["lint", "--format", format, "--repo-root", ".", input]);
             assert!(r.code <= 1, "{input} {format}: {}", r.stderr);
             if *format == "sarif" {
                 assert_valid_sarif(&r.stdout, input);
@@ -136,7 +138,7 @@ fn sarif_without_sources_points_at_the_input() {
 
 #[test]
 fn sarif_rules_come_from_the_rule_docs() {
-    let r = run(&["lint", "--format", "sarif", "testdata/plans/basic-vpc/plan.json"]);
+    let r = run(&["lint", "--format", "sarif", "--repo-root", ".", "testdata/plans/basic-vpc/plan.json"]);
     let log: Value = serde_json::from_str(&r.stdout).unwrap();
     let rules = log["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
     let infos = tfvpc::rules::infos();
@@ -435,6 +437,31 @@ fn repo_root_makes_uris_relative() {
         "testdata/plans/report-sources/plan.json",
     ]);
     assert!(r.stdout.contains("::error file=report-sources/main.tf,line="), "{}", r.stdout);
+}
+
+#[test]
+fn repo_root_defaults_to_the_nearest_git_folder() {
+    // A copy outside any checkout: no `.git` above it (the temporary folder), then one.
+    let dir = temp_dir("git-root");
+    copy_dir(&common::root().join("testdata/plans/report-sources"), &dir.join("infra"));
+    let plan = dir.join("infra/plan.json");
+    let plan = plan.to_string_lossy();
+    let uri_of_first = |r: &common::Run| {
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["findings"][0]["location"]["uri"].clone()
+    };
+    if tfvpc::source::find_repo_root(&dir).is_none() {
+        let r = run(&["lint", "--format", "json", &plan]);
+        assert_eq!(uri_of_first(&r), Value::Null, "no repository, no URI: {}", r.stdout);
+    }
+    std::fs::create_dir(dir.join(".git")).unwrap();
+    let r = run(&["lint", "--format", "json", &plan]);
+    assert_eq!(uri_of_first(&r), "infra/main.tf", "{}", r.stdout);
+    let r = run(&["lint", "--format", "sarif", &plan]);
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    let root = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str().unwrap().to_string();
+    assert!(root.starts_with("file:///") && root.ends_with('/'), "{root}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 // --- synthetic reports: traces, GitHub's annotation limit, the comment size limit --------------

@@ -2,7 +2,7 @@
 //! `target/bench-data/` and read back as tfvpc reads its input.
 
 #[expect(dead_code, reason = "the benchmarks use only part of the generator")]
-#[path = "../../src/bin/tfvpc-gen/synth/mod.rs"]
+#[path = "../../examples/tfvpc-gen/synth/mod.rs"]
 pub mod synth;
 
 use std::path::PathBuf;

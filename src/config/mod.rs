@@ -19,7 +19,7 @@ pub(crate) mod suggest;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use miette::{NamedSource, SourceSpan};
+use miette::NamedSource;
 
 use crate::error::{Error, Result};
 use crate::finding::Severity;
@@ -68,11 +68,6 @@ pub struct Location {
 }
 
 impl Location {
-    /// The byte span, for a miette label.
-    pub fn span(&self) -> SourceSpan {
-        (self.offset, self.len).into()
-    }
-
     /// The byte range in the file's text.
     pub fn range(&self) -> Range<usize> {
         self.offset..self.offset + self.len

@@ -68,20 +68,6 @@ impl Action {
             _ => return None,
         })
     }
-
-    /// The name used in output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::Create => "create",
-            Action::Update => "update",
-            Action::NoOp => "no-op",
-            Action::Delete => "delete",
-            Action::Replace => "replace",
-            Action::Read => "read",
-            Action::Forget => "forget",
-            Action::Existing => "existing",
-        }
-    }
 }
 
 /// Raw attribute values of one side (`before` or `after`) of a resource instance: only the

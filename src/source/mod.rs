@@ -400,11 +400,6 @@ impl Sources {
     fn call_location(&self, call: &InFile<CallItem>) -> Location {
         self.files[call.file].location(&call.item.header, LocationKind::ModuleCall)
     }
-
-    /// The text of a file by its displayed path (for snippets).
-    pub fn text(&self, display: &str) -> Option<Arc<str>> {
-        self.files.iter().find(|f| f.display == display).map(|f| f.text.clone())
-    }
 }
 
 /// Finds `name` or `block.attr` among items; among repeated nested blocks prefers one whose

@@ -1,6 +1,7 @@
 //! Records `templates.json` from a real `terraform show -json` plan of the generated HCL
-//! (`tfvpc-gen --record-templates testdata/gen/small/plan.json`). Run it after changing the HCL
-//! and regenerating the reference plan with `testdata/gen.sh testdata/gen/small`.
+//! (`cargo run --example tfvpc-gen -- --record-templates testdata/gen/small/plan.json`). Run it
+//! after changing the HCL and regenerating the reference plan with `testdata/gen.sh
+//! testdata/gen/small`.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;

@@ -1,7 +1,7 @@
 //! Synthetic Terraform estates for benchmarks: the HCL of an AWS estate with many VPCs, and the
 //! plan JSON real Terraform makes of it, without running Terraform.
 //!
-//! Used by the `tfvpc-gen` binary, the benchmarks and the shape test (they include this folder
+//! Used by the `tfvpc-gen` example, the benchmarks and the shape test (they include this folder
 //! with `#[path]`, so the library does not compile it).
 
 pub mod estate;

@@ -1,8 +1,9 @@
 //! `tfvpc-gen`: writes a large, realistic Terraform estate (HCL) and the plan JSON Terraform
-//! would make of it, for benchmarks. See `docs/performance.md`.
+//! would make of it, for benchmarks. See `docs/performance.md`. An example, not a binary, so that
+//! `cargo install` does not ship it.
 //!
 //! ```text
-//! tfvpc-gen --vpcs 100 --subnets-per-vpc 12 --seed 1 --out target/estate
+//! cargo run --release --example tfvpc-gen -- --vpcs 100 --subnets-per-vpc 12 --seed 1 --out target/estate
 //! ```
 
 #[expect(dead_code, reason = "the benchmarks and the shape test use parts of `synth` the binary does not")]
