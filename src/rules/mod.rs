@@ -6,16 +6,14 @@
 //! point that drops disabled rules, stamps the configured severity and the fingerprint, sorts
 //! findings and applies suppressions (the shape of oxc's `LintContext` and ruff's checker);
 //! [`audit`] then reports suppressions that covered nothing or give no reason (ruff's
-//! `unused-noqa` is the model: rules of the registry, produced after every other rule);
-//! [`locate`] points each finding, its related resources and its trace hops at the `.tf` source.
+//! `unused-noqa` is the model: rules of the registry, produced after every other rule).
+//! Locating the findings in the `.tf` sources is the next stage (`crate::locate`).
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::finding::{Finding, Hop, Location, Related, Severity, Trace};
-use crate::graph::NetGraph;
+use crate::finding::{Finding, Hop, Related, Severity, Trace, fingerprint};
 use crate::model::{Network, ResId};
-use crate::source::Sources;
 use crate::suppress::Suppressions;
 
 mod blackhole_route;
@@ -91,8 +89,6 @@ pub struct Draft {
 pub struct Context<'a> {
     /// The network after apply.
     pub net: &'a Network,
-    /// Its graph.
-    pub graph: &'a NetGraph,
     /// Resolved settings.
     pub settings: &'a Settings,
     /// The packet evaluator over the network.
@@ -107,15 +103,9 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A context over a network.
-    pub fn new(
-        net: &'a Network,
-        graph: &'a NetGraph,
-        settings: &'a Settings,
-        eval: &'a crate::eval::Evaluator<'a>,
-    ) -> Self {
+    pub fn new(net: &'a Network, settings: &'a Settings, eval: &'a crate::eval::Evaluator<'a>) -> Self {
         Context {
             net,
-            graph,
             settings,
             eval,
             claims: std::sync::OnceLock::new(),
@@ -440,57 +430,6 @@ fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) 
         introduced: None,
         trace,
         indeterminate: d.indeterminate,
-    }
-}
-
-/// The stable identity of a finding: rule, primary address and key values — or, when the rule
-/// gives no key, the other resources' addresses. Nothing positional (lines, columns, file
-/// names, the input's name) takes part, so the fingerprint survives moved lines and renamed
-/// plan files. FNV-1a, 128 bits, as 32 hex digits; `v1` versions the recipe.
-pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
-    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v1", rule];
-    parts.extend(resources.first().map(String::as_str));
-    if key.is_empty() {
-        parts.push("resources");
-        parts.extend(resources.iter().skip(1).map(String::as_str));
-    } else {
-        parts.push("key");
-        parts.extend(key.iter().map(String::as_str));
-    }
-    let mut hash = OFFSET;
-    for part in parts {
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-        for byte in (part.len() as u64).to_le_bytes().iter().chain(part.as_bytes()) {
-            hash ^= u128::from(*byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-    }
-    format!("{hash:032x}")
-}
-
-/// Points findings at the source: the primary resource (at the rule's attribute when the source
-/// sets it), every related resource and every trace hop. Without sources, or for an address
-/// not in them, the primary location is `fallback` (the input file, line 1).
-pub fn locate(findings: &mut [Finding], sources: Option<&Sources>, fallback: &Location) {
-    for f in findings {
-        let at = |address: &str, attribute: Option<&str>, key: &[String]| {
-            sources.and_then(|s| s.locate(address, attribute, key))
-        };
-        // Findings about suppressions come with their location (the comment, the `ignore` block).
-        if f.location.is_none() {
-            f.location =
-                f.resources.first().and_then(|a| at(a, f.attribute, &f.key)).or_else(|| Some(fallback.clone()));
-        }
-        for r in &mut f.related {
-            r.location = at(&r.address, None, &[]);
-        }
-        if let Some(trace) = &mut f.trace {
-            for hop in &mut trace.hops {
-                hop.location = hop.resource.as_deref().and_then(|a| at(a, hop.attribute, &f.key));
-            }
-        }
     }
 }
 
