@@ -246,7 +246,7 @@ fn merge_suppression_findings(
             return true;
         }
         let Some(site) = f.location.as_ref().map(suppress::site) else { return true };
-        if f.rule == "unused-suppression" && used_sites.contains(&site) {
+        if f.rule == rules::RuleId::UnusedSuppression.as_str() && used_sites.contains(&site) {
             return false;
         }
         seen.insert((f.rule, site))
