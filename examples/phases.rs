@@ -16,13 +16,13 @@ fn main() {
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     eprintln!("model       {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
-    let graph = tfvpc::graph::NetGraph::build(&net);
+    let _graph = tfvpc::graph::NetGraph::build(&net);
     eprintln!("graph       {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let Ok(settings) = tfvpc::config::resolve(None, &tfvpc::rules::defaults()) else { return };
     let t = Instant::now();
     let ev = tfvpc::eval::Evaluator::new(&net, &settings);
     eprintln!("evaluator   {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    let ctx = tfvpc::rules::Context::new(&net, &graph, &settings, &ev);
+    let ctx = tfvpc::rules::Context::new(&net, &settings, &ev);
     let t = Instant::now();
     let paths = ctx.paths();
     eprintln!(

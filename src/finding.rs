@@ -1,6 +1,6 @@
 //! Findings are data: what a rule found, on which resources, and why. Rules create them; one
-//! choke point (`rules::stamp`) sets the configured severity, the fingerprint and the source
-//! locations, and sorts them; `report` formats them.
+//! choke point (`rules::stamp`) sets the configured severity and the [`fingerprint`], and sorts
+//! them; `locate` adds the source locations; `report` formats them.
 
 use serde::Serialize;
 
@@ -121,7 +121,7 @@ pub struct Hop<R = String> {
     /// The attribute of the resource that decided (`route`, `ingress`), located like a finding's.
     #[serde(skip)]
     pub attribute: Option<&'static str>,
-    /// Source location of the hop's resource (filled by `rules::locate`).
+    /// Source location of the hop's resource (filled by `locate`).
     pub location: Option<Location>,
 }
 
@@ -184,4 +184,31 @@ pub struct Finding {
     /// (`--show-indeterminate`): never a defect, never fails the run.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub indeterminate: bool,
+}
+
+/// The stable identity of a finding: rule, primary address and key values — or, when the rule
+/// gives no key, the other resources' addresses. Nothing positional (lines, columns, file
+/// names, the input's name) takes part, so the fingerprint survives moved lines and renamed
+/// plan files. FNV-1a, 128 bits, as 32 hex digits; `v1` versions the recipe.
+pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v1", rule];
+    parts.extend(resources.first().map(String::as_str));
+    if key.is_empty() {
+        parts.push("resources");
+        parts.extend(resources.iter().skip(1).map(String::as_str));
+    } else {
+        parts.push("key");
+        parts.extend(key.iter().map(String::as_str));
+    }
+    let mut hash = OFFSET;
+    for part in parts {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        for byte in (part.len() as u64).to_le_bytes().iter().chain(part.as_bytes()) {
+            hash ^= u128::from(*byte);
+            hash = hash.wrapping_mul(PRIME);
+        }
+    }
+    format!("{hash:032x}")
 }

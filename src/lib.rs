@@ -14,6 +14,7 @@ pub mod eval;
 pub mod finding;
 pub mod graph;
 pub mod ingest;
+mod locate;
 pub mod model;
 pub mod report;
 pub mod rules;
@@ -245,7 +246,7 @@ fn merge_suppression_findings(
             return true;
         }
         let Some(site) = f.location.as_ref().map(suppress::site) else { return true };
-        if f.rule == "unused-suppression" && used_sites.contains(&site) {
+        if f.rule == rules::RuleId::UnusedSuppression.as_str() && used_sites.contains(&site) {
             return false;
         }
         seen.insert((f.rule, site))
@@ -276,10 +277,9 @@ fn check(
     show_indeterminate: bool,
 ) -> (rules::Checked, model::Network) {
     let net = lower(name, doc, side);
-    let graph = graph::NetGraph::build(&net);
     let checked = {
         let ev = eval::Evaluator::new(&net, settings);
-        let ctx = rules::Context::new(&net, &graph, settings, &ev).with_indeterminate(show_indeterminate);
+        let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
         rules::run(&ctx, suppressions)
     };
     (checked, net)
@@ -357,7 +357,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         uri: input.path.as_deref().zip(repo_root.as_deref()).and_then(|(p, root)| source::uri_of(p, root)),
     };
     rules::sort(&mut findings);
-    rules::locate(&mut findings, sources.as_ref(), &fallback);
+    locate::locate(&mut findings, sources.as_ref(), &fallback);
     let mut files: std::collections::BTreeMap<String, std::sync::Arc<str>> =
         sources.iter().flat_map(|s| s.files()).map(|f| (f.display.clone(), f.text.clone())).collect();
     if let (Some(path), Some(text)) = (settings.config_path(), settings.config_text()) {

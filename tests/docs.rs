@@ -1,5 +1,6 @@
-//! Generated documentation stays in step with the code: the rule index, the man page and
-//! completions render. `UPDATE_DOCS=1 cargo test --test docs` rewrites stale files.
+//! Generated documentation stays in step with the code: the rule index (from the rule
+//! declarations), `tfvpc rules` and `tfvpc explain` (the declarations and `rules/<id>.md`), the
+//! man page and completions render. `UPDATE_DOCS=1 cargo test --test docs` rewrites stale files.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
 
 mod common;
@@ -19,6 +20,26 @@ fn check_generated(rel: &str, generated: &str) {
 #[test]
 fn rule_index_is_fresh() {
     check_generated("docs/rules/README.md", &tfvpc::rules::index_markdown());
+}
+
+/// `tfvpc explain <id>` prints `rules/<id>.md` as it is, and `tfvpc rules` lists every rule
+/// with the category, default severity and summary its declaration states.
+#[test]
+fn rules_and_explain_come_from_the_declarations() {
+    let listing = common::run(&["rules"]);
+    assert_eq!(listing.code, 0);
+    let lines: Vec<&str> = listing.stdout.lines().collect();
+    let infos = tfvpc::rules::infos();
+    assert_eq!(lines.len(), infos.len(), "one line per rule");
+    for (line, info) in lines.iter().zip(&infos) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(&words[..3], [info.name, info.category, info.default_severity.as_str()], "{line}");
+        assert!(line.ends_with(info.summary), "{line}");
+        let doc = std::fs::read_to_string(common::root().join(format!("rules/{}.md", info.name))).unwrap();
+        let explained = common::run(&["explain", info.name]);
+        assert_eq!(explained.code, 0);
+        assert_eq!(explained.stdout, doc, "tfvpc explain {}", info.name);
+    }
 }
 
 #[test]

@@ -65,7 +65,11 @@ pub fn render(report: &LintReport) -> String {
                 description.push_str(&format!(" ({a})"));
             }
             let fingerprint = if per_fingerprint.get(f.fingerprint.as_str()).copied().unwrap_or(0) > 1 {
-                crate::rules::fingerprint(f.rule, std::slice::from_ref(&f.input), std::slice::from_ref(&f.fingerprint))
+                crate::finding::fingerprint(
+                    f.rule,
+                    std::slice::from_ref(&f.input),
+                    std::slice::from_ref(&f.fingerprint),
+                )
             } else {
                 f.fingerprint.clone()
             };

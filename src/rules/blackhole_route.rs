@@ -6,18 +6,22 @@
 //! targets outside the input are external, not missing.
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::Action;
 use crate::model::{Link, Network, Object, Origin, ResId, TargetKind, Val};
 
-/// The rule.
-pub struct BlackholeRoute;
+declare_rule! {
+    pub struct BlackholeRoute {
+        id: "blackhole-route",
+        category: Routing,
+        default_severity: Error,
+        summary: "a route's target will not exist after apply, so matching traffic is dropped",
+    }
+}
 
 impl Rule for BlackholeRoute {
-    fn name(&self) -> &'static str {
-        "blackhole-route"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (table, r) in net.present() {
@@ -86,6 +90,13 @@ impl Rule for BlackholeRoute {
                 });
             }
         }
+    }
+
+    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
+    /// route, a transit gateway table) drops the flow at that route or on its path.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
+            && (failure.names_the_decider(draft) || failure.names_the_path(draft))
     }
 }
 

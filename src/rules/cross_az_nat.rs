@@ -7,14 +7,16 @@ use super::facts::{self, Target};
 use super::{Context, Draft, Rule};
 use crate::model::{Object, ResId};
 
-/// The rule.
-pub struct CrossAzNat;
+declare_rule! {
+    pub struct CrossAzNat {
+        id: "cross-az-nat",
+        category: Cost,
+        default_severity: Warning,
+        summary: "a subnet sends traffic through a NAT gateway (or NAT instance) in another availability zone",
+    }
+}
 
 impl Rule for CrossAzNat {
-    fn name(&self) -> &'static str {
-        "cross-az-nat"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         let prices = ctx.settings.prices();

@@ -9,14 +9,16 @@ use std::collections::BTreeMap;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, ResId};
 
-/// The rule.
-pub struct DuplicateDefaultAdoption;
+declare_rule! {
+    pub struct DuplicateDefaultAdoption {
+        id: "duplicate-default-adoption",
+        category: Configuration,
+        default_severity: Warning,
+        summary: "two aws_default_* resources adopt the same default VPC, route table, network ACL or security group",
+    }
+}
 
 impl Rule for DuplicateDefaultAdoption {
-    fn name(&self) -> &'static str {
-        "duplicate-default-adoption"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         // The default VPC of a region: by known id, else by region.

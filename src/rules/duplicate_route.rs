@@ -3,17 +3,21 @@
 //! (SEMANTICS §1.8: inline routes and `aws_route` must not be mixed on one table).
 
 use super::facts;
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Destination, Object, Val};
 
-/// The rule.
-pub struct DuplicateRoute;
+declare_rule! {
+    pub struct DuplicateRoute {
+        id: "duplicate-route",
+        category: Routing,
+        default_severity: Error,
+        summary: "one route table has two routes to the same destination",
+    }
+}
 
 impl Rule for DuplicateRoute {
-    fn name(&self) -> &'static str {
-        "duplicate-route"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (table, r) in net.present() {
@@ -52,5 +56,12 @@ impl Rule for DuplicateRoute {
                 }
             }
         }
+    }
+
+    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
+    /// route, a transit gateway table) drops the flow at that route or on its path.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
+            && (failure.names_the_decider(draft) || failure.names_the_path(draft))
     }
 }

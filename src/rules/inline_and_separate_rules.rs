@@ -7,14 +7,16 @@
 use super::{Context, Draft, Rule};
 use crate::model::{Network, Object, ResId};
 
-/// The rule.
-pub struct InlineAndSeparateRules;
+declare_rule! {
+    pub struct InlineAndSeparateRules {
+        id: "inline-and-separate-rules",
+        category: Configuration,
+        default_severity: Warning,
+        summary: "inline routes or rules mixed with separate route or rule resources on one resource",
+    }
+}
 
 impl Rule for InlineAndSeparateRules {
-    fn name(&self) -> &'static str {
-        "inline-and-separate-rules"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {

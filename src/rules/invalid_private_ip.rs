@@ -5,17 +5,20 @@
 
 use std::net::IpAddr;
 
+use super::paths::FailureView;
 use super::{Context, Draft, Rule, facts};
 use crate::model::{Object, Val};
 
-/// The rule.
-pub struct InvalidPrivateIp;
+declare_rule! {
+    pub struct InvalidPrivateIp {
+        id: "invalid-private-ip",
+        category: Addressing,
+        default_severity: Error,
+        summary: "a private IP is outside its subnet or one of the five addresses AWS reserves",
+    }
+}
 
 impl Rule for InvalidPrivateIp {
-    fn name(&self) -> &'static str {
-        "invalid-private-ip"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
@@ -57,6 +60,12 @@ impl Rule for InvalidPrivateIp {
                 });
             }
         }
+    }
+
+    /// A subnet that will not be created, or an address it cannot hold, explains the failures of
+    /// the flows from and to it (and its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_an_end(draft)
     }
 }
 

@@ -11,14 +11,16 @@ use super::paths::{self, finding_trace};
 use super::{Context, Draft, Rule};
 use crate::model::ResId;
 
-/// The rule.
-pub struct MissingReturnRoute;
+declare_rule! {
+    pub struct MissingReturnRoute {
+        id: "missing-return-route",
+        category: Reachability,
+        default_severity: Error,
+        summary: "a flow crosses a peering connection or transit gateway but its replies have no route back",
+    }
+}
 
 impl Rule for MissingReturnRoute {
-    fn name(&self) -> &'static str {
-        "missing-return-route"
-    }
-
     fn is_path_rule(&self) -> bool {
         true
     }

@@ -6,45 +6,53 @@
 //! point that drops disabled rules, stamps the configured severity and the fingerprint, sorts
 //! findings and applies suppressions (the shape of oxc's `LintContext` and ruff's checker);
 //! [`audit`] then reports suppressions that covered nothing or give no reason (ruff's
-//! `unused-noqa` is the model: rules of the registry, produced after every other rule);
-//! [`locate`] points each finding, its related resources and its trace hops at the `.tf` source.
+//! `unused-noqa` is the model: rules of the registry, produced after every other rule).
+//! Locating the findings in the `.tf` sources is the next stage (`crate::locate`).
 
 use rayon::prelude::*;
 
 use crate::config::Settings;
-use crate::finding::{Finding, Hop, Location, Related, Severity, Trace};
-use crate::graph::NetGraph;
+use crate::finding::{Finding, Hop, Related, Severity, Trace, fingerprint};
 use crate::model::{Network, ResId};
-use crate::source::Sources;
 use crate::suppress::Suppressions;
 
-mod blackhole_route;
-mod cross_az_nat;
-mod duplicate_default_adoption;
-mod duplicate_route;
+#[macro_use]
+mod registry;
+
 pub mod facts;
-mod inline_and_separate_rules;
-mod invalid_private_ip;
-mod missing_return_route;
-mod nacl_ephemeral_gap;
-mod nat_without_igw_route;
-mod overlapping_peering_cidr;
 pub mod paths;
-mod peering_without_routes;
-mod public_ip_without_igw;
-mod public_subnet_without_igw;
-mod public_vpc_cidr;
-mod route_target_in_other_vpc;
-mod s3_via_nat;
-mod sg_no_egress;
-mod subnet_cidr_outside_vpc;
-mod subnet_cidr_overlap;
-mod subnet_cidr_size;
-mod suppression_without_reason;
-mod transitive_peering;
-mod unexpected_path;
-mod unreachable_path;
-mod unused_suppression;
+
+pub use registry::{Category, RuleInfo, UnknownRule, defaults, index_markdown, infos, names};
+
+// One line per rule: `src/rules/<module>.rs` and the type its `declare_rule!` declares. Sorted:
+// this is the order rules run in and claim path failures in.
+register_rules! {
+    blackhole_route::BlackholeRoute,
+    cross_az_nat::CrossAzNat,
+    duplicate_default_adoption::DuplicateDefaultAdoption,
+    duplicate_route::DuplicateRoute,
+    inline_and_separate_rules::InlineAndSeparateRules,
+    invalid_private_ip::InvalidPrivateIp,
+    missing_return_route::MissingReturnRoute,
+    nacl_ephemeral_gap::NaclEphemeralGap,
+    nat_without_igw_route::NatWithoutIgwRoute,
+    overlapping_peering_cidr::OverlappingPeeringCidr,
+    peering_without_routes::PeeringWithoutRoutes,
+    public_ip_without_igw::PublicIpWithoutIgw,
+    public_subnet_without_igw::PublicSubnetWithoutIgw,
+    public_vpc_cidr::PublicVpcCidr,
+    route_target_in_other_vpc::RouteTargetInOtherVpc,
+    s3_via_nat::S3ViaNat,
+    sg_no_egress::SgNoEgress,
+    subnet_cidr_outside_vpc::SubnetCidrOutsideVpc,
+    subnet_cidr_overlap::SubnetCidrOverlap,
+    subnet_cidr_size::SubnetCidrSize,
+    suppression_without_reason::SuppressionWithoutReason,
+    transitive_peering::TransitivePeering,
+    unexpected_path::UnexpectedPath,
+    unreachable_path::UnreachablePath,
+    unused_suppression::UnusedSuppression,
+}
 
 /// What a rule reports before the choke point stamps it. Build it with the fields you need and
 /// `..Default::default()`:
@@ -91,14 +99,12 @@ pub struct Draft {
 pub struct Context<'a> {
     /// The network after apply.
     pub net: &'a Network,
-    /// Its graph.
-    pub graph: &'a NetGraph,
     /// Resolved settings.
     pub settings: &'a Settings,
     /// The packet evaluator over the network.
     pub eval: &'a crate::eval::Evaluator<'a>,
     /// What the other rules found, for the path rules (one defect, one finding).
-    pub(crate) claims: std::sync::OnceLock<Vec<(&'static str, Draft)>>,
+    pub(crate) claims: std::sync::OnceLock<Vec<(RuleId, Draft)>>,
     /// Intents and their fate, computed once for every path rule.
     pub(crate) paths: std::sync::OnceLock<paths::PathAnalysis>,
     /// Report flows whose fate is unknown until apply as informational notes.
@@ -107,15 +113,9 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     /// A context over a network.
-    pub fn new(
-        net: &'a Network,
-        graph: &'a NetGraph,
-        settings: &'a Settings,
-        eval: &'a crate::eval::Evaluator<'a>,
-    ) -> Self {
+    pub fn new(net: &'a Network, settings: &'a Settings, eval: &'a crate::eval::Evaluator<'a>) -> Self {
         Context {
             net,
-            graph,
             settings,
             eval,
             claims: std::sync::OnceLock::new(),
@@ -137,140 +137,34 @@ impl<'a> Context<'a> {
     }
 
     /// Drafts of the rules that run before the path rules.
-    pub fn claims(&self) -> &[(&'static str, Draft)] {
+    pub fn claims(&self) -> &[(RuleId, Draft)] {
         self.claims.get().map_or(&[], Vec::as_slice)
     }
 }
 
-/// A rule.
+/// A rule's code (its id, category, severity and doc are its [`declare_rule!`]).
 pub trait Rule: Sync {
-    /// The rule's public id (the stem of its doc and fixture folder).
-    fn name(&self) -> &'static str;
     /// Checks the network.
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>);
     /// Path rules run after the others and leave to them what they claim.
     fn is_path_rule(&self) -> bool {
         false
     }
-}
-
-/// Metadata of a rule, read from the front matter of `rules/<name>.md`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleInfo {
-    /// Public id.
-    pub name: &'static str,
-    /// Category (`addressing`, `routing`, `reachability`, `cost`, `availability`, `security`).
-    pub category: &'static str,
-    /// Default severity.
-    pub default_severity: Severity,
-    /// One-line summary.
-    pub summary: &'static str,
-    /// The whole markdown doc (front matter stripped).
-    pub doc: &'static str,
-}
-
-macro_rules! registry {
-    ($(($module:ident, $ty:ident, $name:literal)),* $(,)?) => {
-        static RULES: &[&dyn Rule] = &[$(&$module::$ty),*];
-        static DOCS: &[(&str, &str)] = &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $name, ".md")))),*];
-    };
-}
-
-registry! {
-    (blackhole_route, BlackholeRoute, "blackhole-route"),
-    (cross_az_nat, CrossAzNat, "cross-az-nat"),
-    (duplicate_default_adoption, DuplicateDefaultAdoption, "duplicate-default-adoption"),
-    (duplicate_route, DuplicateRoute, "duplicate-route"),
-    (inline_and_separate_rules, InlineAndSeparateRules, "inline-and-separate-rules"),
-    (invalid_private_ip, InvalidPrivateIp, "invalid-private-ip"),
-    (missing_return_route, MissingReturnRoute, "missing-return-route"),
-    (nacl_ephemeral_gap, NaclEphemeralGap, "nacl-ephemeral-gap"),
-    (nat_without_igw_route, NatWithoutIgwRoute, "nat-without-igw-route"),
-    (overlapping_peering_cidr, OverlappingPeeringCidr, "overlapping-peering-cidr"),
-    (peering_without_routes, PeeringWithoutRoutes, "peering-without-routes"),
-    (public_ip_without_igw, PublicIpWithoutIgw, "public-ip-without-igw"),
-    (public_subnet_without_igw, PublicSubnetWithoutIgw, "public-subnet-without-igw"),
-    (public_vpc_cidr, PublicVpcCidr, "public-vpc-cidr"),
-    (route_target_in_other_vpc, RouteTargetInOtherVpc, "route-target-in-other-vpc"),
-    (s3_via_nat, S3ViaNat, "s3-via-nat"),
-    (sg_no_egress, SgNoEgress, "sg-no-egress"),
-    (subnet_cidr_outside_vpc, SubnetCidrOutsideVpc, "subnet-cidr-outside-vpc"),
-    (subnet_cidr_overlap, SubnetCidrOverlap, "subnet-cidr-overlap"),
-    (subnet_cidr_size, SubnetCidrSize, "subnet-cidr-size"),
-    (suppression_without_reason, SuppressionWithoutReason, "suppression-without-reason"),
-    (transitive_peering, TransitivePeering, "transitive-peering"),
-    (unexpected_path, UnexpectedPath, "unexpected-path"),
-    (unreachable_path, UnreachablePath, "unreachable-path"),
-    (unused_suppression, UnusedSuppression, "unused-suppression"),
+    /// Whether one of this rule's drafts already explains a path failure (one defect, one
+    /// finding): the path rules then leave the failure to it. Asked draft by draft, in
+    /// registry order; the first draft that claims the failure wins (`paths::claimed_by`).
+    fn claims(&self, _failure: &paths::FailureView, _draft: &Draft) -> bool {
+        false
+    }
+    /// Whether every path failure at `stage` is this rule's, whatever it found.
+    fn claims_stage(&self, _stage: crate::eval::Stage) -> bool {
+        false
+    }
 }
 
 /// Rules about tfvpc's own suppressions rather than the network: [`audit`] reports them after
 /// every other rule has run, and a suppression of one of them is never reported as unused.
-pub const SUPPRESSION_RULES: &[&str] = &["suppression-without-reason", "unused-suppression"];
-
-/// Every registered rule.
-pub fn all() -> &'static [&'static dyn Rule] {
-    RULES
-}
-
-/// Splits a doc into its front matter fields and body.
-fn parse_doc(text: &'static str) -> Option<(Vec<(&'static str, &'static str)>, &'static str)> {
-    let rest = text.strip_prefix("---\n")?;
-    let end = rest.find("\n---\n")?;
-    let fields = rest[..end]
-        .lines()
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim(), v.trim().trim_matches('"')))
-        .collect();
-    Some((fields, rest[end + 5..].trim_start()))
-}
-
-/// Metadata of every rule, in name order. A doc with broken front matter yields a rule with
-/// severity `error` and an empty summary; the meta-tests catch that before it ships.
-pub fn infos() -> Vec<RuleInfo> {
-    let mut out: Vec<RuleInfo> = DOCS
-        .iter()
-        .map(|(name, text)| {
-            let (fields, body) = parse_doc(text).unwrap_or_default();
-            let field = |k: &str| fields.iter().find(|(f, _)| *f == k).map_or("", |(_, v)| *v);
-            RuleInfo {
-                name,
-                category: field("category"),
-                default_severity: Severity::parse(field("severity")).unwrap_or(Severity::Error),
-                summary: field("summary"),
-                doc: body,
-            }
-        })
-        .collect();
-    out.sort_by_key(|i| i.name);
-    out
-}
-
-/// The rule index (`docs/rules/README.md`), generated from the docs' front matter.
-pub fn index_markdown() -> String {
-    let mut out = String::from(
-        "# Rules\n\n<!-- Generated from rules/*.md by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n\
-         Severities are defaults; `.tfvpc.hcl` can change them (`rule \"<name>\" { severity = \"…\" }`).\n\n\
-         | rule | category | default severity | what it finds |\n|---|---|---|---|\n",
-    );
-    for i in infos() {
-        out.push_str(&format!(
-            "| [`{}`](../../rules/{}.md) | {} | {} | {} |\n",
-            i.name, i.name, i.category, i.default_severity, i.summary
-        ));
-    }
-    out
-}
-
-/// `(name, default severity)` of every rule, for [`crate::config::resolve`].
-pub fn defaults() -> Vec<(&'static str, Severity)> {
-    infos().into_iter().map(|i| (i.name, i.default_severity)).collect()
-}
-
-/// Names of every rule (for configuration validation).
-pub fn names() -> Vec<&'static str> {
-    infos().into_iter().map(|i| i.name).collect()
-}
+pub const SUPPRESSION_RULES: &[&str] = &[RuleId::SuppressionWithoutReason.as_str(), RuleId::UnusedSuppression.as_str()];
 
 /// What the choke point produced for one network.
 #[derive(Debug, Clone, Default)]
@@ -287,24 +181,24 @@ pub struct Checked {
 /// suppression covers. The specific rules run first; the path rules then leave to them what
 /// they claim (one defect, one finding).
 pub fn run(ctx: &Context<'_>, suppressions: &Suppressions<'_>) -> Checked {
-    let enabled: Vec<(&&dyn Rule, Severity)> =
-        RULES.iter().filter_map(|rule| ctx.settings.severity(rule.name()).map(|sev| (rule, sev))).collect();
-    let check = |(rule, severity): &(&&dyn Rule, Severity)| {
+    let enabled: Vec<(RuleId, Severity)> =
+        RuleId::ALL.iter().filter_map(|&id| ctx.settings.severity(id.as_str()).map(|sev| (id, sev))).collect();
+    let check = |(id, severity): &(RuleId, Severity)| {
         let mut drafts = Vec::new();
-        rule.check(ctx, &mut drafts);
-        drafts.into_iter().map(|d| (rule.name(), *severity, d)).collect::<Vec<_>>()
+        id.rule().check(ctx, &mut drafts);
+        drafts.into_iter().map(|d| (*id, *severity, d)).collect::<Vec<_>>()
     };
     // The shared path analysis (the longest step) runs while the structural rules do.
-    let any_path_rule = enabled.iter().any(|(r, _)| r.is_path_rule());
-    let (first, _): (Vec<(&'static str, Severity, Draft)>, _) = rayon::join(
-        || enabled.par_iter().filter(|(r, _)| !r.is_path_rule()).flat_map_iter(check).collect(),
+    let any_path_rule = enabled.iter().any(|(id, _)| id.rule().is_path_rule());
+    let (first, _): (Vec<(RuleId, Severity, Draft)>, _) = rayon::join(
+        || enabled.par_iter().filter(|(id, _)| !id.rule().is_path_rule()).flat_map_iter(check).collect(),
         || any_path_rule.then(|| ctx.paths()),
     );
-    let _ = ctx.claims.set(first.iter().map(|(name, _, d)| (*name, d.clone())).collect());
-    let second: Vec<(&'static str, Severity, Draft)> =
-        enabled.par_iter().filter(|(r, _)| r.is_path_rule()).flat_map_iter(check).collect();
+    let _ = ctx.claims.set(first.iter().map(|(id, _, d)| (*id, d.clone())).collect());
+    let second: Vec<(RuleId, Severity, Draft)> =
+        enabled.par_iter().filter(|(id, _)| id.rule().is_path_rule()).flat_map_iter(check).collect();
     let mut findings: Vec<Finding> =
-        first.into_iter().chain(second).map(|(name, severity, d)| stamp(ctx, name, severity, d)).collect();
+        first.into_iter().chain(second).map(|(id, severity, d)| stamp(ctx, id, severity, d)).collect();
     sort(&mut findings);
     disambiguate(&mut findings);
     suppress(findings, suppressions)
@@ -329,7 +223,7 @@ fn suppress(findings: Vec<Finding>, suppressions: &Suppressions<'_>) -> Checked 
 
 /// What [`audit`] reports about one suppression, before it is stamped.
 struct AuditDraft {
-    rule: &'static str,
+    rule: RuleId,
     message: String,
     /// The block the comment sits on (inline), or none (an `ignore` block).
     address: Option<String>,
@@ -362,12 +256,13 @@ pub fn audit(suppressions: &Suppressions<'_>, checked: &Checked, settings: &Sett
     let findings: Vec<Finding> = drafts
         .into_iter()
         .filter_map(|d| {
-            let severity = settings.severity(d.rule)?;
+            let rule = d.rule.as_str();
+            let severity = settings.severity(rule)?;
             let resources: Vec<String> = d.address.into_iter().collect();
             Some(Finding {
-                rule: d.rule,
+                rule,
                 severity,
-                fingerprint: fingerprint(d.rule, &resources, &d.key),
+                fingerprint: fingerprint(rule, &resources, &d.key),
                 message: d.message,
                 resources,
                 input: input.to_string(),
@@ -403,7 +298,8 @@ fn disambiguate(findings: &mut [Finding]) {
     }
 }
 
-fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) -> Finding {
+fn stamp(ctx: &Context<'_>, id: RuleId, configured: Severity, d: Draft) -> Finding {
+    let rule = id.as_str();
     let severity = match d.case_severity {
         _ if d.indeterminate => Severity::Note,
         Some(case) if !ctx.settings.severity_is_explicit(rule) => case,
@@ -440,57 +336,6 @@ fn stamp(ctx: &Context<'_>, rule: &'static str, configured: Severity, d: Draft) 
         introduced: None,
         trace,
         indeterminate: d.indeterminate,
-    }
-}
-
-/// The stable identity of a finding: rule, primary address and key values — or, when the rule
-/// gives no key, the other resources' addresses. Nothing positional (lines, columns, file
-/// names, the input's name) takes part, so the fingerprint survives moved lines and renamed
-/// plan files. FNV-1a, 128 bits, as 32 hex digits; `v1` versions the recipe.
-pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
-    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v1", rule];
-    parts.extend(resources.first().map(String::as_str));
-    if key.is_empty() {
-        parts.push("resources");
-        parts.extend(resources.iter().skip(1).map(String::as_str));
-    } else {
-        parts.push("key");
-        parts.extend(key.iter().map(String::as_str));
-    }
-    let mut hash = OFFSET;
-    for part in parts {
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-        for byte in (part.len() as u64).to_le_bytes().iter().chain(part.as_bytes()) {
-            hash ^= u128::from(*byte);
-            hash = hash.wrapping_mul(PRIME);
-        }
-    }
-    format!("{hash:032x}")
-}
-
-/// Points findings at the source: the primary resource (at the rule's attribute when the source
-/// sets it), every related resource and every trace hop. Without sources, or for an address
-/// not in them, the primary location is `fallback` (the input file, line 1).
-pub fn locate(findings: &mut [Finding], sources: Option<&Sources>, fallback: &Location) {
-    for f in findings {
-        let at = |address: &str, attribute: Option<&str>, key: &[String]| {
-            sources.and_then(|s| s.locate(address, attribute, key))
-        };
-        // Findings about suppressions come with their location (the comment, the `ignore` block).
-        if f.location.is_none() {
-            f.location =
-                f.resources.first().and_then(|a| at(a, f.attribute, &f.key)).or_else(|| Some(fallback.clone()));
-        }
-        for r in &mut f.related {
-            r.location = at(&r.address, None, &[]);
-        }
-        if let Some(trace) = &mut f.trace {
-            for hop in &mut trace.hops {
-                hop.location = hop.resource.as_deref().and_then(|a| at(a, hop.attribute, &f.key));
-            }
-        }
     }
 }
 
@@ -554,14 +399,19 @@ mod tests {
     }
 
     #[test]
-    fn every_rule_has_a_parsable_doc() {
-        for info in infos() {
-            assert!(!info.summary.is_empty(), "{}: summary", info.name);
-            assert!(!info.category.is_empty(), "{}: category", info.name);
-        }
-        let names: Vec<&str> = RULES.iter().map(|r| r.name()).collect();
-        let mut sorted = names.clone();
+    fn ids_are_unique_sorted_and_round_trip() {
+        let ids: Vec<&str> = RuleId::ALL.iter().map(|r| r.as_str()).collect();
+        let mut sorted = ids.clone();
         sorted.sort_unstable();
-        assert_eq!(sorted, self::names(), "registry and docs name the same rules");
+        sorted.dedup();
+        assert_eq!(ids, sorted, "the registry lists each rule once, sorted by id");
+        for id in RuleId::ALL {
+            assert_eq!(id.as_str().parse::<RuleId>(), Ok(*id));
+            let d = id.declaration();
+            assert!(!d.summary.is_empty(), "{id}: summary");
+            // The doc is the rule's: titled with its id, without front matter restating it.
+            assert!(d.doc.starts_with(&format!("# {id}\n")), "rules/{id}.md starts with `# {id}`");
+        }
+        assert!("no-such-rule".parse::<RuleId>().is_err());
     }
 }

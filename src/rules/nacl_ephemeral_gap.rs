@@ -11,14 +11,16 @@ use super::paths::{self, Scope, finding_trace};
 use super::{Context, Draft, Rule};
 use crate::finding::Severity;
 
-/// The rule.
-pub struct NaclEphemeralGap;
+declare_rule! {
+    pub struct NaclEphemeralGap {
+        id: "nacl-ephemeral-gap",
+        category: Reachability,
+        default_severity: Error,
+        summary: "a network ACL drops the replies of an intended flow (ephemeral ports not admitted)",
+    }
+}
 
 impl Rule for NaclEphemeralGap {
-    fn name(&self) -> &'static str {
-        "nacl-ephemeral-gap"
-    }
-
     fn is_path_rule(&self) -> bool {
         true
     }

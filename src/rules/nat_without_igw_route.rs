@@ -3,17 +3,21 @@
 //! VPC" (SEMANTICS §5): without it, nothing behind the NAT reaches the internet.
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Object, Val};
 
-/// The rule.
-pub struct NatWithoutIgwRoute;
+declare_rule! {
+    pub struct NatWithoutIgwRoute {
+        id: "nat-without-igw-route",
+        category: Reachability,
+        default_severity: Error,
+        summary: "a public NAT gateway sits in a subnet without a default route to an internet gateway",
+    }
+}
 
 impl Rule for NatWithoutIgwRoute {
-    fn name(&self) -> &'static str {
-        "nat-without-igw-route"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (nat, r) in net.present() {
@@ -58,5 +62,11 @@ impl Rule for NatWithoutIgwRoute {
                 ..Draft::default()
             });
         }
+    }
+
+    /// A NAT without a way out explains a failure on a path through it, at the NAT, a route or
+    /// the internet gateway.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Nat | Stage::Route | Stage::Igw | Stage::ReturnPath) && failure.names_the_path(draft)
     }
 }

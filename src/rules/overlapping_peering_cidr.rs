@@ -9,18 +9,21 @@ use std::collections::BTreeSet;
 use ipnet::IpNet;
 
 use super::facts;
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
 use crate::finding::Severity;
 use crate::model::{AttachmentKind, Link, Network, Object, ResId, Val};
 
-/// The rule.
-pub struct OverlappingPeeringCidr;
+declare_rule! {
+    pub struct OverlappingPeeringCidr {
+        id: "overlapping-peering-cidr",
+        category: Routing,
+        default_severity: Error,
+        summary: "VPCs joined by a peering connection or a transit gateway have overlapping CIDR blocks",
+    }
+}
 
 impl Rule for OverlappingPeeringCidr {
-    fn name(&self) -> &'static str {
-        "overlapping-peering-cidr"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
@@ -46,6 +49,11 @@ impl Rule for OverlappingPeeringCidr {
             }
         }
         transit_gateways(net, out);
+    }
+
+    /// A peering defect explains a failure whose path crosses what it names.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_the_path(draft)
     }
 }
 

@@ -4,17 +4,20 @@
 //! routed on one side only is a missing return route, which path rules report.
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, TargetKind};
 
-/// The rule.
-pub struct PeeringWithoutRoutes;
+declare_rule! {
+    pub struct PeeringWithoutRoutes {
+        id: "peering-without-routes",
+        category: Routing,
+        default_severity: Warning,
+        summary: "a peering connection that no route table of either VPC routes to",
+    }
+}
 
 impl Rule for PeeringWithoutRoutes {
-    fn name(&self) -> &'static str {
-        "peering-without-routes"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (pcx, r) in net.present() {
@@ -67,5 +70,10 @@ impl Rule for PeeringWithoutRoutes {
                 ..Draft::default()
             });
         }
+    }
+
+    /// A peering defect explains a failure whose path crosses what it names.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_the_path(draft)
     }
 }

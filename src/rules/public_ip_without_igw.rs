@@ -6,17 +6,21 @@
 //! `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`).
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Object, Val, WorkloadKind};
 
-/// The rule.
-pub struct PublicIpWithoutIgw;
+declare_rule! {
+    pub struct PublicIpWithoutIgw {
+        id: "public-ip-without-igw",
+        category: Reachability,
+        default_severity: Error,
+        summary: "something with a public IP sits in a subnet that does not route to an internet gateway",
+    }
+}
 
 impl Rule for PublicIpWithoutIgw {
-    fn name(&self) -> &'static str {
-        "public-ip-without-igw"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
@@ -106,5 +110,11 @@ impl Rule for PublicIpWithoutIgw {
                 ..Draft::default()
             });
         }
+    }
+
+    /// No route to an internet gateway explains a failure at the gateway or a route, from or to
+    /// what it names (or its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Igw | Stage::ReturnPath | Stage::Route) && failure.names_an_end(draft)
     }
 }

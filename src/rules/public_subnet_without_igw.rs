@@ -5,17 +5,21 @@
 //! defect and this rule stays silent (one defect, one finding).
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Object, WorkloadKind};
 
-/// The rule.
-pub struct PublicSubnetWithoutIgw;
+declare_rule! {
+    pub struct PublicSubnetWithoutIgw {
+        id: "public-subnet-without-igw",
+        category: Reachability,
+        default_severity: Warning,
+        summary: "a subnet maps public IPs on launch but does not route to an internet gateway",
+    }
+}
 
 impl Rule for PublicSubnetWithoutIgw {
-    fn name(&self) -> &'static str {
-        "public-subnet-without-igw"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
@@ -56,5 +60,11 @@ impl Rule for PublicSubnetWithoutIgw {
                 ..Draft::default()
             });
         }
+    }
+
+    /// No route to an internet gateway explains a failure at the gateway or a route, from or to
+    /// what it names (or its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Igw | Stage::ReturnPath | Stage::Route) && failure.names_an_end(draft)
     }
 }

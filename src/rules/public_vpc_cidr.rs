@@ -9,16 +9,18 @@ use ipnet::Ipv4Net;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, Val};
 
-/// The rule.
-pub struct PublicVpcCidr;
+declare_rule! {
+    pub struct PublicVpcCidr {
+        id: "public-vpc-cidr",
+        category: Addressing,
+        default_severity: Warning,
+        summary: "a VPC uses public address space instead of RFC 1918 or RFC 6598 ranges",
+    }
+}
 
 const PRIVATE: [&str; 4] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"];
 
 impl Rule for PublicVpcCidr {
-    fn name(&self) -> &'static str {
-        "public-vpc-cidr"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         let private: Vec<Ipv4Net> = PRIVATE.iter().filter_map(|c| c.parse().ok()).collect();

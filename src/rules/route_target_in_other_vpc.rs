@@ -5,17 +5,21 @@
 //! gateway, VPN gateway) are not checked here.
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Network, Object, ResId};
 
-/// The rule.
-pub struct RouteTargetInOtherVpc;
+declare_rule! {
+    pub struct RouteTargetInOtherVpc {
+        id: "route-target-in-other-vpc",
+        category: Routing,
+        default_severity: Error,
+        summary: "a route points at a gateway, NAT or interface that belongs to another VPC",
+    }
+}
 
 impl Rule for RouteTargetInOtherVpc {
-    fn name(&self) -> &'static str {
-        "route-target-in-other-vpc"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (table, r) in net.present() {
@@ -54,6 +58,13 @@ impl Rule for RouteTargetInOtherVpc {
                 });
             }
         }
+    }
+
+    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
+    /// route, a transit gateway table) drops the flow at that route or on its path.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
+            && (failure.names_the_decider(draft) || failure.names_the_path(draft))
     }
 }
 

@@ -12,14 +12,16 @@ use std::collections::BTreeSet;
 
 use crate::model::{AttachmentKind, EndpointKind, Link, Network, Object, ResId, Val};
 
-/// The rule.
-pub struct S3ViaNat;
+declare_rule! {
+    pub struct S3ViaNat {
+        id: "s3-via-nat",
+        category: Cost,
+        default_severity: Note,
+        summary: "S3 (or DynamoDB) traffic goes through a NAT gateway instead of a free gateway endpoint",
+    }
+}
 
 impl Rule for S3ViaNat {
-    fn name(&self) -> &'static str {
-        "s3-via-nat"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         let nat_gb = ctx.settings.prices().nat_gateway_gb;

@@ -4,17 +4,21 @@
 //! means "no egress": instances cannot reach anything, and a load balancer cannot reach its
 //! targets (SEMANTICS §13).
 
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{GroupKind, Link, Network, Object, ResId, Val, WorkloadKind};
 
-/// The rule.
-pub struct SgNoEgress;
+declare_rule! {
+    pub struct SgNoEgress {
+        id: "sg-no-egress",
+        category: Reachability,
+        default_severity: Error,
+        summary: "a security group with no egress rule protects something that must open connections",
+    }
+}
 
 impl Rule for SgNoEgress {
-    fn name(&self) -> &'static str {
-        "sg-no-egress"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (sg, r) in net.present() {
@@ -40,6 +44,11 @@ impl Rule for SgNoEgress {
                 ..Draft::default()
             });
         }
+    }
+
+    /// A group without egress explains a failure at security group egress of what it protects.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.stage == Stage::SgEgress && failure.names_an_end(draft)
     }
 }
 

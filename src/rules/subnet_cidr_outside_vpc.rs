@@ -4,17 +4,20 @@
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, Val};
 
-/// The rule.
-pub struct SubnetCidrOutsideVpc;
+declare_rule! {
+    pub struct SubnetCidrOutsideVpc {
+        id: "subnet-cidr-outside-vpc",
+        category: Addressing,
+        default_severity: Error,
+        summary: "a subnet's CIDR block lies outside every CIDR block of its VPC",
+    }
+}
 
 impl Rule for SubnetCidrOutsideVpc {
-    fn name(&self) -> &'static str {
-        "subnet-cidr-outside-vpc"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (id, r) in net.present() {
@@ -49,6 +52,12 @@ impl Rule for SubnetCidrOutsideVpc {
                 ));
             }
         }
+    }
+
+    /// A subnet that will not be created, or an address it cannot hold, explains the failures of
+    /// the flows from and to it (and its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_an_end(draft)
     }
 }
 

@@ -4,17 +4,20 @@
 
 use ipnet::IpNet;
 
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, ResId, Val};
 
-/// The rule.
-pub struct SubnetCidrOverlap;
+declare_rule! {
+    pub struct SubnetCidrOverlap {
+        id: "subnet-cidr-overlap",
+        category: Addressing,
+        default_severity: Error,
+        summary: "two subnets of one VPC have overlapping CIDR blocks",
+    }
+}
 
 impl Rule for SubnetCidrOverlap {
-    fn name(&self) -> &'static str {
-        "subnet-cidr-overlap"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         // (vpc, cidr, subnet) of every subnet with a known VPC and CIDR; data sources included
@@ -71,6 +74,12 @@ impl Rule for SubnetCidrOverlap {
                 });
             }
         }
+    }
+
+    /// A subnet that will not be created, or an address it cannot hold, explains the failures of
+    /// the flows from and to it (and its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_an_end(draft)
     }
 }
 

@@ -2,17 +2,20 @@
 //! AWS rejects both at apply (SEMANTICS §9,
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
 use crate::model::{Object, Val};
 
-/// The rule.
-pub struct SubnetCidrSize;
+declare_rule! {
+    pub struct SubnetCidrSize {
+        id: "subnet-cidr-size",
+        category: Addressing,
+        default_severity: Error,
+        summary: "a subnet is larger than /16 or smaller than /28 (IPv4), or not a /64 (IPv6)",
+    }
+}
 
 impl Rule for SubnetCidrSize {
-    fn name(&self) -> &'static str {
-        "subnet-cidr-size"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         for (id, r) in ctx.net.present() {
             let Object::Subnet(s) = &r.obj else { continue };
@@ -49,5 +52,11 @@ impl Rule for SubnetCidrSize {
                 });
             }
         }
+    }
+
+    /// A subnet that will not be created, or an address it cannot hold, explains the failures of
+    /// the flows from and to it (and its subnet).
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_an_end(draft)
     }
 }

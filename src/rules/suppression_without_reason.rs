@@ -2,17 +2,19 @@
 //! name. The reason is required — it is what a reviewer reads — so such a comment suppresses
 //! nothing and is reported instead. Reported by [`super::audit`], not by `check`.
 
-use super::{AuditDraft, Context, Draft, Rule};
+use super::{AuditDraft, Context, Draft, Rule, RuleId};
 use crate::source::InlineIgnore;
 
-/// The rule.
-pub struct SuppressionWithoutReason;
+declare_rule! {
+    pub struct SuppressionWithoutReason {
+        id: "suppression-without-reason",
+        category: Suppression,
+        default_severity: Warning,
+        summary: "a `tfvpc:ignore:<rule>` comment gives no reason, so it suppresses nothing",
+    }
+}
 
 impl Rule for SuppressionWithoutReason {
-    fn name(&self) -> &'static str {
-        "suppression-without-reason"
-    }
-
     /// Nothing to check in the network: [`super::audit`] reports these comments.
     fn check(&self, _ctx: &Context<'_>, _out: &mut Vec<Draft>) {}
 }
@@ -21,7 +23,7 @@ impl Rule for SuppressionWithoutReason {
 pub(super) fn draft(comment: &InlineIgnore) -> AuditDraft {
     let rule = if comment.rule.is_empty() { "<rule>" } else { comment.rule.as_str() };
     AuditDraft {
-        rule: "suppression-without-reason",
+        rule: RuleId::SuppressionWithoutReason,
         message: format!("`tfvpc:ignore:{rule}` on {} gives no reason, so it suppresses nothing", comment.block),
         address: Some(comment.block.clone()),
         help: format!("write why the finding is accepted after the rule name: `# tfvpc:ignore:{rule} <reason>`"),

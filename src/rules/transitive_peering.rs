@@ -7,17 +7,21 @@
 use ipnet::IpNet;
 
 use super::facts::{self, Target};
+use super::paths::FailureView;
 use super::{Context, Draft, Rule};
+use crate::eval::Stage;
 use crate::model::{Destination, Object, Val};
 
-/// The rule.
-pub struct TransitivePeering;
+declare_rule! {
+    pub struct TransitivePeering {
+        id: "transitive-peering",
+        category: Routing,
+        default_severity: Error,
+        summary: "a route relies on transitive peering or on the peer's internet gateway, NAT or endpoints",
+    }
+}
 
 impl Rule for TransitivePeering {
-    fn name(&self) -> &'static str {
-        "transitive-peering"
-    }
-
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
         for (table, r) in net.present() {
@@ -75,5 +79,16 @@ impl Rule for TransitivePeering {
                 }
             }
         }
+    }
+
+    /// Failures at a peering connection (destinations outside the peer, edge-to-edge use) are
+    /// this rule's domain.
+    fn claims_stage(&self, stage: Stage) -> bool {
+        stage == Stage::Peering
+    }
+
+    /// A peering defect explains a failure whose path crosses what it names.
+    fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
+        failure.names_the_path(draft)
     }
 }

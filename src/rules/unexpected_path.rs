@@ -5,14 +5,16 @@
 use super::paths::{self, Source, finding_trace};
 use super::{Context, Draft, Rule};
 
-/// The rule.
-pub struct UnexpectedPath;
+declare_rule! {
+    pub struct UnexpectedPath {
+        id: "unexpected-path",
+        category: Security,
+        default_severity: Error,
+        summary: "a path that an `expect { reachable = false }` block forbids exists",
+    }
+}
 
 impl Rule for UnexpectedPath {
-    fn name(&self) -> &'static str {
-        "unexpected-path"
-    }
-
     fn is_path_rule(&self) -> bool {
         true
     }

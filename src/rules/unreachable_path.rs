@@ -12,14 +12,16 @@ use super::{Context, Draft, Rule};
 use crate::eval::Stage;
 use crate::model::ResId;
 
-/// The rule.
-pub struct UnreachablePath;
+declare_rule! {
+    pub struct UnreachablePath {
+        id: "unreachable-path",
+        category: Reachability,
+        default_severity: Error,
+        summary: "a flow the configuration asks for fails, for a reason no more specific rule reports",
+    }
+}
 
 impl Rule for UnreachablePath {
-    fn name(&self) -> &'static str {
-        "unreachable-path"
-    }
-
     fn is_path_rule(&self) -> bool {
         true
     }

@@ -3,18 +3,20 @@
 //! for; a misspelt rule name or a comment on the wrong block ends up here too. Reported by
 //! [`super::audit`] after every other rule has run (ruff's `unused-noqa`), not by `check`.
 
-use super::{AuditDraft, Context, Draft, Rule};
+use super::{AuditDraft, Context, Draft, Rule, RuleId};
 use crate::config::closest_name;
 use crate::suppress::{Origin, Suppression};
 
-/// The rule.
-pub struct UnusedSuppression;
+declare_rule! {
+    pub struct UnusedSuppression {
+        id: "unused-suppression",
+        category: Suppression,
+        default_severity: Note,
+        summary: "a suppression (`tfvpc:ignore` comment or `ignore` block) that suppresses no finding",
+    }
+}
 
 impl Rule for UnusedSuppression {
-    fn name(&self) -> &'static str {
-        "unused-suppression"
-    }
-
     /// Nothing to check in the network: [`super::audit`] reports unused suppressions.
     fn check(&self, _ctx: &Context<'_>, _out: &mut Vec<Draft>) {}
 }
@@ -46,7 +48,7 @@ pub(super) fn draft(s: &Suppression, known: Option<&[&'static str]>) -> AuditDra
         ),
     };
     AuditDraft {
-        rule: "unused-suppression",
+        rule: RuleId::UnusedSuppression,
         message: format!("{message}{}", unknown.unwrap_or_default()),
         address,
         help,

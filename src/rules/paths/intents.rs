@@ -1,36 +1,16 @@
-//! Intents and their fate: the shared work of the path rules (`missing-return-route`,
-//! `nacl-ephemeral-gap`, `unreachable-path`).
-//!
-//! An *intent* is a flow the configuration says should work (issue 4, "Intents"):
-//!
-//! * a security group rule that admits another group, or a CIDR covering subnets of this network:
-//!   those sources reach the group's ENIs on those ports (a `0.0.0.0/0` rule counts only for
-//!   internet-facing ENIs: a public IP, or an internet-facing load balancer). Sources that never
-//!   open connections of their own (databases, endpoints, NAT gateways) or only to their targets
-//!   (load balancers: the listener intents) are left out;
-//! * a load balancer listener: clients reach it; the load balancer reaches every target on the
-//!   target port and the health-check port;
-//! * a route to a peering connection, transit gateway or VPN gateway: the subnets using the table
-//!   reach that CIDR, and back (routing only: filters are the other intents' business);
-//! * a NACL rule admitting a service port: those connections are meant to work, so their replies
-//!   must pass the same NACL the other way;
-//! * the user's `expect` blocks (`.tfvpc.hcl`).
-//!
-//! Every intent is evaluated once with the shared [`Evaluator`]; the path rules sort the failures
-//! by where they die. Port ranges wider than [`MAX_RANGE`] (`0-65535` "anything") state no
-//! particular service and make no intent; broad CIDR sources count as one intent that fails only
-//! when it fails from every covered subnet (a deliberate deny of some sources is not a defect).
+//! Intent extraction: the flows the configuration says should work (see [`super`] for the
+//! list), each as a flow between two `eval::Place`s with the part of a failure it speaks for.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::Context;
+use super::super::Context;
+use super::text::flow_text;
 use crate::eval::sets::{Family, IpSet, PortSet, Protocol, RuleProtocol};
-use crate::eval::trace::PairTrace;
-use crate::eval::{Evaluator, Flow, Place, PlaceKind, Stage, TraceOptions, Tri, Verdict};
+use crate::eval::{Evaluator, Flow, Place, PlaceKind, Tri};
 use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, TargetKind, Val, WorkloadKind};
 
 /// Widest destination-port range that still states a service (a range of 1,024 ports or less).
@@ -98,38 +78,6 @@ pub struct Intent {
     pub label: String,
 }
 
-/// An evaluated intent.
-#[derive(Debug, Clone)]
-pub struct Evaluated {
-    /// The intent.
-    pub intent: Intent,
-    /// The trace of its flow.
-    pub trace: PairTrace,
-}
-
-/// What the fast pass decided about one intent.
-enum Fate {
-    /// Its flow passes: its group is fine (the group's id).
-    Passes(u32),
-    /// Its fate is unknown until apply and not shown: its group does not fail (the group's id).
-    Undetermined(u32),
-    /// Traced for the report.
-    Traced(Box<Evaluated>),
-}
-
-/// The fate of every intent of a network.
-#[derive(Debug, Clone, Default)]
-pub struct PathAnalysis {
-    /// Intents whose flow fails (for every address of every member of their group).
-    pub failures: Vec<Evaluated>,
-    /// Intents whose fate depends on values unknown until apply.
-    pub undetermined: Vec<Evaluated>,
-    /// `expect { reachable = false }` blocks whose flow passes.
-    pub unexpected: Vec<Evaluated>,
-    /// Intents evaluated.
-    pub evaluated: usize,
-}
-
 fn flow_of(protocol: &str, from: i64, to: i64) -> Option<Flow> {
     let proto: RuleProtocol = protocol.parse().ok()?;
     match proto {
@@ -157,8 +105,9 @@ fn family_of(flow: &Flow) -> Family {
     if flow.is_v6_only() { Family::V6 } else { Family::V4 }
 }
 
-/// Builds intents and evaluates them.
-pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
+/// Every intent of the network: security group rules, listeners, routes, default routes, NACL
+/// rules and the user's `expect` blocks, in that order.
+pub(super) fn build(ctx: &Context<'_>, ev: &Evaluator<'_>) -> Vec<Intent> {
     let mut b = Builder {
         net: ctx.net,
         ev,
@@ -174,84 +123,7 @@ pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
     b.default_routes();
     b.acl_rules();
     b.expects(ctx);
-    let intents = b.intents;
-    let count = intents.len();
-    let options = TraceOptions::default();
-    // Places with the same subnet, groups, addresses and client ports behave the same: decide
-    // each distinct (source, destination, flow) once with the fast untraced pass, and trace only
-    // what the report needs (with the intent's own names): failures, forbidden paths that
-    // exist, and the undetermined ones when they are shown.
-    use rayon::prelude::*;
-    let keys: Vec<String> = intents.par_iter().map(intent_key).collect();
-    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, k) in keys.iter().enumerate() {
-        first_of.entry(k.as_str()).or_insert(i);
-    }
-    let unique: Vec<usize> = first_of.values().copied().collect();
-    let verdicts: BTreeMap<&str, Option<Verdict>> = unique
-        .par_iter()
-        .map(|&i| {
-            let intent = &intents[i];
-            let packets = ev.flow_packets(&intent.src, &intent.dst, &intent.flow, intent.family);
-            // No packet at all: the trace says why (an end without an address of the family).
-            let verdict = (!packets.is_empty()).then(|| ev.reach(&intent.src, &intent.dst, &packets).verdict());
-            (keys[i].as_str(), verdict)
-        })
-        .collect();
-    let show_undetermined = ctx.show_indeterminate;
-    let fates: Vec<Fate> = intents
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, intent)| {
-            let expect_false = matches!(intent.source, Source::Expect { reachable: false, .. });
-            match verdicts.get(keys[i].as_str()).copied().flatten() {
-                Some(Verdict::Reachable) if !expect_false => return Fate::Passes(intent.group),
-                Some(Verdict::Indeterminate) if !expect_false && !show_undetermined => {
-                    return Fate::Undetermined(intent.group);
-                }
-                _ => {}
-            }
-            let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
-            Fate::Traced(Box::new(Evaluated { intent, trace }))
-        })
-        .collect();
-    // Groups with a member that passes are fine as a whole; a group with a member whose fate is
-    // unknown until apply does not fail.
-    let mut passing: BTreeSet<u32> = BTreeSet::new();
-    let mut undetermined: BTreeSet<u32> = BTreeSet::new();
-    let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
-    for fate in fates {
-        match fate {
-            Fate::Passes(g) => {
-                passing.insert(g);
-            }
-            Fate::Undetermined(g) => {
-                undetermined.insert(g);
-            }
-            Fate::Traced(e) => groups.entry(e.intent.group).or_default().push(*e),
-        }
-    }
-    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
-    for (group, members) in groups {
-        if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
-            if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {
-                out.unexpected.push(m);
-            }
-            continue;
-        }
-        if passing.contains(&group) {
-            continue;
-        }
-        // A group fails only when each member fails.
-        if !undetermined.contains(&group) && members.iter().all(|m| m.trace.verdict == Verdict::Unreachable) {
-            out.failures.extend(members);
-        } else if members.iter().any(|m| m.trace.verdict == Verdict::Indeterminate)
-            && !members.iter().any(|m| m.trace.verdict == Verdict::Reachable)
-        {
-            out.undetermined.extend(members.into_iter().filter(|m| m.trace.verdict == Verdict::Indeterminate));
-        }
-    }
-    out
+    b.intents
 }
 
 /// What the intent builder looks up, gathered in one pass over the network (in network order,
@@ -910,7 +782,7 @@ impl Builder<'_, '_> {
 }
 
 fn facts_overlap(a: &IpNet, b: &IpNet) -> bool {
-    super::facts::overlaps(a, b)
+    crate::rules::facts::overlaps(a, b)
 }
 
 fn is_private(c: &IpNet) -> bool {
@@ -937,7 +809,6 @@ fn lb_internet_facing(net: &Network, lb: Option<ResId>) -> bool {
     lb.and_then(|l| net.res(l).obj.workload()).is_some_and(|w| w.internal == Val::Known(false))
 }
 
-/// What decides an intent's verdict, as text: equal keys evaluate alike.
 /// Whether a place may open connections of its own, to any port a rule admits. Databases and
 /// interface endpoints never do; load balancers connect only to their targets (the listener
 /// intents cover that), so a group rule admitting a load balancer's group on other ports says
@@ -953,227 +824,4 @@ fn opens_connections(p: &Place) -> bool {
             | PlaceKind::GatewayLoadBalancer
             | PlaceKind::ClassicLoadBalancer
     )
-}
-
-fn intent_key(i: &Intent) -> String {
-    let place = |p: &Place| {
-        format!(
-            "{:?}|{:?}|{:?}|{}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
-            p.kind,
-            p.subnet,
-            p.sgs,
-            // The ranges as integers: canonical like the CIDR list, without splitting into CIDRs.
-            p.addrs.v4,
-            p.addrs.v6,
-            p.public_ip,
-            p.client.from,
-            p.client.to,
-            p.source_dest_check,
-            p.preserves_client_ip,
-            p.res.filter(|_| matches!(
-                p.kind,
-                PlaceKind::ApplicationLoadBalancer
-                    | PlaceKind::NetworkLoadBalancer
-                    | PlaceKind::ClassicLoadBalancer
-                    | PlaceKind::GatewayLoadBalancer
-                    | PlaceKind::NatGateway
-                    | PlaceKind::InterfaceEndpoint
-            ))
-        )
-    };
-    format!("{}>{}>{}>{:?}", place(&i.src), place(&i.dst), flow_text(&i.flow), i.family)
-}
-
-/// `tcp 443`, `udp 53`, `icmp echo`.
-pub fn flow_text(flow: &Flow) -> String {
-    match (&flow.protocol, &flow.ports) {
-        (RuleProtocol::Only(p), Some(ports)) => format!("{p} {ports}"),
-        (RuleProtocol::Only(p), None) if *p == Protocol::ICMP && flow.icmp_type == Some(8) => "icmp echo".to_string(),
-        (RuleProtocol::Only(p), None) => format!("{p} (all ports)"),
-        (RuleProtocol::All, _) => "all traffic".to_string(),
-    }
-}
-
-/// A path trace as a finding's trace: hops (forward, then return) and cost lines.
-pub fn finding_trace(net: &Network, trace: &PairTrace) -> crate::finding::Trace<ResId> {
-    let mut hops = Vec::new();
-    let stop = trace.dropped_at;
-    for (leg, list) in [("", &trace.forward), ("reply: ", &trace.return_hops)] {
-        for h in list.iter() {
-            let denied = matches!(h.decision, crate::eval::reach::Decision::Deny);
-            hops.push(crate::finding::Hop {
-                resource: resource_named(net, &h.resource),
-                message: if resource_named(net, &h.resource).is_some() {
-                    format!("{leg}{}: {}", h.stage.as_str(), h.reason)
-                } else {
-                    format!("{leg}{} {}: {}", h.stage.as_str(), h.resource, h.reason)
-                },
-                passes: Some(!denied),
-                ..crate::finding::Hop::default()
-            });
-        }
-    }
-    if let (Some(last), Some(_)) = (hops.last_mut(), stop) {
-        last.passes = Some(false);
-    }
-    let cost = trace
-        .cost
-        .iter()
-        .map(|c| serde_json::to_value(c).ok().map_or_else(String::new, |v| cost_text(&v)))
-        .filter(|s| !s.is_empty())
-        .collect();
-    crate::finding::Trace { hops, cost }
-}
-
-fn cost_text(v: &serde_json::Value) -> String {
-    let item = v.get("item").and_then(|x| x.as_str()).unwrap_or("");
-    let res = v.get("resource").and_then(|x| x.as_str()).unwrap_or("");
-    match (
-        v.get("usd_per_gb").and_then(serde_json::Value::as_f64),
-        v.get("usd_per_hour").and_then(serde_json::Value::as_f64),
-    ) {
-        (Some(gb), _) => format!("{item} ({res}): {}/GB", super::facts::usd(gb)),
-        (None, Some(h)) => format!("{item} ({res}): {}/hour", super::facts::usd(h)),
-        _ => String::new(),
-    }
-}
-
-/// The resource a trace names by its display text (`aws_lb.web (aws_subnet.a)` → `aws_lb.web`).
-pub fn resource_named(net: &Network, text: &str) -> Option<ResId> {
-    net.find(text).or_else(|| net.find(text.split(' ').next().unwrap_or(text)))
-}
-
-/// `32768-60999` or `1024-32767, 61000-65535`.
-pub fn ranges_text(ranges: &[crate::eval::trace::PortRange]) -> String {
-    ranges
-        .iter()
-        .map(|r| if r.from == r.to { r.from.to_string() } else { format!("{}-{}", r.from, r.to) })
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// Stages where routing decides.
-pub fn is_routing_stage(stage: Stage) -> bool {
-    matches!(
-        stage,
-        Stage::Route | Stage::Tgw | Stage::Vpn | Stage::ReturnPath | Stage::Peering | Stage::Igw | Stage::Nat
-    )
-}
-
-/// The resources a failure touches: its two ends, their subnets, the path, the deciding one.
-pub(crate) struct Touched {
-    pub ends: Vec<ResId>,
-    pub path: Vec<ResId>,
-    pub dropped_in: Option<ResId>,
-}
-
-pub(crate) fn touched(net: &Network, e: &Evaluated) -> Touched {
-    let ends =
-        [e.intent.src.res, e.intent.dst.res, e.intent.src.subnet, e.intent.dst.subnet].into_iter().flatten().collect();
-    let path = e.trace.path.iter().filter_map(|p| resource_named(net, p)).collect();
-    let dropped_in = e.trace.dropped_in.as_deref().and_then(|t| resource_named(net, t));
-    Touched { ends, path, dropped_in }
-}
-
-/// The specific rule that already reports this failure, if any (issue 4's order of precedence:
-/// the structural rules, `blackhole-route`, `nat-without-igw-route`, `public-ip-without-igw`,
-/// `sg-no-egress`, `transitive-peering` come before the path rules).
-pub(crate) fn claimed_by(ctx: &Context<'_>, e: &Evaluated) -> Option<&'static str> {
-    let stage = e.trace.dropped_at?;
-    if stage == Stage::Peering {
-        // Destinations outside the peer and edge-to-edge use: transitive-peering's domain.
-        return Some("transitive-peering");
-    }
-    let t = touched(ctx.net, e);
-    let subnets: Vec<ResId> = [e.intent.src.subnet, e.intent.dst.subnet].into_iter().flatten().collect();
-    for (rule, d) in ctx.claims() {
-        let hits = |ids: &[ResId]| d.resources.iter().any(|r| ids.contains(r));
-        let decided_here = t.dropped_in.is_some_and(|x| d.resources.contains(&x));
-        let claimed = match *rule {
-            "subnet-cidr-overlap" | "subnet-cidr-outside-vpc" | "subnet-cidr-size" | "invalid-private-ip" => {
-                hits(&subnets) || hits(&t.ends)
-            }
-            "blackhole-route" | "duplicate-route" | "route-target-in-other-vpc" => {
-                matches!(stage, Stage::Route | Stage::ReturnPath | Stage::Tgw) && (decided_here || hits(&t.path))
-            }
-            "nat-without-igw-route" => {
-                matches!(stage, Stage::Nat | Stage::Route | Stage::Igw | Stage::ReturnPath) && hits(&t.path)
-            }
-            "public-ip-without-igw" | "public-subnet-without-igw" => {
-                matches!(stage, Stage::Igw | Stage::ReturnPath | Stage::Route) && (hits(&t.ends) || hits(&subnets))
-            }
-            "sg-no-egress" => stage == Stage::SgEgress && hits(&t.ends),
-            "transitive-peering" | "overlapping-peering-cidr" | "peering-without-routes" => hits(&t.path),
-            _ => false,
-        };
-        if claimed {
-            return Some(rule);
-        }
-    }
-    None
-}
-
-/// True for failures of the reply that no route carries back across a peering connection or a
-/// transit gateway (`missing-return-route`'s domain): the reply dies for want of a route — in a
-/// VPC table, a transit gateway table, or at a gateway its default route sent it to — not for an
-/// attachment's missing AZ (an `unreachable-path`).
-pub(crate) fn is_missing_return(net: &Network, e: &Evaluated) -> bool {
-    let t = touched(net, e);
-    e.trace.dropped_at == Some(Stage::ReturnPath)
-        && e.intent.src.kind != PlaceKind::OnPremises
-        && !t.dropped_in.is_some_and(|d| matches!(net.res(d).obj, Object::TgwAttachment(_)))
-        && t.path.iter().any(|r| {
-            matches!(
-                net.res(*r).obj,
-                Object::Peering(_) | Object::TransitGateway(_) | Object::TgwAttachment(_) | Object::TgwRouteTable(_)
-            )
-        })
-}
-
-/// The route table that lacks the reply's route: a transit gateway table that decided, else the
-/// first VPC route table the reply consulted.
-pub(crate) fn table_lacking_return(net: &Network, e: &Evaluated) -> Option<ResId> {
-    let t = touched(net, e);
-    if let Some(d) = t.dropped_in
-        && matches!(net.res(d).obj, Object::TgwRouteTable(_) | Object::RouteTable(_))
-    {
-        return Some(d);
-    }
-    e.trace
-        .return_hops
-        .iter()
-        .filter(|h| h.stage == Stage::Route)
-        .filter_map(|h| resource_named(net, &h.resource))
-        .find(|r| matches!(net.res(*r).obj, Object::RouteTable(_)))
-        .or(t.dropped_in)
-}
-
-/// True for replies dropped by a network ACL (`nacl-ephemeral-gap`'s domain).
-pub(crate) fn is_reply_acl_drop(e: &Evaluated) -> bool {
-    e.trace.dropped_leg == Some(crate::eval::Leg::Return) && e.trace.dropped_at.is_some_and(Stage::is_nacl)
-}
-
-/// Whether an intent speaks for a failure at this stage.
-pub(crate) fn in_scope(e: &Evaluated) -> bool {
-    let Some(stage) = e.trace.dropped_at else { return false };
-    match e.intent.scope {
-        Scope::Full => true,
-        Scope::Routing => is_routing_stage(stage) && !stage.is_nacl(),
-        Scope::RoutingAndReplies => is_routing_stage(stage) && !stage.is_nacl(),
-        Scope::ReplyAcl(_) => false,
-    }
-}
-
-/// The security groups of a place, when they are resources of the input.
-pub(crate) fn groups_of(place: &Place) -> Vec<ResId> {
-    match &place.sgs {
-        crate::eval::sg::SgList::Groups(keys) => keys
-            .iter()
-            .filter_map(|k| match k {
-                crate::eval::sg::GroupKey::Res(r) => Some(*r),
-                crate::eval::sg::GroupKey::External(_) => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
 }

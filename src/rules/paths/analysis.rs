@@ -1,0 +1,131 @@
+//! Deciding the intents: each distinct (source, destination, flow) once with the fast untraced
+//! [`Evaluator::reach`], a trace only for what the report needs, and the groups — broad sources
+//! (a CIDR covering several subnets, a summary route) fail only when every member fails.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::intents::{Intent, Source};
+use super::text::flow_text;
+use super::{Evaluated, PathAnalysis};
+use crate::eval::{Evaluator, Place, PlaceKind, TraceOptions, Verdict};
+
+/// What the fast pass decided about one intent.
+enum Fate {
+    /// Its flow passes: its group is fine (the group's id).
+    Passes(u32),
+    /// Its fate is unknown until apply and not shown: its group does not fail (the group's id).
+    Undetermined(u32),
+    /// Traced for the report.
+    Traced(Box<Evaluated>),
+}
+
+/// Decides every intent (each distinct flow once, untraced), traces what the report needs, and
+/// sorts the intents by the fate of their group.
+pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined: bool) -> PathAnalysis {
+    let count = intents.len();
+    let options = TraceOptions::default();
+    // Places with the same subnet, groups, addresses and client ports behave the same: decide
+    // each distinct (source, destination, flow) once with the fast untraced pass, and trace only
+    // what the report needs (with the intent's own names): failures, forbidden paths that
+    // exist, and the undetermined ones when they are shown.
+    use rayon::prelude::*;
+    let keys: Vec<String> = intents.par_iter().map(intent_key).collect();
+    let mut first_of: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, k) in keys.iter().enumerate() {
+        first_of.entry(k.as_str()).or_insert(i);
+    }
+    let unique: Vec<usize> = first_of.values().copied().collect();
+    let verdicts: BTreeMap<&str, Option<Verdict>> = unique
+        .par_iter()
+        .map(|&i| {
+            let intent = &intents[i];
+            let packets = ev.flow_packets(&intent.src, &intent.dst, &intent.flow, intent.family);
+            // No packet at all: the trace says why (an end without an address of the family).
+            let verdict = (!packets.is_empty()).then(|| ev.reach(&intent.src, &intent.dst, &packets).verdict());
+            (keys[i].as_str(), verdict)
+        })
+        .collect();
+    let fates: Vec<Fate> = intents
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, intent)| {
+            let expect_false = matches!(intent.source, Source::Expect { reachable: false, .. });
+            match verdicts.get(keys[i].as_str()).copied().flatten() {
+                Some(Verdict::Reachable) if !expect_false => return Fate::Passes(intent.group),
+                Some(Verdict::Indeterminate) if !expect_false && !show_undetermined => {
+                    return Fate::Undetermined(intent.group);
+                }
+                _ => {}
+            }
+            let trace = ev.trace_pair(&intent.src, &intent.dst, &intent.flow, intent.family, &options);
+            Fate::Traced(Box::new(Evaluated { intent, trace }))
+        })
+        .collect();
+    // Groups with a member that passes are fine as a whole; a group with a member whose fate is
+    // unknown until apply does not fail.
+    let mut passing: BTreeSet<u32> = BTreeSet::new();
+    let mut undetermined: BTreeSet<u32> = BTreeSet::new();
+    let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
+    for fate in fates {
+        match fate {
+            Fate::Passes(g) => {
+                passing.insert(g);
+            }
+            Fate::Undetermined(g) => {
+                undetermined.insert(g);
+            }
+            Fate::Traced(e) => groups.entry(e.intent.group).or_default().push(*e),
+        }
+    }
+    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
+    for (group, members) in groups {
+        if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
+            if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {
+                out.unexpected.push(m);
+            }
+            continue;
+        }
+        if passing.contains(&group) {
+            continue;
+        }
+        // A group fails only when each member fails.
+        if !undetermined.contains(&group) && members.iter().all(|m| m.trace.verdict == Verdict::Unreachable) {
+            out.failures.extend(members);
+        } else if members.iter().any(|m| m.trace.verdict == Verdict::Indeterminate)
+            && !members.iter().any(|m| m.trace.verdict == Verdict::Reachable)
+        {
+            out.undetermined.extend(members.into_iter().filter(|m| m.trace.verdict == Verdict::Indeterminate));
+        }
+    }
+    out
+}
+
+/// What decides an intent's verdict, as text: equal keys evaluate alike.
+fn intent_key(i: &Intent) -> String {
+    let place = |p: &Place| {
+        format!(
+            "{:?}|{:?}|{:?}|{}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
+            p.kind,
+            p.subnet,
+            p.sgs,
+            // The ranges as integers: canonical like the CIDR list, without splitting into CIDRs.
+            p.addrs.v4,
+            p.addrs.v6,
+            p.public_ip,
+            p.client.from,
+            p.client.to,
+            p.source_dest_check,
+            p.preserves_client_ip,
+            p.res.filter(|_| matches!(
+                p.kind,
+                PlaceKind::ApplicationLoadBalancer
+                    | PlaceKind::NetworkLoadBalancer
+                    | PlaceKind::ClassicLoadBalancer
+                    | PlaceKind::GatewayLoadBalancer
+                    | PlaceKind::NatGateway
+                    | PlaceKind::InterfaceEndpoint
+            ))
+        )
+    };
+    format!("{}>{}>{}>{:?}", place(&i.src), place(&i.dst), flow_text(&i.flow), i.family)
+}

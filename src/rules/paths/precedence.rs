@@ -1,0 +1,129 @@
+//! Precedence: one defect, one finding. A failure that a more specific rule already explains is
+//! left to it ([`claimed_by`]; each rule says what it claims in its own file, `Rule::claims`);
+//! of the rest, which path rule reports it (a reply without a route back across a peering
+//! connection or transit gateway, a reply dropped by a NACL, anything else) and on what.
+
+use super::super::{Context, Draft, RuleId};
+use super::Evaluated;
+use super::intents::Scope;
+use super::text::resource_named;
+use crate::eval::{PlaceKind, Stage};
+use crate::model::{Network, Object, ResId};
+
+/// Stages where routing decides.
+pub fn is_routing_stage(stage: Stage) -> bool {
+    matches!(
+        stage,
+        Stage::Route | Stage::Tgw | Stage::Vpn | Stage::ReturnPath | Stage::Peering | Stage::Igw | Stage::Nat
+    )
+}
+
+/// The resources a failure touches: its two ends, their subnets, the path, the deciding one.
+pub(crate) struct Touched {
+    pub ends: Vec<ResId>,
+    pub path: Vec<ResId>,
+    pub dropped_in: Option<ResId>,
+}
+
+pub(crate) fn touched(net: &Network, e: &Evaluated) -> Touched {
+    let ends =
+        [e.intent.src.res, e.intent.dst.res, e.intent.src.subnet, e.intent.dst.subnet].into_iter().flatten().collect();
+    let path = e.trace.path.iter().filter_map(|p| resource_named(net, p)).collect();
+    let dropped_in = e.trace.dropped_in.as_deref().and_then(|t| resource_named(net, t));
+    Touched { ends, path, dropped_in }
+}
+
+/// A path failure as the rules that may claim it see it: where it stopped and what it touched.
+pub struct FailureView {
+    /// The stage that dropped the flow.
+    pub stage: Stage,
+    touched: Touched,
+}
+
+impl FailureView {
+    fn new(net: &Network, e: &Evaluated, stage: Stage) -> Self {
+        FailureView { stage, touched: touched(net, e) }
+    }
+
+    /// Whether the draft names one of the failure's ends: its source or destination, or the
+    /// subnet of either.
+    pub fn names_an_end(&self, draft: &Draft) -> bool {
+        draft.resources.iter().any(|r| self.touched.ends.contains(r))
+    }
+
+    /// Whether the draft names a resource on the failure's path.
+    pub fn names_the_path(&self, draft: &Draft) -> bool {
+        draft.resources.iter().any(|r| self.touched.path.contains(r))
+    }
+
+    /// Whether the draft names the resource that dropped the flow.
+    pub fn names_the_decider(&self, draft: &Draft) -> bool {
+        self.touched.dropped_in.is_some_and(|x| draft.resources.contains(&x))
+    }
+}
+
+/// The specific rule that already reports this failure, if any (issue 4's order of precedence:
+/// the structural rules, `blackhole-route`, `nat-without-igw-route`, `public-ip-without-igw`,
+/// `sg-no-egress`, `transitive-peering` come before the path rules). Each rule says what it
+/// claims beside its check (`Rule::claims_stage`, `Rule::claims`); a stage claimed whole
+/// comes first, then the drafts of the rules that ran before the path rules, in registry
+/// order: the first draft that claims the failure wins.
+pub(crate) fn claimed_by(ctx: &Context<'_>, e: &Evaluated) -> Option<RuleId> {
+    let stage = e.trace.dropped_at?;
+    if let Some(id) = RuleId::ALL.iter().copied().find(|id| id.rule().claims_stage(stage)) {
+        return Some(id);
+    }
+    let failure = FailureView::new(ctx.net, e, stage);
+    ctx.claims().iter().find(|(id, d)| id.rule().claims(&failure, d)).map(|(id, _)| *id)
+}
+
+/// True for failures of the reply that no route carries back across a peering connection or a
+/// transit gateway (`missing-return-route`'s domain): the reply dies for want of a route — in a
+/// VPC table, a transit gateway table, or at a gateway its default route sent it to — not for an
+/// attachment's missing AZ (an `unreachable-path`).
+pub(crate) fn is_missing_return(net: &Network, e: &Evaluated) -> bool {
+    let t = touched(net, e);
+    e.trace.dropped_at == Some(Stage::ReturnPath)
+        && e.intent.src.kind != PlaceKind::OnPremises
+        && !t.dropped_in.is_some_and(|d| matches!(net.res(d).obj, Object::TgwAttachment(_)))
+        && t.path.iter().any(|r| {
+            matches!(
+                net.res(*r).obj,
+                Object::Peering(_) | Object::TransitGateway(_) | Object::TgwAttachment(_) | Object::TgwRouteTable(_)
+            )
+        })
+}
+
+/// The route table that lacks the reply's route: a transit gateway table that decided, else the
+/// first VPC route table the reply consulted.
+pub(crate) fn table_lacking_return(net: &Network, e: &Evaluated) -> Option<ResId> {
+    let t = touched(net, e);
+    if let Some(d) = t.dropped_in
+        && matches!(net.res(d).obj, Object::TgwRouteTable(_) | Object::RouteTable(_))
+    {
+        return Some(d);
+    }
+    e.trace
+        .return_hops
+        .iter()
+        .filter(|h| h.stage == Stage::Route)
+        .filter_map(|h| resource_named(net, &h.resource))
+        .find(|r| matches!(net.res(*r).obj, Object::RouteTable(_)))
+        .or(t.dropped_in)
+}
+
+/// True for replies dropped by a network ACL (`nacl-ephemeral-gap`'s domain).
+pub(crate) fn is_reply_acl_drop(e: &Evaluated) -> bool {
+    e.trace.dropped_leg == Some(crate::eval::Leg::Return) && e.trace.dropped_at.is_some_and(Stage::is_nacl)
+}
+
+/// Whether an intent speaks for a failure at this stage.
+pub(crate) fn in_scope(e: &Evaluated) -> bool {
+    let Some(stage) = e.trace.dropped_at else { return false };
+    match e.intent.scope {
+        Scope::Full => true,
+        Scope::Routing => is_routing_stage(stage) && !stage.is_nacl(),
+        Scope::RoutingAndReplies => is_routing_stage(stage) && !stage.is_nacl(),
+        Scope::ReplyAcl(_) => false,
+    }
+}
