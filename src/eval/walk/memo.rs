@@ -33,7 +33,7 @@ pub(crate) struct MemoEntry {
     pub leaves: Vec<(Outcome, PacketSet)>,
     pub stops: Vec<Stop>,
     /// What the all-pairs batch derives from it, once.
-    pub prepared: OnceLock<crate::eval::allpairs::Prepared>,
+    pub prepared: OnceLock<crate::eval::prepared::Prepared>,
 }
 
 /// Sub-walks shared by the open walks of one all-pairs batch, across threads.
@@ -45,7 +45,7 @@ pub(crate) struct MemoEntry {
 /// the entry restricted to `s`'s addresses is exactly what `s`'s own sub-walk would give.
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
-    pub(super) map: Mutex<crate::eval::allpairs::FxMap<MemoKey, Arc<MemoEntry>>>,
+    pub(super) map: Mutex<crate::eval::hash::FxMap<MemoKey, Arc<MemoEntry>>>,
 }
 
 impl Memo {

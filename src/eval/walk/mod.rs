@@ -160,7 +160,7 @@ enum Owner<'p> {
 }
 
 /// Which end of a walk is *open*: every subnet at once, for the all-pairs batch
-/// (`allpairs.rs`). An open walk covers one leg and stops where the packets would be handed to
+/// (`allpairs/`). An open walk covers one leg and stops where the packets would be handed to
 /// the open end (a [`Stop`]); what happens there depends on which subnet the packet is for, and
 /// the batch decides it per pair.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
