@@ -1,7 +1,8 @@
 //! VPC endpoints (gateway, interface, Gateway Load Balancer) and their separate route table,
 //! subnet and security group associations, folded into the endpoint.
 
-use super::{ENDPOINT, Fold, Lowerer, RT, SG, SUBNET, VPC};
+use super::{Fold, Lowerer};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -19,27 +20,31 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     Val::Unknown => Val::Unknown,
                 };
                 Object::Endpoint(Endpoint {
-                    vpc: self.one(res, "vpc_id", VPC),
+                    vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
                     service: v.string("service_name"),
                     kind,
-                    route_tables: self.many(res, "route_table_ids", RT).or_default_known(Vec::new()),
-                    subnets: self.many(res, "subnet_ids", SUBNET).or_default_known(Vec::new()),
-                    security_groups: self.many(res, "security_group_ids", SG).or_default_known(Vec::new()),
+                    route_tables: self
+                        .many(res, "route_table_ids", types_of(Role::RouteTable))
+                        .or_default_known(Vec::new()),
+                    subnets: self.many(res, "subnet_ids", types_of(Role::Subnet)).or_default_known(Vec::new()),
+                    security_groups: self
+                        .many(res, "security_group_ids", types_of(Role::SecurityGroup))
+                        .or_default_known(Vec::new()),
                     private_dns: v.bool("private_dns_enabled"),
                 })
             }
             ("aws_vpc_endpoint_route_table_association", false) => Object::EndpointAssociation(EndpointAssociation {
-                endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
-                other: self.one(res, "route_table_id", RT),
+                endpoint: self.one(res, "vpc_endpoint_id", types_of(Role::Endpoint)),
+                other: self.one(res, "route_table_id", types_of(Role::RouteTable)),
             }),
             ("aws_vpc_endpoint_subnet_association", false) => Object::EndpointAssociation(EndpointAssociation {
-                endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
-                other: self.one(res, "subnet_id", SUBNET),
+                endpoint: self.one(res, "vpc_endpoint_id", types_of(Role::Endpoint)),
+                other: self.one(res, "subnet_id", types_of(Role::Subnet)),
             }),
             ("aws_vpc_endpoint_security_group_association", false) => {
                 Object::EndpointAssociation(EndpointAssociation {
-                    endpoint: self.one(res, "vpc_endpoint_id", ENDPOINT),
-                    other: self.one(res, "security_group_id", SG),
+                    endpoint: self.one(res, "vpc_endpoint_id", types_of(Role::Endpoint)),
+                    other: self.one(res, "security_group_id", types_of(Role::SecurityGroup)),
                 })
             }
             _ => Object::Other,

@@ -2,7 +2,8 @@
 //! attachments), egress-only internet gateways, NAT gateways, Elastic IPs and their
 //! associations (which give a workload a public IP).
 
-use super::{EIP, ENI, Fold, IGW, INSTANCE, Lowerer, SUBNET, VPC};
+use super::{Fold, Lowerer};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, ResId, Resource};
@@ -16,39 +17,39 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 let vpc = if data {
                     let attachments = v.blocks("attachments").into_known().unwrap_or_default();
                     let val = attachments.first().map_or(Val::Absent, |a| a.str("vpc_id"));
-                    let link = self.linker.link(res, val, None, VPC);
+                    let link = self.linker.link(res, val, None, types_of(Role::Vpc));
                     self.record(res, "attachments.vpc_id", &link);
                     link
                 } else {
-                    self.one(res, "vpc_id", VPC)
+                    self.one(res, "vpc_id", types_of(Role::Vpc))
                 };
                 Object::InternetGateway(Gateway { vpc })
             }
             ("aws_egress_only_internet_gateway", false) => {
-                Object::EgressOnlyGateway(Gateway { vpc: self.one(res, "vpc_id", VPC) })
+                Object::EgressOnlyGateway(Gateway { vpc: self.one(res, "vpc_id", types_of(Role::Vpc)) })
             }
             ("aws_internet_gateway_attachment", false) => Object::GatewayAttachment(GatewayAttachment {
-                gateway: self.one(res, "internet_gateway_id", IGW),
-                vpc: self.one(res, "vpc_id", VPC),
+                gateway: self.one(res, "internet_gateway_id", types_of(Role::InternetGateway)),
+                vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
             }),
             ("aws_nat_gateway", _) => Object::NatGateway(NatGateway {
-                subnet: self.one(res, "subnet_id", SUBNET),
+                subnet: self.one(res, "subnet_id", types_of(Role::Subnet)),
                 public: match v.str("connectivity_type") {
                     Val::Known("private") => Val::Known(false),
                     Val::Known(_) | Val::Absent => Val::Known(true),
                     Val::Unknown => Val::Unknown,
                 },
-                eip: self.one(res, "allocation_id", EIP),
+                eip: self.one(res, "allocation_id", types_of(Role::Eip)),
                 private_ip: v.str("private_ip").and_then(|s| s.parse().ok()),
             }),
             ("aws_eip", false) => Object::Eip(Eip {
-                instance: self.one(res, "instance", INSTANCE),
-                eni: self.one(res, "network_interface", ENI),
+                instance: self.one(res, "instance", types_of(Role::Instance)),
+                eni: self.one(res, "network_interface", types_of(Role::Eni)),
             }),
             ("aws_eip_association", false) => Object::EipAssociation(EipAssociation {
-                eip: self.one(res, "allocation_id", EIP),
-                instance: self.one(res, "instance_id", INSTANCE),
-                eni: self.one(res, "network_interface_id", ENI),
+                eip: self.one(res, "allocation_id", types_of(Role::Eip)),
+                instance: self.one(res, "instance_id", types_of(Role::Instance)),
+                eni: self.one(res, "network_interface_id", types_of(Role::Eni)),
             }),
             _ => Object::Other,
         }

@@ -4,7 +4,8 @@
 
 use std::net::IpAddr;
 
-use super::{LB, LISTENER, Lowerer, SG, SUBNET, TARGETS, TG, VPC};
+use super::Lowerer;
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, Links, ResId, Resource};
@@ -15,7 +16,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
     pub(super) fn lower_load_balancer_part(&mut self, res: ResId, r: &Resource, v: View<'d>, data: bool) -> Object {
         match (r.rtype.as_str(), data) {
             ("aws_lb_listener" | "aws_alb_listener", false) => {
-                let lb = self.one(res, "load_balancer_arn", LB);
+                let lb = self.one(res, "load_balancer_arn", types_of(Role::LoadBalancer));
                 let tgs = self.action_target_groups(res, v, "default_action");
                 Object::Listener(Listener {
                     lb,
@@ -25,7 +26,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_lb_listener_rule", false) => {
-                let listener = self.one(res, "listener_arn", LISTENER);
+                let listener = self.one(res, "listener_arn", types_of(Role::Listener));
                 let tgs = self.action_target_groups(res, v, "action");
                 Object::ListenerRule(ListenerRule { listener, target_groups: tgs })
             }
@@ -38,7 +39,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     port: v.int("port"),
                     protocol: v.string("protocol"),
                     target_type: v.string("target_type").or_default_known("instance".into()),
-                    vpc: self.one(res, "vpc_id", VPC),
+                    vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
                     health_check_port: hc_port,
                     preserve_client_ip: v.str("preserve_client_ip").map(|s| s == "true"),
                 })
@@ -47,14 +48,14 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 let target_id = v.string("target_id");
                 let is_ip = target_id.known().is_some_and(|t| t.parse::<IpAddr>().is_ok());
                 Object::TargetAttachment(TargetAttachment {
-                    target_group: self.one(res, "target_group_arn", TG),
-                    target: if is_ip { Link::Absent } else { self.one(res, "target_id", TARGETS) },
+                    target_group: self.one(res, "target_group_arn", types_of(Role::TargetGroup)),
+                    target: if is_ip { Link::Absent } else { self.one(res, "target_id", types_of(Role::LbTarget)) },
                     target_id,
                     port: v.int("port"),
                 })
             }
             ("aws_autoscaling_attachment", false) => Object::TargetAttachment(TargetAttachment {
-                target_group: self.one(res, "lb_target_group_arn", TG),
+                target_group: self.one(res, "lb_target_group_arn", types_of(Role::TargetGroup)),
                 target: self.by_name(res, "autoscaling_group_name", "aws_autoscaling_group"),
                 target_id: v.string("autoscaling_group_name"),
                 port: Val::Absent,
@@ -70,9 +71,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
             Val::Known("gateway") => LbType::Gateway,
             _ => LbType::Application,
         };
-        let mut subnets = self.many(res, "subnets", SUBNET);
+        let mut subnets = self.many(res, "subnets", types_of(Role::Subnet));
         if matches!(subnets, Val::Absent | Val::Known(_)) && subnets.known().is_none_or(Vec::is_empty) {
-            let mapped = self.many(res, "subnet_mapping.subnet_id", SUBNET);
+            let mapped = self.many(res, "subnet_mapping.subnet_id", types_of(Role::Subnet));
             if !mapped.is_absent() {
                 subnets = mapped;
             }
@@ -87,7 +88,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
         Object::Workload(Workload {
             kind: WorkloadKind::LoadBalancer(lb_type),
             subnets,
-            security_groups: self.many(res, "security_groups", SG).or_default_known(Vec::new()),
+            security_groups: self
+                .many(res, "security_groups", types_of(Role::SecurityGroup))
+                .or_default_known(Vec::new()),
             public_ip: internal.clone().map(|i| !i),
             internal,
             client_ports: Some((1024, 65535)),
@@ -102,8 +105,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
         let internal = self.unset_if_unconfigured(res, "internal", v.bool("internal")).or_default_known(false);
         Object::Workload(Workload {
             kind: WorkloadKind::ClassicLoadBalancer,
-            subnets: self.many(res, "subnets", SUBNET),
-            security_groups: self.many(res, "security_groups", SG),
+            subnets: self.many(res, "subnets", types_of(Role::Subnet)),
+            security_groups: self.many(res, "security_groups", types_of(Role::SecurityGroup)),
             public_ip: internal.clone().map(|i| !i),
             internal,
             client_ports: Some((1024, 65535)),
@@ -124,15 +127,28 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     if value.is_absent() {
                         continue; // a classic ELB (`elb_name`)
                     }
-                    let link = self.nested(res, "load_balancer", value, "target_group_arn", TG, "load_balancer");
+                    let link = self.nested(
+                        res,
+                        "load_balancer",
+                        value,
+                        "target_group_arn",
+                        types_of(Role::TargetGroup),
+                        "load_balancer",
+                    );
                     out.push((link, b.int("container_port")));
                 }
                 out
             }
             "aws_autoscaling_group" => {
                 let values = v.str_list("target_group_arns");
-                let links =
-                    self.nested_many(res, "target_group_arns", values, "target_group_arns", TG, "target_group_arns");
+                let links = self.nested_many(
+                    res,
+                    "target_group_arns",
+                    values,
+                    "target_group_arns",
+                    types_of(Role::TargetGroup),
+                    "target_group_arns",
+                );
                 match links {
                     Val::Known(l) => l.into_iter().map(|t| (t, Val::Absent)).collect(),
                     Val::Unknown => vec![(Link::Unknown("target groups unknown until apply".into()), Val::Absent)],
@@ -159,7 +175,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                             block,
                             value,
                             "target_group_arn",
-                            TG,
+                            types_of(Role::TargetGroup),
                             &format!("{block}.target_group_arn"),
                         )),
                     }
@@ -172,7 +188,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                                         block,
                                         t.str("arn"),
                                         "forward",
-                                        TG,
+                                        types_of(Role::TargetGroup),
                                         &format!("{block}.forward.target_group.arn"),
                                     ));
                                 }

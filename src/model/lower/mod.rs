@@ -57,36 +57,6 @@ pub enum Side {
     Before,
 }
 
-const VPC: &[&str] = &["aws_vpc", "aws_default_vpc"];
-const SUBNET: &[&str] = &["aws_subnet", "aws_default_subnet"];
-const RT: &[&str] = &["aws_route_table", "aws_default_route_table"];
-const SG: &[&str] = &["aws_security_group", "aws_default_security_group"];
-const NACL: &[&str] = &["aws_network_acl", "aws_default_network_acl"];
-const IGW: &[&str] = &["aws_internet_gateway"];
-const VGW: &[&str] = &["aws_vpn_gateway"];
-const GATEWAYS: &[&str] = &["aws_internet_gateway", "aws_vpn_gateway"];
-const ENI: &[&str] = &["aws_network_interface", "aws_instance"];
-const INSTANCE: &[&str] = &["aws_instance"];
-const PL: &[&str] = &["aws_ec2_managed_prefix_list", "aws_prefix_list", "aws_vpc_endpoint"];
-const TGW: &[&str] = &["aws_ec2_transit_gateway"];
-const TGW_ATT: &[&str] = &[
-    "aws_ec2_transit_gateway_vpc_attachment",
-    "aws_ec2_transit_gateway_peering_attachment",
-    "aws_ec2_transit_gateway_peering_attachment_accepter",
-    "aws_vpn_connection",
-];
-const TGW_RT: &[&str] = &["aws_ec2_transit_gateway_route_table"];
-const EIP: &[&str] = &["aws_eip"];
-const PCX: &[&str] = &["aws_vpc_peering_connection"];
-const ENDPOINT: &[&str] = &["aws_vpc_endpoint"];
-const LB: &[&str] = &["aws_lb", "aws_alb", "aws_elb"];
-const TG: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
-const LISTENER: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
-const CGW: &[&str] = &["aws_customer_gateway"];
-const VPN: &[&str] = &["aws_vpn_connection"];
-const TARGETS: &[&str] = &["aws_instance", "aws_network_interface", "aws_lambda_function", "aws_lb", "aws_alb"];
-const LAUNCH: &[&str] = &["aws_launch_template", "aws_launch_configuration"];
-
 /// One instance chosen for the side being built.
 struct Entry<'d> {
     raw: &'d RawResource,

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use ipnet::IpNet;
 
-use super::{Fold, Lowerer, NACL, PendingRule, SUBNET, parse_net};
+use super::{Fold, Lowerer, PendingRule, parse_net};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, Origin, Provenance, ResId, Resource};
@@ -18,7 +19,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         match (r.rtype.as_str(), data) {
             ("aws_network_acl" | "aws_default_network_acl", false) => self.network_acl(res, r),
             ("aws_network_acl_rule", false) => {
-                let acl = self.one(res, "network_acl_id", NACL);
+                let acl = self.one(res, "network_acl_id", types_of(Role::NetworkAcl));
                 let egress = v.bool("egress") == Val::Known(true);
                 let rule = NaclRule {
                     source: res,
@@ -31,7 +32,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     icmp_code: v.int("icmp_code"),
                     cidr: nacl_cidr(v),
                 };
-                let (calls, may_be) = self.unlinked_scope(res, &acl, "network_acl_id", NACL);
+                let (calls, may_be) = self.unlinked_scope(res, &acl, "network_acl_id", types_of(Role::NetworkAcl));
                 self.pending_nacl_rules.push(PendingRule {
                     origin: res,
                     parent: acl.clone(),
@@ -43,8 +44,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 Object::NaclRule(NaclRuleResource { acl, egress })
             }
             ("aws_network_acl_association", false) => Object::NaclAssociation(NaclAssociation {
-                acl: self.one(res, "network_acl_id", NACL),
-                subnet: self.one(res, "subnet_id", SUBNET),
+                acl: self.one(res, "network_acl_id", types_of(Role::NetworkAcl)),
+                subnet: self.one(res, "subnet_id", types_of(Role::Subnet)),
             }),
             _ => Object::Other,
         }
@@ -54,11 +55,14 @@ impl<'d> Lowerer<'_, '_, 'd> {
         let v = self.view(res);
         let vpc = self.vpc_link(res, r, None);
         let kind = if r.rtype == "aws_default_network_acl" { AclKind::AdoptedDefault } else { AclKind::Custom };
-        let adopts =
-            if kind == AclKind::AdoptedDefault { self.one(res, "default_network_acl_id", NACL).res() } else { None };
+        let adopts = if kind == AclKind::AdoptedDefault {
+            self.one(res, "default_network_acl_id", types_of(Role::NetworkAcl)).res()
+        } else {
+            None
+        };
         let ingress = self.nacl_direction(res, v, "ingress");
         let egress = self.nacl_direction(res, v, "egress");
-        let subnets = self.many(res, "subnet_ids", SUBNET);
+        let subnets = self.many(res, "subnet_ids", types_of(Role::Subnet));
         let inline_directions =
             (self.linker.configured(res, "ingress") == Some(true), self.linker.configured(res, "egress") == Some(true));
         let inline_rules = inline_directions.0 || inline_directions.1;

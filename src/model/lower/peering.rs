@@ -1,7 +1,8 @@
 //! VPC peering connections and their accepters (an accepter in another configuration or account
 //! decides whether the connection becomes active).
 
-use super::{Fold, Lowerer, PCX, VPC};
+use super::{Fold, Lowerer};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -21,14 +22,14 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     Val::Unknown
                 };
                 Object::Peering(Peering {
-                    requester: self.one(res, "vpc_id", VPC),
-                    accepter: self.one(res, "peer_vpc_id", VPC),
+                    requester: self.one(res, "vpc_id", types_of(Role::Vpc)),
+                    accepter: self.one(res, "peer_vpc_id", types_of(Role::Vpc)),
                     peer_region: v.string("peer_region"),
                     accepted,
                 })
             }
             ("aws_vpc_peering_connection_accepter", false) => Object::PeeringAccepter(PeeringAccepter {
-                peering: self.one(res, "vpc_peering_connection_id", PCX),
+                peering: self.one(res, "vpc_peering_connection_id", types_of(Role::Peering)),
                 accept: v.bool("auto_accept"),
             }),
             _ => Object::Other,

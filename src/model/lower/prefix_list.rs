@@ -1,7 +1,8 @@
 //! Prefix lists: managed prefix lists (with their separate entries, folded into the list) and
 //! AWS-managed ones read through `data.aws_prefix_list`.
 
-use super::{Fold, Lowerer, PL, parse_net};
+use super::{Fold, Lowerer, parse_net};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -21,7 +22,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 entries: v.str_list("cidr_blocks").map(|l| l.into_iter().map(|c| c.and_then(parse_net)).collect()),
             }),
             ("aws_ec2_managed_prefix_list_entry", false) => Object::PrefixListEntry(PrefixListEntry {
-                list: self.one(res, "prefix_list_id", PL),
+                list: self.one(res, "prefix_list_id", types_of(Role::PrefixList)),
                 cidr: v.str("cidr").and_then(parse_net),
             }),
             _ => Object::Other,

@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 
-use super::{Fold, GATEWAYS, Lowerer, ModuleCall, PL, RT, SUBNET, VGW, VPC, parse_v4, parse_v6};
+use super::{Fold, Lowerer, ModuleCall, parse_v4, parse_v6};
 use crate::catalog;
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, Origin, Provenance, ResId, Resource};
@@ -28,21 +29,21 @@ impl<'d> Lowerer<'_, '_, 'd> {
         match (r.rtype.as_str(), data) {
             ("aws_route_table" | "aws_default_route_table", _) => self.route_table(res, r, data),
             ("aws_route", false) => {
-                let table = self.one(res, "route_table_id", RT);
+                let table = self.one(res, "route_table_id", types_of(Role::RouteTable));
                 let route = self.route_from(res, v, None, None);
-                let (calls, may_be) = self.unlinked_scope(res, &table, "route_table_id", RT);
+                let (calls, may_be) = self.unlinked_scope(res, &table, "route_table_id", types_of(Role::RouteTable));
                 self.pending_routes.push(PendingRoute { table: table.clone(), route, calls, may_be });
                 Object::Route(RouteResource { table })
             }
             ("aws_route_table_association", false) => Object::RouteTableAssociation(RouteTableAssociation {
-                subnet: self.one(res, "subnet_id", SUBNET),
-                gateway: self.one(res, "gateway_id", GATEWAYS),
-                table: self.one(res, "route_table_id", RT),
+                subnet: self.one(res, "subnet_id", types_of(Role::Subnet)),
+                gateway: self.one(res, "gateway_id", types_of(Role::EdgeGateway)),
+                table: self.one(res, "route_table_id", types_of(Role::RouteTable)),
             }),
             ("aws_main_route_table_association", false) => {
                 Object::MainRouteTableAssociation(MainRouteTableAssociation {
-                    vpc: self.one(res, "vpc_id", VPC),
-                    table: self.one(res, "route_table_id", RT),
+                    vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
+                    table: self.one(res, "route_table_id", types_of(Role::RouteTable)),
                 })
             }
             _ => Object::Other,
@@ -59,8 +60,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
         } else {
             TableKind::Custom
         };
-        let adopts =
-            if kind == TableKind::AdoptedMain { self.one(res, "default_route_table_id", RT).res() } else { None };
+        let adopts = if kind == TableKind::AdoptedMain {
+            self.one(res, "default_route_table_id", types_of(Role::RouteTable)).res()
+        } else {
+            None
+        };
         let block = if data { "routes" } else { "route" };
         let routes = match v.blocks(block) {
             Val::Known(blocks) => Val::Known(
@@ -73,7 +77,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 if self.linker.configured(res, "route") == Some(true) { Val::Unknown } else { Val::Known(Vec::new()) }
             }
         };
-        let propagating_vgws = match self.many(res, "propagating_vgws", VGW) {
+        let propagating_vgws = match self.many(res, "propagating_vgws", types_of(Role::VpnGateway)) {
             Val::Known(v) => v,
             _ => Vec::new(),
         };
@@ -102,8 +106,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
         } else if !b.str(pl_key).is_absent() {
             let label = format!("{}{pl_key}", block_label(block, index));
             let link = match block {
-                None => self.one(res, pl_key, PL),
-                Some(bl) => self.nested(res, bl, b.str(pl_key), pl_key, PL, &label),
+                None => self.one(res, pl_key, types_of(Role::PrefixList)),
+                Some(bl) => self.nested(res, bl, b.str(pl_key), pl_key, types_of(Role::PrefixList), &label),
             };
             Destination::PrefixList(link)
         } else {

@@ -3,7 +3,8 @@
 //! its separate rules (Terraform revokes AWS's default egress rule, SEMANTICS §2.3); a no-op
 //! plan's group already lists what separate rules created, so each rule counts once.
 
-use super::{Fold, Lowerer, PL, PendingRule, SG, VPC, parse_net};
+use super::{Fold, Lowerer, PendingRule, parse_net};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, ResId, Resource};
@@ -16,10 +17,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
             ("aws_security_group" | "aws_default_security_group", _) => self.security_group(res, r, data),
             ("aws_security_groups", true) => Object::Other,
             ("aws_security_group_rule", false) => {
-                let group = self.one(res, "security_group_id", SG);
+                let group = self.one(res, "security_group_id", types_of(Role::SecurityGroup));
                 let egress = v.str("type") == Val::Known("egress");
                 let rules = self.sg_rules_of_block(res, v, None, "");
-                let (calls, may_be) = self.unlinked_scope(res, &group, "security_group_id", SG);
+                let (calls, may_be) =
+                    self.unlinked_scope(res, &group, "security_group_id", types_of(Role::SecurityGroup));
                 self.pending_sg_rules.push(PendingRule {
                     origin: res,
                     parent: group.clone(),
@@ -31,16 +33,16 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 Object::SgRule(SgRuleResource { group, egress })
             }
             ("aws_vpc_security_group_ingress_rule" | "aws_vpc_security_group_egress_rule", false) => {
-                let group = self.one(res, "security_group_id", SG);
+                let group = self.one(res, "security_group_id", types_of(Role::SecurityGroup));
                 let egress = r.rtype.ends_with("egress_rule");
                 let peer = if let Val::Known(_) | Val::Unknown = v.str("cidr_ipv4") {
                     SgPeer::Cidr(v.str("cidr_ipv4").and_then(parse_net))
                 } else if !v.str("cidr_ipv6").is_absent() {
                     SgPeer::Cidr(v.str("cidr_ipv6").and_then(parse_net))
                 } else if !v.str("prefix_list_id").is_absent() {
-                    SgPeer::PrefixList(self.one(res, "prefix_list_id", PL))
+                    SgPeer::PrefixList(self.one(res, "prefix_list_id", types_of(Role::PrefixList)))
                 } else if !v.str("referenced_security_group_id").is_absent() {
-                    let link = self.one(res, "referenced_security_group_id", SG);
+                    let link = self.one(res, "referenced_security_group_id", types_of(Role::SecurityGroup));
                     // A rule that references its own group is `self`.
                     if link.res().is_some() && link.res() == group.res() {
                         SgPeer::SelfGroup
@@ -59,7 +61,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     to_port: if all { Val::Known(-1) } else { v.int("to_port") },
                     peer,
                 };
-                let (calls, may_be) = self.unlinked_scope(res, &group, "security_group_id", SG);
+                let (calls, may_be) =
+                    self.unlinked_scope(res, &group, "security_group_id", types_of(Role::SecurityGroup));
                 self.pending_sg_rules.push(PendingRule {
                     origin: res,
                     parent: group.clone(),
@@ -78,7 +81,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         let v = self.view(res);
         if data {
             return Object::SecurityGroup(SecurityGroup {
-                vpc: self.one(res, "vpc_id", VPC),
+                vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
                 kind: GroupKind::Existing,
                 ingress: Val::Unknown,
                 egress: Val::Unknown,
@@ -155,10 +158,10 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 bl,
                 b.str_list("prefix_list_ids"),
                 "prefix_list_ids",
-                PL,
+                types_of(Role::PrefixList),
                 &format!("{label}prefix_list_ids"),
             ),
-            None => self.many(res, "prefix_list_ids", PL),
+            None => self.many(res, "prefix_list_ids", types_of(Role::PrefixList)),
         };
         if let Val::Known(pls) = pls {
             rules.extend(pls.into_iter().map(|l| base(SgPeer::PrefixList(l))));
@@ -169,10 +172,10 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 bl,
                 b.str_list("security_groups"),
                 "security_groups",
-                SG,
+                types_of(Role::SecurityGroup),
                 &format!("{label}security_groups"),
             ),
-            None => match self.one(res, "source_security_group_id", SG) {
+            None => match self.one(res, "source_security_group_id", types_of(Role::SecurityGroup)) {
                 Link::Absent => Val::Absent,
                 l => Val::Known(vec![l]),
             },

@@ -2,7 +2,8 @@
 //! `data.aws_subnets` / `data.aws_subnet_ids`. Which route table and network ACL a subnet uses is
 //! derived by the route table and NACL folds (`route_table.rs`, `nacl.rs`).
 
-use super::{Lowerer, SUBNET, parse_v4, parse_v6};
+use super::{Lowerer, parse_v4, parse_v6};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -32,7 +33,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_subnets" | "aws_subnet_ids", true) => {
-                Object::SubnetList(SubnetList { subnets: self.many(res, "ids", SUBNET) })
+                Object::SubnetList(SubnetList { subnets: self.many(res, "ids", types_of(Role::Subnet)) })
             }
             _ => Object::Other,
         }

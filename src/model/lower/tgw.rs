@@ -2,7 +2,8 @@
 //! peering attachments, route tables, routes, associations and propagations. Nothing is folded
 //! here: the evaluator reads the attachments and tables as they are.
 
-use super::{Lowerer, SUBNET, TGW, TGW_ATT, TGW_RT, VPC, parse_net};
+use super::{Lowerer, parse_net};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -27,9 +28,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_ec2_transit_gateway_vpc_attachment", false) => {
-                let tgw = self.one(res, "transit_gateway_id", TGW);
-                let vpc = self.one(res, "vpc_id", VPC);
-                let subnets = self.many(res, "subnet_ids", SUBNET);
+                let tgw = self.one(res, "transit_gateway_id", types_of(Role::TransitGateway));
+                let vpc = self.one(res, "vpc_id", types_of(Role::Vpc));
+                let subnets = self.many(res, "subnet_ids", types_of(Role::Subnet));
                 Object::TgwAttachment(TgwAttachment {
                     tgw,
                     kind: AttachmentKind::Vpc {
@@ -63,38 +64,38 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_ec2_transit_gateway_peering_attachment", false) => Object::TgwAttachment(TgwAttachment {
-                tgw: self.one(res, "transit_gateway_id", TGW),
+                tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
                 kind: AttachmentKind::Peering {
-                    peer: self.one(res, "peer_transit_gateway_id", TGW),
+                    peer: self.one(res, "peer_transit_gateway_id", types_of(Role::TransitGateway)),
                     peer_region: v.string("peer_region"),
                 },
                 default_association: Val::Known(false),
                 default_propagation: Val::Known(false),
             }),
             ("aws_ec2_transit_gateway_peering_attachment_accepter", false) => Object::TgwAttachment(TgwAttachment {
-                tgw: self.one(res, "transit_gateway_id", TGW),
+                tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
                 kind: AttachmentKind::PeeringAccepter {
-                    attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+                    attachment: self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment)),
                 },
                 default_association: Val::Known(false),
                 default_propagation: Val::Known(false),
             }),
-            ("aws_ec2_transit_gateway_route_table", false) => {
-                Object::TgwRouteTable(TgwRouteTable { tgw: self.one(res, "transit_gateway_id", TGW) })
-            }
+            ("aws_ec2_transit_gateway_route_table", false) => Object::TgwRouteTable(TgwRouteTable {
+                tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
+            }),
             ("aws_ec2_transit_gateway_route", false) => Object::TgwRoute(TgwRoute {
-                table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
+                table: self.one(res, "transit_gateway_route_table_id", types_of(Role::TgwRouteTable)),
                 dest: v.str("destination_cidr_block").and_then(parse_net),
-                attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+                attachment: self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment)),
                 blackhole: v.bool("blackhole").or_default_known(false),
             }),
             ("aws_ec2_transit_gateway_route_table_association", false) => Object::TgwAssociation(TgwTableLink {
-                table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
-                attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+                table: self.one(res, "transit_gateway_route_table_id", types_of(Role::TgwRouteTable)),
+                attachment: self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment)),
             }),
             ("aws_ec2_transit_gateway_route_table_propagation", false) => Object::TgwPropagation(TgwTableLink {
-                table: self.one(res, "transit_gateway_route_table_id", TGW_RT),
-                attachment: self.one(res, "transit_gateway_attachment_id", TGW_ATT),
+                table: self.one(res, "transit_gateway_route_table_id", types_of(Role::TgwRouteTable)),
+                attachment: self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment)),
             }),
             _ => Object::Other,
         }

@@ -6,7 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use ipnet::Ipv4Net;
 
-use super::{Fold, Lowerer, VPC, parse_v4, parse_v6};
+use super::{Fold, Lowerer, parse_v4, parse_v6};
+use crate::catalog::{Role, types_of};
 use crate::model::attrs::View;
 use crate::model::network::{Link, Network, Provenance, ResId, Resource};
 use crate::model::objects::*;
@@ -30,7 +31,9 @@ impl<'a> VpcFallback<'a> {
             .flatten()
             .copied()
             .filter(|t| {
-                VPC.contains(&ix.types[t.index()].as_str()) && !ix.is_data[t.index()] && ix.views[t.index()].is_some()
+                types_of(Role::Vpc).contains(&ix.types[t.index()].as_str())
+                    && !ix.is_data[t.index()]
+                    && ix.views[t.index()].is_some()
             })
             .collect();
         vpcs.sort();
@@ -84,7 +87,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 Object::Vpc(vpc)
             }
             ("aws_vpc_ipv4_cidr_block_association" | "aws_vpc_ipv6_cidr_block_association", _) => {
-                let vpc = self.one(res, "vpc_id", VPC);
+                let vpc = self.one(res, "vpc_id", types_of(Role::Vpc));
                 Object::CidrAssociation(CidrAssociation {
                     vpc,
                     cidr_v4: v.str("cidr_block").and_then(parse_v4),
@@ -100,7 +103,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
     pub(super) fn vpc_link(&mut self, res: ResId, _r: &Resource, cidr: Option<Ipv4Net>) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, "vpc_id", v.str("vpc_id"));
-        let link = self.linker.link(res, value, self.linker.expr(res, "vpc_id"), VPC);
+        let link = self.linker.link(res, value, self.linker.expr(res, "vpc_id"), types_of(Role::Vpc));
         let link = match link {
             Link::Unknown(why) => {
                 self.infer_vpc_for(res, cidr).map_or(Link::Unknown(why), |t| Link::To(t, Provenance::Inferred))

@@ -2,7 +2,8 @@
 //! gateways' in `gateway.rs`), route propagation into route tables, customer gateways, VPN
 //! connections (to a VPN gateway or a transit gateway) and their static routes.
 
-use super::{CGW, Fold, Lowerer, RT, TGW, VGW, VPC, VPN, parse_net};
+use super::{Fold, Lowerer, parse_net};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{ResId, Resource};
@@ -13,13 +14,15 @@ impl<'d> Lowerer<'_, '_, 'd> {
     pub(super) fn lower_vpn(&mut self, res: ResId, r: &Resource, v: View<'d>, data: bool) -> Object {
         match (r.rtype.as_str(), data) {
             ("aws_vpn_gateway_attachment", false) => Object::GatewayAttachment(GatewayAttachment {
-                gateway: self.one(res, "vpn_gateway_id", VGW),
-                vpc: self.one(res, "vpc_id", VPC),
+                gateway: self.one(res, "vpn_gateway_id", types_of(Role::VpnGateway)),
+                vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
             }),
-            ("aws_vpn_gateway", false) => Object::VpnGateway(VpnGateway { vpc: self.one(res, "vpc_id", VPC) }),
+            ("aws_vpn_gateway", false) => {
+                Object::VpnGateway(VpnGateway { vpc: self.one(res, "vpc_id", types_of(Role::Vpc)) })
+            }
             ("aws_vpn_gateway_route_propagation", false) => Object::VgwPropagation(VgwPropagation {
-                vgw: self.one(res, "vpn_gateway_id", VGW),
-                table: self.one(res, "route_table_id", RT),
+                vgw: self.one(res, "vpn_gateway_id", types_of(Role::VpnGateway)),
+                table: self.one(res, "route_table_id", types_of(Role::RouteTable)),
             }),
             ("aws_customer_gateway", false) => Object::CustomerGateway(CustomerGateway { ip: v.string("ip_address") }),
             ("aws_vpn_connection", false) => {
@@ -29,15 +32,15 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     _ => Vec::new(),
                 };
                 Object::VpnConnection(VpnConnection {
-                    vgw: self.one(res, "vpn_gateway_id", VGW),
-                    tgw: self.one(res, "transit_gateway_id", TGW),
-                    customer_gateway: self.one(res, "customer_gateway_id", CGW),
+                    vgw: self.one(res, "vpn_gateway_id", types_of(Role::VpnGateway)),
+                    tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
+                    customer_gateway: self.one(res, "customer_gateway_id", types_of(Role::CustomerGateway)),
                     static_routes_only: v.bool("static_routes_only").or_default_known(false),
                     remote_cidrs,
                 })
             }
             ("aws_vpn_connection_route", false) => Object::VpnRoute(VpnRoute {
-                connection: self.one(res, "vpn_connection_id", VPN),
+                connection: self.one(res, "vpn_connection_id", types_of(Role::VpnConnection)),
                 cidr: v.str("destination_cidr_block").and_then(parse_net),
             }),
             _ => Object::Other,

@@ -6,8 +6,9 @@
 
 use std::net::IpAddr;
 
-use super::{ENI, Fold, INSTANCE, LAUNCH, Lowerer, SG, SUBNET};
+use super::{Fold, Lowerer};
 use crate::catalog::{self, TypeInfo};
+use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
 use crate::model::network::{Link, Links, Network, ResId, Resource};
@@ -20,11 +21,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
     pub(super) fn lower_workload(&mut self, res: ResId, r: &Resource, v: View<'d>, data: bool) -> Object {
         match (r.rtype.as_str(), data) {
             ("aws_network_interface", _) => {
-                let subnet = self.one(res, "subnet_id", SUBNET);
-                let sgs = self.many(res, "security_groups", SG);
+                let subnet = self.one(res, "subnet_id", types_of(Role::Subnet));
+                let sgs = self.many(res, "security_groups", types_of(Role::SecurityGroup));
                 let attached = match v.blocks("attachment") {
                     Val::Known(b) => b.first().map_or(Link::Absent, |a| {
-                        let l = self.linker.link(res, a.str("instance"), None, INSTANCE);
+                        let l = self.linker.link(res, a.str("instance"), None, types_of(Role::Instance));
                         self.record(res, "attachment.instance", &l);
                         l
                     }),
@@ -43,24 +44,24 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_network_interface_sg_attachment", false) => Object::EniSgAttachment(EndpointAssociation {
-                endpoint: self.one(res, "network_interface_id", ENI),
-                other: self.one(res, "security_group_id", SG),
+                endpoint: self.one(res, "network_interface_id", types_of(Role::Eni)),
+                other: self.one(res, "security_group_id", types_of(Role::SecurityGroup)),
             }),
             ("aws_network_interface_attachment", false) => Object::EipAssociation(EipAssociation {
                 eip: Link::Absent,
-                instance: self.one(res, "instance_id", INSTANCE),
-                eni: self.one(res, "network_interface_id", &["aws_network_interface"]),
+                instance: self.one(res, "instance_id", types_of(Role::Instance)),
+                eni: self.one(res, "network_interface_id", types_of(Role::NetworkInterface)),
             }),
             ("aws_instance", _) => self.instance(res, v, data),
             ("aws_lb" | "aws_alb", false) => self.load_balancer(res, v),
             ("aws_elb", false) => self.classic_load_balancer(res, v),
             ("aws_lambda_function", false) => {
-                let subnets = self.many(res, "vpc_config.subnet_ids", SUBNET);
+                let subnets = self.many(res, "vpc_config.subnet_ids", types_of(Role::Subnet));
                 let in_vpc = !subnets.is_absent() && subnets.known().is_none_or(|s| !s.is_empty());
                 Object::Workload(Workload {
                     kind: WorkloadKind::Lambda,
                     subnets,
-                    security_groups: self.many(res, "vpc_config.security_group_ids", SG),
+                    security_groups: self.many(res, "vpc_config.security_group_ids", types_of(Role::SecurityGroup)),
                     public_ip: Val::Known(false),
                     client_ports: Some((1024, 65535)),
                     in_vpc,
@@ -75,7 +76,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                         Link::Absent => Val::Unknown,
                         g => Val::Known(vec![g]),
                     },
-                    security_groups: self.many(res, "vpc_security_group_ids", SG),
+                    security_groups: self.many(res, "vpc_security_group_ids", types_of(Role::SecurityGroup)),
                     public_ip: v.bool("publicly_accessible").or_default_known(false),
                     publicly_accessible: v.bool("publicly_accessible").or_default_known(false),
                     port: v.int("port"),
@@ -84,8 +85,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 })
             }
             ("aws_launch_template", false) => {
-                let mut sgs = self.many(res, "vpc_security_group_ids", SG);
-                let nic_sgs = self.many(res, "network_interfaces.security_groups", SG);
+                let mut sgs = self.many(res, "vpc_security_group_ids", types_of(Role::SecurityGroup));
+                let nic_sgs = self.many(res, "network_interfaces.security_groups", types_of(Role::SecurityGroup));
                 if let (Val::Known(a), Val::Known(b)) = (&mut sgs, &nic_sgs) {
                     a.extend(b.iter().cloned());
                 } else if sgs.is_absent() {
@@ -102,12 +103,12 @@ impl<'d> Lowerer<'_, '_, 'd> {
             }
             ("aws_launch_configuration", false) => Object::Placement(Placement {
                 subnets: Val::Absent,
-                security_groups: self.many(res, "security_groups", SG),
+                security_groups: self.many(res, "security_groups", types_of(Role::SecurityGroup)),
                 public_ip: v.bool("associate_public_ip_address"),
                 name: v.string("name"),
             }),
             (t, false) if t.ends_with("_subnet_group") => Object::Placement(Placement {
-                subnets: self.many(res, "subnet_ids", SUBNET),
+                subnets: self.many(res, "subnet_ids", types_of(Role::Subnet)),
                 security_groups: Val::Absent,
                 public_ip: Val::Absent,
                 name: v.string("name"),
@@ -129,7 +130,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
     pub(super) fn generic_workload(&mut self, res: ResId, v: View<'d>, spec: &catalog::WorkloadSpec) -> Object {
         let mut subnets: Links = Val::Absent;
         for path in spec.subnets {
-            let l = self.many(res, path, SUBNET);
+            let l = self.many(res, path, types_of(Role::Subnet));
             subnets = merge_links(subnets, l);
         }
         if let Some((attr, group_type)) = spec.subnet_group {
@@ -140,7 +141,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         }
         let mut sgs: Links = Val::Absent;
         for path in spec.security_groups {
-            let l = self.many(res, path, SG);
+            let l = self.many(res, path, types_of(Role::SecurityGroup));
             sgs = merge_links(sgs, l);
         }
         if let Some(path) = spec.launch_template {
@@ -148,7 +149,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             let blocks = v.blocks(block).into_known().unwrap_or_default();
             if let Some(b) = blocks.first() {
                 let value = if b.str(attr).is_absent() { b.str("name") } else { b.str(attr) };
-                let link = self.nested(res, block, value, attr, LAUNCH, path);
+                let link = self.nested(res, block, value, attr, types_of(Role::LaunchTemplate), path);
                 if link != Link::Absent {
                     sgs = merge_links(sgs, Val::Known(vec![link]));
                 }
@@ -175,11 +176,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
     }
 
     pub(super) fn instance(&mut self, res: ResId, v: View<'d>, data: bool) -> Object {
-        let mut subnets = match self.one(res, "subnet_id", SUBNET) {
+        let mut subnets = match self.one(res, "subnet_id", types_of(Role::Subnet)) {
             Link::Absent => Val::Absent,
             l => Val::Known(vec![l]),
         };
-        let mut sgs = self.many(res, "vpc_security_group_ids", SG);
+        let mut sgs = self.many(res, "vpc_security_group_ids", types_of(Role::SecurityGroup));
         // `network_interface` blocks attach existing ENIs; device 0 decides subnet and groups
         // (folded from the ENI later).
         if let Val::Known(nics) = v.blocks("network_interface") {
@@ -189,7 +190,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     "network_interface",
                     nic.str("network_interface_id"),
                     "network_interface_id",
-                    &["aws_network_interface"],
+                    types_of(Role::NetworkInterface),
                     "network_interface.network_interface_id",
                 );
                 if nic.int("device_index") == Val::Known(0) || nic.int("device_index").is_absent() {
