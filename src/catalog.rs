@@ -1,7 +1,10 @@
 //! What tfvpc knows about each Terraform resource type: its family (for the graph, the summary
 //! and the model) and the attributes ingest keeps. Everything not listed is skipped while
 //! parsing, which is what makes ingest of a 40 MB plan cheap: only the attributes named here are
-//! ever allocated.
+//! ever allocated. It also says which roles each type plays as a link target ([`Role`]): lowering
+//! takes the types a link accepts from here ([`types_of`]), never from a list of its own.
+
+use std::sync::LazyLock;
 
 /// The family a resource type belongs to. Public: it is the `family` of `tfvpc graph --format json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -95,6 +98,105 @@ impl Family {
     }
 }
 
+/// What a resource of a type can stand for when another resource's attribute links to it. A
+/// link accepts the types that play its role (`vpc_id`: [`Role::Vpc`], `aws_vpc` and
+/// `aws_default_vpc`); [`types_of`] lists them, from the `plays` of each type in [`MANAGED`] and
+/// [`DATA`]. A new type that plays a role is linked to by lowering without further edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A VPC (`vpc_id`).
+    Vpc,
+    /// A subnet (`subnet_id`, `subnet_ids`).
+    Subnet,
+    /// A route table (`route_table_id`).
+    RouteTable,
+    /// A security group (`security_group_ids`, a rule's `security_group_id`).
+    SecurityGroup,
+    /// A network ACL (`network_acl_id`).
+    NetworkAcl,
+    /// An internet gateway (`internet_gateway_id` of an attachment).
+    InternetGateway,
+    /// A virtual private gateway (`vpn_gateway_id`, `propagating_vgws`).
+    VpnGateway,
+    /// A gateway a route table can be associated with (edge association `gateway_id`).
+    EdgeGateway,
+    /// What a route's `gateway_id` names: an internet or VPN gateway, or its attachment.
+    RouteGateway,
+    /// A NAT gateway (a route's `nat_gateway_id`).
+    NatGateway,
+    /// An egress-only internet gateway (a route's `egress_only_gateway_id`).
+    EgressOnlyGateway,
+    /// A network interface, or an instance standing for its primary one (`network_interface_id`
+    /// of a route or an EIP).
+    Eni,
+    /// An `aws_network_interface` itself (what `network_interface` blocks and attachments attach).
+    NetworkInterface,
+    /// An EC2 instance (`instance_id`).
+    Instance,
+    /// A prefix list: managed, AWS-managed, or a gateway endpoint's (`prefix_list_id`).
+    PrefixList,
+    /// A transit gateway (`transit_gateway_id`).
+    TransitGateway,
+    /// A transit gateway attachment, a VPN connection's included (`transit_gateway_attachment_id`).
+    TgwAttachment,
+    /// A transit gateway route table (`transit_gateway_route_table_id`).
+    TgwRouteTable,
+    /// An Elastic IP (`allocation_id`).
+    Eip,
+    /// A VPC peering connection (`vpc_peering_connection_id`).
+    Peering,
+    /// A VPC endpoint (`vpc_endpoint_id`).
+    Endpoint,
+    /// A load balancer (`load_balancer_arn`).
+    LoadBalancer,
+    /// A load balancer listener (`listener_arn`).
+    Listener,
+    /// A target group (`target_group_arn`).
+    TargetGroup,
+    /// What a target group attachment's `target_id` may name.
+    LbTarget,
+    /// A customer gateway (`customer_gateway_id`).
+    CustomerGateway,
+    /// A VPN connection (`vpn_connection_id`).
+    VpnConnection,
+    /// A launch template or configuration (`launch_template.id`).
+    LaunchTemplate,
+}
+
+impl Role {
+    /// Every role, in declaration order (`role as usize` indexes it).
+    const ALL: [Role; 28] = [
+        Role::Vpc,
+        Role::Subnet,
+        Role::RouteTable,
+        Role::SecurityGroup,
+        Role::NetworkAcl,
+        Role::InternetGateway,
+        Role::VpnGateway,
+        Role::EdgeGateway,
+        Role::RouteGateway,
+        Role::NatGateway,
+        Role::EgressOnlyGateway,
+        Role::Eni,
+        Role::NetworkInterface,
+        Role::Instance,
+        Role::PrefixList,
+        Role::TransitGateway,
+        Role::TgwAttachment,
+        Role::TgwRouteTable,
+        Role::Eip,
+        Role::Peering,
+        Role::Endpoint,
+        Role::LoadBalancer,
+        Role::Listener,
+        Role::TargetGroup,
+        Role::LbTarget,
+        Role::CustomerGateway,
+        Role::VpnConnection,
+        Role::LaunchTemplate,
+    ];
+}
+
 /// How a generic workload type places ENIs: attribute paths (dot-separated; nested block lists
 /// are flattened) for subnets, security groups and a public IP flag.
 #[derive(Debug, Clone, Copy)]
@@ -151,6 +253,9 @@ pub struct TypeInfo {
     pub family: Family,
     /// Top-level attributes ingest keeps.
     pub attrs: &'static [&'static str],
+    /// The roles a resource of this type plays as a link target (see [`Role`]). Declared once
+    /// per type name: on its managed entry, or on its data entry when only data sources have it.
+    pub(crate) plays: &'static [Role],
     /// For generic workloads: where their ENIs go.
     pub workload: Option<WorkloadSpec>,
 }
@@ -171,10 +276,19 @@ const ROUTE_TARGETS: &[&str] = &[
 
 macro_rules! t {
     ($name:literal, $fam:ident, [$($a:literal),* $(,)?]) => {
-        TypeInfo { name: $name, family: Family::$fam, attrs: &["id", $($a),*], workload: None }
+        TypeInfo { name: $name, family: Family::$fam, attrs: &["id", $($a),*], plays: &[], workload: None }
+    };
+    ($name:literal, $fam:ident, [$($a:literal),* $(,)?], plays [$($role:ident),* $(,)?]) => {
+        TypeInfo {
+            name: $name,
+            family: Family::$fam,
+            attrs: &["id", $($a),*],
+            plays: &[$(Role::$role),*],
+            workload: None,
+        }
     };
     ($name:literal, $fam:ident, [$($a:literal),* $(,)?], $w:expr) => {
-        TypeInfo { name: $name, family: Family::$fam, attrs: &["id", $($a),*], workload: Some($w) }
+        TypeInfo { name: $name, family: Family::$fam, attrs: &["id", $($a),*], plays: &[], workload: Some($w) }
     };
 }
 
@@ -199,8 +313,8 @@ const VPC_ATTRS: &[&str] = &[
 
 /// Managed resource types tfvpc models.
 pub const MANAGED: &[TypeInfo] = &[
-    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
-    TypeInfo { name: "aws_default_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
+    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[Role::Vpc], workload: None },
+    TypeInfo { name: "aws_default_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[Role::Vpc], workload: None },
     t!("aws_vpc_ipv4_cidr_block_association", VpcCidr, ["vpc_id", "cidr_block", "ipv4_ipam_pool_id"]),
     t!("aws_vpc_ipv6_cidr_block_association", VpcCidr, ["vpc_id", "ipv6_cidr_block", "ipv6_ipam_pool_id"]),
     t!(
@@ -219,7 +333,8 @@ pub const MANAGED: &[TypeInfo] = &[
             "outpost_arn",
             "region",
             "tags"
-        ]
+        ],
+        plays[Subnet]
     ),
     t!(
         "aws_default_subnet",
@@ -236,13 +351,15 @@ pub const MANAGED: &[TypeInfo] = &[
             "ipv6_native",
             "region",
             "tags"
-        ]
+        ],
+        plays[Subnet]
     ),
-    t!("aws_route_table", RouteTable, ["vpc_id", "route", "propagating_vgws", "region", "tags"]),
+    t!("aws_route_table", RouteTable, ["vpc_id", "route", "propagating_vgws", "region", "tags"], plays[RouteTable]),
     t!(
         "aws_default_route_table",
         RouteTable,
-        ["vpc_id", "route", "propagating_vgws", "default_route_table_id", "region", "tags"]
+        ["vpc_id", "route", "propagating_vgws", "default_route_table_id", "region", "tags"],
+        plays[RouteTable]
     ),
     TypeInfo {
         name: "aws_route",
@@ -267,6 +384,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "state",
             "origin",
         ],
+        plays: &[],
         workload: None,
     },
     t!("aws_route_table_association", RouteTableAssociation, ["subnet_id", "gateway_id", "route_table_id"]),
@@ -275,9 +393,14 @@ pub const MANAGED: &[TypeInfo] = &[
         RouteTableAssociation,
         ["vpc_id", "route_table_id", "original_route_table_id"]
     ),
-    t!("aws_internet_gateway", InternetGateway, ["arn", "vpc_id", "region", "tags"]),
-    t!("aws_internet_gateway_attachment", InternetGateway, ["vpc_id", "internet_gateway_id"]),
-    t!("aws_egress_only_internet_gateway", EgressOnlyInternetGateway, ["vpc_id", "region", "tags"]),
+    t!("aws_internet_gateway", InternetGateway, ["arn", "vpc_id", "region", "tags"], plays [InternetGateway, EdgeGateway, RouteGateway]),
+    t!("aws_internet_gateway_attachment", InternetGateway, ["vpc_id", "internet_gateway_id"], plays[RouteGateway]),
+    t!(
+        "aws_egress_only_internet_gateway",
+        EgressOnlyInternetGateway,
+        ["vpc_id", "region", "tags"],
+        plays[EgressOnlyGateway]
+    ),
     t!(
         "aws_nat_gateway",
         NatGateway,
@@ -291,7 +414,8 @@ pub const MANAGED: &[TypeInfo] = &[
             "network_interface_id",
             "region",
             "tags"
-        ]
+        ],
+        plays[NatGateway]
     ),
     t!(
         "aws_eip",
@@ -307,7 +431,8 @@ pub const MANAGED: &[TypeInfo] = &[
             "private_ip",
             "association_id",
             "region"
-        ]
+        ],
+        plays[Eip]
     ),
     t!(
         "aws_eip_association",
@@ -317,7 +442,8 @@ pub const MANAGED: &[TypeInfo] = &[
     t!(
         "aws_vpc_peering_connection",
         PeeringConnection,
-        ["vpc_id", "peer_vpc_id", "peer_owner_id", "peer_region", "auto_accept", "accept_status", "region", "tags"]
+        ["vpc_id", "peer_vpc_id", "peer_owner_id", "peer_region", "auto_accept", "accept_status", "region", "tags"],
+        plays[Peering]
     ),
     t!(
         "aws_vpc_peering_connection_accepter",
@@ -346,7 +472,8 @@ pub const MANAGED: &[TypeInfo] = &[
             "security_group_referencing_support",
             "region",
             "tags"
-        ]
+        ],
+        plays[TransitGateway]
     ),
     t!(
         "aws_ec2_transit_gateway_vpc_attachment",
@@ -361,22 +488,26 @@ pub const MANAGED: &[TypeInfo] = &[
             "security_group_referencing_support",
             "ipv6_support",
             "region"
-        ]
+        ],
+        plays[TgwAttachment]
     ),
     t!(
         "aws_ec2_transit_gateway_peering_attachment",
         TransitGatewayAttachment,
-        ["transit_gateway_id", "peer_transit_gateway_id", "peer_region", "peer_account_id", "region"]
+        ["transit_gateway_id", "peer_transit_gateway_id", "peer_region", "peer_account_id", "region"],
+        plays[TgwAttachment]
     ),
     t!(
         "aws_ec2_transit_gateway_peering_attachment_accepter",
         TransitGatewayAttachment,
-        ["transit_gateway_attachment_id", "transit_gateway_id", "peer_transit_gateway_id", "peer_region", "region"]
+        ["transit_gateway_attachment_id", "transit_gateway_id", "peer_transit_gateway_id", "peer_region", "region"],
+        plays[TgwAttachment]
     ),
     t!(
         "aws_ec2_transit_gateway_route_table",
         TransitGatewayRouteTable,
-        ["transit_gateway_id", "default_association_route_table", "default_propagation_route_table"]
+        ["transit_gateway_id", "default_association_route_table", "default_propagation_route_table"],
+        plays[TgwRouteTable]
     ),
     t!(
         "aws_ec2_transit_gateway_route",
@@ -410,8 +541,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "subnet_configuration",
             "ip_address_type",
             "region"
-        ]
-    ),
+        ], plays [Endpoint, PrefixList]),
     t!("aws_vpc_endpoint_route_table_association", VpcEndpoint, ["route_table_id", "vpc_endpoint_id"]),
     t!("aws_vpc_endpoint_subnet_association", VpcEndpoint, ["subnet_id", "vpc_endpoint_id"]),
     t!(
@@ -419,10 +549,25 @@ pub const MANAGED: &[TypeInfo] = &[
         VpcEndpoint,
         ["security_group_id", "vpc_endpoint_id", "replace_default_association"]
     ),
-    t!("aws_ec2_managed_prefix_list", PrefixList, ["name", "address_family", "max_entries", "entry"]),
+    t!(
+        "aws_ec2_managed_prefix_list",
+        PrefixList,
+        ["name", "address_family", "max_entries", "entry"],
+        plays[PrefixList]
+    ),
     t!("aws_ec2_managed_prefix_list_entry", PrefixList, ["prefix_list_id", "cidr"]),
-    t!("aws_security_group", SecurityGroup, ["arn", "vpc_id", "name", "ingress", "egress", "tags"]),
-    t!("aws_default_security_group", SecurityGroup, ["arn", "vpc_id", "name", "ingress", "egress", "tags"]),
+    t!(
+        "aws_security_group",
+        SecurityGroup,
+        ["arn", "vpc_id", "name", "ingress", "egress", "tags"],
+        plays[SecurityGroup]
+    ),
+    t!(
+        "aws_default_security_group",
+        SecurityGroup,
+        ["arn", "vpc_id", "name", "ingress", "egress", "tags"],
+        plays[SecurityGroup]
+    ),
     t!(
         "aws_security_group_rule",
         SecurityGroupRule,
@@ -467,11 +612,12 @@ pub const MANAGED: &[TypeInfo] = &[
             "to_port"
         ]
     ),
-    t!("aws_network_acl", NetworkAcl, ["vpc_id", "subnet_ids", "ingress", "egress", "tags"]),
+    t!("aws_network_acl", NetworkAcl, ["vpc_id", "subnet_ids", "ingress", "egress", "tags"], plays[NetworkAcl]),
     t!(
         "aws_default_network_acl",
         NetworkAcl,
-        ["default_network_acl_id", "vpc_id", "subnet_ids", "ingress", "egress", "tags"]
+        ["default_network_acl_id", "vpc_id", "subnet_ids", "ingress", "egress", "tags"],
+        plays[NetworkAcl]
     ),
     t!(
         "aws_network_acl_rule",
@@ -504,8 +650,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "source_dest_check",
             "attachment",
             "interface_type"
-        ]
-    ),
+        ], plays [Eni, NetworkInterface, LbTarget]),
     t!("aws_network_interface_sg_attachment", NetworkInterface, ["security_group_id", "network_interface_id"]),
     t!("aws_network_interface_attachment", NetworkInterface, ["instance_id", "network_interface_id", "device_index"]),
     t!(
@@ -530,8 +675,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "get_password_data",
             "launch_template",
             "tags"
-        ]
-    ),
+        ], plays [Eni, Instance, LbTarget]),
     t!(
         "aws_lb",
         Workload,
@@ -546,8 +690,7 @@ pub const MANAGED: &[TypeInfo] = &[
             "ip_address_type",
             "enable_cross_zone_load_balancing",
             "tags"
-        ]
-    ),
+        ], plays [LoadBalancer, LbTarget]),
     t!(
         "aws_alb",
         Workload,
@@ -561,20 +704,31 @@ pub const MANAGED: &[TypeInfo] = &[
             "security_groups",
             "ip_address_type",
             "tags"
-        ]
+        ], plays [LoadBalancer, LbTarget]),
+    t!(
+        "aws_lb_listener",
+        LoadBalancerPart,
+        ["arn", "load_balancer_arn", "port", "protocol", "default_action"],
+        plays[Listener]
     ),
-    t!("aws_lb_listener", LoadBalancerPart, ["arn", "load_balancer_arn", "port", "protocol", "default_action"]),
-    t!("aws_alb_listener", LoadBalancerPart, ["arn", "load_balancer_arn", "port", "protocol", "default_action"]),
+    t!(
+        "aws_alb_listener",
+        LoadBalancerPart,
+        ["arn", "load_balancer_arn", "port", "protocol", "default_action"],
+        plays[Listener]
+    ),
     t!("aws_lb_listener_rule", LoadBalancerPart, ["listener_arn", "action", "priority"]),
     t!(
         "aws_lb_target_group",
         LoadBalancerPart,
-        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"]
+        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"],
+        plays[TargetGroup]
     ),
     t!(
         "aws_alb_target_group",
         LoadBalancerPart,
-        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"]
+        ["arn", "name", "port", "protocol", "target_type", "vpc_id", "health_check", "preserve_client_ip"],
+        plays[TargetGroup]
     ),
     t!(
         "aws_lb_target_group_attachment",
@@ -601,9 +755,10 @@ pub const MANAGED: &[TypeInfo] = &[
             "availability_zones",
             "source_security_group_id",
             "tags"
-        ]
+        ],
+        plays[LoadBalancer]
     ),
-    t!("aws_lambda_function", Workload, ["function_name", "vpc_config"]),
+    t!("aws_lambda_function", Workload, ["function_name", "vpc_config"], plays[LbTarget]),
     t!(
         "aws_db_instance",
         Workload,
@@ -633,10 +788,10 @@ pub const MANAGED: &[TypeInfo] = &[
         ]
     ),
     t!("aws_db_subnet_group", Placement, ["name", "subnet_ids"]),
-    t!("aws_vpn_gateway", Vpn, ["vpc_id", "amazon_side_asn", "availability_zone", "tags"]),
-    t!("aws_vpn_gateway_attachment", Vpn, ["vpc_id", "vpn_gateway_id"]),
+    t!("aws_vpn_gateway", Vpn, ["vpc_id", "amazon_side_asn", "availability_zone", "tags"], plays [VpnGateway, EdgeGateway, RouteGateway]),
+    t!("aws_vpn_gateway_attachment", Vpn, ["vpc_id", "vpn_gateway_id"], plays[RouteGateway]),
     t!("aws_vpn_gateway_route_propagation", Vpn, ["vpn_gateway_id", "route_table_id"]),
-    t!("aws_customer_gateway", Vpn, ["ip_address", "bgp_asn", "type", "tags"]),
+    t!("aws_customer_gateway", Vpn, ["ip_address", "bgp_asn", "type", "tags"], plays[CustomerGateway]),
     t!(
         "aws_vpn_connection",
         Vpn,
@@ -650,16 +805,21 @@ pub const MANAGED: &[TypeInfo] = &[
             "local_ipv4_network_cidr",
             "remote_ipv4_network_cidr",
             "routes"
-        ]
-    ),
+        ], plays [VpnConnection, TgwAttachment]),
     t!("aws_vpn_connection_route", Vpn, ["vpn_connection_id", "destination_cidr_block"]),
     // Placement data of generic workloads.
     t!(
         "aws_launch_template",
         Placement,
-        ["name", "vpc_security_group_ids", "security_group_names", "network_interfaces"]
+        ["name", "vpc_security_group_ids", "security_group_names", "network_interfaces"],
+        plays[LaunchTemplate]
     ),
-    t!("aws_launch_configuration", Placement, ["name", "security_groups", "associate_public_ip_address"]),
+    t!(
+        "aws_launch_configuration",
+        Placement,
+        ["name", "security_groups", "associate_public_ip_address"],
+        plays[LaunchTemplate]
+    ),
     t!("aws_elasticache_subnet_group", Placement, ["name", "subnet_ids"]),
     t!("aws_redshift_subnet_group", Placement, ["name", "subnet_ids"]),
     t!("aws_docdb_subnet_group", Placement, ["name", "subnet_ids"]),
@@ -879,7 +1039,7 @@ pub const MANAGED: &[TypeInfo] = &[
 
 /// Data source types whose known values are model data.
 pub const DATA: &[TypeInfo] = &[
-    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, workload: None },
+    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[], workload: None },
     t!(
         "aws_subnet",
         Subnet,
@@ -916,7 +1076,7 @@ pub const DATA: &[TypeInfo] = &[
         PeeringConnection,
         ["vpc_id", "peer_vpc_id", "peer_region", "status", "cidr_block", "peer_cidr_block"]
     ),
-    t!("aws_prefix_list", PrefixList, ["name", "cidr_blocks", "prefix_list_id"]),
+    t!("aws_prefix_list", PrefixList, ["name", "cidr_blocks", "prefix_list_id"], plays[PrefixList]),
     t!("aws_ec2_managed_prefix_list", PrefixList, ["name", "entries", "address_family"]),
     t!(
         "aws_vpc_endpoint",
@@ -998,6 +1158,26 @@ pub fn managed(rtype: &str) -> Option<&'static TypeInfo> {
     MANAGED.iter().find(|t| t.name == rtype)
 }
 
+/// The types that play `role`, managed and data source types alike (a link may name either), in
+/// table order.
+pub(crate) fn types_of(role: Role) -> &'static [&'static str] {
+    static BY_ROLE: LazyLock<Vec<Vec<&'static str>>> = LazyLock::new(|| {
+        Role::ALL
+            .iter()
+            .map(|role| {
+                let mut names: Vec<&'static str> = Vec::new();
+                for t in MANAGED.iter().chain(DATA) {
+                    if t.plays.contains(role) && !names.contains(&t.name) {
+                        names.push(t.name);
+                    }
+                }
+                names
+            })
+            .collect()
+    });
+    BY_ROLE.get(role as usize).map_or(&[], Vec::as_slice)
+}
+
 /// Looks up a data source type.
 pub fn data(rtype: &str) -> Option<&'static TypeInfo> {
     DATA.iter().find(|t| t.name == rtype)
@@ -1034,5 +1214,21 @@ mod tests {
         for name in NOT_MODELLED_NETWORK {
             assert!(managed(name).is_none(), "{name} is modelled and listed as not modelled");
         }
+    }
+
+    #[test]
+    fn every_role_is_played_and_declared_once_per_type() {
+        for (i, role) in Role::ALL.iter().enumerate() {
+            assert_eq!(*role as usize, i, "Role::ALL is out of order at {role:?}");
+            // An empty list would mean "any type" to the linker.
+            assert!(!types_of(*role).is_empty(), "no type plays {role:?}");
+        }
+        for t in DATA {
+            if let Some(m) = managed(t.name) {
+                assert!(t.plays.is_empty() || t.plays == m.plays, "{}: declare its roles on the managed entry", t.name);
+            }
+        }
+        assert_eq!(types_of(Role::Vpc), ["aws_vpc", "aws_default_vpc"]);
+        assert!(types_of(Role::PrefixList).contains(&"aws_prefix_list"), "data-only types play roles too");
     }
 }

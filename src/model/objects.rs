@@ -8,6 +8,7 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 use super::Val;
 use super::network::{Link, Links, ResId};
+use crate::catalog::{Role, types_of};
 
 /// A CIDR block of a VPC and the resource that adds it (the VPC or an association).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,24 +151,21 @@ impl TargetKind {
         }
     }
 
-    /// Resource types a target attribute may point at.
+    /// Resource types a target attribute may point at (from the catalog's roles); empty, which
+    /// the linker reads as any type, for targets tfvpc does not model.
     pub fn target_types(self) -> &'static [&'static str] {
-        match self {
-            TargetKind::Gateway => &[
-                "aws_internet_gateway",
-                "aws_vpn_gateway",
-                "aws_internet_gateway_attachment",
-                "aws_vpn_gateway_attachment",
-            ],
-            TargetKind::NatGateway => &["aws_nat_gateway"],
-            TargetKind::EgressOnly => &["aws_egress_only_internet_gateway"],
-            TargetKind::NetworkInterface => &["aws_network_interface", "aws_instance"],
-            TargetKind::Instance => &["aws_instance"],
-            TargetKind::TransitGateway => &["aws_ec2_transit_gateway"],
-            TargetKind::Peering => &["aws_vpc_peering_connection"],
-            TargetKind::VpcEndpoint => &["aws_vpc_endpoint"],
-            _ => &[],
-        }
+        let role = match self {
+            TargetKind::Gateway => Role::RouteGateway,
+            TargetKind::NatGateway => Role::NatGateway,
+            TargetKind::EgressOnly => Role::EgressOnlyGateway,
+            TargetKind::NetworkInterface => Role::Eni,
+            TargetKind::Instance => Role::Instance,
+            TargetKind::TransitGateway => Role::TransitGateway,
+            TargetKind::Peering => Role::Peering,
+            TargetKind::VpcEndpoint => Role::Endpoint,
+            _ => return &[],
+        };
+        types_of(role)
     }
 }
 

@@ -1,0 +1,265 @@
+//! Registration and indexing: every chosen instance becomes a `Resource` (with its region), AWS's
+//! implicit objects are registered beside their parents (`<parent>:<what>`), and the linker's
+//! `Index` is built: ids and ARNs, addresses and module instances, names of what is referred to
+//! by name (subnet groups, launch templates).
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use super::Entry;
+use crate::catalog::Family;
+use crate::ingest::{ConfigModule, ConfigResource, Document};
+use crate::model::Val;
+use crate::model::attrs::View;
+use crate::model::network::{Origin, ResId, Resource};
+use crate::model::objects::Object;
+use crate::model::refs::Index;
+
+pub(super) fn index_config<'d>(
+    path: &str,
+    module: &'d ConfigModule,
+    modules: &mut HashMap<String, &'d ConfigModule>,
+    resources: &mut HashMap<(String, String), &'d ConfigResource>,
+) {
+    modules.insert(path.to_string(), module);
+    for r in &module.resources {
+        resources.insert((path.to_string(), r.address.clone()), r);
+    }
+    for (name, call) in &module.module_calls {
+        let child = if path.is_empty() { format!("module.{name}") } else { format!("{path}.module.{name}") };
+        index_config(&child, &call.module, modules, resources);
+    }
+}
+
+pub(super) fn constant_or_var(expr: Option<&Value>, doc: &Document) -> Option<String> {
+    let expr = expr?;
+    if let Some(Value::String(s)) = expr.get("constant_value") {
+        return Some(s.clone());
+    }
+    let refs = expr.get("references")?.as_array()?;
+    let first = refs.first()?.as_str()?;
+    let var = first.strip_prefix("var.")?;
+    match doc.variables.get(var) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => doc.config.as_ref()?.root.variable_defaults.get(var)?.as_str().map(str::to_string),
+    }
+}
+
+pub(super) fn region_of(
+    e: &Entry<'_>,
+    config: Option<&ConfigResource>,
+    providers: &HashMap<String, String>,
+) -> Option<String> {
+    if let Some(v) = e.view {
+        if let Val::Known(r) = v.str("region") {
+            return Some(r.to_string());
+        }
+        if let Val::Known(arn) = v.str("arn")
+            && let Some(region) = arn.split(':').nth(3)
+            && !region.is_empty()
+        {
+            return Some(region.to_string());
+        }
+    }
+    if let Some(c) = config
+        && let Some(r) = providers.get(&c.provider_key)
+    {
+        return Some(r.clone());
+    }
+    if let Some(v) = e.view
+        && let Val::Known(az) = v.str("availability_zone")
+        && az.len() > 1
+        && az.ends_with(|c: char| c.is_ascii_lowercase())
+    {
+        return Some(az[..az.len() - 1].to_string());
+    }
+    None
+}
+
+#[derive(Default)]
+pub(super) struct Builder<'d> {
+    pub(super) resources: Vec<Resource>,
+    pub(super) views: Vec<Option<View<'d>>>,
+    pub(super) configs: Vec<Option<&'d ConfigResource>>,
+    pub(super) implicit: HashMap<(ResId, &'static str), ResId>,
+}
+
+impl<'d> Builder<'d> {
+    /// Registers one chosen instance, and what AWS creates with it: each VPC's main route table,
+    /// default network ACL and default security group; a transit gateway's default route table.
+    pub(super) fn register(&mut self, e: &Entry<'d>, config: Option<&'d ConfigResource>, region: Option<String>) {
+        let id = e.view.map_or(Val::Unknown, |v| v.string("id"));
+        let before_id = e.raw.before.as_ref().and_then(|b| View::of(b).str("id").into_known()).map(str::to_string);
+        let res = self.push(Resource {
+            addr: e.raw.addr.clone(),
+            name: e.raw.addr.as_str().to_string(),
+            rtype: e.raw.addr.rtype().to_string(),
+            family: e.family,
+            origin: e.origin,
+            id,
+            before_id,
+            region,
+            obj: Object::Other,
+        });
+        self.views.push(e.view);
+        self.configs.push(config);
+        // Implicit children of VPCs and transit gateways.
+        if e.origin != Origin::Deleted {
+            match (e.raw.addr.rtype(), e.family) {
+                (_, Family::Vpc) if e.raw.addr.rtype() != "aws_region" => {
+                    for (what, rtype, family) in [
+                        ("main_route_table", "aws_route_table", Family::RouteTable),
+                        ("default_network_acl", "aws_network_acl", Family::NetworkAcl),
+                        ("default_security_group", "aws_security_group", Family::SecurityGroup),
+                    ] {
+                        self.implicit_child(res, what, rtype, family);
+                    }
+                }
+                ("aws_ec2_transit_gateway", _) => {
+                    self.implicit_child(
+                        res,
+                        "default_route_table",
+                        "aws_ec2_transit_gateway_route_table",
+                        Family::TransitGatewayRouteTable,
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    pub(super) fn push(&mut self, r: Resource) -> ResId {
+        self.resources.push(r);
+        ResId((self.resources.len() - 1) as u32)
+    }
+
+    pub(super) fn implicit_child(&mut self, parent: ResId, what: &'static str, rtype: &str, family: Family) {
+        let p = &self.resources[parent.index()];
+        let r = Resource {
+            addr: p.addr.clone(),
+            name: format!("{}:{what}", p.name),
+            rtype: rtype.to_string(),
+            family,
+            origin: Origin::Implicit,
+            id: Val::Unknown,
+            before_id: None,
+            region: p.region.clone(),
+            obj: Object::Other,
+        };
+        let id = self.push(r);
+        self.views.push(None);
+        self.configs.push(None);
+        self.implicit.insert((parent, what), id);
+    }
+
+    pub(super) fn index(
+        &self,
+        config_modules: &HashMap<String, &'d ConfigModule>,
+        variables: &'d BTreeMap<String, Value>,
+    ) -> Index<'d> {
+        let n = self.resources.len();
+        let mut ix = Index {
+            names: Vec::with_capacity(n),
+            types: Vec::with_capacity(n),
+            is_data: Vec::with_capacity(n),
+            modules: Vec::with_capacity(n),
+            keys: Vec::with_capacity(n),
+            views: self.views.clone(),
+            configs: self.configs.clone(),
+            by_id: HashMap::new(),
+            deleted_ids: HashMap::new(),
+            by_local: HashMap::new(),
+            deleted_by_local: HashMap::new(),
+            module_keys: HashMap::new(),
+            config_modules: config_modules.clone(),
+            variables,
+            implicit: self.implicit.clone(),
+            by_typed_name: HashMap::new(),
+        };
+        for (i, r) in self.resources.iter().enumerate() {
+            let id = ResId(i as u32);
+            ix.names.push(r.name.clone());
+            ix.types.push(r.rtype.clone());
+            ix.is_data.push(r.origin == Origin::Data);
+            ix.modules.push(r.addr.module().to_vec());
+            ix.keys.push(if r.origin == Origin::Implicit { None } else { r.addr.key().cloned() });
+            if r.origin == Origin::Implicit {
+                continue;
+            }
+            // Module instances.
+            let steps = r.addr.module();
+            for depth in 0..steps.len() {
+                let parent = crate::addr::module_steps_text(&steps[..depth]);
+                ix.module_keys.entry((parent, steps[depth].name.clone())).or_default().insert(steps[depth].key.clone());
+            }
+            let local = (r.addr.module_instance_path(), r.addr.local_name());
+            let view = self.views[i];
+            if r.origin == Origin::Deleted {
+                ix.deleted_by_local.entry(local).or_default().push(id);
+                for key in ["id", "arn"] {
+                    if let Some(v) = view.and_then(|v| v.str(key).into_known()) {
+                        ix.deleted_ids.entry(v.to_string()).or_insert(id);
+                    }
+                }
+                continue;
+            }
+            ix.by_local.entry(local).or_default().push(id);
+            // A replaced resource's old id does not exist after apply (the new one gets a new id):
+            // a literal reference to it is a reference to something destroyed.
+            if let Some(old) = &r.before_id
+                && view.and_then(|v| v.str("id").into_known()) != Some(old.as_str())
+            {
+                ix.deleted_ids.entry(old.clone()).or_insert(id);
+            }
+            let Some(view) = view else { continue };
+            let mut ids: Vec<&str> = ["id", "arn"].iter().filter_map(|k| view.str(k).into_known()).collect();
+            match r.rtype.as_str() {
+                "aws_instance" | "aws_nat_gateway" => {
+                    ids.extend(view.str("primary_network_interface_id").into_known());
+                    ids.extend(view.str("network_interface_id").into_known());
+                }
+                "aws_eip" => ids.extend(view.str("allocation_id").into_known()),
+                "aws_vpn_connection" => ids.extend(view.str("transit_gateway_attachment_id").into_known()),
+                "aws_db_subnet_group"
+                | "aws_elasticache_subnet_group"
+                | "aws_redshift_subnet_group"
+                | "aws_docdb_subnet_group"
+                | "aws_neptune_subnet_group"
+                | "aws_memorydb_subnet_group"
+                | "aws_launch_template"
+                | "aws_launch_configuration" => {
+                    if let Val::Known(name) = view.str("name") {
+                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
+                    }
+                }
+                "aws_dms_replication_subnet_group" => {
+                    if let Val::Known(name) = view.str("replication_subnet_group_id") {
+                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
+                    }
+                }
+                _ => {}
+            }
+            for v in ids {
+                // An accepter shares its peering connection's id: the connection wins.
+                if r.rtype == "aws_vpc_peering_connection_accepter" && ix.by_id.contains_key(v) {
+                    continue;
+                }
+                ix.by_id.insert(v.to_string(), id);
+            }
+            // Ids of implicit children.
+            for (attr, what) in [
+                ("default_route_table_id", "main_route_table"),
+                ("main_route_table_id", "main_route_table"),
+                ("default_network_acl_id", "default_network_acl"),
+                ("default_security_group_id", "default_security_group"),
+                ("association_default_route_table_id", "default_route_table"),
+            ] {
+                if let (Val::Known(v), Some(child)) = (view.str(attr), self.implicit.get(&(id, what))) {
+                    ix.by_id.entry(v.to_string()).or_insert(*child);
+                }
+            }
+        }
+        ix
+    }
+}

@@ -1,0 +1,499 @@
+//! Lowering: a parsed [`Document`] becomes a [`Network`].
+//!
+//! 1. **Collect** (here) the instances that exist on the chosen side of the plan (after apply,
+//!    or before it) and remember the ones the plan destroys.
+//! 2. **Index** (`index.rs`): register them, plus what AWS creates implicitly (each VPC's main
+//!    route table, default network ACL and default security group; a transit gateway's default
+//!    route table), and index ids, addresses and module instances.
+//! 3. **Type** every resource by its catalog family, resolving its links (`refs`): one file per
+//!    family (`vpc.rs`, `subnet.rs`, `route_table.rs`, `gateway.rs`, `peering.rs`, `tgw.rs`,
+//!    `endpoint.rs`, `prefix_list.rs`, `security_group.rs`, `nacl.rs`, `workload.rs`,
+//!    `load_balancer.rs`, `vpn.rs`), each with its typing and its fold.
+//! 4. **Fold** separate resources into what they modify (routes into tables, rules into groups
+//!    and ACLs, associations into endpoints…), apply the adoption semantics of `aws_default_*`
+//!    (`defaults.rs`; SEMANTICS §1.1, §2.2, §3.2), and derive which route table and network ACL
+//!    each subnet uses. The passes run in a fixed order (`Fold::run`): later ones read what
+//!    earlier ones folded.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+
+use super::attrs::View;
+use super::network::{Link, LinkRecord, Links, Network, Origin, Provenance, ResId, Resource};
+use super::objects::*;
+use super::refs::Linker;
+use super::{Mode, Val};
+use crate::catalog::{self, Family};
+use crate::ingest::{Action, ConfigModule, ConfigResource, Document, RawResource};
+
+mod defaults;
+mod endpoint;
+mod gateway;
+mod index;
+mod load_balancer;
+mod nacl;
+mod peering;
+mod prefix_list;
+mod route_table;
+mod security_group;
+mod subnet;
+mod tgw;
+mod vpc;
+mod vpn;
+mod workload;
+
+use defaults::implicit_object;
+use index::{Builder, constant_or_var, index_config, region_of};
+use route_table::PendingRoute;
+use vpc::VpcFallback;
+
+/// Which network to build from a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The network as it will be after apply (what tfvpc lints).
+    After,
+    /// The network before the change (`prior_state` / `change.before`); None for states.
+    Before,
+}
+
+/// One instance chosen for the side being built.
+struct Entry<'d> {
+    raw: &'d RawResource,
+    origin: Origin,
+    view: Option<View<'d>>,
+    family: Family,
+}
+
+/// Builds the network of one side of a document.
+pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
+    let entries = collect(doc, side);
+    let mut not_modelled: BTreeMap<String, usize> = BTreeMap::new();
+    let mut builder = Builder::default();
+
+    // Config lookup: (config module path, local name) → resource block.
+    let mut config_modules: HashMap<String, &ConfigModule> = HashMap::new();
+    let mut config_res: HashMap<(String, String), &ConfigResource> = HashMap::new();
+    let mut providers_region: HashMap<String, String> = HashMap::new();
+    if let Some(config) = &doc.config {
+        index_config("", &config.root, &mut config_modules, &mut config_res);
+        for (key, exprs) in &config.providers {
+            if let Some(region) = constant_or_var(exprs.get("region"), doc) {
+                providers_region.insert(key.clone(), region);
+            }
+        }
+    }
+
+    for e in &entries {
+        if e.family == Family::Other && e.origin != Origin::Deleted {
+            *not_modelled.entry(e.raw.addr.rtype().to_string()).or_default() += 1;
+        }
+        let config = config_res.get(&(e.raw.addr.config_module_path(), e.raw.addr.local_name())).copied();
+        let region = region_of(e, config, &providers_region);
+        builder.register(e, config, region);
+    }
+
+    let empty_vars = BTreeMap::new();
+    let ix = builder.index(&config_modules, if side == Side::After { &doc.variables } else { &empty_vars });
+    let linker = Linker::new(&ix);
+    let mut lw = Lowerer {
+        linker: &linker,
+        vpcs: VpcFallback::new(&ix),
+        links: Vec::new(),
+        pending_routes: Vec::new(),
+        pending_sg_rules: Vec::new(),
+        pending_nacl_rules: Vec::new(),
+        has_config: doc.config.is_some(),
+    };
+    let mut objects: Vec<Object> = Vec::with_capacity(builder.resources.len());
+    for i in 0..builder.resources.len() {
+        let res = ResId(i as u32);
+        let obj = lw.lower_one(res, &builder.resources[i]);
+        objects.push(obj);
+    }
+    let Lowerer { links, pending_routes, pending_sg_rules, pending_nacl_rules, .. } = lw;
+    drop(linker);
+    let Builder { mut resources, views, implicit, .. } = builder;
+    for (r, obj) in resources.iter_mut().zip(objects) {
+        r.obj = obj;
+    }
+    let mut net = Network {
+        input: input.to_string(),
+        kind: doc.kind,
+        resources,
+        links,
+        warnings: Vec::new(),
+        not_modelled,
+        other_providers: doc.other_providers.clone(),
+        by_name: HashMap::new(),
+    };
+    for (i, r) in net.resources.iter().enumerate() {
+        net.by_name.insert(r.name.clone(), ResId(i as u32));
+    }
+    let mut fold = Fold { net: &mut net, views: &views, implicit: &implicit };
+    fold.run(pending_routes, pending_sg_rules, pending_nacl_rules);
+    if side == Side::After {
+        if doc.errored == Some(true) {
+            net.warnings.push(
+                "the plan is marked `errored`: planning failed part way, so the network may be incomplete".into(),
+            );
+        }
+        if doc.complete == Some(false) {
+            net.warnings.push("the plan is not complete (`complete: false`, deferred changes): some resources will only be planned on a later run".into());
+        }
+    }
+    net
+}
+
+fn family_of(raw: &RawResource) -> Option<Family> {
+    let rtype = raw.addr.rtype();
+    match raw.addr.mode() {
+        Mode::Managed => match catalog::managed(rtype) {
+            Some(t) => Some(t.family),
+            None => {
+                let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
+                    || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(crate::ingest::Attrs::hints_network);
+                hinted.then_some(Family::Other)
+            }
+        },
+        Mode::Data => catalog::data(rtype).map(|t| t.family),
+    }
+}
+
+fn view(a: &Option<crate::ingest::Attrs>) -> Option<View<'_>> {
+    a.as_ref().map(View::of)
+}
+
+fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
+    let mut out: Vec<Entry<'_>> = Vec::new();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for raw in &doc.resources {
+        let Some(family) = family_of(raw) else {
+            continue;
+        };
+        let data = raw.addr.mode() == Mode::Data;
+        let (origin, v) = match side {
+            Side::After => match raw.action {
+                _ if data => (Origin::Data, view(&raw.after).or_else(|| view(&raw.before))),
+                Action::Delete => (Origin::Deleted, view(&raw.before)),
+                Action::Forget => (Origin::Managed(Action::Forget), view(&raw.before)),
+                a => (Origin::Managed(a), view(&raw.after)),
+            },
+            Side::Before => match raw.action {
+                _ if data => continue,
+                Action::Create => continue,
+                Action::Existing => (Origin::Managed(Action::Existing), view(&raw.after)),
+                _ => (Origin::Managed(Action::NoOp), view(&raw.before)),
+            },
+        };
+        if seen.insert(raw.addr.as_str()) {
+            out.push(Entry { raw, origin, view: v, family });
+        }
+    }
+    let data = match side {
+        Side::After => &doc.data_after,
+        Side::Before => &doc.data_before,
+    };
+    for raw in data {
+        let Some(family) = family_of(raw) else {
+            continue;
+        };
+        if seen.insert(raw.addr.as_str()) {
+            out.push(Entry { raw, origin: Origin::Data, view: view(&raw.after), family });
+        }
+    }
+    out.sort_by(|a, b| a.raw.addr.cmp(&b.raw.addr));
+    out
+}
+
+/// A module call named by a reference: call name, instance key when given.
+type ModuleCall = (String, Option<super::InstanceKey>);
+
+/// Rules from separate rule resources, waiting to be folded.
+struct PendingRule<R> {
+    /// The rule resource.
+    origin: ResId,
+    parent: Link,
+    egress: bool,
+    rules: Vec<R>,
+    /// Where to look when the link is unknown: the module calls the parent attribute names,
+    /// and the parents it may be when the reference is ambiguous.
+    calls: Vec<ModuleCall>,
+    may_be: Option<Vec<ResId>>,
+}
+
+struct Lowerer<'l, 'a, 'd> {
+    linker: &'l Linker<'a, 'd>,
+    vpcs: VpcFallback<'a>,
+    links: Vec<LinkRecord>,
+    pending_routes: Vec<PendingRoute>,
+    pending_sg_rules: Vec<PendingRule<SgRule>>,
+    pending_nacl_rules: Vec<PendingRule<NaclRule>>,
+    has_config: bool,
+}
+
+fn parse_v4(s: &str) -> Option<Ipv4Net> {
+    s.trim().parse::<Ipv4Net>().ok()
+}
+
+fn parse_v6(s: &str) -> Option<Ipv6Net> {
+    s.trim().parse::<Ipv6Net>().ok()
+}
+
+fn parse_net(s: &str) -> Option<IpNet> {
+    s.trim().parse::<IpNet>().ok()
+}
+
+impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
+    fn view(&self, res: ResId) -> View<'d> {
+        self.linker.index().views[res.index()].unwrap_or_else(|| View::empty())
+    }
+
+    fn record(&mut self, from: ResId, attr: &str, link: &Link) {
+        if *link != Link::Absent {
+            self.links.push(LinkRecord { from, attr: attr.to_string(), link: link.clone() });
+        }
+    }
+
+    fn record_all(&mut self, from: ResId, attr: &str, links: &Links) {
+        match links {
+            Val::Known(v) => {
+                for l in v {
+                    self.record(from, attr, l);
+                }
+            }
+            Val::Unknown => self.record(from, attr, &Link::Unknown(format!("{attr} unknown until apply"))),
+            Val::Absent => {}
+        }
+    }
+
+    /// Computed attributes the configuration does not set are unknown in a create plan but
+    /// mean "not set" for linking (an EIP not associated by its own arguments, a route table
+    /// without `propagating_vgws`).
+    fn unset_if_unconfigured<T>(&self, res: ResId, path: &str, v: Val<T>) -> Val<T> {
+        let top = path.split('.').next().unwrap_or(path);
+        match v {
+            Val::Unknown if self.linker.configured(res, top) == Some(false) => Val::Absent,
+            other => other,
+        }
+    }
+
+    /// Where a separate route or rule may belong when its parent `link` is unknown: the module
+    /// calls the attribute names, and the parents an ambiguous reference may be.
+    fn unlinked_scope(
+        &self,
+        res: ResId,
+        link: &Link,
+        attr: &str,
+        types: &[&str],
+    ) -> (Vec<ModuleCall>, Option<Vec<ResId>>) {
+        if !matches!(link, Link::Unknown(_)) {
+            return (Vec::new(), None);
+        }
+        (self.linker.module_calls(res, attr), self.linker.ambiguous_targets(res, attr, types))
+    }
+
+    /// A single-valued link of a top-level attribute (`vpc_id` falls back to structure).
+    fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
+        let v = self.view(res);
+        let value = self.unset_if_unconfigured(res, attr, v.str(attr));
+        let mut link = self.linker.link(res, value, self.linker.expr(res, attr), types);
+        if attr == "vpc_id"
+            && let Link::Unknown(why) = &link
+        {
+            let r = &self.linker.index().names[res.index()];
+            let _ = r;
+            if let Some(t) = self.infer_vpc_for(res, None) {
+                link = Link::To(t, Provenance::Inferred);
+            } else {
+                link = Link::Unknown(why.clone());
+            }
+        }
+        self.record(res, attr, &link);
+        link
+    }
+
+    /// A list-valued link of a path (`subnet_ids`, `vpc_config.subnet_ids`).
+    fn many(&mut self, res: ResId, path: &str, types: &[&str]) -> Links {
+        let v = self.view(res);
+        let values = self.unset_if_unconfigured(res, path, v.path_strings(path));
+        let links = self.linker.links(res, values, self.linker.expr(res, path), types);
+        self.record_all(res, path, &links);
+        links
+    }
+
+    /// A link inside a nested block (an inline route's target); the expression is the block
+    /// attribute's (merged) one.
+    fn nested(&mut self, res: ResId, block: &str, value: Val<&str>, attr: &str, types: &[&str], label: &str) -> Link {
+        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
+        let link = self.linker.link(res, value, expr, types);
+        self.record(res, label, &link);
+        link
+    }
+
+    fn nested_many(
+        &mut self,
+        res: ResId,
+        block: &str,
+        values: Val<Vec<Val<&str>>>,
+        attr: &str,
+        types: &[&str],
+        label: &str,
+    ) -> Links {
+        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
+        let links = self.linker.links(res, values, expr, types);
+        self.record_all(res, label, &links);
+        links
+    }
+
+    /// Types one resource: implicit objects here, every other resource by its catalog family.
+    fn lower_one(&mut self, res: ResId, r: &Resource) -> Object {
+        if r.origin == Origin::Implicit {
+            return implicit_object(r);
+        }
+        let v = self.view(res);
+        let data = r.origin == Origin::Data;
+        match r.family {
+            Family::Vpc | Family::VpcCidr => self.lower_vpc(res, r, v, data),
+            Family::Subnet => self.lower_subnet(res, r, v, data),
+            Family::RouteTable | Family::Route | Family::RouteTableAssociation => {
+                self.lower_route_table(res, r, v, data)
+            }
+            Family::InternetGateway | Family::EgressOnlyInternetGateway | Family::NatGateway | Family::Eip => {
+                self.lower_gateway(res, r, v, data)
+            }
+            Family::PeeringConnection => self.lower_peering(res, r, v, data),
+            Family::TransitGateway | Family::TransitGatewayAttachment | Family::TransitGatewayRouteTable => {
+                self.lower_tgw(res, r, v, data)
+            }
+            Family::VpcEndpoint => self.lower_endpoint(res, r, v, data),
+            Family::PrefixList => self.lower_prefix_list(res, r, v, data),
+            Family::SecurityGroup | Family::SecurityGroupRule => self.lower_security_group(res, r, v, data),
+            Family::NetworkAcl | Family::NetworkAclRule => self.lower_nacl(res, r, v, data),
+            Family::LoadBalancerPart => self.lower_load_balancer_part(res, r, v, data),
+            Family::Vpn => self.lower_vpn(res, r, v, data),
+            Family::NetworkInterface | Family::Workload | Family::Placement | Family::Other => {
+                self.lower_workload(res, r, v, data)
+            }
+        }
+    }
+
+    fn by_name(&mut self, res: ResId, attr: &str, group_type: &str) -> Link {
+        let v = self.view(res);
+        let link = match v.str(attr) {
+            Val::Known(name) => {
+                match self.linker.index().by_typed_name.get(&(group_type.to_string(), name.to_string())) {
+                    Some(&t) => Link::To(t, Provenance::Id),
+                    None => self
+                        .linker
+                        .link(res, Val::Unknown, self.linker.expr(res, attr), &[group_type])
+                        .res()
+                        .map_or_else(|| Link::External(Some(name.to_string())), |t| Link::To(t, Provenance::Reference)),
+                }
+            }
+            other => self.linker.link(res, other, self.linker.expr(res, attr), &[group_type]),
+        };
+        self.record(res, attr, &link);
+        link
+    }
+}
+
+/// Folds separate resources into what they modify and derives associations.
+struct Fold<'n, 'd> {
+    net: &'n mut Network,
+    views: &'n [Option<View<'d>>],
+    implicit: &'n HashMap<(ResId, &'static str), ResId>,
+}
+
+impl Fold<'_, '_> {
+    fn ids_where(&self, pred: impl Fn(&Resource) -> bool) -> Vec<ResId> {
+        self.net
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.present() && pred(r))
+            .map(|(i, _)| ResId(i as u32))
+            .collect()
+    }
+
+    fn run(
+        &mut self,
+        routes: Vec<PendingRoute>,
+        sg_rules: Vec<PendingRule<SgRule>>,
+        nacl_rules: Vec<PendingRule<NaclRule>>,
+    ) {
+        // The VPCs' associated blocks first: the implicit default NACL and group get IPv6 rules
+        // when the VPC has an IPv6 block, associated or not.
+        self.vpc_cidrs();
+        self.implicit_defaults();
+        self.adoption();
+        self.routes(routes);
+        self.sg_rules(sg_rules);
+        self.nacl_rules(nacl_rules);
+        self.gateway_attachments();
+        self.peering_accepters();
+        self.vgw_propagations();
+        self.vpn_routes();
+        self.prefix_list_entries();
+        self.endpoint_associations();
+        self.edge_associations();
+        self.main_associations();
+        // ENI security group attachments and EIPs before placements: a launch template's public
+        // IP setting does not override an EIP.
+        self.eni_sg_attachments();
+        self.eips();
+        self.placements();
+        self.subnet_tables();
+        self.subnet_acls();
+        self.regions();
+    }
+
+    fn present_target(&self, link: &Link) -> Option<ResId> {
+        link.res().filter(|r| self.net.res(*r).present())
+    }
+
+    /// Where a separate route or rule whose parent could not be linked may belong: the parents
+    /// an ambiguous reference may be, else the present objects of the parent's kind inside the
+    /// module calls its parent attribute names, else (a local) those of its own module instance,
+    /// else every present object of that kind (never a guess: each candidate only *may* hold it).
+    fn candidates(
+        &self,
+        origin: ResId,
+        calls: &[ModuleCall],
+        may_be: Option<&[ResId]>,
+        kind: impl Fn(&Object) -> bool,
+    ) -> Vec<ResId> {
+        if let Some(list) = may_be {
+            let known: Vec<ResId> =
+                list.iter().copied().filter(|&c| self.net.res(c).present() && kind(&self.net.res(c).obj)).collect();
+            if !known.is_empty() {
+                return known;
+            }
+        }
+        let all: Vec<ResId> = self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect();
+        let own = self.net.res(origin).addr.module();
+        // Inside `own` (the module instance itself or below it).
+        let within = |c: ResId| self.net.res(c).addr.module().starts_with(own);
+        let inside_calls = |c: ResId| {
+            let theirs = self.net.res(c).addr.module();
+            within(c)
+                && theirs.get(own.len()).is_some_and(|step| {
+                    calls.iter().any(|(name, key)| step.name == *name && (key.is_none() || step.key == *key))
+                })
+        };
+        let inside: Vec<ResId> = all.iter().copied().filter(|&c| !calls.is_empty() && inside_calls(c)).collect();
+        if !inside.is_empty() {
+            return inside;
+        }
+        // A local of a module (`security_group_id = local.this_sg_id` in
+        // terraform-aws-modules/security-group) names what that module instance holds, when it
+        // holds anything of the kind; else it comes in through a variable, from anywhere.
+        if calls.is_empty() && !own.is_empty() {
+            let local: Vec<ResId> = all.iter().copied().filter(|&c| within(c)).collect();
+            if !local.is_empty() {
+                return local;
+            }
+        }
+        all
+    }
+}
