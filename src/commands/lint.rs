@@ -1,0 +1,246 @@
+//! `tfvpc lint`: every input through ingest, model, eval and the rules (the network after the
+//! change and, for plans, before it, to mark what the change introduces), suppressions,
+//! locating in the sources, baselines, then one report in the chosen format.
+
+use std::path::Path;
+
+use super::{settings_for, write_err, write_out};
+use crate::cli::{self, ColorChoice, FailOn, LintFormat};
+use crate::config::{Config, Settings};
+use crate::finding::{self, Severity};
+use crate::model::lower::{Side, lower};
+use crate::report::{self, InputReport, LintReport};
+use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Error, Io, Result, render_error};
+use crate::{baseline, eval, ingest, locate, model, rules, source, suppress};
+
+/// Runs `tfvpc lint`.
+pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
+    let explicit = super::explicit_config(args.config.as_deref())?;
+    if let Some(dir) = &args.source_dir
+        && !dir.is_dir()
+    {
+        return Err(Error::usage(
+            format!("--source-dir {}: not a folder", dir.display()),
+            "give the folder of the Terraform configuration that produced the plan (where `terraform plan` ran)",
+        ));
+    }
+    // Read the baseline first: a bad one stops the run before any work.
+    let baseline = match &args.baseline {
+        Some(path) => Some(baseline::Baseline::load(path)?),
+        None => None,
+    };
+    let mut report = LintReport::default();
+    let mut used_sites = std::collections::HashSet::new();
+    for arg in &args.inputs {
+        match lint_one(arg, explicit.as_ref(), args, io) {
+            Ok(mut one) => {
+                report.inputs.push(one.input);
+                report.findings.append(&mut one.findings);
+                report.files.append(&mut one.files);
+                report.repo_root = report.repo_root.take().or(one.repo_root);
+                report.suppressed += one.suppressed;
+                used_sites.extend(one.used_sites);
+            }
+            Err(e) => {
+                write_err(io, &render_error(&e));
+                report.errors.push((arg.clone(), e.to_string()));
+            }
+        }
+    }
+    merge_suppression_findings(&mut report.findings, &used_sites);
+    rules::sort(&mut report.findings);
+    let all = report.findings.clone();
+    if let (Some(b), Some(path)) = (&baseline, &args.baseline) {
+        report.baseline = Some(b.apply(&mut report.findings, &all, &path.display().to_string()));
+    }
+    if let Some(path) = &args.write_baseline {
+        let written = baseline::Baseline::of(&all);
+        written.write(path)?;
+        report.baseline_written = Some((path.display().to_string(), written.findings.len()));
+        // Every current finding is now accepted: nothing is left to report.
+        report.findings.clear();
+    }
+    if args.new_only {
+        let before = report.findings.len();
+        report.findings.retain(|f| f.introduced != Some(false));
+        report.hidden_present = before - report.findings.len();
+    }
+    let options = report::Options {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                args.output.is_none() && io.stdout_is_terminal && std::env::var_os("NO_COLOR").is_none()
+            }
+        },
+        verbose: args.verbose,
+        sarif_category: args.sarif_category.clone(),
+        new_only: args.new_only,
+    };
+    let text = match args.format {
+        LintFormat::Json => report::json::render(&report),
+        LintFormat::Human => report::human::render(&report, &options),
+        LintFormat::Sarif => report::sarif::render(&report, &options),
+        LintFormat::Github => report::github::render(&report),
+        LintFormat::Markdown => report::markdown::render(&report),
+        LintFormat::Gitlab => report::gitlab::render(&report),
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, text.as_bytes()).map_err(Error::Write)?;
+            write_err(io, &report::human::short_summary(&report, &path.display().to_string()));
+        }
+        None => write_out(io, &text)?,
+    }
+    if !report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Note => Some(Severity::Note),
+        FailOn::Never => None,
+    };
+    let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t && !f.indeterminate));
+    Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// Several inputs may share a configuration file and sources: a suppression is unused only when
+/// no input used it, and a finding about one suppression is reported once.
+fn merge_suppression_findings(
+    findings: &mut Vec<finding::Finding>,
+    used_sites: &std::collections::HashSet<(String, usize, usize)>,
+) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        if !rules::SUPPRESSION_RULES.contains(&f.rule) {
+            return true;
+        }
+        let Some(site) = f.location.as_ref().map(suppress::site) else { return true };
+        if f.rule == rules::RuleId::UnusedSuppression.as_str() && used_sites.contains(&site) {
+            return false;
+        }
+        seen.insert((f.rule, site))
+    });
+}
+
+/// What linting one input produced.
+struct Linted {
+    input: InputReport,
+    findings: Vec<finding::Finding>,
+    /// Source texts by displayed path, for snippets.
+    files: std::collections::BTreeMap<String, std::sync::Arc<str>>,
+    /// The repository root locations are relative to.
+    repo_root: Option<std::path::PathBuf>,
+    /// How many findings suppressions left out.
+    suppressed: usize,
+    /// The suppressions that covered a finding, by [`suppress::site`].
+    used_sites: Vec<(String, usize, usize)>,
+}
+
+/// Runs the rules over one side of a document.
+fn check(
+    name: &str,
+    doc: &ingest::Document,
+    side: Side,
+    settings: &Settings,
+    suppressions: &suppress::Suppressions<'_>,
+    show_indeterminate: bool,
+) -> (rules::Checked, model::Network) {
+    let net = lower(name, doc, side);
+    let checked = {
+        let ev = eval::Evaluator::new(&net, settings);
+        let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
+        rules::run(&ctx, suppressions)
+    };
+    (checked, net)
+}
+
+fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
+    // Sources: --source-dir, else the input's folder; standard input has none without the flag.
+    // They are read before the rules run (inline suppressions live in them), on a second thread
+    // while the input is parsed: neither needs the other.
+    let input_path = (arg != "-").then(|| Path::new(arg));
+    let (source_dir, shown) = match (&args.source_dir, input_path) {
+        (Some(dir), _) => (Some(dir.clone()), dir.display().to_string()),
+        (None, Some(path)) => {
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let shown = dir.display().to_string();
+            (Some(if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir }), shown)
+        }
+        (None, None) => (None, String::new()),
+    };
+    let repo_root = match &args.repo_root {
+        Some(root) => root.canonicalize().ok(),
+        None => source_dir
+            .as_deref()
+            .and_then(source::find_repo_root)
+            .or_else(|| std::env::current_dir().ok().and_then(|d| source::find_repo_root(&d))),
+    };
+    let (loaded, sources) = std::thread::scope(|scope| {
+        let sources =
+            scope.spawn(|| source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref())));
+        let loaded = ingest::load(arg, io.stdin);
+        // A panic in the source reader is a bug; without sources, findings point at the input.
+        (loaded, sources.join().unwrap_or_default())
+    });
+    let (input, doc) = loaded?;
+    let settings = settings_for(explicit, input.dir())?;
+    let sources = sources.filter(|s| !s.is_empty());
+    let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
+    let (after, net) = check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate);
+    let mut findings = after.findings.clone();
+    let mut warnings = net.warnings.clone();
+    // What this change introduces: a finding is new when no finding of the network before the
+    // change has its fingerprint. States have no before.
+    if doc.kind == ingest::DocKind::Plan {
+        let (before, _) = check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate);
+        let present: std::collections::HashSet<&str> =
+            before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
+        for f in &mut findings {
+            f.introduced = Some(!present.contains(f.fingerprint.as_str()));
+        }
+    }
+    let audit = rules::audit(&suppressions, &after, &settings, &input.name);
+    findings.extend(audit.findings);
+    let used_sites = suppressions
+        .all()
+        .iter()
+        .zip(&after.used)
+        .filter(|(_, used)| **used)
+        .map(|(s, _)| suppress::site(&s.location))
+        .collect();
+    if let Some(s) = &sources {
+        warnings.extend(s.warnings.iter().cloned());
+    }
+    if input.path.is_none() && !findings.is_empty() {
+        warnings.push(
+            "standard input has no folder: findings point at the input, not at .tf lines (give --source-dir)".into(),
+        );
+    }
+    let fallback = finding::Location {
+        file: input.name.clone(),
+        line: 1,
+        column: 1,
+        end_line: 1,
+        end_column: 1,
+        kind: finding::LocationKind::Input,
+        uri: input.path.as_deref().zip(repo_root.as_deref()).and_then(|(p, root)| source::uri_of(p, root)),
+    };
+    rules::sort(&mut findings);
+    locate::locate(&mut findings, sources.as_ref(), &fallback);
+    let mut files: std::collections::BTreeMap<String, std::sync::Arc<str>> =
+        sources.iter().flat_map(|s| s.files()).map(|f| (f.display.clone(), f.text.clone())).collect();
+    if let (Some(path), Some(text)) = (settings.config_path(), settings.config_text()) {
+        files.insert(suppress::shown_path(path), text.into());
+    }
+    let summary = net.summary();
+    Ok(Linted {
+        input: InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings },
+        findings,
+        files,
+        repo_root,
+        suppressed: after.suppressed.len() + audit.suppressed.len(),
+        used_sites,
+    })
+}

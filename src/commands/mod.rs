@@ -1,0 +1,48 @@
+//! The subcommands: each reads its inputs through the library's stages and writes its report
+//! to the injected streams. `lib.rs::run` dispatches here.
+
+pub(crate) mod explain;
+pub(crate) mod graph;
+pub(crate) mod lint;
+pub(crate) mod shell;
+pub(crate) mod trace;
+
+use std::path::Path;
+
+use crate::config::{self, Config, Settings};
+use crate::{Error, Io, Result, rules};
+
+/// Writes to stdout; a closed pipe (`tfvpc lint … | head`) is not an error.
+pub(crate) fn write_out(io: &mut Io<'_>, text: &str) -> Result<()> {
+    match io.stdout.write_all(text.as_bytes()).and_then(|()| io.stdout.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Write(e)),
+    }
+}
+
+/// Writes to stderr.
+pub(crate) fn write_err(io: &mut Io<'_>, text: &str) {
+    // Nothing sensible remains to be done if standard error is gone.
+    let _ = io.stderr.write_all(text.as_bytes());
+}
+
+/// The configuration for one input: explicit `--config`, or discovered from its folder.
+pub(crate) fn settings_for(explicit: Option<&Config>, input_dir: Option<&Path>) -> Result<Settings> {
+    let names = rules::names();
+    let discovered;
+    let config = match explicit {
+        Some(c) => Some(c),
+        None => {
+            let dir = input_dir.filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            discovered = Config::discover(dir, &names)?.map(|(_, c)| c);
+            discovered.as_ref()
+        }
+    };
+    config::resolve(config, &rules::defaults())
+}
+
+/// The configuration file named by `--config`, if any.
+pub(crate) fn explicit_config(path: Option<&Path>) -> Result<Option<Config>> {
+    path.map(|p| Config::load(p, &crate::rules::names())).transpose()
+}
