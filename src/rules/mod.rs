@@ -1,7 +1,9 @@
-//! The rule registry. A rule is one file here, one doc `rules/<rule-name>.md` and one fixture
-//! folder `testdata/rules/<rule-name>/`; meta-tests keep the three in step.
+//! The rules and their choke point. A rule is one file here that starts with its
+//! `declare_rule!` (id, category, default severity, summary: see `registry.rs`), one line in the
+//! `register_rules!` list below, one doc `rules/<rule-name>.md` and one fixture folder
+//! `testdata/rules/<rule-name>/`; meta-tests (`tests/rule_fixtures.rs`) keep them in step.
 //!
-//! A rule is a pure function of the shared context (model, graph, settings) that pushes
+//! A rule is a pure function of the shared context (model, evaluator, settings) that pushes
 //! [`Draft`]s. It never picks its severity and never formats output: [`run`] is the single choke
 //! point that drops disabled rules, stamps the configured severity and the fingerprint, sorts
 //! findings and applies suppressions (the shape of oxc's `LintContext` and ruff's checker);

@@ -7,11 +7,11 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::super::Context;
 use super::text::flow_text;
 use crate::eval::sets::{Family, IpSet, PortSet, Protocol, RuleProtocol};
 use crate::eval::{Evaluator, Flow, Place, PlaceKind, Tri};
 use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, TargetKind, Val, WorkloadKind};
+use crate::rules::Context;
 
 /// Widest destination-port range that still states a service (a range of 1,024 ports or less).
 pub const MAX_RANGE: u32 = 1024;

@@ -3,12 +3,12 @@
 //! of the rest, which path rule reports it (a reply without a route back across a peering
 //! connection or transit gateway, a reply dropped by a NACL, anything else) and on what.
 
-use super::super::{Context, Draft, RuleId};
 use super::Evaluated;
 use super::intents::Scope;
 use super::text::resource_named;
 use crate::eval::{PlaceKind, Stage};
 use crate::model::{Network, Object, ResId};
+use crate::rules::{Context, Draft, RuleId};
 
 /// Stages where routing decides.
 pub fn is_routing_stage(stage: Stage) -> bool {
