@@ -6,8 +6,8 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::keep::{Collected, Filtered, Keep, attrs_of, is_aws, keep_for, relevant};
-use super::seed::{Reader, Seed, Shape, Text, each_field, parse_addr, parse_mode, parse_raw};
+use super::keep::{Collected, Filtered, Identity, Keep, attrs_of, is_aws, keep_for, relevant};
+use super::seed::{Reader, Seed, Shape, Text, each_field, parse_addr, parse_raw};
 use crate::addr::Mode;
 use crate::ingest::doc::{Action, RawResource};
 
@@ -71,21 +71,15 @@ impl<'de> Reader<'de> for ResourceChangeReader<'_> {
     const EXPECTING: &'static str = "a resource change object";
     const SHAPE: Shape = Shape::Object;
     fn object<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let mut address: Option<Text<'de>> = None;
-        let mut mode: Option<Mode> = None;
-        let mut rtype: Option<Text<'de>> = None;
-        let mut provider: Option<Text<'de>> = None;
+        let mut id = Identity::default();
         let mut deposed = false;
         let mut change: Option<Change<'de>> = None;
         let mut raw_change: Option<&'de RawValue> = None;
         each_field(map, RC_KEYS, |idx, map| {
             match idx {
-                0 => address = Some(map.next_value()?),
-                1 => mode = Some(parse_mode(map.next_value::<Text<'de>>()?.as_ref())?),
-                2 => rtype = Some(map.next_value()?),
-                3 => provider = Some(map.next_value()?),
+                0..=3 => id.read(idx, map)?,
                 4 => deposed = map.next_value::<Option<IgnoredAny>>()?.is_some(),
-                _ => match (mode, &rtype) {
+                _ => match (id.mode, &id.rtype) {
                     (Some(m), Some(t)) => {
                         change = Some(map.next_value_seed(Seed(ChangeReader(keep_for(m, t.as_ref()))))?);
                     }
@@ -94,6 +88,7 @@ impl<'de> Reader<'de> for ResourceChangeReader<'_> {
             }
             Ok(())
         })?;
+        let Identity { address, mode, rtype, provider } = id;
         let address = address.ok_or_else(|| de::Error::missing_field("address"))?;
         let address = address.as_ref();
         let rtype = rtype.ok_or_else(|| de::Error::missing_field("type"))?;

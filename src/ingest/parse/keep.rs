@@ -8,7 +8,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::seed::KeyIndex;
+use super::seed::{KeyIndex, Text, parse_mode};
 use crate::addr::Mode;
 use crate::catalog;
 use crate::ingest::doc::{Attrs, RawResource};
@@ -60,6 +60,31 @@ pub(super) fn keep_expressions_for(mode: Mode, rtype: &str) -> Keep {
     match mode {
         Mode::Managed => catalog::managed(rtype).map_or(Keep::Nothing, |t| Keep::Attrs(t.attrs)),
         Mode::Data => catalog::data(rtype).map_or(Keep::Nothing, |t| Keep::Attrs(t.attrs)),
+    }
+}
+
+/// Which resource an entry of `resource_changes` or of a state tree is, from its first four
+/// keys (`address`, `mode`, `type`, `provider_name`, in every entry's key list in that order):
+/// read before the payload, so that the payload is filtered while it is parsed.
+#[derive(Default)]
+pub(super) struct Identity<'de> {
+    pub(super) address: Option<Text<'de>>,
+    pub(super) mode: Option<Mode>,
+    pub(super) rtype: Option<Text<'de>>,
+    pub(super) provider: Option<Text<'de>>,
+}
+
+impl<'de> Identity<'de> {
+    /// Reads the value of key `idx` (0 to 3) of the entry.
+    #[inline]
+    pub(super) fn read<A: MapAccess<'de>>(&mut self, idx: usize, map: &mut A) -> Result<(), A::Error> {
+        match idx {
+            0 => self.address = Some(map.next_value()?),
+            1 => self.mode = Some(parse_mode(map.next_value::<Text<'de>>()?.as_ref())?),
+            2 => self.rtype = Some(map.next_value()?),
+            _ => self.provider = Some(map.next_value()?),
+        }
+        Ok(())
     }
 }
 

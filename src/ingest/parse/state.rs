@@ -6,8 +6,8 @@ use serde::de::{self, IgnoredAny, MapAccess, SeqAccess};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::keep::{Collected, Filtered, attrs_of, is_aws, keep_for, relevant};
-use super::seed::{Reader, Seed, Shape, Text, each_field, parse_addr, parse_mode, parse_raw};
+use super::keep::{Collected, Filtered, Identity, attrs_of, is_aws, keep_for, relevant};
+use super::seed::{Reader, Seed, Shape, each_field, parse_addr, parse_raw};
 use crate::addr::Mode;
 use crate::catalog;
 use crate::ingest::doc::{Action, RawResource};
@@ -127,10 +127,7 @@ impl<'de> Reader<'de> for StateResourceReader<'_> {
     const EXPECTING: &'static str = "a resource object";
     const SHAPE: Shape = Shape::Object;
     fn object<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        let mut address: Option<Text<'de>> = None;
-        let mut mode: Option<Mode> = None;
-        let mut rtype: Option<Text<'de>> = None;
-        let mut provider: Option<Text<'de>> = None;
+        let mut id = Identity::default();
         let mut deposed = false;
         let mut values: Option<Value> = None;
         let mut sensitive: Option<Value> = None;
@@ -142,11 +139,8 @@ impl<'de> Reader<'de> for StateResourceReader<'_> {
         };
         each_field(map, SR_KEYS, |idx, map| {
             match idx {
-                0 => address = Some(map.next_value()?),
-                1 => mode = Some(parse_mode(map.next_value::<Text<'de>>()?.as_ref())?),
-                2 => rtype = Some(map.next_value()?),
-                3 => provider = Some(map.next_value()?),
-                i @ (4 | 5) => match (mode, &rtype) {
+                0..=3 => id.read(idx, map)?,
+                i @ (4 | 5) => match (id.mode, &id.rtype) {
                     // Not wanted (managed resources in `planned_values`): skipped whole.
                     (Some(m), Some(_)) if !wanted(m) => {
                         map.next_value::<IgnoredAny>()?;
@@ -164,6 +158,7 @@ impl<'de> Reader<'de> for StateResourceReader<'_> {
             }
             Ok(())
         })?;
+        let Identity { address, mode, rtype, provider } = id;
         let address = address.ok_or_else(|| de::Error::missing_field("address"))?;
         let rtype = rtype.ok_or_else(|| de::Error::missing_field("type"))?;
         let rtype = rtype.as_ref();
