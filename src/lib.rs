@@ -18,6 +18,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub(crate) mod suggest;
 pub mod suppress;
 
 use std::io::{Read, Write};
@@ -278,7 +279,7 @@ fn check(
     let net = lower(name, doc, side);
     let graph = graph::NetGraph::build(&net);
     let checked = {
-        let ev = eval::Evaluator::new(&net, settings);
+        let ev = eval::Evaluator::new(&net, settings.eval());
         let ctx = rules::Context::new(&net, &graph, settings, &ev).with_indeterminate(show_indeterminate);
         rules::run(&ctx, suppressions)
     };
@@ -386,7 +387,7 @@ fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
     let settings = settings_for(explicit.as_ref(), input.dir())?;
     let net = lower(&input.name, &doc, Side::After);
     let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };
-    let report = eval::trace(&net, &settings, &args.from, &args.to, &flow, &options).map_err(Error::from)?;
+    let report = eval::trace(&net, settings.eval(), &args.from, &args.to, &flow, &options).map_err(Error::from)?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
