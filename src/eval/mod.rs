@@ -12,11 +12,15 @@
 //!   the hops of both legs, the failing source ports and the bill ([`trace::TraceReport`]).
 //!
 //! Modules: [`sets`] (set algebra), [`addr`] (address classes, symbolic service addresses),
-//! [`flow`] (protocols, ports, ICMP replies), [`place`] and [`resolve`] (endpoints), `route`,
-//! `nacl`, `sg`, `tgw` (compiled forwarding state), `walk` (the hop-by-hop state machine),
-//! [`reach`] (results and verdicts), [`mod@trace`] (reports; the human renderer is in
-//! `report::trace`), [`cost`] (the bill),
-//! `reference` (a naive one-packet evaluator the property tests compare against; test builds only).
+//! [`flow`] (protocols, ports, ICMP replies), [`settings`] (what the evaluator reads of the
+//! user's settings), [`place`] and [`resolve`] (endpoints), `route`, `nacl`, `sg`, `tgw`
+//! (compiled forwarding state; `rule_fields` reads the port and ICMP fields of SG and NACL
+//! rules), `walk/` (the hop-by-hop state machine, a file per kind of hop), [`reach`] (results
+//! and verdicts), [`mod@trace`] (reports; the human renderer is in `report::trace`), [`cost`]
+//! (the bill), [`allpairs`] (every subnet pair at once, the work shared; `prepared` is what it
+//! derives from a walk result, kept in the walk memo; `hash` the hot tables' hash map), and
+//! `reference` (a naive one-packet evaluator the property tests compare against; test builds
+//! only).
 
 pub mod addr;
 pub mod allpairs;
