@@ -58,7 +58,7 @@ fn reachability(c: &mut Criterion) {
     let doc = parse_input(&input).unwrap();
     let net = lower(&input.name, &doc, Side::After);
     let settings = tfvpc::config::resolve(None, &tfvpc::rules::defaults()).unwrap();
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     let places: Vec<Place> = ev.subnet_ids().map(|s| ev.subnet_place(s, None)).collect();
     assert_eq!(places.len(), 1200);
     let internet = ev.internet_place(None);
@@ -66,7 +66,7 @@ fn reachability(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("reachability_1200_subnets");
     group.sample_size(10).warm_up_time(Duration::from_secs(2)).measurement_time(Duration::from_secs(10));
-    group.bench_function("evaluator_new", |b| b.iter(|| Evaluator::new(black_box(&net), &settings)));
+    group.bench_function("evaluator_new", |b| b.iter(|| Evaluator::new(black_box(&net), settings.eval())));
 
     // One source: 1,199 subnets, and the internet both ways.
     group.throughput(Throughput::Elements(places.len() as u64 + 1));
@@ -88,7 +88,7 @@ fn reachability(c: &mut Criterion) {
     group.throughput(Throughput::Elements(pairs as u64));
     group.bench_function("all_pairs_1200_subnets", |b| {
         b.iter(|| {
-            let ev = Evaluator::new(black_box(&net), &settings);
+            let ev = Evaluator::new(black_box(&net), settings.eval());
             let all_pairs = ev.all_pairs();
             let n = all_pairs.counts();
             assert_eq!(n.reachable + n.unreachable + n.indeterminate, pairs);

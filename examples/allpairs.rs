@@ -18,7 +18,7 @@ fn main() {
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     let Ok(settings) = tfvpc::config::resolve(None, &[]) else { return };
     let t1 = Instant::now();
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     let t2 = Instant::now();
     let subnets: Vec<_> = ev.subnet_ids().take(limit).map(|s| ev.subnet_place(s, None)).collect();
     let internet = ev.internet_place(None);

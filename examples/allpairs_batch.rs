@@ -16,7 +16,7 @@ fn main() {
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     let Ok(settings) = tfvpc::config::resolve(None, &[]) else { return };
     let t0 = Instant::now();
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     let t1 = Instant::now();
     // REPEAT=N runs it N times (0: compile only, for instruction-count baselines).
     let repeat: usize = std::env::var("REPEAT").ok().and_then(|r| r.parse().ok()).unwrap_or(1);

@@ -12,7 +12,7 @@ fn main() {
     let Ok((input, doc)) = tfvpc::ingest::load(&a[0], &mut std::io::stdin()) else { return };
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     let Ok(settings) = tfvpc::config::resolve(None, &[]) else { return };
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     let (Ok(x), Ok(y)) = (ev.resolve(&a[1], None), ev.resolve(&a[2], None)) else { return };
     let n: u32 = a[3].parse().unwrap_or(1000);
     let all = PacketSet::all();

@@ -20,7 +20,7 @@ fn main() {
     eprintln!("graph       {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let Ok(settings) = tfvpc::config::resolve(None, &tfvpc::rules::defaults()) else { return };
     let t = Instant::now();
-    let ev = tfvpc::eval::Evaluator::new(&net, &settings);
+    let ev = tfvpc::eval::Evaluator::new(&net, settings.eval());
     eprintln!("evaluator   {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let ctx = tfvpc::rules::Context::new(&net, &settings, &ev);
     let t = Instant::now();

@@ -19,7 +19,7 @@ fn main() {
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     let Ok(settings) = tfvpc::config::resolve(None, &tfvpc::rules::defaults()) else { return };
     let t = Instant::now();
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     println!("Evaluator::new {:.1?}", t.elapsed());
     let places: Vec<_> = ev.subnet_ids().take(limit).map(|s| ev.subnet_place(s, None)).collect();
     let internet = ev.internet_place(None);

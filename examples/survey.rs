@@ -12,7 +12,7 @@ fn main() {
         };
         let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
         let Ok(settings) = tfvpc::config::resolve(None, &[]) else { return };
-        let ev = Evaluator::new(&net, &settings);
+        let ev = Evaluator::new(&net, settings.eval());
         let mut ends: Vec<String> = net
             .present()
             .filter(|(id, r)| matches!(r.obj, tfvpc::model::Object::Workload(_)) && ev.places_of(*id).is_ok())
@@ -34,7 +34,7 @@ fn main() {
             }
         }
         for (x, y) in pairs {
-            match tfvpc::eval::trace(&net, &settings, &x, &y, &flow, &TraceOptions::default()) {
+            match tfvpc::eval::trace(&net, settings.eval(), &x, &y, &flow, &TraceOptions::default()) {
                 Ok(r) => {
                     *counts.entry(format!("{:?}", r.verdict())).or_default() += 1;
                     if r.verdict() != Verdict::Reachable {

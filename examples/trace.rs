@@ -25,7 +25,7 @@ fn main() {
         _ => tfvpc::eval::Flow::all(),
     };
     let options = tfvpc::eval::TraceOptions { gb_per_month: Some(100.0), family: None };
-    match tfvpc::eval::trace(&net, &settings, &args[1], &args[2], &flow, &options) {
+    match tfvpc::eval::trace(&net, settings.eval(), &args[1], &args[2], &flow, &options) {
         Ok(report) if std::env::var("JSON").is_ok() => print!("{}", report.to_json()),
         Ok(report) => print!("{}", tfvpc::report::trace::render_human(&report, false)),
         Err(e) => eprintln!("{}: {:?}", e.which, e.error),

@@ -26,6 +26,7 @@ pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub(crate) mod suggest;
 pub mod suppress;
 
 use std::io::{Read, Write};

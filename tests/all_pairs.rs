@@ -29,7 +29,7 @@ fn check(plan: &Path) -> (usize, Vec<String>) {
     let Ok((input, doc)) = tfvpc::ingest::load(&arg, &mut std::io::empty()) else { return (0, Vec::new()) };
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     let settings = tfvpc::config::resolve(None, &[]).unwrap();
-    let ev = Evaluator::new(&net, &settings);
+    let ev = Evaluator::new(&net, settings.eval());
     let ap = ev.all_pairs();
     let all = PacketSet::all();
     let place = |e: End| -> &Place {

@@ -149,7 +149,7 @@ fn check(
 ) -> (rules::Checked, model::Network) {
     let net = lower(name, doc, side);
     let checked = {
-        let ev = eval::Evaluator::new(&net, settings);
+        let ev = eval::Evaluator::new(&net, settings.eval());
         let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
         rules::run(&ctx, suppressions)
     };

@@ -15,7 +15,7 @@ pub(crate) fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
     let settings = settings_for(explicit.as_ref(), input.dir())?;
     let net = lower(&input.name, &doc, Side::After);
     let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };
-    let report = eval::trace(&net, &settings, &args.from, &args.to, &flow, &options).map_err(Error::from)?;
+    let report = eval::trace(&net, settings.eval(), &args.from, &args.to, &flow, &options).map_err(Error::from)?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,

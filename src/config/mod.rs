@@ -14,7 +14,6 @@ mod pattern;
 mod prices;
 mod schema;
 mod settings;
-pub(crate) mod suggest;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -24,11 +23,11 @@ use miette::NamedSource;
 use crate::error::{Error, Result};
 use crate::finding::Severity;
 
+pub(crate) use crate::suggest::closest as closest_name;
 pub use pattern::AddrPattern;
 pub use prices::Prices;
 pub use schema::{AttrSpec, BlockSpec, Kind, LabelSpec, SCHEMA, block_spec};
 pub use settings::{Settings, resolve};
-pub(crate) use suggest::closest as closest_name;
 
 /// The file name discovery looks for.
 pub const FILE_NAME: &str = ".tfvpc.hcl";

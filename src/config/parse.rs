@@ -13,12 +13,12 @@ use hcl::edit::structure::{Block, Structure};
 use miette::NamedSource;
 
 use super::schema::{AttrSpec, BlockSpec, Kind, SCHEMA, block_spec};
-use super::suggest::closest;
 use super::{
     AddrPattern, ClientPorts, Config, Endpoint, Expect, Ignore, Location, PriceOverrides, Protocol, RuleOverride,
 };
 use crate::error::{Error, Result};
 use crate::finding::Severity;
+use crate::suggest::closest;
 
 /// Parses and validates `text`, the contents of the configuration file `path`.
 pub(super) fn parse(text: &str, path: &Path, known_rules: &[&str]) -> Result<Config> {

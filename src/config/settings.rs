@@ -9,6 +9,7 @@ use miette::NamedSource;
 
 use super::{ClientPorts, Config, Expect, Ignore, Prices};
 use crate::error::Result;
+use crate::eval::{ClientPortsRule, EvalSettings, UnitPrices};
 use crate::finding::Severity;
 
 /// The resolved settings of one run.
@@ -107,6 +108,44 @@ impl Settings {
     /// The first `ignore` block that covers a finding of `rule` on `address`.
     pub fn suppression(&self, rule: &str, address: &str) -> Option<&Ignore> {
         self.ignores.iter().find(|ignore| ignore.covers(rule, address))
+    }
+
+    /// What the evaluator reads: the prices, the `client_ports` blocks and the file's name.
+    pub fn eval(&self) -> EvalSettings {
+        let p = &self.prices;
+        EvalSettings {
+            prices: UnitPrices {
+                region: p.region.clone(),
+                date: p.date.clone(),
+                nat_gateway_hour: p.nat_gateway_hour,
+                nat_gateway_gb: p.nat_gateway_gb,
+                inter_az_gb: p.inter_az_gb,
+                transit_gateway_attachment_hour: p.transit_gateway_attachment_hour,
+                transit_gateway_gb: p.transit_gateway_gb,
+                interface_endpoint_az_hour: p.interface_endpoint_az_hour,
+                interface_endpoint_gb: p.interface_endpoint_gb,
+                gateway_endpoint_gb: p.gateway_endpoint_gb,
+                internet_egress_gb: p.internet_egress_gb,
+                public_ipv4_hour: p.public_ipv4_hour,
+            },
+            client_ports: self
+                .client_ports
+                .iter()
+                .map(|block| {
+                    let pattern = block.pattern.clone();
+                    ClientPortsRule {
+                        pattern: pattern.to_string(),
+                        matches: std::sync::Arc::new(move |address: &str| pattern.matches(address)),
+                        from: block.from,
+                        to: block.to,
+                    }
+                })
+                .collect(),
+            config_name: self
+                .config_path
+                .as_deref()
+                .map_or_else(|| ".tfvpc.hcl".to_string(), |p| p.display().to_string()),
+        }
     }
 
     /// The configuration file used, if any.

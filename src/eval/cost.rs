@@ -10,8 +10,9 @@
 //! * Data out to the internet: per GB (first tier). Traffic to AWS services in the same Region
 //!   (S3 through a NAT gateway) pays NAT processing but no internet data-out.
 //!
-//! Prices come from `Settings::prices()` (the built-in us-east-1 list, or `.tfvpc.hcl`
-//! overrides); the bill names the price region and date.
+//! Prices come from [`super::EvalSettings::prices`], which `config::Settings::eval` fills from
+//! `Settings::prices()` (the built-in us-east-1 list, or `.tfvpc.hcl` overrides); the bill names
+//! the price region and date.
 
 use serde::Serialize;
 
@@ -74,7 +75,7 @@ impl<'n> Evaluator<'n> {
     /// The bill of a forward path (`path` as [`super::Reach`] reports it) from `src` to `dst`.
     #[must_use]
     pub fn bill(&self, src: &Place, dst: &Place, path: &[ResId], gb_per_month: Option<f64>) -> Bill {
-        let prices = self.settings.prices();
+        let prices = &self.settings.prices;
         let net = self.net;
         let mut per_gb: Vec<CostLine> = Vec::new();
         let mut fixed: Vec<CostLine> = Vec::new();

@@ -4,7 +4,7 @@
 //!
 //! Who picks the ephemeral source port (§3.4): Linux EC2 instances and generic workloads
 //! 32768-60999, Windows 49152-65535, NAT gateways, load balancers and Lambda 1024-65535,
-//! clients on the internet, on-premises or unknown 1024-65535. `Settings::client_ports_for`
+//! clients on the internet, on-premises or unknown 1024-65535. `EvalSettings::client_ports`
 //! overrides the range per address pattern.
 
 use std::sync::OnceLock;
@@ -12,9 +12,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use super::sets::{Address, IpSet};
-use super::sets::{
-    IntervalSet, L4Kind, PacketBox, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol, Unsigned,
-};
+use super::sets::{L4Kind, PacketBox, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol};
 
 /// Linux's default `ip_local_port_range` (kernel ≥ 4.x: 32768-60999).
 pub const LINUX_PORTS: (u16, u16) = (32768, 60999);
@@ -298,18 +296,6 @@ fn map_family<A: Address>(
     // ICMP and non-ICMP boxes never overlap.
     let all: Vec<PacketBox<A>> = mapped.boxes_of::<A>().iter().cloned().chain(rest).collect();
     PacketSet::from_disjoint_boxes(all)
-}
-
-/// Source ports of the TCP/UDP packets of a set in forward orientation (`a`), as ranges.
-#[must_use]
-pub fn port_ranges(ports: &PortSet) -> Vec<(u16, u16)> {
-    ports.ranges().collect()
-}
-
-/// An interval set of any width as `a-b, c` text.
-#[must_use]
-pub fn ranges_text<T: Unsigned>(set: &IntervalSet<T>) -> String {
-    set.to_string()
 }
 
 #[cfg(test)]

@@ -12,11 +12,15 @@
 //!   the hops of both legs, the failing source ports and the bill ([`trace::TraceReport`]).
 //!
 //! Modules: [`sets`] (set algebra), [`addr`] (address classes, symbolic service addresses),
-//! [`flow`] (protocols, ports, ICMP replies), [`place`] and [`resolve`] (endpoints), `route`,
-//! `nacl`, `sg`, `tgw` (compiled forwarding state), `walk` (the hop-by-hop state machine),
-//! [`reach`] (results and verdicts), [`mod@trace`] (reports; the human renderer is in
-//! `report::trace`), [`cost`] (the bill),
-//! [`mod@reference`] (a naive one-packet evaluator the property tests compare against).
+//! [`flow`] (protocols, ports, ICMP replies), [`settings`] (what the evaluator reads of the
+//! user's settings), [`place`] and [`resolve`] (endpoints), `route`, `nacl`, `sg`, `tgw`
+//! (compiled forwarding state; `rule_fields` reads the port and ICMP fields of SG and NACL
+//! rules), `walk/` (the hop-by-hop state machine, a file per kind of hop), [`reach`] (results
+//! and verdicts), [`mod@trace`] (reports; the human renderer is in `report::trace`), [`cost`]
+//! (the bill), [`allpairs`] (every subnet pair at once, the work shared; `prepared` is what it
+//! derives from a walk result, kept in the walk memo; `hash` the hot tables' hash map), and
+//! `reference` (a naive one-packet evaluator the property tests compare against; test builds
+//! only).
 
 pub mod addr;
 pub mod allpairs;
@@ -27,10 +31,11 @@ pub(crate) mod nacl;
 pub mod place;
 pub(crate) mod prepared;
 pub mod reach;
-pub mod reference;
 pub mod resolve;
 pub(crate) mod route;
+pub(crate) mod rule_fields;
 pub mod sets;
+pub mod settings;
 pub(crate) mod sg;
 pub(crate) mod tgw;
 pub mod trace;
@@ -42,7 +47,6 @@ use ipnet::IpNet;
 
 use self::addr::{Services, public_space};
 use self::sets::IpSet;
-use crate::config::Settings;
 use crate::model::{EndpointKind, Link, Network, Object, Origin, ResId, Val};
 
 pub use self::allpairs::{AllPairs, End, PairOutcome};
@@ -50,6 +54,7 @@ pub use self::flow::Flow;
 pub use self::place::{Place, PlaceKind, Tri};
 pub use self::reach::{Leg, Reach, Stage, Verdict};
 pub use self::resolve::Endpoint;
+pub use self::settings::{ClientPortsRule, EvalSettings, UnitPrices};
 pub use self::trace::{TraceOptions, TraceReport, trace};
 
 /// Facts about a VPC the evaluator needs.
@@ -100,7 +105,7 @@ pub(crate) struct SubnetInfo {
 /// The compiled network: pure, `Sync`, built once per input.
 pub struct Evaluator<'n> {
     pub(crate) net: &'n Network,
-    pub(crate) settings: &'n Settings,
+    pub(crate) settings: EvalSettings,
     pub(crate) services: Services,
     /// Public addresses no VPC, route or declared on-premises CIDR of the network claims.
     pub(crate) internet: IpSet,
@@ -125,7 +130,7 @@ pub struct Evaluator<'n> {
 impl<'n> Evaluator<'n> {
     /// Compiles `net`. Never fails: what cannot be read evaluates to "undetermined".
     #[must_use]
-    pub fn new(net: &'n Network, settings: &'n Settings) -> Self {
+    pub fn new(net: &'n Network, settings: EvalSettings) -> Self {
         let n = net.resources.len();
         // Services the network mentions, plus S3 and DynamoDB of every region seen.
         let mut service_names: Vec<String> = Vec::new();
@@ -343,8 +348,8 @@ impl<'n> Evaluator<'n> {
 
     /// The settings.
     #[must_use]
-    pub fn settings(&self) -> &'n Settings {
-        self.settings
+    pub fn settings(&self) -> &EvalSettings {
+        &self.settings
     }
 
     pub(crate) fn vpc(&self, id: ResId) -> Option<&VpcInfo> {
@@ -384,6 +389,9 @@ impl<'n> Evaluator<'n> {
         self.services.block(service)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod reference;
 
 #[cfg(test)]
 pub(crate) mod testnet;

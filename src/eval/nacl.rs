@@ -16,6 +16,7 @@
 use ipnet::IpNet;
 
 use super::addr::{ServiceOverlap, Services, service_overlap};
+use super::rule_fields::{icmp_value, l4_text, port_range};
 use super::sets::{IpSet, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol};
 use crate::model::{NaclRule, Network, Object, ResId, Val};
 
@@ -243,20 +244,11 @@ pub(crate) fn rule_addresses(net: &IpNet, services: &Services) -> (IpSet, IpSet)
     }
 }
 
-fn port_range(from: i64, to: i64) -> PortSet {
-    if from < 0 || to < 0 {
-        return PortSet::full();
-    }
-    let clamp = |v: i64| u16::try_from(v).unwrap_or(u16::MAX);
-    PortSet::range(clamp(from), clamp(to))
-}
-
 /// An ICMP type or code field: `-1` (or unset) is any; `None` when unknown.
 fn icmp_field(v: &Val<i64>) -> Option<PortSet> {
     match v {
-        Val::Known(-1) | Val::Absent => Some(PortSet::full()),
-        Val::Known(x) if (0..=255).contains(x) => Some(PortSet::single(*x as u16)),
-        Val::Known(_) => Some(PortSet::full()),
+        Val::Known(x) => Some(icmp_value(*x)),
+        Val::Absent => Some(PortSet::full()),
         Val::Unknown => None,
     }
 }
@@ -279,29 +271,13 @@ fn rule_text(net: &Network, r: &NaclRule, dir: Direction) -> String {
         _ => "(unknown action)",
     };
     let protocol = match &r.protocol {
-        Val::Known(p) => match p.parse::<RuleProtocol>() {
-            Ok(RuleProtocol::All) => "all".to_string(),
-            Ok(RuleProtocol::Only(p)) => match p.number() {
-                6 | 17 => match (r.from_port.known(), r.to_port.known()) {
-                    (Some(a), Some(b)) if a == b => format!("{p} {a}"),
-                    (Some(a), Some(b)) => format!("{p} {a}-{b}"),
-                    _ => format!("{p} (ports unknown)"),
-                },
-                1 | 58 => {
-                    let t = match r.icmp_type {
-                        Val::Known(-1) | Val::Absent => "any".to_string(),
-                        ref v => val_text(v),
-                    };
-                    let c = match r.icmp_code {
-                        Val::Known(-1) | Val::Absent => "any".to_string(),
-                        ref v => val_text(v),
-                    };
-                    format!("{p} type {t} code {c}")
-                }
-                _ => format!("protocol {p}"),
-            },
-            Err(_) => format!("protocol {p}"),
-        },
+        Val::Known(p) => l4_text(p, (r.from_port.known(), r.to_port.known()), || {
+            let field = |v: &Val<i64>| match v {
+                Val::Known(-1) | Val::Absent => "any".to_string(),
+                v => val_text(v),
+            };
+            (field(&r.icmp_type), field(&r.icmp_code))
+        }),
         _ => "(unknown protocol)".into(),
     };
     let dir_word = match dir {

@@ -142,7 +142,7 @@ impl<'n> Evaluator<'n> {
     }
 
     fn config_name(&self) -> String {
-        self.settings.config_path().map_or_else(|| ".tfvpc.hcl".to_string(), |p| p.display().to_string())
+        self.settings.config_name.clone()
     }
 
     /// The possible addresses of an ENI in `subnet` with known IPs `ips`.

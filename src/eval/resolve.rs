@@ -16,8 +16,8 @@ use std::net::IpAddr;
 use super::Evaluator;
 use super::addr::{private_space, public_space};
 use super::place::{Place, PlaceKind};
-use crate::config::suggest::edit_distance;
 use crate::model::{EndpointKind, Object, ResId, Val};
+use crate::suggest::edit_distance;
 
 /// A resolved endpoint: one or more places (instances, AZs).
 #[derive(Debug, Clone)]

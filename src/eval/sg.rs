@@ -18,6 +18,7 @@
 
 use super::addr::Services;
 use super::nacl::rule_addresses;
+use super::rule_fields::{self, icmp_value, port_range};
 use super::sets::{IpSet, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol};
 use crate::model::{Link, Network, Object, ResId, SgPeer, SgRule, Val};
 
@@ -301,40 +302,17 @@ fn prefix_list_peer(net: &Network, link: &Link, services: &Services) -> (Peer, I
     }
 }
 
-fn port_range(from: i64, to: i64) -> PortSet {
-    if from < 0 || to < 0 {
-        return PortSet::full();
-    }
-    let clamp = |v: i64| u16::try_from(v).unwrap_or(u16::MAX);
-    PortSet::range(clamp(from), clamp(to))
-}
-
-fn icmp_value(v: i64) -> PortSet {
-    if (0..=255).contains(&v) { PortSet::single(v as u16) } else { PortSet::full() }
-}
-
 fn l4_text(r: &SgRule) -> String {
     let Some(p) = r.protocol.known() else { return "(unknown protocol)".into() };
-    match p.parse::<RuleProtocol>() {
-        Ok(RuleProtocol::All) => "all".into(),
-        Ok(RuleProtocol::Only(p)) => match p.number() {
-            6 | 17 => match (r.from_port.known(), r.to_port.known()) {
-                (Some(a), Some(b)) if a == b => format!("{p} {a}"),
-                (Some(a), Some(b)) => format!("{p} {a}-{b}"),
-                _ => format!("{p} (ports unknown)"),
-            },
-            1 | 58 => {
-                let f = |v: Option<&i64>| match v {
-                    Some(-1) => "any".to_string(),
-                    Some(x) => x.to_string(),
-                    None => "(unknown)".into(),
-                };
-                format!("{p} type {} code {}", f(r.from_port.known()), f(r.to_port.known()))
-            }
-            _ => format!("protocol {p}"),
-        },
-        Err(_) => format!("protocol {p}"),
-    }
+    // An ICMP rule's type and code are its `from_port` and `to_port`.
+    rule_fields::l4_text(p, (r.from_port.known(), r.to_port.known()), || {
+        let f = |v: Option<&i64>| match v {
+            Some(-1) => "any".to_string(),
+            Some(x) => x.to_string(),
+            None => "(unknown)".into(),
+        };
+        (f(r.from_port.known()), f(r.to_port.known()))
+    })
 }
 
 impl SgEntry {

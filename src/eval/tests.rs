@@ -8,11 +8,11 @@ use super::reference::{RefOutcome, reference};
 use super::sets::{Packet, PacketSet, PortSet, Protocol};
 use super::testnet::{NetBuilder, known, sg_rule, to};
 use super::{Evaluator, Flow, Place, TraceOptions};
-use crate::config::{Settings, resolve};
+use crate::eval::EvalSettings;
 use crate::model::{Link, Network, Object, ResId, SgPeer, TargetKind, Val};
 
-fn settings() -> Settings {
-    resolve(None, &[]).unwrap()
+fn settings() -> EvalSettings {
+    EvalSettings::default()
 }
 
 fn place(ev: &Evaluator<'_>, name: &str) -> Place {
@@ -21,7 +21,7 @@ fn place(ev: &Evaluator<'_>, name: &str) -> Place {
 
 fn trace(net: &Network, from: &str, to: &str, flow: &Flow) -> super::TraceReport {
     let s = settings();
-    super::trace(net, &s, from, to, flow, &TraceOptions::default()).unwrap()
+    super::trace(net, s, from, to, flow, &TraceOptions::default()).unwrap()
 }
 
 /// A VPC 10.0.0.0/16 with a public subnet (IGW, NAT) and a private subnet routed to the NAT,
@@ -261,7 +261,7 @@ fn reach_accounts_for_every_packet() {
     let (b, _) = two_tier();
     let net = b.build();
     let s = settings();
-    let ev = Evaluator::new(&net, &s);
+    let ev = Evaluator::new(&net, s.clone());
     for (x, y) in [
         ("aws_instance.app", "internet"),
         ("aws_subnet.public", "aws_subnet.private"),
@@ -862,7 +862,7 @@ proptest! {
     fn set_evaluator_agrees_with_reference(spec in spec(), flows in prop::collection::vec(flow_spec(), 1..6)) {
         let net = build(&spec);
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         for f in &flows {
             let Some((src, dst)) = endpoints(&ev, &spec, f) else { continue };
             let Some(p) = packet(&src, &dst, f) else { continue };
@@ -885,7 +885,7 @@ proptest! {
     fn set_results_agree_with_reference_on_samples(spec in spec(), f in flow_spec(), samples in prop::collection::vec((prop::sample::select(SPORTS), prop::sample::select(DPORTS)), 8)) {
         let net = build(&spec);
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         let Some((src, dst)) = endpoints(&ev, &spec, &f) else { return Ok(()) };
         let Some(p0) = packet(&src, &dst, &f) else { return Ok(()) };
         let request = PacketSet::from_match(&super::sets::PacketMatch {
@@ -910,7 +910,7 @@ proptest! {
     fn nacl_deny_never_adds_reachability(spec in spec(), f in flow_spec(), subnet in 0usize..4, number in 1i64..40, proto in 0..PROTOS.len(), ports in 0..PORTS.len(), cidr in 0..CIDRS.len(), egress in any::<bool>()) {
         let net = build(&spec);
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         let Some((src, dst)) = endpoints(&ev, &spec, &f) else { return Ok(()) };
         let all = PacketSet::all();
         let before = ev.reach(&src, &dst, &all).passed;
@@ -938,7 +938,7 @@ proptest! {
                 });
             }
         }
-        let ev2 = Evaluator::new(&denied, &s);
+        let ev2 = Evaluator::new(&denied, s.clone());
         let after = ev2.reach(&src, &dst, &all).passed;
         prop_assert!(after.is_subset(&before), "{} -> {}: gained {}", src.name, dst.name, after.difference(&before));
     }
@@ -950,7 +950,7 @@ proptest! {
     fn removing_an_unshadowed_route_never_adds_reachability(spec in spec(), f in flow_spec(), table in 0usize..4, which in 0usize..4) {
         let net = build(&spec);
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         let Some((src, dst)) = endpoints(&ev, &spec, &f) else { return Ok(()) };
         let all = PacketSet::all();
         let before = ev.reach(&src, &dst, &all).passed;
@@ -967,7 +967,7 @@ proptest! {
             if shadowed { return Ok(()) }
             routes.remove(i);
         }
-        let ev2 = Evaluator::new(&cut, &s);
+        let ev2 = Evaluator::new(&cut, s.clone());
         let after = ev2.reach(&src, &dst, &all).passed;
         prop_assert!(after.is_subset(&before), "{} -> {}: gained {}", src.name, dst.name, after.difference(&before));
     }
@@ -986,7 +986,7 @@ proptest! {
         }
         let net = b.build();
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         let table = ev.table(t).unwrap();
         let set = PacketSet::from_match(&super::sets::PacketMatch { dst: super::sets::IpSet::from_addr(addr.into()), ..super::sets::PacketMatch::all() });
         let lookup = table.lookup(&set, &ev.services, &ev.known_cidrs, true);
@@ -1000,7 +1000,7 @@ proptest! {
 
 fn assert_all_pairs_agree(net: &Network) {
     let s = settings();
-    let ev = Evaluator::new(net, &s);
+    let ev = Evaluator::new(net, s.clone());
     let ap = ev.all_pairs();
     let bad = super::allpairs::tests::disagreements(&ev, &ap);
     assert!(bad.is_empty(), "{} disagreements:\n{}", bad.len(), bad.join("\n"));

@@ -30,6 +30,7 @@
 
 use serde::Serialize;
 
+use super::EvalSettings;
 use super::Evaluator;
 use super::cost::{Bill, CostLine};
 use super::flow::{ClientPorts, Flow};
@@ -38,7 +39,6 @@ use super::reach::{Hop, Leaf, Leg, Outcome, Reach, Stage, Verdict};
 use super::resolve::{Endpoint, ResolveError};
 use super::sets::{Family, IpSet, L4Kind, PacketSet, PortSet, RuleProtocol};
 use super::walk::Walker;
-use crate::config::Settings;
 use crate::model::Network;
 
 /// Options of a trace.
@@ -157,24 +157,10 @@ pub struct TraceError {
     pub error: ResolveError,
 }
 
-impl From<TraceError> for crate::Error {
-    fn from(e: TraceError) -> Self {
-        let help = if e.error.suggestions.is_empty() {
-            "use a resource address (aws_instance.web), a subnet, an IP address, `internet` or an AWS service name (com.amazonaws.us-east-1.s3)".to_string()
-        } else {
-            format!(
-                "did you mean {}?",
-                e.error.suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-            )
-        };
-        crate::Error::usage(format!("{} {}: {}", e.which, e.error.input, e.error.message), help)
-    }
-}
-
 /// Resolves `from` and `to` in `net` and traces `flow` between them.
 pub fn trace(
     net: &Network,
-    settings: &Settings,
+    settings: EvalSettings,
     from: &str,
     to: &str,
     flow: &Flow,
@@ -184,10 +170,6 @@ pub fn trace(
     let x = ev.resolve(from, None).map_err(|error| TraceError { which: "--from", error })?;
     let y = ev.resolve(to, x.places.first()).map_err(|error| TraceError { which: "--to", error })?;
     Ok(ev.trace(&x, &y, flow, options))
-}
-
-fn range_text(set: &PortSet) -> String {
-    set.to_string()
 }
 
 impl<'n> Evaluator<'n> {
@@ -464,7 +446,7 @@ fn flow_out(flow: &Flow, family: Family) -> FlowOut {
     FlowOut {
         protocol,
         ports: match kind {
-            Some(L4Kind::Ports) => Some(flow.ports.as_ref().map_or_else(|| "0-65535".to_string(), range_text)),
+            Some(L4Kind::Ports) => Some(flow.ports.as_ref().map_or_else(|| "0-65535".to_string(), PortSet::to_string)),
             _ => None,
         },
         icmp_type: flow.icmp_type,

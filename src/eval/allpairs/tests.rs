@@ -6,13 +6,13 @@ use proptest::prelude::*;
 
 use super::super::testnet::{NetBuilder, known, to};
 use super::{AllPairs, End};
-use crate::config::{Settings, resolve};
+use crate::eval::EvalSettings;
 use crate::eval::sets::PacketSet;
 use crate::eval::{Evaluator, Place};
 use crate::model::{Link, Network, ResId, TargetKind};
 
-fn settings() -> Settings {
-    resolve(None, &[]).unwrap()
+fn settings() -> EvalSettings {
+    EvalSettings::default()
 }
 
 /// Every pair's verdict and sets against `reach`; the mismatches, described.
@@ -64,7 +64,7 @@ pub(crate) fn disagreements(ev: &Evaluator<'_>, ap: &AllPairs) -> Vec<String> {
 
 fn check(net: &Network) -> AllPairs {
     let s = settings();
-    let ev = Evaluator::new(net, &s);
+    let ev = Evaluator::new(net, s.clone());
     let ap = ev.all_pairs();
     let bad = disagreements(&ev, &ap);
     assert!(bad.is_empty(), "{} disagreements:\n{}", bad.len(), bad.join("\n"));
@@ -352,7 +352,7 @@ proptest! {
     fn all_pairs_agrees_with_reach(spec in estate()) {
         let net = build(&spec);
         let s = settings();
-        let ev = Evaluator::new(&net, &s);
+        let ev = Evaluator::new(&net, s.clone());
         let ap = ev.all_pairs();
         let bad = disagreements(&ev, &ap);
         prop_assert!(bad.is_empty(), "{} disagreements:\n{}", bad.len(), bad.join("\n"));

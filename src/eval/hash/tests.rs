@@ -7,9 +7,8 @@ use std::fmt::Write as _;
 use clap::Parser as _;
 
 use super::with_alternate_hasher;
-use crate::config::resolve;
 use crate::eval::sets::PacketSet;
-use crate::eval::{Evaluator, Flow, TraceOptions};
+use crate::eval::{EvalSettings, Evaluator, Flow, TraceOptions};
 use crate::model::lower::{Side, lower};
 
 const PLANS: &[&str] = &[
@@ -26,8 +25,8 @@ const PLANS: &[&str] = &[
 fn evaluation(plan: &str) -> String {
     let (input, doc) = crate::ingest::load(plan, &mut std::io::empty()).unwrap();
     let net = lower(&input.name, &doc, Side::After);
-    let settings = resolve(None, &[]).unwrap();
-    let ev = Evaluator::new(&net, &settings);
+    let settings = EvalSettings::default();
+    let ev = Evaluator::new(&net, settings.clone());
     let mut out = String::new();
     let ap = ev.all_pairs();
     writeln!(out, "{:?} {:?}", ap.stats(), ap.counts()).unwrap();
@@ -46,7 +45,7 @@ fn evaluation(plan: &str) -> String {
     for flow in [Flow::tcp(443), Flow::icmp(8, 0)] {
         for x in &names {
             for y in &names {
-                let report = crate::eval::trace(&net, &settings, x, y, &flow, &TraceOptions::default()).unwrap();
+                let report = crate::eval::trace(&net, settings.clone(), x, y, &flow, &TraceOptions::default()).unwrap();
                 writeln!(out, "{}", serde_json::to_string(&report).unwrap()).unwrap();
             }
         }

@@ -45,13 +45,14 @@ use super::sets::{Family, IpSet, L4Kind, PacketSet, PortSet, ProtoSet};
 use super::sg::{Ident, RefValidity, SgDirection, SgList};
 use crate::model::{ResId, Val};
 
-/// Hops a branch may take before the walk calls it a routing loop.
-const MAX_DEPTH: u32 = 48;
-
 use self::nat::Frame;
 
 pub(crate) use self::memo::{Memo, MemoEntry};
 
+/// Hops a branch may take before the walk calls it a routing loop.
+const MAX_DEPTH: u32 = 48;
+
+/// The packets of `set` of one address family.
 fn family_part(set: &PacketSet, family: Family) -> PacketSet {
     restrict_dst(
         set,
@@ -62,6 +63,7 @@ fn family_part(set: &PacketSet, family: Family) -> PacketSet {
     )
 }
 
+/// The packets of `set` of the given protocols.
 fn protocols_part(set: &PacketSet, protocols: &ProtoSet) -> PacketSet {
     set.intersect(&PacketSet::from_match(&super::sets::PacketMatch {
         protocols: protocols.clone(),

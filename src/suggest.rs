@@ -1,4 +1,5 @@
-//! "Did you mean …?": the closest known name to a misspelt one, by edit distance.
+//! "Did you mean …?": the closest known name to a misspelt one, by edit distance. Below both
+//! `config` (rule names, attributes, keywords) and `eval` (resource addresses in `trace`).
 
 /// Edit distance counted in characters: insertions, deletions, substitutions and swaps of two
 /// adjacent characters (`tpc` → `tcp` is one edit), each costing one ("optimal string alignment").
