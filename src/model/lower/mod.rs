@@ -63,6 +63,9 @@ struct Entry<'d> {
     origin: Origin,
     view: Option<View<'d>>,
     family: Family,
+    /// The attributes ingest kept for it (`catalog::kept_attrs`): generic reads (`arn`,
+    /// `region`, …) ask only for these.
+    kept: &'static [&'static str],
 }
 
 /// Builds the network of one side of a document.
@@ -160,8 +163,8 @@ fn family_of(raw: &RawResource) -> Option<Family> {
     }
 }
 
-fn view(a: &Option<crate::ingest::Attrs>) -> Option<View<'_>> {
-    a.as_ref().map(View::of)
+fn view<'d>(raw: &'d RawResource, a: &'d Option<crate::ingest::Attrs>) -> Option<View<'d>> {
+    a.as_ref().map(|a| View::of_resource(a, raw.addr.mode(), raw.addr.rtype()))
 }
 
 fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
@@ -174,20 +177,26 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
         let data = raw.addr.mode() == Mode::Data;
         let (origin, v) = match side {
             Side::After => match raw.action {
-                _ if data => (Origin::Data, view(&raw.after).or_else(|| view(&raw.before))),
-                Action::Delete => (Origin::Deleted, view(&raw.before)),
-                Action::Forget => (Origin::Managed(Action::Forget), view(&raw.before)),
-                a => (Origin::Managed(a), view(&raw.after)),
+                _ if data => (Origin::Data, view(raw, &raw.after).or_else(|| view(raw, &raw.before))),
+                Action::Delete => (Origin::Deleted, view(raw, &raw.before)),
+                Action::Forget => (Origin::Managed(Action::Forget), view(raw, &raw.before)),
+                a => (Origin::Managed(a), view(raw, &raw.after)),
             },
             Side::Before => match raw.action {
                 _ if data => continue,
                 Action::Create => continue,
-                Action::Existing => (Origin::Managed(Action::Existing), view(&raw.after)),
-                _ => (Origin::Managed(Action::NoOp), view(&raw.before)),
+                Action::Existing => (Origin::Managed(Action::Existing), view(raw, &raw.after)),
+                _ => (Origin::Managed(Action::NoOp), view(raw, &raw.before)),
             },
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry { raw, origin, view: v, family });
+            out.push(Entry {
+                raw,
+                origin,
+                view: v,
+                family,
+                kept: catalog::kept_attrs(raw.addr.mode(), raw.addr.rtype()),
+            });
         }
     }
     let data = match side {
@@ -199,7 +208,13 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
             continue;
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry { raw, origin: Origin::Data, view: view(&raw.after), family });
+            out.push(Entry {
+                raw,
+                origin: Origin::Data,
+                view: view(raw, &raw.after),
+                family,
+                kept: catalog::kept_attrs(raw.addr.mode(), raw.addr.rtype()),
+            });
         }
     }
     out.sort_by(|a, b| a.raw.addr.cmp(&b.raw.addr));
@@ -497,3 +512,6 @@ impl Fold<'_, '_> {
         all
     }
 }
+
+#[cfg(test)]
+mod tests;
