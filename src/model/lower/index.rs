@@ -210,10 +210,10 @@ impl<'d> Builder<'d> {
             let local = (r.addr.module_instance_path(), r.addr.local_name());
             let view = self.views[i];
             // Ids and ARNs, where the type keeps them.
-            let id_keys: Vec<&str> = ["id", "arn"].into_iter().filter(|k| self.kept[i].contains(k)).collect();
+            let id_keys = ["id", "arn"].map(|k| self.kept[i].contains(&k).then_some(k));
             if r.origin == Origin::Deleted {
                 ix.deleted_by_local.entry(local).or_default().push(id);
-                for &key in &id_keys {
+                for key in id_keys.into_iter().flatten() {
                     if let Some(v) = view.and_then(|v| v.str(key).into_known()) {
                         ix.deleted_ids.entry(v.to_string()).or_insert(id);
                     }
@@ -229,7 +229,7 @@ impl<'d> Builder<'d> {
                 ix.deleted_ids.entry(old.clone()).or_insert(id);
             }
             let Some(view) = view else { continue };
-            let mut ids: Vec<&str> = id_keys.iter().filter_map(|k| view.str(k).into_known()).collect();
+            let mut ids: Vec<&str> = id_keys.into_iter().flatten().filter_map(|k| view.str(k).into_known()).collect();
             match r.rtype.as_str() {
                 "aws_instance" => ids.extend(view.str("primary_network_interface_id").into_known()),
                 "aws_nat_gateway" => ids.extend(view.str("network_interface_id").into_known()),
