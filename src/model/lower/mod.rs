@@ -148,18 +148,20 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     net
 }
 
-fn family_of(raw: &RawResource) -> Option<Family> {
+/// The family of a resource the model takes, with the attributes ingest kept for it; None for
+/// what the model ignores.
+fn family_of(raw: &RawResource) -> Option<(Family, &'static [&'static str])> {
     let rtype = raw.addr.rtype();
     match raw.addr.mode() {
         Mode::Managed => match catalog::managed(rtype) {
-            Some(t) => Some(t.family),
+            Some(t) => Some((t.family, t.attrs)),
             None => {
                 let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
                     || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(crate::ingest::Attrs::hints_network);
-                hinted.then_some(Family::Other)
+                hinted.then(|| (Family::Other, catalog::kept_attrs(Mode::Managed, rtype)))
             }
         },
-        Mode::Data => catalog::data(rtype).map(|t| t.family),
+        Mode::Data => catalog::data(rtype).map(|t| (t.family, t.attrs)),
     }
 }
 
@@ -167,11 +169,12 @@ fn view<'d>(raw: &'d RawResource, a: &'d Option<crate::ingest::Attrs>) -> Option
     a.as_ref().map(|a| View::of_resource(a, raw.addr.mode(), raw.addr.rtype()))
 }
 
+/// Step 1: the instances of the chosen side, in address order (the plan's destroyed ones too).
 fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
     let mut out: Vec<Entry<'_>> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for raw in &doc.resources {
-        let Some(family) = family_of(raw) else {
+        let Some((family, kept)) = family_of(raw) else {
             continue;
         };
         let data = raw.addr.mode() == Mode::Data;
@@ -190,13 +193,7 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
             },
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry {
-                raw,
-                origin,
-                view: v,
-                family,
-                kept: catalog::kept_attrs(raw.addr.mode(), raw.addr.rtype()),
-            });
+            out.push(Entry { raw, origin, view: v, family, kept });
         }
     }
     let data = match side {
@@ -204,17 +201,11 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
         Side::Before => &doc.data_before,
     };
     for raw in data {
-        let Some(family) = family_of(raw) else {
+        let Some((family, kept)) = family_of(raw) else {
             continue;
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry {
-                raw,
-                origin: Origin::Data,
-                view: view(raw, &raw.after),
-                family,
-                kept: catalog::kept_attrs(raw.addr.mode(), raw.addr.rtype()),
-            });
+            out.push(Entry { raw, origin: Origin::Data, view: view(raw, &raw.after), family, kept });
         }
     }
     out.sort_by(|a, b| a.raw.addr.cmp(&b.raw.addr));
@@ -237,6 +228,8 @@ struct PendingRule<R> {
     may_be: Option<Vec<ResId>>,
 }
 
+/// Step 3, typing: the linker, and what typing leaves for the folds (separate routes and
+/// rules waiting for their parent).
 struct Lowerer<'l, 'a, 'd> {
     linker: &'l Linker<'a, 'd>,
     vpcs: VpcFallback<'a>,
@@ -413,7 +406,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 }
 
-/// Folds separate resources into what they modify and derives associations.
+/// Step 4: folds separate resources into what they modify and derives associations. Each
+/// family file adds its passes to this `impl`; `run` orders them.
 struct Fold<'n, 'd> {
     net: &'n mut Network,
     views: &'n [Option<View<'d>>],
