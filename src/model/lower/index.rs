@@ -235,24 +235,18 @@ impl<'d> Builder<'d> {
                 "aws_nat_gateway" => ids.extend(view.str("network_interface_id").into_known()),
                 "aws_eip" => ids.extend(view.str("allocation_id").into_known()),
                 "aws_vpn_connection" => ids.extend(view.str("transit_gateway_attachment_id").into_known()),
-                "aws_db_subnet_group"
-                | "aws_elasticache_subnet_group"
-                | "aws_redshift_subnet_group"
-                | "aws_docdb_subnet_group"
-                | "aws_neptune_subnet_group"
-                | "aws_memorydb_subnet_group"
-                | "aws_launch_template"
-                | "aws_launch_configuration" => {
-                    if let Val::Known(name) = view.str("name") {
-                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
-                    }
-                }
-                "aws_dms_replication_subnet_group" => {
-                    if let Val::Known(name) = view.str("replication_subnet_group_id") {
-                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
-                    }
-                }
                 _ => {}
+            }
+            // Placements (subnet groups, launch templates) are referred to by name; a DMS
+            // replication subnet group's name is its `replication_subnet_group_id`.
+            if r.family == Family::Placement {
+                let name_attr = match r.rtype.as_str() {
+                    "aws_dms_replication_subnet_group" => "replication_subnet_group_id",
+                    _ => "name",
+                };
+                if let Val::Known(name) = view.str(name_attr) {
+                    ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
+                }
             }
             for v in ids {
                 // An accepter shares its peering connection's id: the connection wins.
