@@ -1,8 +1,8 @@
 //! What tfvpc knows about each Terraform resource type: its family (for the graph, the summary
 //! and the model) and the attributes ingest keeps. Everything not listed is skipped while
 //! parsing, which is what makes ingest of a 40 MB plan cheap: only the attributes named here are
-//! ever allocated. It also says which roles each type plays as a link target ([`Role`]): lowering
-//! takes the types a link accepts from here ([`types_of`]), never from a list of its own.
+//! ever allocated. It also says which roles each type plays as a link target (`Role`): lowering
+//! takes the types a link accepts from here (`types_of`), never from a list of its own.
 
 use std::sync::LazyLock;
 

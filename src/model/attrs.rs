@@ -4,7 +4,7 @@
 //!
 //! Ingest keeps only the attributes `catalog.rs` names for a type, so reading any other one
 //! always gives `Absent`. Test builds record every top-level read of a resource's view
-//! ([`reads`]), and a lowering test checks each one is an attribute the catalog keeps.
+//! (`reads`), and a lowering test checks each one is an attribute the catalog keeps.
 
 use serde_json::{Map, Value};
 
@@ -89,7 +89,7 @@ impl<'a> View<'a> {
     }
 
     /// A view of a side of a resource of type `rtype`. Test builds record each attribute read
-    /// through it ([`reads`]).
+    /// through it (`reads`).
     #[cfg_attr(not(test), expect(unused_variables, reason = "only test builds record reads"))]
     pub(crate) fn of_resource(attrs: &'a Attrs, mode: Mode, rtype: &'a str) -> View<'a> {
         View {
