@@ -1,10 +1,12 @@
 //! What tfvpc knows about each Terraform resource type: its family (for the graph, the summary
 //! and the model) and the attributes ingest keeps. Everything not listed is skipped while
 //! parsing, which is what makes ingest of a 40 MB plan cheap: only the attributes named here are
-//! ever allocated. It also says which roles each type plays as a link target ([`Role`]): lowering
-//! takes the types a link accepts from here ([`types_of`]), never from a list of its own.
+//! ever allocated. It also says which roles each type plays as a link target (`Role`): lowering
+//! takes the types a link accepts from here (`types_of`), never from a list of its own.
 
 use std::sync::LazyLock;
+
+use crate::addr::Mode;
 
 /// The family a resource type belongs to. Public: it is the `family` of `tfvpc graph --format json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -309,6 +311,28 @@ const VPC_ATTRS: &[&str] = &[
     "region",
     "cidr_block_associations",
     "tags",
+];
+
+/// What `data.aws_vpc` keeps: the resource's attributes and `default` (whether it is the
+/// account's default VPC; only the data source has it).
+const DATA_VPC_ATTRS: &[&str] = &[
+    "id",
+    "arn",
+    "cidr_block",
+    "ipv6_cidr_block",
+    "assign_generated_ipv6_cidr_block",
+    "ipv6_ipam_pool_id",
+    "ipv4_ipam_pool_id",
+    "ipv4_netmask_length",
+    "default_route_table_id",
+    "main_route_table_id",
+    "default_network_acl_id",
+    "default_security_group_id",
+    "owner_id",
+    "region",
+    "cidr_block_associations",
+    "tags",
+    "default",
 ];
 
 /// Managed resource types tfvpc models.
@@ -1039,7 +1063,7 @@ pub const MANAGED: &[TypeInfo] = &[
 
 /// Data source types whose known values are model data.
 pub const DATA: &[TypeInfo] = &[
-    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[], workload: None },
+    TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: DATA_VPC_ATTRS, plays: &[], workload: None },
     t!(
         "aws_subnet",
         Subnet,
@@ -1050,7 +1074,8 @@ pub const DATA: &[TypeInfo] = &[
             "ipv6_cidr_block",
             "availability_zone",
             "availability_zone_id",
-            "map_public_ip_on_launch"
+            "map_public_ip_on_launch",
+            "default_for_az"
         ]
     ),
     t!("aws_subnets", Subnet, ["ids", "filter"]),
@@ -1176,6 +1201,20 @@ pub(crate) fn types_of(role: Role) -> &'static [&'static str] {
             .collect()
     });
     BY_ROLE.get(role as usize).map_or(&[], Vec::as_slice)
+}
+
+/// The top-level attributes ingest keeps for a resource: its type's list, the network hint
+/// attributes for a managed AWS type the catalog does not list, nothing for other types. Any
+/// other attribute of such a resource reads as absent.
+pub(crate) fn kept_attrs(mode: Mode, rtype: &str) -> &'static [&'static str] {
+    match mode {
+        Mode::Managed => match managed(rtype) {
+            Some(t) => t.attrs,
+            None if provider_of_type(rtype) == "aws" => NETWORK_HINT_ATTRS,
+            None => &[],
+        },
+        Mode::Data => data(rtype).map_or(&[], |t| t.attrs),
+    }
 }
 
 /// Looks up a data source type.

@@ -1,10 +1,14 @@
 //! Typed reads of raw attribute values: each read is `Known`, `Unknown` (in `after_unknown`, or
 //! sensitive — tfvpc never prints a sensitive value, so it never reasons about one either) or
 //! `Absent` (null, or the empty string the AWS provider writes for "not set").
+//!
+//! Ingest keeps only the attributes `catalog.rs` names for a type, so reading any other one
+//! always gives `Absent`. Test builds record every top-level read of a resource's view
+//! (`reads`), and a lowering test checks each one is an attribute the catalog keeps.
 
 use serde_json::{Map, Value};
 
-use super::Val;
+use super::{Mode, Val};
 use crate::ingest::Attrs;
 
 static NULL: Value = Value::Null;
@@ -15,6 +19,45 @@ pub struct View<'a> {
     values: Option<&'a Map<String, Value>>,
     unknown: &'a Value,
     sensitive: &'a Value,
+    /// Test builds: the resource (mode and type) whose top-level attributes this view reads.
+    #[cfg(test)]
+    owner: Option<(Mode, &'a str)>,
+}
+
+/// Test builds: which top-level attributes of which resource types were read, on this thread,
+/// between [`reads::start`] and [`reads::finish`].
+#[cfg(test)]
+pub(crate) mod reads {
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
+
+    use crate::addr::Mode;
+
+    /// One read: mode, resource type, attribute.
+    pub(crate) type Read = (Mode, String, String);
+
+    thread_local! {
+        static READS: RefCell<Option<BTreeSet<Read>>> = const { RefCell::new(None) };
+    }
+
+    /// Starts recording reads on this thread.
+    pub(crate) fn start() {
+        READS.with(|r| *r.borrow_mut() = Some(BTreeSet::new()));
+    }
+
+    /// Stops recording and returns what was read.
+    pub(crate) fn finish() -> BTreeSet<Read> {
+        READS.with(|r| r.borrow_mut().take().unwrap_or_default())
+    }
+
+    /// Records a read of `attr` of a resource of type `rtype`, when recording.
+    pub(crate) fn record(mode: Mode, rtype: &str, attr: &str) {
+        READS.with(|r| {
+            if let Some(set) = r.borrow_mut().as_mut() {
+                set.insert((mode, rtype.to_string(), attr.to_string()));
+            }
+        });
+    }
 }
 
 fn marker<'a>(marks: &'a Value, key: &str) -> &'a Value {
@@ -36,21 +79,60 @@ fn element(marks: &Value, i: usize) -> &Value {
 impl<'a> View<'a> {
     /// A view of a resource side.
     pub fn of(attrs: &'a Attrs) -> View<'a> {
-        View { values: Some(&attrs.values), unknown: &attrs.unknown, sensitive: &attrs.sensitive }
+        View {
+            values: Some(&attrs.values),
+            unknown: &attrs.unknown,
+            sensitive: &attrs.sensitive,
+            #[cfg(test)]
+            owner: None,
+        }
+    }
+
+    /// A view of a side of a resource of type `rtype`. Test builds record each attribute read
+    /// through it (`reads`).
+    #[cfg_attr(not(test), expect(unused_variables, reason = "only test builds record reads"))]
+    pub(crate) fn of_resource(attrs: &'a Attrs, mode: Mode, rtype: &'a str) -> View<'a> {
+        View {
+            #[cfg(test)]
+            owner: Some((mode, rtype)),
+            ..View::of(attrs)
+        }
     }
 
     /// A view with no values (everything absent).
     pub fn empty() -> View<'static> {
-        View { values: None, unknown: &NULL, sensitive: &NULL }
+        View {
+            values: None,
+            unknown: &NULL,
+            sensitive: &NULL,
+            #[cfg(test)]
+            owner: None,
+        }
     }
 
     /// A view of a plain object with no unknown or sensitive markers.
     pub fn plain(values: &'a Map<String, Value>) -> View<'a> {
-        View { values: Some(values), unknown: &NULL, sensitive: &NULL }
+        View {
+            values: Some(values),
+            unknown: &NULL,
+            sensitive: &NULL,
+            #[cfg(test)]
+            owner: None,
+        }
+    }
+
+    /// Test builds: records a top-level read of `key`.
+    #[cfg(test)]
+    fn note(&self, key: &str) {
+        if let Some((mode, rtype)) = self.owner {
+            reads::record(mode, rtype, key);
+        }
     }
 
     /// The raw value of an attribute.
     pub fn get(&self, key: &str) -> Val<&'a Value> {
+        #[cfg(test)]
+        self.note(key);
         if marker(self.sensitive, key) == &Value::Bool(true) || marker(self.unknown, key) == &Value::Bool(true) {
             return Val::Unknown;
         }
@@ -62,6 +144,8 @@ impl<'a> View<'a> {
 
     /// True when the attribute or any part of it is unknown.
     pub fn any_unknown(&self, key: &str) -> bool {
+        #[cfg(test)]
+        self.note(key);
         fn has_true(v: &Value) -> bool {
             match v {
                 Value::Bool(b) => *b,
@@ -127,10 +211,18 @@ impl<'a> View<'a> {
                         values: item.as_object(),
                         unknown: element(unknown, i),
                         sensitive: element(sensitive, i),
+                        #[cfg(test)]
+                        owner: None,
                     })
                     .collect(),
             ),
-            Val::Known(Value::Object(o)) => Val::Known(vec![View { values: Some(o), unknown, sensitive }]),
+            Val::Known(Value::Object(o)) => Val::Known(vec![View {
+                values: Some(o),
+                unknown,
+                sensitive,
+                #[cfg(test)]
+                owner: None,
+            }]),
             Val::Known(_) => Val::Unknown,
             Val::Unknown => Val::Unknown,
             Val::Absent => Val::Absent,

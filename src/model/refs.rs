@@ -300,6 +300,8 @@ impl<'a, 'd> Linker<'a, 'd> {
         let config = self.ix.configs[res.index()]?;
         let mut parts = path.split('.');
         let first = parts.next()?;
+        #[cfg(test)]
+        self.note_config_read(res, first);
         let mut cur = config.expressions.get(first)?;
         for p in parts {
             cur = match cur {
@@ -315,9 +317,19 @@ impl<'a, 'd> Linker<'a, 'd> {
         Some(cur)
     }
 
+    /// Test builds: records a read of a configuration expression (ingest filters expressions
+    /// with the same catalog list as values).
+    #[cfg(test)]
+    fn note_config_read(&self, res: ResId, attr: &str) {
+        let mode = if self.ix.is_data[res.index()] { Mode::Data } else { Mode::Managed };
+        super::attrs::reads::record(mode, &self.ix.types[res.index()], attr);
+    }
+
     /// True when the configuration sets the attribute at all.
     pub(crate) fn configured(&self, res: ResId, attr: &str) -> Option<bool> {
         let config = self.ix.configs[res.index()]?;
+        #[cfg(test)]
+        self.note_config_read(res, attr);
         Some(config.expressions.get(attr).is_some_and(|e| !self.is_null_variable(res, e)))
     }
 

@@ -51,11 +51,15 @@ pub(super) fn region_of(
     config: Option<&ConfigResource>,
     providers: &HashMap<String, String>,
 ) -> Option<String> {
+    let kept = |attr: &str| e.kept.contains(&attr);
     if let Some(v) = e.view {
-        if let Val::Known(r) = v.str("region") {
+        if kept("region")
+            && let Val::Known(r) = v.str("region")
+        {
             return Some(r.to_string());
         }
-        if let Val::Known(arn) = v.str("arn")
+        if kept("arn")
+            && let Val::Known(arn) = v.str("arn")
             && let Some(region) = arn.split(':').nth(3)
             && !region.is_empty()
         {
@@ -68,6 +72,7 @@ pub(super) fn region_of(
         return Some(r.clone());
     }
     if let Some(v) = e.view
+        && kept("availability_zone")
         && let Val::Known(az) = v.str("availability_zone")
         && az.len() > 1
         && az.ends_with(|c: char| c.is_ascii_lowercase())
@@ -83,13 +88,20 @@ pub(super) struct Builder<'d> {
     pub(super) views: Vec<Option<View<'d>>>,
     pub(super) configs: Vec<Option<&'d ConfigResource>>,
     pub(super) implicit: HashMap<(ResId, &'static str), ResId>,
+    /// The attributes ingest kept for each resource (none for implicit ones).
+    kept: Vec<&'static [&'static str]>,
 }
 
 impl<'d> Builder<'d> {
     /// Registers one chosen instance, and what AWS creates with it: each VPC's main route table,
     /// default network ACL and default security group; a transit gateway's default route table.
     pub(super) fn register(&mut self, e: &Entry<'d>, config: Option<&'d ConfigResource>, region: Option<String>) {
-        let id = e.view.map_or(Val::Unknown, |v| v.string("id"));
+        let id = match e.view {
+            // A type the catalog does not list keeps only its network hint attributes.
+            Some(_) if !e.kept.contains(&"id") => Val::Absent,
+            Some(v) => v.string("id"),
+            None => Val::Unknown,
+        };
         let before_id = e.raw.before.as_ref().and_then(|b| View::of(b).str("id").into_known()).map(str::to_string);
         let res = self.push(Resource {
             addr: e.raw.addr.clone(),
@@ -104,6 +116,7 @@ impl<'d> Builder<'d> {
         });
         self.views.push(e.view);
         self.configs.push(config);
+        self.kept.push(e.kept);
         // Implicit children of VPCs and transit gateways.
         if e.origin != Origin::Deleted {
             match (e.raw.addr.rtype(), e.family) {
@@ -150,6 +163,7 @@ impl<'d> Builder<'d> {
         let id = self.push(r);
         self.views.push(None);
         self.configs.push(None);
+        self.kept.push(&[]);
         self.implicit.insert((parent, what), id);
     }
 
@@ -195,9 +209,11 @@ impl<'d> Builder<'d> {
             }
             let local = (r.addr.module_instance_path(), r.addr.local_name());
             let view = self.views[i];
+            // Ids and ARNs, where the type keeps them.
+            let id_keys = ["id", "arn"].map(|k| self.kept[i].contains(&k).then_some(k));
             if r.origin == Origin::Deleted {
                 ix.deleted_by_local.entry(local).or_default().push(id);
-                for key in ["id", "arn"] {
+                for key in id_keys.into_iter().flatten() {
                     if let Some(v) = view.and_then(|v| v.str(key).into_known()) {
                         ix.deleted_ids.entry(v.to_string()).or_insert(id);
                     }
@@ -213,32 +229,24 @@ impl<'d> Builder<'d> {
                 ix.deleted_ids.entry(old.clone()).or_insert(id);
             }
             let Some(view) = view else { continue };
-            let mut ids: Vec<&str> = ["id", "arn"].iter().filter_map(|k| view.str(k).into_known()).collect();
+            let mut ids: Vec<&str> = id_keys.into_iter().flatten().filter_map(|k| view.str(k).into_known()).collect();
             match r.rtype.as_str() {
-                "aws_instance" | "aws_nat_gateway" => {
-                    ids.extend(view.str("primary_network_interface_id").into_known());
-                    ids.extend(view.str("network_interface_id").into_known());
-                }
+                "aws_instance" => ids.extend(view.str("primary_network_interface_id").into_known()),
+                "aws_nat_gateway" => ids.extend(view.str("network_interface_id").into_known()),
                 "aws_eip" => ids.extend(view.str("allocation_id").into_known()),
                 "aws_vpn_connection" => ids.extend(view.str("transit_gateway_attachment_id").into_known()),
-                "aws_db_subnet_group"
-                | "aws_elasticache_subnet_group"
-                | "aws_redshift_subnet_group"
-                | "aws_docdb_subnet_group"
-                | "aws_neptune_subnet_group"
-                | "aws_memorydb_subnet_group"
-                | "aws_launch_template"
-                | "aws_launch_configuration" => {
-                    if let Val::Known(name) = view.str("name") {
-                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
-                    }
-                }
-                "aws_dms_replication_subnet_group" => {
-                    if let Val::Known(name) = view.str("replication_subnet_group_id") {
-                        ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
-                    }
-                }
                 _ => {}
+            }
+            // Placements (subnet groups, launch templates) are referred to by name; a DMS
+            // replication subnet group's name is its `replication_subnet_group_id`.
+            if r.family == Family::Placement {
+                let name_attr = match r.rtype.as_str() {
+                    "aws_dms_replication_subnet_group" => "replication_subnet_group_id",
+                    _ => "name",
+                };
+                if let Val::Known(name) = view.str(name_attr) {
+                    ix.by_typed_name.insert((r.rtype.clone(), name.to_string()), id);
+                }
             }
             for v in ids {
                 // An accepter shares its peering connection's id: the connection wins.
@@ -255,7 +263,9 @@ impl<'d> Builder<'d> {
                 ("default_security_group_id", "default_security_group"),
                 ("association_default_route_table_id", "default_route_table"),
             ] {
-                if let (Val::Known(v), Some(child)) = (view.str(attr), self.implicit.get(&(id, what))) {
+                if let Some(child) = self.implicit.get(&(id, what))
+                    && let Val::Known(v) = view.str(attr)
+                {
                     ix.by_id.entry(v.to_string()).or_insert(*child);
                 }
             }

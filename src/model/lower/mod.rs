@@ -63,6 +63,9 @@ struct Entry<'d> {
     origin: Origin,
     view: Option<View<'d>>,
     family: Family,
+    /// The attributes ingest kept for it (`catalog::kept_attrs`): generic reads (`arn`,
+    /// `region`, …) ask only for these.
+    kept: &'static [&'static str],
 }
 
 /// Builds the network of one side of a document.
@@ -145,49 +148,52 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     net
 }
 
-fn family_of(raw: &RawResource) -> Option<Family> {
+/// The family of a resource the model takes, with the attributes ingest kept for it; None for
+/// what the model ignores.
+fn family_of(raw: &RawResource) -> Option<(Family, &'static [&'static str])> {
     let rtype = raw.addr.rtype();
     match raw.addr.mode() {
         Mode::Managed => match catalog::managed(rtype) {
-            Some(t) => Some(t.family),
+            Some(t) => Some((t.family, t.attrs)),
             None => {
                 let hinted = catalog::NOT_MODELLED_NETWORK.contains(&rtype)
                     || raw.after.as_ref().or(raw.before.as_ref()).is_some_and(crate::ingest::Attrs::hints_network);
-                hinted.then_some(Family::Other)
+                hinted.then(|| (Family::Other, catalog::kept_attrs(Mode::Managed, rtype)))
             }
         },
-        Mode::Data => catalog::data(rtype).map(|t| t.family),
+        Mode::Data => catalog::data(rtype).map(|t| (t.family, t.attrs)),
     }
 }
 
-fn view(a: &Option<crate::ingest::Attrs>) -> Option<View<'_>> {
-    a.as_ref().map(View::of)
+fn view<'d>(raw: &'d RawResource, a: &'d Option<crate::ingest::Attrs>) -> Option<View<'d>> {
+    a.as_ref().map(|a| View::of_resource(a, raw.addr.mode(), raw.addr.rtype()))
 }
 
+/// Step 1: the instances of the chosen side, in address order (the plan's destroyed ones too).
 fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
     let mut out: Vec<Entry<'_>> = Vec::new();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for raw in &doc.resources {
-        let Some(family) = family_of(raw) else {
+        let Some((family, kept)) = family_of(raw) else {
             continue;
         };
         let data = raw.addr.mode() == Mode::Data;
         let (origin, v) = match side {
             Side::After => match raw.action {
-                _ if data => (Origin::Data, view(&raw.after).or_else(|| view(&raw.before))),
-                Action::Delete => (Origin::Deleted, view(&raw.before)),
-                Action::Forget => (Origin::Managed(Action::Forget), view(&raw.before)),
-                a => (Origin::Managed(a), view(&raw.after)),
+                _ if data => (Origin::Data, view(raw, &raw.after).or_else(|| view(raw, &raw.before))),
+                Action::Delete => (Origin::Deleted, view(raw, &raw.before)),
+                Action::Forget => (Origin::Managed(Action::Forget), view(raw, &raw.before)),
+                a => (Origin::Managed(a), view(raw, &raw.after)),
             },
             Side::Before => match raw.action {
                 _ if data => continue,
                 Action::Create => continue,
-                Action::Existing => (Origin::Managed(Action::Existing), view(&raw.after)),
-                _ => (Origin::Managed(Action::NoOp), view(&raw.before)),
+                Action::Existing => (Origin::Managed(Action::Existing), view(raw, &raw.after)),
+                _ => (Origin::Managed(Action::NoOp), view(raw, &raw.before)),
             },
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry { raw, origin, view: v, family });
+            out.push(Entry { raw, origin, view: v, family, kept });
         }
     }
     let data = match side {
@@ -195,11 +201,11 @@ fn collect(doc: &Document, side: Side) -> Vec<Entry<'_>> {
         Side::Before => &doc.data_before,
     };
     for raw in data {
-        let Some(family) = family_of(raw) else {
+        let Some((family, kept)) = family_of(raw) else {
             continue;
         };
         if seen.insert(raw.addr.as_str()) {
-            out.push(Entry { raw, origin: Origin::Data, view: view(&raw.after), family });
+            out.push(Entry { raw, origin: Origin::Data, view: view(raw, &raw.after), family, kept });
         }
     }
     out.sort_by(|a, b| a.raw.addr.cmp(&b.raw.addr));
@@ -222,6 +228,8 @@ struct PendingRule<R> {
     may_be: Option<Vec<ResId>>,
 }
 
+/// Step 3, typing: the linker, and what typing leaves for the folds (separate routes and
+/// rules waiting for their parent).
 struct Lowerer<'l, 'a, 'd> {
     linker: &'l Linker<'a, 'd>,
     vpcs: VpcFallback<'a>,
@@ -398,7 +406,8 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     }
 }
 
-/// Folds separate resources into what they modify and derives associations.
+/// Step 4: folds separate resources into what they modify and derives associations. Each
+/// family file adds its passes to this `impl`; `run` orders them.
 struct Fold<'n, 'd> {
     net: &'n mut Network,
     views: &'n [Option<View<'d>>],
@@ -497,3 +506,6 @@ impl Fold<'_, '_> {
         all
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -15,7 +15,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
             ("aws_vpc_peering_connection", _) => {
                 let accepted = if v.bool("auto_accept") == Val::Known(true)
                     || v.str("accept_status") == Val::Known("active")
-                    || v.str("status") == Val::Known("active")
+                    // The data source's `status`.
+                    || (data && v.str("status") == Val::Known("active"))
                 {
                     Val::Known(true)
                 } else {

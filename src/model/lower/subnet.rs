@@ -28,7 +28,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     } else {
                         v.bool("map_public_ip_on_launch").or_default_known(default_map)
                     },
-                    is_default: r.rtype == "aws_default_subnet" || v.bool("default_for_az") == Val::Known(true),
+                    // Only the data source says whether an existing subnet is its zone's default.
+                    is_default: r.rtype == "aws_default_subnet"
+                        || (data && v.bool("default_for_az") == Val::Known(true)),
                     ..Subnet::default()
                 })
             }

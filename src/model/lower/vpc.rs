@@ -56,7 +56,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
         match (r.rtype.as_str(), data) {
             ("aws_vpc" | "aws_default_vpc", _) => {
                 let mut vpc = Vpc {
-                    is_default: r.rtype == "aws_default_vpc" || v.bool("default") == Val::Known(true),
+                    // Only the data source says whether an existing VPC is the account's default.
+                    is_default: r.rtype == "aws_default_vpc" || (data && v.bool("default") == Val::Known(true)),
                     defaults_known: r.rtype == "aws_vpc" && !data,
                     ..Vpc::default()
                 };
@@ -86,15 +87,18 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 }
                 Object::Vpc(vpc)
             }
-            ("aws_vpc_ipv4_cidr_block_association" | "aws_vpc_ipv6_cidr_block_association", _) => {
-                let vpc = self.one(res, "vpc_id", types_of(Role::Vpc));
-                Object::CidrAssociation(CidrAssociation {
-                    vpc,
-                    cidr_v4: v.str("cidr_block").and_then(parse_v4),
-                    cidr_v6: v.str("ipv6_cidr_block").and_then(parse_v6),
-                    from_ipam: !v.str("ipv4_ipam_pool_id").is_absent() || !v.str("ipv6_ipam_pool_id").is_absent(),
-                })
-            }
+            ("aws_vpc_ipv4_cidr_block_association", _) => Object::CidrAssociation(CidrAssociation {
+                vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
+                cidr_v4: v.str("cidr_block").and_then(parse_v4),
+                cidr_v6: Val::Absent,
+                from_ipam: !v.str("ipv4_ipam_pool_id").is_absent(),
+            }),
+            ("aws_vpc_ipv6_cidr_block_association", _) => Object::CidrAssociation(CidrAssociation {
+                vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
+                cidr_v4: Val::Absent,
+                cidr_v6: v.str("ipv6_cidr_block").and_then(parse_v6),
+                from_ipam: !v.str("ipv6_ipam_pool_id").is_absent(),
+            }),
             _ => Object::Other,
         }
     }

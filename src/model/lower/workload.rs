@@ -36,7 +36,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     subnets: Val::Known(vec![subnet]),
                     security_groups: sgs,
                     public_ip: Val::Known(false),
-                    private_ips: private_ips(v),
+                    private_ips: private_ips(v, Some("private_ips")),
                     source_dest_check: v.bool("source_dest_check").or_default_known(true),
                     attached_to: attached,
                     in_vpc: true,
@@ -70,6 +70,12 @@ impl<'d> Lowerer<'_, '_, 'd> {
             }
             ("aws_db_instance" | "aws_rds_cluster", false) => {
                 let group = self.by_name(res, "db_subnet_group_name", "aws_db_subnet_group");
+                // A cluster has no `publicly_accessible` (its instances do).
+                let publicly_accessible = if r.rtype == "aws_db_instance" {
+                    v.bool("publicly_accessible").or_default_known(false)
+                } else {
+                    Val::Known(false)
+                };
                 Object::Workload(Workload {
                     kind: WorkloadKind::Database,
                     subnets: match group {
@@ -77,8 +83,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
                         g => Val::Known(vec![g]),
                     },
                     security_groups: self.many(res, "vpc_security_group_ids", types_of(Role::SecurityGroup)),
-                    public_ip: v.bool("publicly_accessible").or_default_known(false),
-                    publicly_accessible: v.bool("publicly_accessible").or_default_known(false),
+                    public_ip: publicly_accessible.clone(),
+                    publicly_accessible,
                     port: v.int("port"),
                     in_vpc: true,
                     ..Workload::default()
@@ -222,7 +228,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             subnets,
             security_groups: sgs,
             public_ip,
-            private_ips: private_ips(v),
+            private_ips: private_ips(v, None),
             source_dest_check: if data { Val::Unknown } else { v.bool("source_dest_check").or_default_known(true) },
             client_ports: windows.then_some((49152, 65535)),
             in_vpc: true,
@@ -231,7 +237,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
     }
 }
 
-fn private_ips(v: View<'_>) -> Val<Vec<IpAddr>> {
+/// The private IPs of an instance or ENI: `private_ip`, plus the `list` attribute (an ENI's
+/// `private_ips`; an instance has none).
+fn private_ips(v: View<'_>, list: Option<&str>) -> Val<Vec<IpAddr>> {
     let mut out: Vec<IpAddr> = Vec::new();
     let mut unknown = false;
     match v.str("private_ip") {
@@ -239,7 +247,9 @@ fn private_ips(v: View<'_>) -> Val<Vec<IpAddr>> {
         Val::Unknown => unknown = true,
         Val::Absent => {}
     }
-    if let Val::Known(list) = v.str_list("private_ips") {
+    if let Some(attr) = list
+        && let Val::Known(list) = v.str_list(attr)
+    {
         for ip in list.into_iter().filter_map(|i| i.into_known()) {
             if let Ok(ip) = ip.parse::<IpAddr>()
                 && !out.contains(&ip)
