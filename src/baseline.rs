@@ -25,13 +25,13 @@ use crate::error::{Error, Result};
 use crate::finding::Finding;
 
 /// The value of the `format` field.
-pub const FORMAT: &str = "tfvpc-baseline";
+pub(crate) const FORMAT: &str = "tfvpc-baseline";
 /// The version this tfvpc writes and reads.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// The tool that wrote a baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tool {
+pub(crate) struct Tool {
     /// `tfvpc`.
     pub name: String,
     /// Its version.
@@ -40,7 +40,7 @@ pub struct Tool {
 
 /// One accepted finding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// The finding's fingerprint: what matching uses.
     pub fingerprint: String,
     /// Its rule (for readers).
@@ -59,7 +59,7 @@ pub struct Entry {
 
 /// A baseline file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Baseline {
+pub(crate) struct Baseline {
     /// Always [`FORMAT`]: tells a baseline from a report.
     pub format: String,
     /// [`VERSION`].
@@ -85,7 +85,7 @@ pub struct Comparison {
 
 impl Baseline {
     /// A baseline holding these findings.
-    pub fn of(findings: &[Finding]) -> Baseline {
+    pub(crate) fn of(findings: &[Finding]) -> Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| Entry {
@@ -115,14 +115,14 @@ impl Baseline {
     }
 
     /// The file's text: pretty JSON with a trailing newline.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         let mut out = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         out.push('\n');
         out
     }
 
     /// Writes the file.
-    pub fn write(&self, path: &Path) -> Result<()> {
+    pub(crate) fn write(&self, path: &Path) -> Result<()> {
         std::fs::write(path, self.to_json()).map_err(|e| Error::Baseline {
             path: path.display().to_string(),
             message: format!("cannot write the baseline: {e}"),
@@ -131,14 +131,14 @@ impl Baseline {
     }
 
     /// Reads and checks a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline> {
+    pub(crate) fn load(path: &Path) -> Result<Baseline> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|source| Error::Read { path: shown.clone(), source })?;
         Baseline::parse(&text, &shown)
     }
 
     /// Parses and checks a baseline's text; `shown` names the file in errors.
-    pub fn parse(text: &str, shown: &str) -> Result<Baseline> {
+    pub(crate) fn parse(text: &str, shown: &str) -> Result<Baseline> {
         let problem = |message: String, help: &str| Error::Baseline {
             path: shown.to_string(),
             message,
@@ -182,14 +182,14 @@ impl Baseline {
     }
 
     /// The recorded fingerprints.
-    pub fn fingerprints(&self) -> BTreeSet<&str> {
+    pub(crate) fn fingerprints(&self) -> BTreeSet<&str> {
         self.findings.iter().map(|e| e.fingerprint.as_str()).collect()
     }
 
     /// Leaves out of `findings` those the baseline holds and counts the entries that match no
     /// finding. `all` is every finding of the run before other filters (`--new-only`), so an
     /// entry is stale only when its finding is really gone.
-    pub fn apply(&self, findings: &mut Vec<Finding>, all: &[Finding], file: &str) -> Comparison {
+    pub(crate) fn apply(&self, findings: &mut Vec<Finding>, all: &[Finding], file: &str) -> Comparison {
         let recorded = self.fingerprints();
         let before = findings.len();
         findings.retain(|f| !recorded.contains(f.fingerprint.as_str()));

@@ -202,7 +202,7 @@ impl Role {
 /// How a generic workload type places ENIs: attribute paths (dot-separated; nested block lists
 /// are flattened) for subnets, security groups and a public IP flag.
 #[derive(Debug, Clone, Copy)]
-pub struct WorkloadSpec {
+pub(crate) struct WorkloadSpec {
     /// Paths whose values are subnet ids (strings or lists of strings).
     pub subnets: &'static [&'static str],
     /// Paths whose values are security group ids.
@@ -248,7 +248,7 @@ impl WorkloadSpec {
 
 /// Everything tfvpc knows about one resource type.
 #[derive(Debug, Clone, Copy)]
-pub struct TypeInfo {
+pub(crate) struct TypeInfo {
     /// Terraform type name.
     pub name: &'static str,
     /// Family.
@@ -336,7 +336,7 @@ const DATA_VPC_ATTRS: &[&str] = &[
 ];
 
 /// Managed resource types tfvpc models.
-pub const MANAGED: &[TypeInfo] = &[
+pub(crate) const MANAGED: &[TypeInfo] = &[
     TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[Role::Vpc], workload: None },
     TypeInfo { name: "aws_default_vpc", family: Family::Vpc, attrs: VPC_ATTRS, plays: &[Role::Vpc], workload: None },
     t!("aws_vpc_ipv4_cidr_block_association", VpcCidr, ["vpc_id", "cidr_block", "ipv4_ipam_pool_id"]),
@@ -1062,7 +1062,7 @@ pub const MANAGED: &[TypeInfo] = &[
 ];
 
 /// Data source types whose known values are model data.
-pub const DATA: &[TypeInfo] = &[
+pub(crate) const DATA: &[TypeInfo] = &[
     TypeInfo { name: "aws_vpc", family: Family::Vpc, attrs: DATA_VPC_ATTRS, plays: &[], workload: None },
     t!(
         "aws_subnet",
@@ -1124,7 +1124,7 @@ pub const DATA: &[TypeInfo] = &[
 
 /// AWS types that touch the network but that tfvpc does not model yet: reported as
 /// "present but not modelled" so a user knows the analysis does not cover them.
-pub const NOT_MODELLED_NETWORK: &[&str] = &[
+pub(crate) const NOT_MODELLED_NETWORK: &[&str] = &[
     "aws_networkfirewall_firewall",
     "aws_networkfirewall_firewall_policy",
     "aws_networkfirewall_rule_group",
@@ -1167,7 +1167,7 @@ pub const NOT_MODELLED_NETWORK: &[&str] = &[
 
 /// Attributes that reveal an AWS resource of an unlisted type is attached to the network; such a
 /// resource is counted as present but not modelled.
-pub const NETWORK_HINT_ATTRS: &[&str] = &[
+pub(crate) const NETWORK_HINT_ATTRS: &[&str] = &[
     "vpc_id",
     "subnet_id",
     "subnet_ids",
@@ -1179,7 +1179,7 @@ pub const NETWORK_HINT_ATTRS: &[&str] = &[
 ];
 
 /// Looks up a managed resource type.
-pub fn managed(rtype: &str) -> Option<&'static TypeInfo> {
+pub(crate) fn managed(rtype: &str) -> Option<&'static TypeInfo> {
     MANAGED.iter().find(|t| t.name == rtype)
 }
 
@@ -1218,18 +1218,18 @@ pub(crate) fn kept_attrs(mode: Mode, rtype: &str) -> &'static [&'static str] {
 }
 
 /// Looks up a data source type.
-pub fn data(rtype: &str) -> Option<&'static TypeInfo> {
+pub(crate) fn data(rtype: &str) -> Option<&'static TypeInfo> {
     DATA.iter().find(|t| t.name == rtype)
 }
 
 /// All route target attribute names, in the order tfvpc checks them.
-pub fn route_targets() -> &'static [&'static str] {
+pub(crate) fn route_targets() -> &'static [&'static str] {
     ROUTE_TARGETS
 }
 
 /// The provider a resource type belongs to (`aws`, `google`, `kubernetes`): the prefix before
 /// the first underscore.
-pub fn provider_of_type(rtype: &str) -> &str {
+pub(crate) fn provider_of_type(rtype: &str) -> &str {
     rtype.split('_').next().unwrap_or(rtype)
 }
 

@@ -10,9 +10,9 @@
 //! [`eval::Evaluator`], [`rules::run`], and the renderers of [`report`].
 //! The subcommands live in `commands/` (not public).
 
-pub mod addr;
-pub mod baseline;
-pub mod catalog;
+pub(crate) mod addr;
+pub(crate) mod baseline;
+pub(crate) mod catalog;
 pub mod cli;
 mod commands;
 pub mod config;

@@ -3,7 +3,7 @@
 
 #[expect(dead_code, reason = "the benchmarks use only part of the generator")]
 #[path = "../../examples/tfvpc-gen/synth/mod.rs"]
-pub mod synth;
+pub(crate) mod synth;
 
 use std::path::PathBuf;
 
@@ -11,11 +11,11 @@ use tfvpc::ingest::Input;
 
 /// The estate of docs/performance.md: 100 VPCs x 12 subnets (1,200 subnets), ~8 services per
 /// VPC; ~43 MB of plan JSON, ~23,000 resources.
-pub const LARGE: synth::Params = synth::Params { vpcs: 100, subnets_per_vpc: 12, services_per_vpc: 8, seed: 1 };
+pub(crate) const LARGE: synth::Params = synth::Params { vpcs: 100, subnets_per_vpc: 12, services_per_vpc: 8, seed: 1 };
 
 /// Generates the estate into `target/bench-data/` (well under a second, so every run: never
 /// stale) and reads its plan back.
-pub fn plan_input(params: synth::Params) -> Input {
+pub(crate) fn plan_input(params: synth::Params) -> Input {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"), PathBuf::from);
     let dir = target.join("bench-data").join(format!(

@@ -57,25 +57,25 @@ fn v4_set(ranges: &[(Ipv4Addr, u8)]) -> IpSet {
 
 /// RFC 1918 and RFC 6598 IPv4 space.
 #[must_use]
-pub fn private_v4() -> IpSet {
+pub(crate) fn private_v4() -> IpSet {
     v4_set(PRIVATE_V4)
 }
 
 /// Unique local IPv6 space (`fc00::/7`), the IPv6 analogue of private space.
 #[must_use]
-pub fn private_v6() -> IpSet {
+pub(crate) fn private_v6() -> IpSet {
     "fc00::/7".parse::<Ipv6Net>().map(IpSet::from_v6net).unwrap_or_default()
 }
 
 /// Private addresses of both families: on-premises when outside every VPC.
 #[must_use]
-pub fn private_space() -> IpSet {
+pub(crate) fn private_space() -> IpSet {
     private_v4().union(&private_v6())
 }
 
 /// Global unicast addresses: IPv4 without the special ranges, IPv6 `2000::/3`.
 #[must_use]
-pub fn public_space() -> IpSet {
+pub(crate) fn public_space() -> IpSet {
     let v4 = IpSet::any_v4().difference(&v4_set(NOT_INTERNET_V4));
     let v6 = "2000::/3".parse::<Ipv6Net>().map(IpSet::from_v6net).unwrap_or_default();
     v4.union(&v6)
@@ -90,7 +90,7 @@ fn is_non_public_v4(net: &Ipv4Net) -> bool {
 /// How a CIDR written in a rule or route relates to the (unknown) real addresses of an AWS
 /// service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServiceOverlap {
+pub(crate) enum ServiceOverlap {
     /// `0.0.0.0/0`: holds every service address.
     Full,
     /// Private or special space: holds none.
@@ -102,7 +102,7 @@ pub enum ServiceOverlap {
 /// How `net` relates to AWS service addresses. IPv6 CIDRs never cover the (IPv4) symbolic
 /// service blocks.
 #[must_use]
-pub fn service_overlap(net: &IpNet) -> ServiceOverlap {
+pub(crate) fn service_overlap(net: &IpNet) -> ServiceOverlap {
     match net {
         IpNet::V4(n) if n.prefix_len() == 0 => ServiceOverlap::Full,
         IpNet::V4(n) if is_non_public_v4(n) => ServiceOverlap::None,
@@ -113,7 +113,7 @@ pub fn service_overlap(net: &IpNet) -> ServiceOverlap {
 
 /// The symbolic address blocks of AWS services (see the module docs).
 #[derive(Debug, Clone, Default)]
-pub struct Services {
+pub(crate) struct Services {
     names: Vec<String>,
     all: IpSet,
 }
@@ -121,7 +121,7 @@ pub struct Services {
 impl Services {
     /// A table for these service names (deduplicated and sorted, so blocks are deterministic).
     #[must_use]
-    pub fn new(names: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn new(names: impl IntoIterator<Item = String>) -> Self {
         let set: BTreeSet<String> = names.into_iter().collect();
         let names: Vec<String> = set.into_iter().take(OTHER_SERVICES_INDEX as usize).collect();
         let all = (0..names.len() as u32).map(block_of).fold(block_of(OTHER_SERVICES_INDEX), |acc, b| acc.union(&b));
@@ -131,14 +131,14 @@ impl Services {
     /// The block of a service, by name (`com.amazonaws.us-east-1.s3`). Services the table does
     /// not hold share the "other AWS services" block.
     #[must_use]
-    pub fn block(&self, name: &str) -> IpSet {
+    pub(crate) fn block(&self, name: &str) -> IpSet {
         let index = self.names.iter().position(|n| n == name).map_or(OTHER_SERVICES_INDEX, |i| i as u32);
         block_of(index)
     }
 
     /// The service whose block holds `addr`, if any.
     #[must_use]
-    pub fn name_of(&self, addr: IpAddr) -> Option<&str> {
+    pub(crate) fn name_of(&self, addr: IpAddr) -> Option<&str> {
         let IpAddr::V4(a) = addr else { return None };
         let bits = u32::from(a);
         if bits < SERVICE_BASE {
@@ -150,20 +150,14 @@ impl Services {
 
     /// Every service block (the table's and the "other" block).
     #[must_use]
-    pub fn all_blocks(&self) -> &IpSet {
+    pub(crate) fn all_blocks(&self) -> &IpSet {
         &self.all
-    }
-
-    /// The names the table holds.
-    #[must_use]
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 
     /// A readable name for an address set that lies in service blocks (`com.amazonaws.…s3`),
     /// else `None`.
     #[must_use]
-    pub fn describe(&self, set: &IpSet) -> Option<String> {
+    pub(crate) fn describe(&self, set: &IpSet) -> Option<String> {
         if set.is_empty() || !set.is_subset(&self.all) {
             return None;
         }
@@ -178,24 +172,10 @@ fn block_of(index: u32) -> IpSet {
     Ipv4Net::new(Ipv4Addr::from(start), 16).map(IpSet::from_v4net).unwrap_or_default()
 }
 
-/// True when the service name is a gateway-endpoint service (S3 or DynamoDB).
-#[must_use]
-pub fn is_gateway_service(name: &str) -> bool {
-    name.ends_with(".s3") || name.ends_with(".dynamodb")
-}
-
-/// The region part of `com.amazonaws.<region>.<service>`.
-#[must_use]
-pub fn service_region(name: &str) -> Option<&str> {
-    let rest = name.strip_prefix("com.amazonaws.")?;
-    let (region, _) = rest.split_once('.')?;
-    Some(region)
-}
-
 /// The five reserved addresses of a subnet (network, VPC router, DNS, future use, broadcast;
 /// for IPv6 the first four and the last), SEMANTICS §9.
 #[must_use]
-pub fn reserved_addresses(net: &IpNet) -> IpSet {
+pub(crate) fn reserved_addresses(net: &IpNet) -> IpSet {
     match net {
         IpNet::V4(n) => {
             let first = u32::from(n.network());
@@ -224,7 +204,7 @@ pub fn reserved_addresses(net: &IpNet) -> IpSet {
 
 /// The usable addresses of a subnet block: the block without its reserved addresses.
 #[must_use]
-pub fn usable_addresses(net: &IpNet) -> IpSet {
+pub(crate) fn usable_addresses(net: &IpNet) -> IpSet {
     let all = IpSet::from_net(*net);
     let usable = all.difference(&reserved_addresses(net));
     // A /31 or /32 has no usable address by AWS's rules; keep the block rather than nothing.

@@ -15,13 +15,11 @@ use super::sets::{Address, IpSet};
 use super::sets::{L4Kind, PacketBox, PacketMatch, PacketSet, PortSet, ProtoSet, Protocol, RuleProtocol};
 
 /// Linux's default `ip_local_port_range` (kernel ≥ 4.x: 32768-60999).
-pub const LINUX_PORTS: (u16, u16) = (32768, 60999);
-/// Windows Server 2008 and later (IANA dynamic range).
-pub const WINDOWS_PORTS: (u16, u16) = (49152, 65535);
+pub(crate) const LINUX_PORTS: (u16, u16) = (32768, 60999);
 /// NAT gateways, Elastic Load Balancing and Lambda.
-pub const AWS_PORTS: (u16, u16) = (1024, 65535);
+pub(crate) const AWS_PORTS: (u16, u16) = (1024, 65535);
 /// Clients the plan knows nothing about (the internet, on-premises).
-pub const UNKNOWN_CLIENT_PORTS: (u16, u16) = (1024, 65535);
+pub(crate) const UNKNOWN_CLIENT_PORTS: (u16, u16) = (1024, 65535);
 
 /// Who chose a source-port range, for messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -189,9 +187,10 @@ fn family_set<A: Address>(protocols: &ProtoSet, src: &IpSet, dst: &IpSet, a: &Po
 /// information and address mask for ICMP; echo for ICMPv6.
 const ICMP_REPLIES: &[(u8, u8, u8)] = &[(1, 8, 0), (1, 13, 14), (1, 15, 16), (1, 17, 18), (58, 128, 129)];
 
-/// The reply type of an ICMP request type, if it has one.
+/// The reply type of an ICMP request type, if it has one (the reference evaluator's lookup).
+#[cfg(test)]
 #[must_use]
-pub fn icmp_reply_type(protocol: Protocol, request: u8) -> Option<u8> {
+pub(crate) fn icmp_reply_type(protocol: Protocol, request: u8) -> Option<u8> {
     ICMP_REPLIES.iter().find(|(p, q, _)| *p == protocol.number() && *q == request).map(|(_, _, r)| *r)
 }
 
@@ -220,7 +219,7 @@ fn replying_requests() -> &'static PacketSet {
 /// The ICMP messages of a (forward) set that elicit no reply (errors, replies): they only need
 /// the forward leg.
 #[must_use]
-pub fn icmp_without_reply(forward: &PacketSet) -> PacketSet {
+pub(crate) fn icmp_without_reply(forward: &PacketSet) -> PacketSet {
     forward.intersect(icmp_packets()).difference(replying_requests())
 }
 
@@ -229,7 +228,7 @@ pub fn icmp_without_reply(forward: &PacketSet) -> PacketSet {
 /// echo reply 0 (code 0), ICMPv6 128 → 129. ICMP types that elicit no reply (errors, replies)
 /// vanish. Other protocols pass unchanged.
 #[must_use]
-pub fn icmp_to_replies(reversed: &PacketSet) -> PacketSet {
+pub(crate) fn icmp_to_replies(reversed: &PacketSet) -> PacketSet {
     let icmp = reversed.intersect(icmp_packets());
     if icmp.is_empty() {
         return reversed.clone();
@@ -247,7 +246,7 @@ pub fn icmp_to_replies(reversed: &PacketSet) -> PacketSet {
 /// The inverse of [`icmp_to_replies`], up to codes: reply types back to the request types (any
 /// code). The caller intersects with the forward set to recover the exact requests.
 #[must_use]
-pub fn icmp_to_requests(replies: &PacketSet) -> PacketSet {
+pub(crate) fn icmp_to_requests(replies: &PacketSet) -> PacketSet {
     let icmp = replies.intersect(icmp_packets());
     if icmp.is_empty() {
         return replies.clone();

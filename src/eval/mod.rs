@@ -22,23 +22,23 @@
 //! `reference` (a naive one-packet evaluator the property tests compare against; test builds
 //! only).
 
-pub mod addr;
-pub mod allpairs;
-pub mod cost;
-pub mod flow;
+pub(crate) mod addr;
+pub(crate) mod allpairs;
+pub(crate) mod cost;
+pub(crate) mod flow;
 pub(crate) mod hash;
 pub(crate) mod nacl;
-pub mod place;
+pub(crate) mod place;
 pub(crate) mod prepared;
-pub mod reach;
-pub mod resolve;
+pub(crate) mod reach;
+pub(crate) mod resolve;
 pub(crate) mod route;
 pub(crate) mod rule_fields;
 pub mod sets;
-pub mod settings;
+pub(crate) mod settings;
 pub(crate) mod sg;
 pub(crate) mod tgw;
-pub mod trace;
+pub(crate) mod trace;
 pub(crate) mod walk;
 
 use std::collections::HashMap;

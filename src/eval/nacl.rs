@@ -75,14 +75,14 @@ pub(crate) struct AclOutcome {
 
 impl AclOutcome {
     /// Union of the allowed parts.
-    pub fn allowed_set(&self) -> PacketSet {
+    pub(crate) fn allowed_set(&self) -> PacketSet {
         self.allowed.iter().fold(PacketSet::empty(), |acc, (_, s)| acc.union(s))
     }
 }
 
 impl AclRules {
     /// Splits `set` by the first matching rule.
-    pub fn apply(&self, set: &PacketSet) -> AclOutcome {
+    pub(crate) fn apply(&self, set: &PacketSet) -> AclOutcome {
         let mut out = AclOutcome::default();
         let AclRules::Known(entries) = self else {
             return out;
@@ -115,7 +115,7 @@ impl AclRules {
     }
 
     /// The entry at `i`.
-    pub fn entry(&self, i: usize) -> Option<&AclEntry> {
+    pub(crate) fn entry(&self, i: usize) -> Option<&AclEntry> {
         match self {
             AclRules::Known(v) => v.get(i),
             AclRules::Unknown(_) => None,
@@ -125,7 +125,7 @@ impl AclRules {
 
 impl Acl {
     /// The rules of one direction.
-    pub fn rules(&self, dir: Direction) -> &AclRules {
+    pub(crate) fn rules(&self, dir: Direction) -> &AclRules {
         match dir {
             Direction::Ingress => &self.ingress,
             Direction::Egress => &self.egress,

@@ -297,7 +297,7 @@ impl Reach {
 
 /// The (source, destination) address pairs of a set, with every other dimension full.
 #[must_use]
-pub fn address_pairs(set: &PacketSet) -> PacketSet {
+pub(crate) fn address_pairs(set: &PacketSet) -> PacketSet {
     let mut out = PacketSet::empty();
     let mut v4: Vec<PacketBox<u32>> = Vec::new();
     let mut v6: Vec<PacketBox<u128>> = Vec::new();

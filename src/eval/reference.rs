@@ -20,7 +20,7 @@ use crate::model::{Destination, Link, NaclRule, Object, ResId, SgPeer, SgRule, T
 
 /// What happened to one packet (and its reply).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RefOutcome {
+pub(crate) enum RefOutcome {
     /// Both legs pass.
     Pass,
     /// Dropped at a stage, on a leg.
@@ -57,7 +57,7 @@ struct State {
 
 /// Evaluates one packet from `src` to `dst`; a NAT gateway on the path picks `nat_port`.
 #[must_use]
-pub fn reference(ev: &Evaluator<'_>, src: &Place, dst: &Place, packet: Packet, nat_port: u16) -> RefOutcome {
+pub(crate) fn reference(ev: &Evaluator<'_>, src: &Place, dst: &Place, packet: Packet, nat_port: u16) -> RefOutcome {
     let r = Ref { ev, src, dst, nat_port };
     let st = State {
         pkt: packet,

@@ -538,7 +538,7 @@ impl Table {
     ///
     /// `exact`: the parts have the boxes the generic set operations give (traces print them);
     /// else the same packets, with less work (open walks, `allpairs`).
-    pub fn lookup(&self, set: &PacketSet, services: &Services, known_cidrs: &IpSet, exact: bool) -> Lookup {
+    pub(crate) fn lookup(&self, set: &PacketSet, services: &Services, known_cidrs: &IpSet, exact: bool) -> Lookup {
         let mut out = Lookup::default();
         let mut remaining = set.dst_addrs();
         let mut rest = Splitter::new(set, exact);

@@ -61,7 +61,7 @@ pub struct UnitPrices {
 }
 
 /// Which resource addresses a client port range applies to.
-pub type AddressMatcher = Arc<dyn Fn(&str) -> bool + Send + Sync>;
+pub(crate) type AddressMatcher = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// The source ports clients at the matching addresses pick (a `client_ports` block).
 #[derive(Clone)]

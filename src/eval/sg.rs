@@ -124,7 +124,7 @@ pub(crate) struct Group {
 
 impl Group {
     /// The rules of one direction.
-    pub fn rules(&self, dir: SgDirection) -> &SgRules {
+    pub(crate) fn rules(&self, dir: SgDirection) -> &SgRules {
         match dir {
             SgDirection::Ingress => &self.ingress,
             SgDirection::Egress => &self.egress,
@@ -134,7 +134,7 @@ impl Group {
 
 impl SgRules {
     /// True when the rules are known and there are none.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         matches!(self, SgRules::Known(e) if e.is_empty())
     }
 }
@@ -165,7 +165,7 @@ pub(crate) struct SgOutcome {
 
 impl SgOutcome {
     /// Union of the allowed parts.
-    pub fn allowed_set(&self) -> PacketSet {
+    pub(crate) fn allowed_set(&self) -> PacketSet {
         self.allowed.iter().fold(PacketSet::empty(), |acc, (_, _, s)| acc.union(s))
     }
 }

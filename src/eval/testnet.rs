@@ -23,7 +23,7 @@ pub(crate) fn to(r: ResId) -> Link {
 }
 
 impl NetBuilder {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self {
             net: Network {
                 input: "test".into(),
@@ -38,7 +38,7 @@ impl NetBuilder {
         }
     }
 
-    pub fn add(&mut self, name: &str, family: Family, origin: Origin, obj: Object) -> ResId {
+    pub(crate) fn add(&mut self, name: &str, family: Family, origin: Origin, obj: Object) -> ResId {
         let base = name.split(':').next().unwrap_or(name);
         let addr = ResourceAddr::parse(base).unwrap_or_else(|_| panic!("bad address {name}"));
         let rtype = addr.rtype().to_string();
@@ -62,7 +62,7 @@ impl NetBuilder {
         &mut self.net.resources[id.index()].obj
     }
 
-    pub fn vpc(&mut self, name: &str, cidr: &str) -> ResId {
+    pub(crate) fn vpc(&mut self, name: &str, cidr: &str) -> ResId {
         let net: Ipv4Net = cidr.parse().unwrap();
         let id = self.add(name, Family::Vpc, Origin::Managed(Action::Create), Object::Other);
         let main = self.add(
@@ -116,14 +116,14 @@ impl NetBuilder {
         id
     }
 
-    pub fn vpc_parts(&self, vpc: ResId) -> (ResId, ResId, ResId) {
+    pub(crate) fn vpc_parts(&self, vpc: ResId) -> (ResId, ResId, ResId) {
         match &self.net.res(vpc).obj {
             Object::Vpc(v) => (v.main_route_table.unwrap(), v.default_nacl.unwrap(), v.default_sg.unwrap()),
             _ => panic!("not a vpc"),
         }
     }
 
-    pub fn subnet(&mut self, name: &str, vpc: ResId, cidr: &str, az: &str, map_public: bool) -> ResId {
+    pub(crate) fn subnet(&mut self, name: &str, vpc: ResId, cidr: &str, az: &str, map_public: bool) -> ResId {
         let (main, acl, _) = self.vpc_parts(vpc);
         self.add(
             name,
@@ -144,7 +144,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn table(&mut self, name: &str, vpc: ResId) -> ResId {
+    pub(crate) fn table(&mut self, name: &str, vpc: ResId) -> ResId {
         self.add(
             name,
             Family::RouteTable,
@@ -158,7 +158,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn route(&mut self, table: ResId, dest: &str, kind: TargetKind, target: Link) {
+    pub(crate) fn route(&mut self, table: ResId, dest: &str, kind: TargetKind, target: Link) {
         let dest = match dest.parse::<IpNet>().unwrap() {
             IpNet::V4(n) => Destination::V4(known(n)),
             IpNet::V6(n) => Destination::V6(known(n)),
@@ -179,13 +179,13 @@ impl NetBuilder {
         }
     }
 
-    pub fn associate(&mut self, subnet: ResId, table: ResId) {
+    pub(crate) fn associate(&mut self, subnet: ResId, table: ResId) {
         if let Object::Subnet(s) = self.obj_mut(subnet) {
             s.route_table = to(table);
         }
     }
 
-    pub fn nacl(&mut self, name: &str, vpc: ResId) -> ResId {
+    pub(crate) fn nacl(&mut self, name: &str, vpc: ResId) -> ResId {
         self.add(
             name,
             Family::NetworkAcl,
@@ -201,7 +201,7 @@ impl NetBuilder {
     }
 
     #[expect(clippy::too_many_arguments, reason = "a NACL rule has that many fields")]
-    pub fn nacl_rule(
+    pub(crate) fn nacl_rule(
         &mut self,
         acl: ResId,
         egress: bool,
@@ -231,13 +231,13 @@ impl NetBuilder {
         }
     }
 
-    pub fn use_nacl(&mut self, subnet: ResId, acl: ResId) {
+    pub(crate) fn use_nacl(&mut self, subnet: ResId, acl: ResId) {
         if let Object::Subnet(s) = self.obj_mut(subnet) {
             s.nacl = to(acl);
         }
     }
 
-    pub fn sg(&mut self, name: &str, vpc: ResId) -> ResId {
+    pub(crate) fn sg(&mut self, name: &str, vpc: ResId) -> ResId {
         self.add(
             name,
             Family::SecurityGroup,
@@ -251,7 +251,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn sg_add(&mut self, group: ResId, egress: bool, rule: SgRule) {
+    pub(crate) fn sg_add(&mut self, group: ResId, egress: bool, rule: SgRule) {
         if let Object::SecurityGroup(g) = self.obj_mut(group) {
             let list = if egress { &mut g.egress } else { &mut g.ingress };
             if let Val::Known(v) = list {
@@ -260,7 +260,7 @@ impl NetBuilder {
         }
     }
 
-    pub fn igw(&mut self, name: &str, vpc: ResId) -> ResId {
+    pub(crate) fn igw(&mut self, name: &str, vpc: ResId) -> ResId {
         self.add(
             name,
             Family::InternetGateway,
@@ -269,7 +269,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn nat(&mut self, name: &str, subnet: ResId, ip: &str, public: bool) -> ResId {
+    pub(crate) fn nat(&mut self, name: &str, subnet: ResId, ip: &str, public: bool) -> ResId {
         self.add(
             name,
             Family::NatGateway,
@@ -283,7 +283,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn pcx(&mut self, name: &str, a: ResId, b: ResId, accepted: bool) -> ResId {
+    pub(crate) fn pcx(&mut self, name: &str, a: ResId, b: ResId, accepted: bool) -> ResId {
         self.add(
             name,
             Family::PeeringConnection,
@@ -297,7 +297,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn instance(
+    pub(crate) fn instance(
         &mut self,
         name: &str,
         subnet: ResId,
@@ -324,7 +324,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn tgw(&mut self, name: &str, default_tables: bool) -> ResId {
+    pub(crate) fn tgw(&mut self, name: &str, default_tables: bool) -> ResId {
         let id = self.add(name, Family::TransitGateway, Origin::Managed(Action::Create), Object::Other);
         let table = self.add(
             &format!("{name}:default_route_table"),
@@ -341,7 +341,7 @@ impl NetBuilder {
         id
     }
 
-    pub fn tgw_attach(&mut self, name: &str, tgw: ResId, vpc: ResId, subnets: &[ResId]) -> ResId {
+    pub(crate) fn tgw_attach(&mut self, name: &str, tgw: ResId, vpc: ResId, subnets: &[ResId]) -> ResId {
         self.add(
             name,
             Family::TransitGatewayAttachment,
@@ -360,7 +360,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn tgw_route(&mut self, name: &str, table: ResId, dest: &str, attachment: Option<ResId>) -> ResId {
+    pub(crate) fn tgw_route(&mut self, name: &str, table: ResId, dest: &str, attachment: Option<ResId>) -> ResId {
         self.add(
             name,
             Family::TransitGatewayRouteTable,
@@ -375,7 +375,7 @@ impl NetBuilder {
     }
 
     #[expect(clippy::too_many_arguments, reason = "an endpoint has that many links")]
-    pub fn endpoint(
+    pub(crate) fn endpoint(
         &mut self,
         name: &str,
         vpc: ResId,
@@ -401,7 +401,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn eigw(&mut self, name: &str, vpc: ResId) -> ResId {
+    pub(crate) fn eigw(&mut self, name: &str, vpc: ResId) -> ResId {
         self.add(
             name,
             Family::EgressOnlyInternetGateway,
@@ -410,7 +410,7 @@ impl NetBuilder {
         )
     }
 
-    pub fn add_v6(&mut self, vpc: ResId, vpc_cidr: &str, subnet: ResId, subnet_cidr: &str) {
+    pub(crate) fn add_v6(&mut self, vpc: ResId, vpc_cidr: &str, subnet: ResId, subnet_cidr: &str) {
         if let Object::Vpc(v) = self.obj_mut(vpc) {
             v.cidrs_v6 = vec![VpcCidr { cidr: known(vpc_cidr.parse().unwrap()), source: vpc, from_ipam: false }];
         }
@@ -419,7 +419,7 @@ impl NetBuilder {
         }
     }
 
-    pub fn build(self) -> Network {
+    pub(crate) fn build(self) -> Network {
         self.net
     }
 }

@@ -410,7 +410,7 @@ fn entry(n: IpNet, rank: u8, target: TgwTarget, text: String) -> TgwEntry {
 impl TgwTable {
     /// Splits `set` by route (longest prefix, then rank).
     /// `exact` as for `route::Table::lookup`.
-    pub fn lookup(&self, set: &PacketSet, known_cidrs: &IpSet, exact: bool) -> TgwLookup {
+    pub(crate) fn lookup(&self, set: &PacketSet, known_cidrs: &IpSet, exact: bool) -> TgwLookup {
         let mut out = TgwLookup::default();
         let mut remaining = set.dst_addrs();
         let mut rest = super::route::Splitter::new(set, exact);

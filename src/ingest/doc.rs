@@ -110,7 +110,7 @@ pub struct RawResource {
 
 /// A configuration expression: constant, references, or nested blocks. Kept raw: the shape is
 /// `{"constant_value": …}`, `{"references": […]}` or, for blocks, a list of expression objects.
-pub type Expressions = Map<String, Value>;
+pub(crate) type Expressions = Map<String, Value>;
 
 /// One `resource` or `data` block of the configuration (not an instance).
 #[derive(Debug, Clone, Default)]

@@ -4,8 +4,8 @@
 //! empty file, JSON that is not Terraform's, a folder of `.tf` files) are rejected with what to
 //! run instead.
 
-pub mod doc;
-pub mod parse;
+pub(crate) mod doc;
+pub(crate) mod parse;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

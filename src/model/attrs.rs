@@ -15,7 +15,7 @@ static NULL: Value = Value::Null;
 
 /// A view of one object of attributes (a resource, or one nested block).
 #[derive(Clone, Copy, Debug)]
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     values: Option<&'a Map<String, Value>>,
     unknown: &'a Value,
     sensitive: &'a Value,
@@ -78,7 +78,7 @@ fn element(marks: &Value, i: usize) -> &Value {
 
 impl<'a> View<'a> {
     /// A view of a resource side.
-    pub fn of(attrs: &'a Attrs) -> View<'a> {
+    pub(crate) fn of(attrs: &'a Attrs) -> View<'a> {
         View {
             values: Some(&attrs.values),
             unknown: &attrs.unknown,
@@ -100,20 +100,9 @@ impl<'a> View<'a> {
     }
 
     /// A view with no values (everything absent).
-    pub fn empty() -> View<'static> {
+    pub(crate) fn empty() -> View<'static> {
         View {
             values: None,
-            unknown: &NULL,
-            sensitive: &NULL,
-            #[cfg(test)]
-            owner: None,
-        }
-    }
-
-    /// A view of a plain object with no unknown or sensitive markers.
-    pub fn plain(values: &'a Map<String, Value>) -> View<'a> {
-        View {
-            values: Some(values),
             unknown: &NULL,
             sensitive: &NULL,
             #[cfg(test)]
@@ -130,7 +119,7 @@ impl<'a> View<'a> {
     }
 
     /// The raw value of an attribute.
-    pub fn get(&self, key: &str) -> Val<&'a Value> {
+    pub(crate) fn get(&self, key: &str) -> Val<&'a Value> {
         #[cfg(test)]
         self.note(key);
         if marker(self.sensitive, key) == &Value::Bool(true) || marker(self.unknown, key) == &Value::Bool(true) {
@@ -142,23 +131,8 @@ impl<'a> View<'a> {
         }
     }
 
-    /// True when the attribute or any part of it is unknown.
-    pub fn any_unknown(&self, key: &str) -> bool {
-        #[cfg(test)]
-        self.note(key);
-        fn has_true(v: &Value) -> bool {
-            match v {
-                Value::Bool(b) => *b,
-                Value::Array(a) => a.iter().any(has_true),
-                Value::Object(o) => o.values().any(has_true),
-                _ => false,
-            }
-        }
-        has_true(marker(self.unknown, key)) || has_true(marker(self.sensitive, key))
-    }
-
     /// A string attribute; `""` is absent.
-    pub fn str(&self, key: &str) -> Val<&'a str> {
+    pub(crate) fn str(&self, key: &str) -> Val<&'a str> {
         match self.get(key) {
             Val::Known(Value::String(s)) if s.is_empty() => Val::Absent,
             Val::Known(Value::String(s)) => Val::Known(s.as_str()),
@@ -169,12 +143,12 @@ impl<'a> View<'a> {
     }
 
     /// A string attribute as an owned string.
-    pub fn string(&self, key: &str) -> Val<String> {
+    pub(crate) fn string(&self, key: &str) -> Val<String> {
         self.str(key).map(str::to_string)
     }
 
     /// A boolean attribute (also `"true"`/`"false"` strings, as some providers write).
-    pub fn bool(&self, key: &str) -> Val<bool> {
+    pub(crate) fn bool(&self, key: &str) -> Val<bool> {
         match self.get(key) {
             Val::Known(Value::Bool(b)) => Val::Known(*b),
             Val::Known(Value::String(s)) if s == "true" => Val::Known(true),
@@ -187,7 +161,7 @@ impl<'a> View<'a> {
     }
 
     /// An integer attribute (numbers and numeric strings).
-    pub fn int(&self, key: &str) -> Val<i64> {
+    pub(crate) fn int(&self, key: &str) -> Val<i64> {
         match self.get(key) {
             Val::Known(Value::Number(n)) => n.as_i64().map_or(Val::Unknown, Val::Known),
             Val::Known(Value::String(s)) if s.is_empty() => Val::Absent,
@@ -199,7 +173,7 @@ impl<'a> View<'a> {
     }
 
     /// A list (or set) of nested blocks.
-    pub fn blocks(&self, key: &str) -> Val<Vec<View<'a>>> {
+    pub(crate) fn blocks(&self, key: &str) -> Val<Vec<View<'a>>> {
         let unknown = marker(self.unknown, key);
         let sensitive = marker(self.sensitive, key);
         match self.get(key) {
@@ -231,7 +205,7 @@ impl<'a> View<'a> {
 
     /// A list or set of strings; each element may itself be unknown. A single string is read as
     /// a one-element list (`vpc_zone_identifier` and friends accept both in old plans).
-    pub fn str_list(&self, key: &str) -> Val<Vec<Val<&'a str>>> {
+    pub(crate) fn str_list(&self, key: &str) -> Val<Vec<Val<&'a str>>> {
         let unknown = marker(self.unknown, key);
         let sensitive = marker(self.sensitive, key);
         match self.get(key) {
@@ -262,7 +236,7 @@ impl<'a> View<'a> {
 
     /// Follows a dot-separated path through nested blocks (`vpc_config.subnet_ids`), flattening
     /// lists of blocks; the leaf is read as a list of strings.
-    pub fn path_strings(&self, path: &str) -> Val<Vec<Val<&'a str>>> {
+    pub(crate) fn path_strings(&self, path: &str) -> Val<Vec<Val<&'a str>>> {
         match path.split_once('.') {
             None => match self.get(path) {
                 Val::Known(Value::String(_)) => self.str(path).map(|s| vec![Val::Known(s)]),
@@ -298,7 +272,7 @@ impl<'a> View<'a> {
     }
 
     /// Follows a dot-separated path to a boolean (first block wins).
-    pub fn path_bool(&self, path: &str) -> Val<bool> {
+    pub(crate) fn path_bool(&self, path: &str) -> Val<bool> {
         match path.split_once('.') {
             None => self.bool(path),
             Some((head, rest)) => match self.blocks(head) {

@@ -2,12 +2,12 @@
 //! with values that are known, unknown until apply, or absent — never guessed — and links that
 //! record how they were found.
 
-pub mod attrs;
+pub(crate) mod attrs;
 pub mod lower;
-pub mod network;
-pub mod objects;
+pub(crate) mod network;
+pub(crate) mod objects;
 pub(crate) mod refs;
-pub mod value;
+pub(crate) mod value;
 
 pub use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
 /// What the plan does to a resource and what kind of document it came from, as the model records them.

@@ -2,7 +2,7 @@
 //! a route's target really is, which AZ a resource is in, who has a public IP. Every function
 //! answers `None` when the answer depends on something unknown, so rules stay silent there.
 
-use ipnet::{IpNet, Ipv4Net};
+use ipnet::IpNet;
 
 use crate::model::{
     Destination, Link, Network, Object, Origin, ResId, Route, RouteTable, Subnet, TargetKind, Val, Workload,
@@ -11,7 +11,7 @@ use crate::model::{
 
 /// What a route's target is, once resolved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// The VPC's local route.
     Local,
     /// An internet gateway of the input.
@@ -41,7 +41,7 @@ pub enum Target {
 }
 
 /// Resolves a route's target.
-pub fn target(net: &Network, route: &Route) -> Target {
+pub(crate) fn target(net: &Network, route: &Route) -> Target {
     if route.target_kind == TargetKind::Local {
         return Target::Local;
     }
@@ -68,7 +68,7 @@ pub fn target(net: &Network, route: &Route) -> Target {
 }
 
 /// The route table a subnet uses, when known and present.
-pub fn table_of<'n>(net: &'n Network, subnet: &Subnet) -> Option<(ResId, &'n RouteTable)> {
+pub(crate) fn table_of<'n>(net: &'n Network, subnet: &Subnet) -> Option<(ResId, &'n RouteTable)> {
     let t = subnet.route_table.res()?;
     let r = net.res(t);
     if !r.present() {
@@ -78,7 +78,7 @@ pub fn table_of<'n>(net: &'n Network, subnet: &Subnet) -> Option<(ResId, &'n Rou
 }
 
 /// The routes of a table, when known.
-pub fn routes(table: &RouteTable) -> Option<&[Route]> {
+pub(crate) fn routes(table: &RouteTable) -> Option<&[Route]> {
     table.routes.known().map(Vec::as_slice)
 }
 
@@ -90,7 +90,7 @@ pub fn routes(table: &RouteTable) -> Option<&[Route]> {
 ///
 /// A route that may belong to the table (its table could not be linked) and could be the
 /// default route also makes the answer `None`, unless the table has a known default route.
-pub fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
+pub(crate) fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
     let routes = routes(table)?;
     let mut found = None;
     for r in routes {
@@ -110,18 +110,13 @@ pub fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
     Some(found)
 }
 
-/// A route table's VPC, when resolved.
-pub fn table_vpc(table: &RouteTable) -> Option<ResId> {
-    table.vpc.res()
-}
-
 /// The availability zone of a subnet (name, else id), when known.
-pub fn subnet_az(subnet: &Subnet) -> Option<&str> {
+pub(crate) fn subnet_az(subnet: &Subnet) -> Option<&str> {
     subnet.az.known().or(subnet.az_id.known()).map(String::as_str)
 }
 
 /// The subnet a NAT gateway, instance or ENI sits in (single subnet), when resolved.
-pub fn subnet_of(net: &Network, res: ResId) -> Option<ResId> {
+pub(crate) fn subnet_of(net: &Network, res: ResId) -> Option<ResId> {
     match &net.res(res).obj {
         Object::NatGateway(n) => n.subnet.res(),
         Object::Workload(w) => match &w.subnets {
@@ -133,13 +128,13 @@ pub fn subnet_of(net: &Network, res: ResId) -> Option<ResId> {
 }
 
 /// The AZ of a NAT gateway, instance or ENI, when known.
-pub fn az_of(net: &Network, res: ResId) -> Option<&str> {
+pub(crate) fn az_of(net: &Network, res: ResId) -> Option<&str> {
     let s = subnet_of(net, res)?;
     subnet_az(net.res(s).obj.subnet()?)
 }
 
 /// The known CIDR blocks of a VPC; None when any block is unknown.
-pub fn vpc_cidrs(net: &Network, vpc: ResId) -> Option<Vec<IpNet>> {
+pub(crate) fn vpc_cidrs(net: &Network, vpc: ResId) -> Option<Vec<IpNet>> {
     let v = net.res(vpc).obj.vpc()?;
     let mut out = Vec::new();
     for c in &v.cidrs_v4 {
@@ -160,7 +155,7 @@ pub fn vpc_cidrs(net: &Network, vpc: ResId) -> Option<Vec<IpNet>> {
 }
 
 /// True when two networks share an address.
-pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
+pub(crate) fn overlaps(a: &IpNet, b: &IpNet) -> bool {
     match (a, b) {
         (IpNet::V4(_), IpNet::V4(_)) | (IpNet::V6(_), IpNet::V6(_)) => {
             a.contains(&b.network()) || b.contains(&a.network())
@@ -170,7 +165,7 @@ pub fn overlaps(a: &IpNet, b: &IpNet) -> bool {
 }
 
 /// The subnets a workload is in: resolved links only; None when any is unknown.
-pub fn workload_subnets(w: &Workload) -> Option<Vec<ResId>> {
+pub(crate) fn workload_subnets(w: &Workload) -> Option<Vec<ResId>> {
     let Val::Known(links) = &w.subnets else { return None };
     let mut out = Vec::new();
     for l in links {
@@ -185,7 +180,7 @@ pub fn workload_subnets(w: &Workload) -> Option<Vec<ResId>> {
 
 /// Whether a workload in `subnet` has a public IPv4 address: its own setting, an EIP, else the
 /// subnet's `map_public_ip_on_launch` (SEMANTICS §4). None when unknown.
-pub fn has_public_ip(w: &Workload, subnet: &Subnet) -> Option<bool> {
+pub(crate) fn has_public_ip(w: &Workload, subnet: &Subnet) -> Option<bool> {
     match &w.public_ip {
         Val::Known(b) => Some(*b),
         Val::Unknown => None,
@@ -197,12 +192,12 @@ pub fn has_public_ip(w: &Workload, subnet: &Subnet) -> Option<bool> {
 }
 
 /// True for resources Terraform manages in this input (not data, not implicit, not deleted).
-pub fn managed(net: &Network, id: ResId) -> bool {
+pub(crate) fn managed(net: &Network, id: ResId) -> bool {
     matches!(net.res(id).origin, Origin::Managed(_))
 }
 
 /// Formats a destination for messages.
-pub fn dest_text(dest: &Destination) -> String {
+pub(crate) fn dest_text(dest: &Destination) -> String {
     match dest {
         Destination::V4(Val::Known(n)) => n.to_string(),
         Destination::V6(Val::Known(n)) => n.to_string(),
@@ -211,21 +206,13 @@ pub fn dest_text(dest: &Destination) -> String {
     }
 }
 
-/// The known IPv4 destination of a route.
-pub fn dest_v4(route: &Route) -> Option<Ipv4Net> {
-    match &route.dest {
-        Destination::V4(Val::Known(n)) => Some(*n),
-        _ => None,
-    }
-}
-
 /// The resource to report a route on: the `aws_route` when it is separate, else the table.
-pub fn route_owner(route: &Route, table: ResId) -> ResId {
+pub(crate) fn route_owner(route: &Route, table: ResId) -> ResId {
     if route.inline_index.is_some() { table } else { route.source }
 }
 
 /// USD with up to three decimals, no trailing zeros (`0.045`, `0.02`).
-pub fn usd(v: f64) -> String {
+pub(crate) fn usd(v: f64) -> String {
     let s = format!("{v:.3}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     format!("${s}")

@@ -21,8 +21,8 @@ use crate::suppress::Suppressions;
 #[macro_use]
 mod registry;
 
-pub mod facts;
-pub mod paths;
+pub(crate) mod facts;
+pub(crate) mod paths;
 
 pub use registry::{Category, RuleInfo, UnknownRule, defaults, index_markdown, infos, names};
 

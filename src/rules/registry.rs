@@ -83,7 +83,7 @@ macro_rules! declare_rule {
         }
     ) => {
         #[doc = concat!("The `", $id, "` rule.")]
-        pub struct $ty;
+        pub(crate) struct $ty;
 
         impl $ty {
             /// Id, category, default severity, summary and doc of this rule.

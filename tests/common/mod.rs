@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 /// What one in-process run produced.
-pub struct Run {
+pub(crate) struct Run {
     pub code: u8,
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Runs `tfvpc ARGS…` in-process with `stdin` as standard input.
-pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
+pub(crate) fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
     let mut argv = vec!["tfvpc"];
     argv.extend_from_slice(args);
     let cli = match tfvpc::cli::Cli::try_parse_from(&argv) {
@@ -40,28 +40,28 @@ pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
 }
 
 /// Runs `tfvpc ARGS…` with empty standard input.
-pub fn run(args: &[&str]) -> Run {
+pub(crate) fn run(args: &[&str]) -> Run {
     run_with_stdin(args, b"")
 }
 
 /// The crate root.
-pub fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A path under the crate root, as a string.
-pub fn path(rel: &str) -> String {
+pub(crate) fn path(rel: &str) -> String {
     root().join(rel).to_string_lossy().into_owned()
 }
 
 /// `../shared/corpus/plans`, when present.
-pub fn corpus_dir() -> Option<PathBuf> {
+pub(crate) fn corpus_dir() -> Option<PathBuf> {
     let dir = root().join("../shared/corpus/plans");
     dir.is_dir().then_some(dir)
 }
 
 /// Runs `tfvpc lint --format json` on a file and parses the report.
-pub fn lint_json(file: &Path) -> (u8, serde_json::Value) {
+pub(crate) fn lint_json(file: &Path) -> (u8, serde_json::Value) {
     let r = run(&["lint", "--format", "json", "--fail-on", "never", &file.to_string_lossy()]);
     let v = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("{}: {e}\n{}\n{}", file.display(), r.stdout, r.stderr));

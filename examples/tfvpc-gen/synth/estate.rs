@@ -6,27 +6,27 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Availability zones every VPC spreads its subnets over (`var.azs` default of `modules/vpc`).
-pub const AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
+pub(crate) const AZS: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
 /// The provider's `default_tags` (`providers.tf`).
-pub const DEFAULT_TAGS: [(&str, &str); 2] = [("Estate", "tfvpc-gen"), ("ManagedBy", "terraform")];
+pub(crate) const DEFAULT_TAGS: [(&str, &str); 2] = [("Estate", "tfvpc-gen"), ("ManagedBy", "terraform")];
 
 /// `modules/service` `var.log_streams` default: one log group each.
-pub const LOG_STREAMS: [&str; 4] = ["app", "access", "audit", "worker"];
+pub(crate) const LOG_STREAMS: [&str; 4] = ["app", "access", "audit", "worker"];
 
 /// `modules/service` `aws_ssm_parameter.config` keys.
-pub const PARAMETERS: [&str; 3] = ["db-host", "db-name", "feature-flags"];
+pub(crate) const PARAMETERS: [&str; 3] = ["db-host", "db-name", "feature-flags"];
 
 /// The largest number of VPCs: each gets a /16 of 10.0.0.0/8.
-pub const MAX_VPCS: usize = 256;
+pub(crate) const MAX_VPCS: usize = 256;
 
 /// The most subnets per VPC: at most 3 public ones (one per AZ; /24s from 0), and private ones
 /// take the /24s 128..255.
-pub const MAX_SUBNETS_PER_VPC: usize = 3 + 128;
+pub(crate) const MAX_SUBNETS_PER_VPC: usize = 3 + 128;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Params {
+pub(crate) struct Params {
     /// Number of VPCs (each one `module.vpc` instance).
     pub vpcs: usize,
     /// Subnets per VPC, public and private together (at least 2: one of each).
@@ -39,7 +39,7 @@ pub struct Params {
 
 /// Why parameters are refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParamError(pub String);
+pub(crate) struct ParamError(pub String);
 
 impl fmt::Display for ParamError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -51,7 +51,7 @@ impl std::error::Error for ParamError {}
 
 impl Params {
     /// Checks the limits the HCL imposes (CIDR space, at least one subnet of each kind).
-    pub fn check(&self) -> Result<(), ParamError> {
+    pub(crate) fn check(&self) -> Result<(), ParamError> {
         if self.vpcs == 0 || self.vpcs > MAX_VPCS {
             return Err(ParamError(format!("--vpcs must be between 1 and {MAX_VPCS} (one /16 of 10.0.0.0/8 each)")));
         }
@@ -69,16 +69,16 @@ impl Params {
 
 /// SplitMix64: small, fast, and the same on every platform.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     /// A generator for a seed.
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
 
     /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
+    pub(crate) fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -87,12 +87,12 @@ impl Rng {
     }
 
     /// A number in `0..n` (n > 0).
-    pub fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         (self.next_u64() % n.max(1) as u64) as usize
     }
 
     /// One element of a non-empty slice.
-    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+    pub(crate) fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
         items[self.below(items.len())]
     }
 }
@@ -159,7 +159,7 @@ const INSTANCE_TYPES: &[&str] = &["t3.small", "t3.medium", "t3.large", "m6i.larg
 
 /// One VPC: a `module.vpc` instance.
 #[derive(Debug, Clone)]
-pub struct Vpc {
+pub(crate) struct Vpc {
     /// The `for_each` key and Name tag.
     pub name: String,
     /// Second octet: the VPC is 10.<octet>.0.0/16.
@@ -176,24 +176,24 @@ pub struct Vpc {
 
 impl Vpc {
     /// The VPC's CIDR.
-    pub fn cidr(&self) -> String {
+    pub(crate) fn cidr(&self) -> String {
         format!("10.{}.0.0/16", self.octet)
     }
 
     /// `cidrsubnet(var.cidr, 8, n)`.
-    pub fn subnet_cidr(&self, n: usize) -> String {
+    pub(crate) fn subnet_cidr(&self, n: usize) -> String {
         format!("10.{}.{n}.0/24", self.octet)
     }
 
     /// `local.nat_count` of `modules/vpc`.
-    pub fn nat_count(&self) -> usize {
+    pub(crate) fn nat_count(&self) -> usize {
         if self.single_nat { 1 } else { AZS.len().min(self.public_subnets) }
     }
 }
 
 /// One service: a `module.service` instance placed in a VPC's private subnets.
 #[derive(Debug, Clone)]
-pub struct Service {
+pub(crate) struct Service {
     /// The `for_each` key (`<vpc>-<role>`).
     pub name: String,
     /// The VPC it runs in.
@@ -206,7 +206,7 @@ pub struct Service {
 
 /// A VPC peering connection between two VPCs of the estate.
 #[derive(Debug, Clone)]
-pub struct Peering {
+pub(crate) struct Peering {
     /// The `for_each` key (`<requester>--<accepter>`).
     pub name: String,
     /// Requester VPC name.
@@ -217,7 +217,7 @@ pub struct Peering {
 
 /// The whole estate.
 #[derive(Debug, Clone)]
-pub struct Estate {
+pub(crate) struct Estate {
     /// The parameters it was made from.
     pub params: Params,
     /// `local.tags` of the root module.
@@ -232,7 +232,7 @@ pub struct Estate {
 
 impl Estate {
     /// Decides the estate. Same parameters, same estate.
-    pub fn new(params: Params) -> Result<Estate, ParamError> {
+    pub(crate) fn new(params: Params) -> Result<Estate, ParamError> {
         params.check()?;
         let mut rng = Rng::new(params.seed);
         let tags = BTreeMap::from([
@@ -309,14 +309,14 @@ impl Estate {
     }
 
     /// `var.tags` of a VPC module instance: `merge(local.tags, { Team = … })`.
-    pub fn vpc_tags(&self, vpc: &Vpc) -> BTreeMap<String, String> {
+    pub(crate) fn vpc_tags(&self, vpc: &Vpc) -> BTreeMap<String, String> {
         let mut tags = self.tags.clone();
         tags.insert("Team".into(), vpc.team.clone());
         tags
     }
 
     /// `var.tags` of a service module instance.
-    pub fn service_tags(&self, service: &Service) -> BTreeMap<String, String> {
+    pub(crate) fn service_tags(&self, service: &Service) -> BTreeMap<String, String> {
         let mut tags = self.tags.clone();
         if let Some(vpc) = self.vpcs.get(&service.vpc) {
             tags.insert("Team".into(), vpc.team.clone());
@@ -326,7 +326,7 @@ impl Estate {
     }
 
     /// Subnets in the estate.
-    pub fn subnet_count(&self) -> usize {
+    pub(crate) fn subnet_count(&self) -> usize {
         self.vpcs.values().map(|v| v.public_subnets + v.private_subnets).sum()
     }
 }

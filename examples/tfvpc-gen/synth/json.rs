@@ -3,7 +3,7 @@
 
 /// Rewrites JSON text without changing token order: compact (`pretty == false`, the way
 /// `terraform show -json` writes) or indented by two spaces. The input must be valid JSON.
-pub fn reformat(text: &str, pretty: bool) -> String {
+pub(crate) fn reformat(text: &str, pretty: bool) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut depth = 0usize;
     let mut in_string = false;
@@ -76,7 +76,7 @@ pub fn reformat(text: &str, pretty: bool) -> String {
 }
 
 /// Appends a JSON string literal.
-pub fn push_str(out: &mut String, s: &str) {
+pub(crate) fn push_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -97,7 +97,7 @@ pub fn push_str(out: &mut String, s: &str) {
 }
 
 /// Appends a value in Terraform's form: compact, object keys sorted (cty objects and maps are).
-pub fn push_value(out: &mut String, v: &serde_json::Value) {
+pub(crate) fn push_value(out: &mut String, v: &serde_json::Value) {
     use serde_json::Value;
     match v {
         Value::Null => out.push_str("null"),

@@ -4,19 +4,19 @@
 //! Used by the `tfvpc-gen` example, the benchmarks and the shape test (they include this folder
 //! with `#[path]`, so the library does not compile it).
 
-pub mod estate;
-pub mod hcl;
-pub mod json;
-pub mod plan;
-pub mod record;
+pub(crate) mod estate;
+pub(crate) mod hcl;
+pub(crate) mod json;
+pub(crate) mod plan;
+pub(crate) mod record;
 
 use std::path::Path;
 
-pub use estate::{Estate, Params};
+pub(crate) use estate::{Estate, Params};
 
 /// Writes the HCL (`main.tf`, `providers.tf`, `modules/…`) and `plan.json` of an estate into
 /// `dir`, and returns the plan's size in bytes.
-pub fn write_estate(estate: &Estate, dir: &Path) -> Result<usize, String> {
+pub(crate) fn write_estate(estate: &Estate, dir: &Path) -> Result<usize, String> {
     for (rel, content) in hcl::files(estate) {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
@@ -32,7 +32,7 @@ pub fn write_estate(estate: &Estate, dir: &Path) -> Result<usize, String> {
 }
 
 /// The plan JSON of an estate, in memory.
-pub fn plan_for(params: Params) -> Result<String, String> {
+pub(crate) fn plan_for(params: Params) -> Result<String, String> {
     let estate = Estate::new(params).map_err(|e| e.to_string())?;
     plan::plan_json(&estate, &plan::templates()?)
 }

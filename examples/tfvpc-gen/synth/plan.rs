@@ -19,11 +19,11 @@ use super::estate::{AZS, DEFAULT_TAGS, Estate, LOG_STREAMS, PARAMETERS, Service,
 use super::json::{push_str, push_value, reformat};
 
 /// A fixed timestamp, so the same parameters always give the same bytes.
-pub const TIMESTAMP: &str = "2026-01-01T00:00:00Z";
+pub(crate) const TIMESTAMP: &str = "2026-01-01T00:00:00Z";
 
 /// Shapes recorded from a real plan of the generated HCL.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Templates {
+pub(crate) struct Templates {
     /// `terraform_version` of the recorded plan.
     pub terraform_version: String,
     /// `planned_values.outputs`.
@@ -39,7 +39,7 @@ pub struct Templates {
 
 /// The shape of every instance of one resource block.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Template {
+pub(crate) struct Template {
     /// Resource type.
     #[serde(rename = "type")]
     pub rtype: String,
@@ -60,7 +60,7 @@ pub struct Template {
 /// `relevant_attributes`: entries of the root module, and entries repeated for every instance of
 /// a module call (addresses relative to the instance).
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct Relevant {
+pub(crate) struct Relevant {
     /// Entries written once.
     pub root: Vec<Value>,
     /// Entries per module call name, written for each instance with its address prefixed.
@@ -68,7 +68,7 @@ pub struct Relevant {
 }
 
 /// The recorded templates shipped with the generator.
-pub fn templates() -> Result<Templates, String> {
+pub(crate) fn templates() -> Result<Templates, String> {
     serde_json::from_str(include_str!("templates.json")).map_err(|e| format!("templates.json: {e}"))
 }
 
@@ -445,7 +445,7 @@ fn push_list<T>(out: &mut String, items: &[T], mut each: impl FnMut(&mut String,
 }
 
 /// The plan JSON of an estate (one line and a newline, like `terraform show -json`).
-pub fn plan_json(e: &Estate, templates: &Templates) -> Result<String, String> {
+pub(crate) fn plan_json(e: &Estate, templates: &Templates) -> Result<String, String> {
     let mut insts = instances(e);
     insts.sort_by(|a, b| a.cmp_terraform(b));
     let rendered = insts.iter().map(|i| render(i, templates)).collect::<Result<Vec<_>, _>>()?;

@@ -78,7 +78,7 @@ fn schema_versions(module: &Value, out: &mut BTreeMap<String, u64>) {
 
 /// Builds the templates and returns `templates.json` (indented, key order of `configuration`
 /// kept as Terraform wrote it).
-pub fn record(plan_text: &str) -> Result<String, String> {
+pub(crate) fn record(plan_text: &str) -> Result<String, String> {
     let plan: PlanDoc = serde_json::from_str(plan_text).map_err(|e| format!("reading the plan: {e}"))?;
     let mut versions = BTreeMap::new();
     schema_versions(&plan.planned_values.root_module, &mut versions);

@@ -223,7 +223,13 @@ pub(crate) struct Walker<'e, 'n> {
 }
 
 impl<'e, 'n> Walker<'e, 'n> {
-    pub fn new(ev: &'e Evaluator<'n>, src: &'e Place, dst: &'e Place, request: PacketSet, tracing: bool) -> Self {
+    pub(crate) fn new(
+        ev: &'e Evaluator<'n>,
+        src: &'e Place,
+        dst: &'e Place,
+        request: PacketSet,
+        tracing: bool,
+    ) -> Self {
         Self {
             ev,
             src,
@@ -242,7 +248,7 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// An open walk (see [`Open`]): `Dst` walks `request` forward from `src`; `Src` walks the
     /// replies to `request` back from `dst`. Untraced.
-    pub fn open(
+    pub(crate) fn open(
         ev: &'e Evaluator<'n>,
         src: &'e Place,
         dst: &'e Place,
@@ -278,7 +284,7 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// The return leg of a `Src` walk: the replies to every packet of the request delivered
     /// to `dst` (a subnet), as `start_return` would walk them after a plain delivery.
-    pub fn run_return(&mut self) {
+    pub(crate) fn run_return(&mut self) {
         let dst = self.dst;
         let Some(subnet) = dst.subnet else { return };
         let info = self.ev.subnet(subnet);
@@ -523,7 +529,7 @@ impl<'e, 'n> Walker<'e, 'n> {
     // ---- the walk ---------------------------------------------------------------------------
 
     /// Runs the walk over the whole request.
-    pub fn run(&mut self) {
+    pub(crate) fn run(&mut self) {
         let ev = self.namer();
         let src = self.src;
         let mut b = Branch {

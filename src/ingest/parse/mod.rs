@@ -131,7 +131,7 @@ impl<'de> Reader<'de> for TopReader {
 
 /// Why a JSON document is not one tfvpc reads (the caller adds advice).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unrecognised {
+pub(crate) enum Unrecognised {
     /// JSON, but none of the keys of a Terraform plan or state.
     NotTerraform,
     /// A `format_version` whose major version tfvpc does not read.
@@ -141,7 +141,7 @@ pub enum Unrecognised {
 }
 
 /// Outcome of parsing.
-pub enum Parsed {
+pub(crate) enum Parsed {
     /// A document tfvpc reads.
     Doc(Box<Document>),
     /// Valid JSON that is not one.
@@ -149,7 +149,7 @@ pub enum Parsed {
 }
 
 /// Parses a decoded document.
-pub fn parse_document(text: &str) -> Result<Parsed, serde_json::Error> {
+pub(crate) fn parse_document(text: &str) -> Result<Parsed, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let top = Seed(TopReader).deserialize(&mut de)?;
     de.end()?;

@@ -14,7 +14,7 @@ use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, Ta
 use crate::rules::Context;
 
 /// Widest destination-port range that still states a service (a range of 1,024 ports or less).
-pub const MAX_RANGE: u32 = 1024;
+pub(crate) const MAX_RANGE: u32 = 1024;
 
 /// Places of one side of an SG-reference intent that are paired (sources × destinations).
 const MAX_PLACES: usize = 8;

@@ -29,13 +29,12 @@ mod intents;
 mod precedence;
 mod text;
 
-pub use intents::{Intent, MAX_RANGE, Scope, Source};
-pub use precedence::FailureView;
-pub use precedence::is_routing_stage;
+pub(crate) use intents::{Intent, Scope, Source};
+pub(crate) use precedence::FailureView;
 pub(crate) use precedence::{
     claimed_by, in_scope, is_missing_return, is_reply_acl_drop, table_lacking_return, touched,
 };
-pub use text::{finding_trace, flow_text, ranges_text, resource_named};
+pub(crate) use text::{finding_trace, flow_text, ranges_text};
 
 use super::Context;
 use crate::eval::trace::PairTrace;
@@ -65,7 +64,7 @@ pub struct PathAnalysis {
 }
 
 /// Builds intents and evaluates them.
-pub fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
+pub(crate) fn analyse(ctx: &Context<'_>, ev: &Evaluator<'_>) -> PathAnalysis {
     let intents = intents::build(ctx, ev);
     analysis::decide(ev, intents, ctx.show_indeterminate)
 }

@@ -11,7 +11,7 @@ use crate::model::{Network, Object, ResId};
 use crate::rules::{Context, Draft, RuleId};
 
 /// Stages where routing decides.
-pub fn is_routing_stage(stage: Stage) -> bool {
+pub(crate) fn is_routing_stage(stage: Stage) -> bool {
     matches!(
         stage,
         Stage::Route | Stage::Tgw | Stage::Vpn | Stage::ReturnPath | Stage::Peering | Stage::Igw | Stage::Nat

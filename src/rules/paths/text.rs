@@ -7,7 +7,7 @@ use crate::eval::trace::PairTrace;
 use crate::model::{Network, ResId};
 
 /// `tcp 443`, `udp 53`, `icmp echo`.
-pub fn flow_text(flow: &Flow) -> String {
+pub(crate) fn flow_text(flow: &Flow) -> String {
     match (&flow.protocol, &flow.ports) {
         (RuleProtocol::Only(p), Some(ports)) => format!("{p} {ports}"),
         (RuleProtocol::Only(p), None) if *p == Protocol::ICMP && flow.icmp_type == Some(8) => "icmp echo".to_string(),
@@ -17,7 +17,7 @@ pub fn flow_text(flow: &Flow) -> String {
 }
 
 /// A path trace as a finding's trace: hops (forward, then return) and cost lines.
-pub fn finding_trace(net: &Network, trace: &PairTrace) -> crate::finding::Trace<ResId> {
+pub(crate) fn finding_trace(net: &Network, trace: &PairTrace) -> crate::finding::Trace<ResId> {
     let mut hops = Vec::new();
     let stop = trace.dropped_at;
     for (leg, list) in [("", &trace.forward), ("reply: ", &trace.return_hops)] {
@@ -61,12 +61,12 @@ fn cost_text(v: &serde_json::Value) -> String {
 }
 
 /// The resource a trace names by its display text (`aws_lb.web (aws_subnet.a)` → `aws_lb.web`).
-pub fn resource_named(net: &Network, text: &str) -> Option<ResId> {
+pub(crate) fn resource_named(net: &Network, text: &str) -> Option<ResId> {
     net.find(text).or_else(|| net.find(text.split(' ').next().unwrap_or(text)))
 }
 
 /// `32768-60999` or `1024-32767, 61000-65535`.
-pub fn ranges_text(ranges: &[crate::eval::trace::PortRange]) -> String {
+pub(crate) fn ranges_text(ranges: &[crate::eval::trace::PortRange]) -> String {
     ranges
         .iter()
         .map(|r| if r.from == r.to { r.from.to_string() } else { format!("{}-{}", r.from, r.to) })
