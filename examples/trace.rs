@@ -28,6 +28,6 @@ fn main() {
     match tfvpc::eval::trace(&net, settings.eval(), &args[1], &args[2], &flow, &options) {
         Ok(report) if std::env::var("JSON").is_ok() => print!("{}", report.to_json()),
         Ok(report) => print!("{}", tfvpc::report::trace::render_human(&report, false)),
-        Err(e) => eprintln!("{}: {:?}", e.which, e.error),
+        Err(e) => eprintln!("{:?}: {:?}", e.which, e.error),
     }
 }

@@ -133,19 +133,3 @@ impl Error {
         Error::Usage { message: message.into(), help: Some(help.into()) }
     }
 }
-
-/// `tfvpc trace` with an endpoint that does not resolve: a usage error whose help line offers the
-/// closest names, or says what an endpoint may be.
-impl From<crate::eval::trace::TraceError> for Error {
-    fn from(e: crate::eval::trace::TraceError) -> Self {
-        let help = if e.error.suggestions.is_empty() {
-            "use a resource address (aws_instance.web), a subnet, an IP address, `internet` or an AWS service name (com.amazonaws.us-east-1.s3)".to_string()
-        } else {
-            format!(
-                "did you mean {}?",
-                e.error.suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
-            )
-        };
-        Error::usage(format!("{} {}: {}", e.which, e.error.input, e.error.message), help)
-    }
-}

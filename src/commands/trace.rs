@@ -15,7 +15,7 @@ pub(crate) fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
     let settings = settings_for(explicit.as_ref(), input.dir())?;
     let net = lower(&input.name, &doc, Side::After);
     let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };
-    let report = eval::trace(&net, settings.eval(), &args.from, &args.to, &flow, &options).map_err(Error::from)?;
+    let report = eval::trace(&net, settings.eval(), &args.from, &args.to, &flow, &options).map_err(endpoint_error)?;
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -107,4 +107,19 @@ fn trace_flow(args: &cli::TraceArgs) -> Result<eval::Flow> {
             Ok(eval::Flow { protocol, ports: None, icmp_type: None, icmp_code: None })
         }
     }
+}
+
+/// `tfvpc trace` with an endpoint that does not resolve: a usage error whose help line offers the
+/// closest names, or says what an endpoint may be.
+fn endpoint_error(e: eval::TraceError) -> Error {
+    let help = if e.error.suggestions.is_empty() {
+        "use a resource address (aws_instance.web), a subnet, an IP address, `internet` or an AWS service name (com.amazonaws.us-east-1.s3)".to_string()
+    } else {
+        format!("did you mean {}?", e.error.suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", "))
+    };
+    let flag = match e.which {
+        eval::TraceEnd::From => "--from",
+        eval::TraceEnd::To => "--to",
+    };
+    Error::usage(format!("{flag} {}: {}", e.error.input, e.error.message), help)
 }

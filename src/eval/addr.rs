@@ -1,11 +1,11 @@
 //! Address classes the forwarding rules depend on, and symbolic addresses for AWS services.
 //!
 //! * An internet gateway drops outbound packets to RFC 1918 and RFC 6598 destinations
-//!   (SEMANTICS §4, RA `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS`, `…RFC6598…`).
+//!   (docs/semantics.md §4, RA `IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS`, `…RFC6598…`).
 //! * A private address outside every VPC is on-premises (reached through a VPN or a transit
 //!   gateway); a public one is the internet (issue 3, "X and Y may be").
 //! * AWS services (`com.amazonaws.us-east-1.s3`) have public addresses that the plan does not
-//!   know: a gateway endpoint's prefix list (`pl-…`) is unknown at plan time (SEMANTICS §1.5). Each
+//!   know: a gateway endpoint's prefix list (`pl-…`) is unknown at plan time (docs/semantics.md §1.5). Each
 //!   service the network mentions gets a *symbolic* block in the never-routed class E space
 //!   (`240.0.0.0/4`), so that "the S3 endpoint route beats `0.0.0.0/0`" and "an SG rule with the
 //!   endpoint's prefix list admits S3" are exact set operations. A rule or route on a concrete
@@ -173,7 +173,7 @@ fn block_of(index: u32) -> IpSet {
 }
 
 /// The five reserved addresses of a subnet (network, VPC router, DNS, future use, broadcast;
-/// for IPv6 the first four and the last), SEMANTICS §9.
+/// for IPv6 the first four and the last), docs/semantics.md §9.
 #[must_use]
 pub(crate) fn reserved_addresses(net: &IpNet) -> IpSet {
     match net {

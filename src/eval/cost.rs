@@ -1,4 +1,4 @@
-//! The bill of a path (SEMANTICS §10; issue 3 item 7): what a GB sent from X to Y costs along
+//! The bill of a path (docs/semantics.md §10; issue 3 item 7): what a GB sent from X to Y costs along
 //! the forward path, and the fixed hourly cost of the components it uses, shown apart.
 //!
 //! * NAT gateway: per GB processed (either direction) and per hour; its Elastic IP per hour.

@@ -1,5 +1,5 @@
 //! What a trace asks about: a protocol with destination ports or an ICMP type/code, and the
-//! source ports the initiator may choose (SEMANTICS §3.4), plus the ICMP request/reply pairs
+//! source ports the initiator may choose (docs/semantics.md §3.4), plus the ICMP request/reply pairs
 //! that stateless NACLs must admit separately (§14).
 //!
 //! Who picks the ephemeral source port (§3.4): Linux EC2 instances and generic workloads
@@ -183,7 +183,7 @@ fn family_set<A: Address>(protocols: &ProtoSet, src: &IpSet, dst: &IpSet, a: &Po
     })
 }
 
-/// ICMP request types and the reply type each one elicits (SEMANTICS §14): echo, timestamp,
+/// ICMP request types and the reply type each one elicits (docs/semantics.md §14): echo, timestamp,
 /// information and address mask for ICMP; echo for ICMPv6.
 const ICMP_REPLIES: &[(u8, u8, u8)] = &[(1, 8, 0), (1, 13, 14), (1, 15, 16), (1, 17, 18), (58, 128, 129)];
 

@@ -1,5 +1,5 @@
 //! Evaluation: what AWS would do to a packet, and to whole packet sets, hop by hop, both legs,
-//! with the reason at every stop (SEMANTICS.md, all sections; issue 3).
+//! with the reason at every stop (docs/semantics.md, all sections; issue 3).
 //!
 //! [`Evaluator::new`] compiles the network once (route tables with their local routes, NACLs,
 //! security groups, transit gateway tables, per-subnet and per-VPC facts) into dense indexes; it
@@ -55,7 +55,7 @@ pub use self::place::{Place, PlaceKind, Tri};
 pub use self::reach::{Leg, Reach, Stage, Verdict};
 pub use self::resolve::Endpoint;
 pub use self::settings::{ClientPortsRule, EvalSettings, UnitPrices};
-pub use self::trace::{TraceOptions, TraceReport, trace};
+pub use self::trace::{TraceEnd, TraceError, TraceOptions, TraceReport, trace};
 
 /// Facts about a VPC the evaluator needs.
 #[derive(Debug, Clone, Default)]

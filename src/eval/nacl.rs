@@ -1,5 +1,5 @@
 //! Network ACLs: stateless, numbered rules evaluated lowest first, first match wins, then the
-//! `*` rule denies everything unmatched (SEMANTICS §3.1, VPC-UG vpc-network-acls.md).
+//! `*` rule denies everything unmatched (docs/semantics.md §3.1, VPC-UG vpc-network-acls.md).
 //!
 //! * IPv4 and IPv6 rules are separate: a rule's CIDR decides its family.
 //! * Protocol `-1`/`all` ignores ports; TCP/UDP rules match the **destination** port in both

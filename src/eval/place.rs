@@ -4,8 +4,8 @@
 //! on-premises, or an AWS service.
 //!
 //! * An address unknown until apply may be any usable address of the subnet (the 5 reserved
-//!   addresses excluded, SEMANTICS §9): the verdict then quantifies over that choice.
-//! * Public IPv4 (SEMANTICS §4): `associate_public_ip_address`, else the subnet's
+//!   addresses excluded, docs/semantics.md §9): the verdict then quantifies over that choice.
+//! * Public IPv4 (docs/semantics.md §4): `associate_public_ip_address`, else the subnet's
 //!   `map_public_ip_on_launch`; an EIP; an internet-facing load balancer.
 //! * Security groups: the resource's groups; instances, interfaces, databases, application and
 //!   classic load balancers and interface endpoints launched without one get the VPC's default

@@ -1,6 +1,6 @@
 //! Results of evaluating a packet set: which packets pass both legs, which are dropped (where,
 //! on which leg, by what, why) and which depend on values unknown until apply; and the verdict
-//! of a flow (SEMANTICS §0 and issue 3):
+//! of a flow (docs/semantics.md §0 and issue 3):
 //!
 //! * a flow is **reachable** only if both legs pass for every source port the initiator may pick
 //!   (and every port a NAT gateway may pick for it);

@@ -1,5 +1,5 @@
 //! A naive reference evaluator: one concrete packet at a time, read straight from the model and
-//! written as directly from SEMANTICS.md §0 as possible, with no sets, no compiled indexes and
+//! written as directly from docs/semantics.md §0 as possible, with no sets, no compiled indexes and
 //! no sharing with the set evaluator beyond the [`Place`]s (the inputs). Property tests check
 //! that [`Evaluator::reach`] agrees with it packet by packet.
 //!

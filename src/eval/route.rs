@@ -1,5 +1,5 @@
 //! VPC route tables: which table a subnet uses, the synthesized local routes, longest prefix
-//! match and the priority of ties (SEMANTICS §1).
+//! match and the priority of ties (docs/semantics.md §1).
 //!
 //! * A subnet uses its explicit association, else the VPC's main table (`lower` resolves both,
 //!   including `aws_main_route_table_association` and `aws_default_route_table` adoption, §1.1).

@@ -1,6 +1,6 @@
 //! Set algebra for the packet evaluator: sets of ports, protocols, addresses and whole packets.
 //!
-//! The evaluator (SEMANTICS.md §0) answers "which packets from A reach B, and do their replies
+//! The evaluator (docs/semantics.md §0) answers "which packets from A reach B, and do their replies
 //! come back" for *sets* of packets in one pass, instead of one run per port: a security group
 //! is a union of rule products (§2, allow-only), a network ACL is a first-match list where rule
 //! `i` decides `match(i) − match(0..i)` (§3.1), and the return leg is the [`PacketSet::reverse`]

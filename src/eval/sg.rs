@@ -1,4 +1,4 @@
-//! Security groups: stateful, allow-only, the union of every group on the ENI (SEMANTICS §2).
+//! Security groups: stateful, allow-only, the union of every group on the ENI (docs/semantics.md §2).
 //!
 //! * Replies are never judged by security groups (§2.1): the evaluator checks egress on the
 //!   forward leg at the source and ingress at the destination only.

@@ -1,4 +1,4 @@
-//! Evaluator tests: hand-built scenarios for each SEMANTICS rule, and property tests that the
+//! Evaluator tests: hand-built scenarios for each rule of docs/semantics.md, and property tests that the
 //! set evaluator agrees with the naive reference evaluator on random small networks.
 
 use proptest::prelude::*;

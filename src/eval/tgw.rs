@@ -1,5 +1,5 @@
 //! Transit gateways: attachments, the route table associated with the ingress attachment,
-//! static and propagated routes, blackholes (SEMANTICS §7, TGW how-transit-gateways-work.md).
+//! static and propagated routes, blackholes (docs/semantics.md §7, TGW how-transit-gateways-work.md).
 //!
 //! * **Association** picks the table used for packets *arriving from* an attachment: an explicit
 //!   `aws_ec2_transit_gateway_route_table_association`, else the TGW's default table when both the

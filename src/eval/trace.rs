@@ -148,11 +148,20 @@ impl TraceReport {
     }
 }
 
-/// Why a trace could not run (bad X or Y).
+/// Which end of a trace an endpoint names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceEnd {
+    /// The source.
+    From,
+    /// The destination.
+    To,
+}
+
+/// Why a trace could not run (an end that does not resolve).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceError {
-    /// `--from` or `--to`.
-    pub which: &'static str,
+    /// The end that does not resolve.
+    pub which: TraceEnd,
     /// The resolution error.
     pub error: ResolveError,
 }
@@ -167,8 +176,8 @@ pub fn trace(
     options: &TraceOptions,
 ) -> Result<TraceReport, TraceError> {
     let ev = Evaluator::new(net, settings);
-    let x = ev.resolve(from, None).map_err(|error| TraceError { which: "--from", error })?;
-    let y = ev.resolve(to, x.places.first()).map_err(|error| TraceError { which: "--to", error })?;
+    let x = ev.resolve(from, None).map_err(|error| TraceError { which: TraceEnd::From, error })?;
+    let y = ev.resolve(to, x.places.first()).map_err(|error| TraceError { which: TraceEnd::To, error })?;
     Ok(ev.trace(&x, &y, flow, options))
 }
 

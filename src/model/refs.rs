@@ -1,7 +1,7 @@
 //! Linking: which resource does an attribute point at?
 //!
 //! In a create plan almost every id is unknown, so links come from the configuration's
-//! `references` (SEMANTICS §11), resolved by their real shapes:
+//! `references` (docs/semantics.md §11), resolved by their real shapes:
 //!
 //! | reference | resolves to | provenance |
 //! |---|---|---|

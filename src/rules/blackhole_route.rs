@@ -1,5 +1,5 @@
 //! `blackhole-route`: a route whose target will not exist. AWS keeps such a route with state
-//! `blackhole` and drops what matches it (SEMANTICS §1.6): a target this plan destroys and does
+//! `blackhole` and drops what matches it (docs/semantics.md §1.6): a target this plan destroys and does
 //! not re-create, a route AWS already reports as `blackhole`, a literal gateway id in a VPC this
 //! plan creates (nothing outside the plan can be in a new VPC), and a transit gateway route to
 //! an attachment the plan destroys. Explicit `blackhole = true` TGW routes are deliberate;

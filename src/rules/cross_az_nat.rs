@@ -1,6 +1,6 @@
 //! `cross-az-nat`: a subnet whose route table sends traffic to a NAT gateway (or a NAT
 //! instance / ENI) in another availability zone. Each GB then crosses AZs (billed at both ends,
-//! SEMANTICS §10) and an outage of the NAT's AZ cuts the subnet off (SEMANTICS §5:
+//! docs/semantics.md §10) and an outage of the NAT's AZ cuts the subnet off (docs/semantics.md §5:
 //! "Each NAT gateway is created in a specific Availability Zone").
 
 use super::facts::{self, Target};

@@ -1,7 +1,7 @@
 //! `duplicate-default-adoption`: two `aws_default_*` resources adopt the same AWS default — the
 //! account's default VPC in one region (two `aws_default_vpc`), or a VPC's main route table,
 //! default network ACL or default security group. The provider manages what it adopts as a
-//! whole (SEMANTICS §1.1, §2.2, §3.2): two owners overwrite each other on every apply, and the
+//! whole (docs/semantics.md §1.1, §2.2, §3.2): two owners overwrite each other on every apply, and the
 //! rules or routes in force are whichever applied last.
 
 use std::collections::BTreeMap;

@@ -1,6 +1,6 @@
 //! `duplicate-route`: two routes of one route table with the same destination. AWS refuses the
 //! second (`RouteAlreadyExists`), and Terraform's inline routes and `aws_route` fight over it
-//! (SEMANTICS §1.8: inline routes and `aws_route` must not be mixed on one table).
+//! (docs/semantics.md §1.8: inline routes and `aws_route` must not be mixed on one table).
 
 use super::facts;
 use super::paths::FailureView;

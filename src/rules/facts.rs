@@ -179,7 +179,7 @@ pub(crate) fn workload_subnets(w: &Workload) -> Option<Vec<ResId>> {
 }
 
 /// Whether a workload in `subnet` has a public IPv4 address: its own setting, an EIP, else the
-/// subnet's `map_public_ip_on_launch` (SEMANTICS §4). None when unknown.
+/// subnet's `map_public_ip_on_launch` (docs/semantics.md §4). None when unknown.
 pub(crate) fn has_public_ip(w: &Workload, subnet: &Subnet) -> Option<bool> {
     match &w.public_ip {
         Val::Known(b) => Some(*b),

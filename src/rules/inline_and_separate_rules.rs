@@ -2,7 +2,7 @@
 //! configuration gives both inline blocks (`route`, `ingress`/`egress`) and separate resources
 //! (`aws_route`, `aws_security_group_rule`, `aws_vpc_security_group_*_rule`,
 //! `aws_network_acl_rule`). The AWS provider documents that the two must not be mixed: each apply
-//! removes what the other added, and the network flips between two states (SEMANTICS §1.8, §3.2).
+//! removes what the other added, and the network flips between two states (docs/semantics.md §1.8, §2.3, §3.2).
 
 use super::{Context, Draft, Rule};
 use crate::model::{Network, Object, ResId};

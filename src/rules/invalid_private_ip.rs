@@ -1,6 +1,6 @@
 //! `invalid-private-ip`: an instance or network interface given a private IPv4 address that is
 //! outside its subnet or one of the five addresses AWS reserves in every subnet (network, +1
-//! router, +2 DNS, +3 future use, broadcast). AWS rejects it at apply (SEMANTICS §9,
+//! router, +2 DNS, +3 future use, broadcast). AWS rejects it at apply (docs/semantics.md §9,
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 
 use std::net::IpAddr;

@@ -2,7 +2,7 @@
 //! ACLs, reaches its destination over a peering connection or a transit gateway, but the reply
 //! finds no route back: the destination subnet's table (or the TGW table associated with the
 //! peer's attachment) has no working route to the source. "The owner of each VPC … must …
-//! add a route" (SEMANTICS §6, §7). Replies that come back over another path are clean;
+//! add a route" (docs/semantics.md §6, §7). Replies that come back over another path are clean;
 //! on-premises return routes are out of scope.
 
 use std::collections::{BTreeMap, BTreeSet};

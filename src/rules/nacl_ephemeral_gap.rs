@@ -1,5 +1,5 @@
 //! `nacl-ephemeral-gap`: a network ACL drops the replies of an intended flow because the reply's
-//! destination ports — the initiator's ephemeral range (SEMANTICS §3.4–3.5), or a NAT gateway's
+//! destination ports — the initiator's ephemeral range (docs/semantics.md §3.4–3.5), or a NAT gateway's
 //! 1024–65535 on the NAT's subnet — are not admitted. NACLs are stateless: "responses to allowed
 //! inbound traffic are subject to the rules for outbound traffic". An error when every reply is
 //! dropped, a warning when only part of the range is (connections then fail intermittently).

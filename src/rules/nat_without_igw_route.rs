@@ -1,6 +1,6 @@
 //! `nat-without-igw-route`: a public NAT gateway whose own subnet has no default route to an
 //! internet gateway. "You route traffic from the NAT gateway to the internet gateway for the
-//! VPC" (SEMANTICS §5): without it, nothing behind the NAT reaches the internet.
+//! VPC" (docs/semantics.md §5): without it, nothing behind the NAT reaches the internet.
 
 use super::facts::{self, Target};
 use super::paths::FailureView;

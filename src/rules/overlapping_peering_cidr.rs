@@ -1,8 +1,8 @@
 //! `overlapping-peering-cidr`: VPCs joined by a peering connection, or by one transit gateway
 //! that routes between them, with overlapping CIDR blocks (range intersection; primary and
-//! secondary blocks; IPv6 too). AWS refuses such a peering connection (SEMANTICS §6: "you can't
+//! secondary blocks; IPv6 too). AWS refuses such a peering connection (docs/semantics.md §6: "you can't
 //! create a VPC peering connection if any of the CIDR blocks overlap"); a transit gateway accepts
-//! it but routing to the overlap is ambiguous (SEMANTICS §7).
+//! it but routing to the overlap is ambiguous (docs/semantics.md §7).
 
 use std::collections::BTreeSet;
 

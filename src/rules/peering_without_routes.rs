@@ -1,6 +1,6 @@
 //! `peering-without-routes`: a peering connection that no route table of either VPC routes to.
 //! "The owner of each VPC … must manually add a route … that points to the IP address range of
-//! the other VPC" (SEMANTICS §6): without routes the connection carries nothing. A connection
+//! the other VPC" (docs/semantics.md §6): without routes the connection carries nothing. A connection
 //! routed on one side only is a missing return route, which path rules report.
 
 use super::facts::{self, Target};

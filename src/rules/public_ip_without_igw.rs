@@ -2,7 +2,7 @@
 //! subnet's `map_public_ip_on_launch`, or an EIP), or an internet-facing load balancer, in a
 //! subnet with no default route to an internet gateway — or whose default route goes to a NAT
 //! gateway. Inbound packets arrive (the local route delivers them) but replies have no way back,
-//! or leave from another address (SEMANTICS §4, Reachability Analyzer
+//! or leave from another address (docs/semantics.md §4, Reachability Analyzer
 //! `IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS`).
 
 use super::facts::{self, Target};

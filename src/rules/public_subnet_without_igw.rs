@@ -1,6 +1,6 @@
 //! `public-subnet-without-igw`: a subnet that gives every instance a public IPv4 address
 //! (`map_public_ip_on_launch = true`) but whose route table has no default route to an internet
-//! gateway. The addresses are useless: nothing launched there can use them (SEMANTICS §4).
+//! gateway. The addresses are useless: nothing launched there can use them (docs/semantics.md §4).
 //! When a workload in the subnet already gets `public-ip-without-igw`, that finding covers the
 //! defect and this rule stays silent (one defect, one finding).
 

@@ -1,6 +1,6 @@
 //! `public-vpc-cidr`: a VPC CIDR block in public address space (not RFC 1918 private space and
 //! not RFC 6598 shared space). AWS accepts it, but every route to those addresses now stays in
-//! the VPC: the real internet hosts that own them become unreachable (SEMANTICS §9;
+//! the VPC: the real internet hosts that own them become unreachable (docs/semantics.md §9;
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html>). Blocks from an IPAM
 //! pool (typically your own BYOIP range) are not reported.
 

@@ -1,10 +1,10 @@
 //! `s3-via-nat`: a route table whose default route goes to a NAT gateway and that has no S3
 //! gateway endpoint, so S3 traffic is billed NAT data processing although it never leaves AWS
-//! (SEMANTICS §8, §10). An S3 interface endpoint with private DNS in the VPC, or an S3 gateway
+//! (docs/semantics.md §8, §10). An S3 interface endpoint with private DNS in the VPC, or an S3 gateway
 //! endpoint on the table, is clean. DynamoDB likewise, when the VPC already uses a DynamoDB
 //! endpoint on other tables. A table used only by transit gateway attachment subnets is clean:
 //! what it carries arrives from other VPCs, which cannot use this VPC's gateway endpoint
-//! (SEMANTICS §8), so an endpoint there would not save anything.
+//! (docs/semantics.md §8), so an endpoint there would not save anything.
 
 use super::facts::{self, Target};
 use super::{Context, Draft, Rule};

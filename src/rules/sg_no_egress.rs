@@ -1,8 +1,8 @@
 //! `sg-no-egress`: a security group that Terraform creates (or adopts as default) with no egress
 //! rule at all, attached to something that must open connections. Terraform removes AWS's
-//! default allow-all egress rule when it creates a group (SEMANTICS §2.3), so "no egress block"
+//! default allow-all egress rule when it creates a group (docs/semantics.md §2.3), so "no egress block"
 //! means "no egress": instances cannot reach anything, and a load balancer cannot reach its
-//! targets (SEMANTICS §13).
+//! targets (docs/semantics.md §13).
 
 use super::paths::FailureView;
 use super::{Context, Draft, Rule};

@@ -1,5 +1,5 @@
 //! `subnet-cidr-outside-vpc`: a subnet whose CIDR lies in none of its VPC's CIDR blocks (primary
-//! or associated secondary). AWS rejects it at apply (SEMANTICS §9,
+//! or associated secondary). AWS rejects it at apply (docs/semantics.md §9,
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};

@@ -1,5 +1,5 @@
 //! `subnet-cidr-overlap`: two subnets of one VPC whose CIDR blocks overlap (range intersection,
-//! not string equality). AWS rejects the second at apply (SEMANTICS §9). The later address in
+//! not string equality). AWS rejects the second at apply (docs/semantics.md §9). The later address in
 //! sort order is the primary resource: it is the one that fails to create.
 
 use ipnet::IpNet;

@@ -1,5 +1,5 @@
 //! `subnet-cidr-size`: an IPv4 subnet outside /16–/28, or an IPv6 subnet that is not a /64.
-//! AWS rejects both at apply (SEMANTICS §9,
+//! AWS rejects both at apply (docs/semantics.md §9,
 //! <https://docs.aws.amazon.com/vpc/latest/userguide/subnet-sizing.html>).
 
 use super::paths::FailureView;

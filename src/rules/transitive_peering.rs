@@ -1,7 +1,7 @@
 //! `transitive-peering`: a route that sends traffic over a peering connection to a destination
 //! outside the peer VPC (A to C through B), or a default route over peering that relies on the
 //! peer's internet gateway, NAT or endpoints. Peering is non-transitive and has no edge-to-edge
-//! routing (SEMANTICS §6; Reachability Analyzer `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`). A summary
+//! routing (docs/semantics.md §6; Reachability Analyzer `PCX_REQUIRES_ADDRESS_IN_VPC_CIDR`). A summary
 //! route that contains the peer's CIDR (`10.0.0.0/8` → pcx) is fine.
 
 use ipnet::IpNet;

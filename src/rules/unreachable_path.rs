@@ -3,7 +3,7 @@
 //! transit gateway association without the route, an attachment without a subnet in the
 //! source's AZ, an internet-facing instance without a public IP, a target group whose targets do
 //! not admit their load balancer, a failed `expect`… The primary resource is the one to change;
-//! the finding carries the trace (SEMANTICS §0).
+//! the finding carries the trace (docs/semantics.md §0).
 
 use std::collections::BTreeSet;
 

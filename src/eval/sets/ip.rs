@@ -1,7 +1,7 @@
 //! Sets of IPv4 and IPv6 addresses, built from and printed as CIDR blocks.
 //!
 //! IPv4 and IPv6 are separate everywhere in AWS (routes, `cidr_blocks` vs `ipv6_cidr_blocks`, NACL
-//! rules; SEMANTICS.md §15.15), so an [`IpSet`] keeps one [`IntervalSet`] per family and never
+//! rules; docs/semantics.md §15.15), so an [`IpSet`] keeps one [`IntervalSet`] per family and never
 //! relates an IPv4 address to an IPv6 one.
 
 use std::fmt;

@@ -351,7 +351,7 @@ impl<T: Unsigned> fmt::Display for BracedSet<'_, T> {
 /// Turn it into a set with [`PacketSet::from_match`]; the IPv4 and IPv6 parts become separate
 /// boxes.
 ///
-/// Rule fields map to it as follows (SEMANTICS.md §2.4, §3.2):
+/// Rule fields map to it as follows (docs/semantics.md §2.4, §3.2):
 /// * protocol `-1`/`all`: `protocols` full and **`a`, `b` full**. Its `from_port = 0,
 ///   to_port = 0` must not become `b = {0}`: the product is read literally, and would restrict
 ///   TCP/UDP to port 0 and ICMP to code 0.
@@ -478,7 +478,7 @@ impl fmt::Display for BoxRef<'_> {
 /// * when `a` or `b` is not full, every protocol of the box has the same [`L4Kind`] (a mixed box
 ///   is split by kind when built);
 /// * protocols of kind [`L4Kind::Other`] always carry full `a` and `b`: AWS ignores ports for
-///   them (SEMANTICS.md §2.4), so a port range given with, say, ESP is dropped, exactly as AWS does;
+///   them (docs/semantics.md §2.4), so a port range given with, say, ESP is dropped, exactly as AWS does;
 /// * ICMP `a`/`b` values above 255 do not exist on the wire; a canonical ICMP dimension holds
 ///   256-65535 exactly when it holds 255, so "types 0-255" and "any type" are the same box.
 ///   Values above 255 in a [`Packet`] therefore behave like 255.
@@ -691,7 +691,7 @@ impl PacketSet {
 
     /// The replies to these packets: source and destination addresses swapped, and for TCP/UDP
     /// source and destination ports swapped. ICMP type and code are kept as they are: the
-    /// evaluator maps request types to reply types (SEMANTICS.md §14). `O(n)`.
+    /// evaluator maps request types to reply types (docs/semantics.md §14). `O(n)`.
     #[must_use]
     pub fn reverse(&self) -> Self {
         let mut v4: Vec<V4Box> = self.v4.iter().map(PacketBox::reverse).collect();

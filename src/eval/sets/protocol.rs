@@ -2,7 +2,7 @@
 //!
 //! AWS gives ports meaning only for TCP and UDP, and type/code only for ICMP and ICMPv6: "specifying
 //! -1 or a protocol number other than tcp, udp, icmp, or icmpv6 allows traffic on all ports,
-//! regardless of any port range you specify" (SEMANTICS.md §2.4,
+//! regardless of any port range you specify" (docs/semantics.md §2.4,
 //! <https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html>).
 //! [`L4Kind`] records which of the three a protocol is.
 

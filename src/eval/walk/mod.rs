@@ -1,4 +1,4 @@
-//! The hop-by-hop state machine over packet *sets* (SEMANTICS §0), forward leg then return leg.
+//! The hop-by-hop state machine over packet *sets* (docs/semantics.md §0), forward leg then return leg.
 //!
 //! A [`Branch`] carries the packets still in flight, in the header space they have at that point
 //! (after any NAT), with what the path so far implies: NAT translations to undo on the way back

@@ -1,4 +1,4 @@
-//! What AWS creates with a VPC or a transit gateway, and its adoption (SEMANTICS §1.1, §2.2,
+//! What AWS creates with a VPC or a transit gateway, and its adoption (docs/semantics.md §1.1, §2.2,
 //! §3.2): each VPC's main route table (only the local route), default network ACL (rules 100 and
 //! 101 allow everything) and default security group (admits itself, allows all egress), known
 //! only for VPCs Terraform creates; a transit gateway's default route table.
@@ -55,7 +55,7 @@ impl Fold<'_, '_> {
                 ("default_network_acl", Object::NetworkAcl(a)) => {
                     a.vpc = Link::To(parent, Provenance::Inferred);
                     if parent_known {
-                        // Rules 100 (and 101 for IPv6): allow all, both ways (SEMANTICS §3.2).
+                        // Rules 100 (and 101 for IPv6): allow all, both ways (docs/semantics.md §3.2).
                         let mut rules = vec![allow_all_rule(child, 100, "0.0.0.0/0")];
                         if ipv6 {
                             rules.push(allow_all_rule(child, 101, "::/0"));

@@ -11,7 +11,7 @@
 //!    `load_balancer.rs`, `vpn.rs`), each with its typing and its fold.
 //! 4. **Fold** separate resources into what they modify (routes into tables, rules into groups
 //!    and ACLs, associations into endpoints…), apply the adoption semantics of `aws_default_*`
-//!    (`defaults.rs`; SEMANTICS §1.1, §2.2, §3.2), and derive which route table and network ACL
+//!    (`defaults.rs`; docs/semantics.md §1.1, §2.2, §3.2), and derive which route table and network ACL
 //!    each subnet uses. The passes run in a fixed order (`Fold::run`): later ones read what
 //!    earlier ones folded.
 

@@ -1,5 +1,5 @@
 //! Network ACLs and their rules: inline blocks and `aws_network_acl_rule` (a custom ACL with no
-//! rules denies everything, SEMANTICS §3.2), `aws_network_acl_association`, and which ACL each
+//! rules denies everything, docs/semantics.md §3.2), `aws_network_acl_association`, and which ACL each
 //! subnet uses (explicit, else its VPC's default ACL).
 
 use std::collections::HashMap;
@@ -104,7 +104,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     Val::Unknown
                 } else {
                     // A custom NACL with no inline rules: only `aws_network_acl_rule`s apply;
-                    // none means deny all (SEMANTICS §3.2).
+                    // none means deny all (docs/semantics.md §3.2).
                     Val::Known(Vec::new())
                 }
             }

@@ -1,4 +1,4 @@
-//! Route tables and what modifies them: inline routes and `aws_route` (SEMANTICS §1.8: with no
+//! Route tables and what modifies them: inline routes and `aws_route` (docs/semantics.md §1.8: with no
 //! inline `route` the table's routes are exactly the separate ones, each counted once), subnet
 //! and gateway (edge) associations, `aws_main_route_table_association`, and which table each
 //! subnet uses (explicit association, else its VPC's main table).
@@ -73,7 +73,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             Val::Absent => Val::Known(Vec::new()),
             Val::Unknown => {
                 // Optional+Computed with nothing configured: the routes are the `aws_route`s
-                // (SEMANTICS §1.8); with inline blocks whose set is unknown, they are unknown.
+                // (docs/semantics.md §1.8); with inline blocks whose set is unknown, they are unknown.
                 if self.linker.configured(res, "route") == Some(true) { Val::Unknown } else { Val::Known(Vec::new()) }
             }
         };
@@ -165,7 +165,7 @@ fn block_label(block: Option<&str>, index: Option<usize>) -> String {
 impl Fold<'_, '_> {
     pub(super) fn routes(&mut self, pending: Vec<PendingRoute>) {
         // Destinations of every aws_route per table (present or being deleted), to drop their
-        // copies from a table's state routes (SEMANTICS §11: count each once).
+        // copies from a table's state routes (docs/semantics.md §11: count each once).
         let mut separate: HashMap<ResId, Vec<Destination>> = HashMap::new();
         for id in self.net.ids().collect::<Vec<_>>() {
             if let Object::Route(rr) = &self.net.res(id).obj

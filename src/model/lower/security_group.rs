@@ -1,6 +1,6 @@
 //! Security groups and their rules: inline `ingress`/`egress` blocks, `aws_security_group_rule`
 //! and `aws_vpc_security_group_{ingress,egress}_rule`. A group without inline rules has exactly
-//! its separate rules (Terraform revokes AWS's default egress rule, SEMANTICS §2.3); a no-op
+//! its separate rules (Terraform revokes AWS's default egress rule, docs/semantics.md §2.3); a no-op
 //! plan's group already lists what separate rules created, so each rule counts once.
 
 use super::{Fold, Lowerer, PendingRule, parse_net};

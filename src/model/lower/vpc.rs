@@ -1,6 +1,6 @@
 //! VPCs and their CIDR blocks: `aws_vpc`, `aws_default_vpc`, `data.aws_vpc`, and the IPv4/IPv6
 //! CIDR block associations folded into their VPC. Also the structural fallback for a `vpc_id`
-//! set through a local (SEMANTICS §11), and the regions VPCs pass on to what they contain.
+//! set through a local (docs/semantics.md §11), and the regions VPCs pass on to what they contain.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,7 +14,7 @@ use crate::model::objects::*;
 use crate::model::refs::Index;
 use crate::model::{ModuleStep, Val};
 
-/// The VPCs a `vpc_id` set through a local can fall back to (SEMANTICS §11), indexed once:
+/// The VPCs a `vpc_id` set through a local can fall back to (docs/semantics.md §11), indexed once:
 /// scanning every resource for every subnet made lowering quadratic.
 pub(super) struct VpcFallback<'a> {
     /// Present managed VPCs by module instance.
@@ -103,7 +103,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         }
     }
 
-    /// `vpc_id` with the structural fallback of SEMANTICS §11 for references through locals.
+    /// `vpc_id` with the structural fallback of docs/semantics.md §11 for references through locals.
     pub(super) fn vpc_link(&mut self, res: ResId, _r: &Resource, cidr: Option<Ipv4Net>) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, "vpc_id", v.str("vpc_id"));

@@ -396,7 +396,7 @@ fn sets_display_boxes_and_debug_braces_them() {
 
 #[test]
 fn nat_subnet_nacl_with_the_linux_ephemeral_range_drops_56_percent_of_nat_ports() {
-    // SEMANTICS.md §3.5: replies to a NAT gateway arrive on 1024-65535.
+    // docs/semantics.md §3.5: replies to a NAT gateway arrive on 1024-65535.
     let nat = "10.0.0.10/32";
     let replies = PacketSet::from(PacketMatch {
         protocols: Protocol::TCP.set(),
