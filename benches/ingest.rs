@@ -34,8 +34,8 @@ fn plan(c: &mut Criterion) {
     let doc = parse_input(&input).unwrap();
     group.bench_function("model_only", |b| b.iter_with_large_drop(|| lower(&input.name, black_box(&doc), Side::After)));
     drop(doc);
-    // `tfvpc lint plan.json --format json`, in process: read the file, ingest, model, graph,
-    // rules, JSON report.
+    // `tfvpc lint plan.json --format json`, in process: read the file, ingest, model,
+    // evaluator, rules, JSON report (lint builds no graph).
     group.bench_function("lint", |b| {
         b.iter_with_large_drop(|| {
             let cli = Cli::parse_from(["tfvpc", "lint", path.as_str(), "--format", "json", "--fail-on", "never"]);

@@ -15,9 +15,6 @@ fn main() {
     let t = Instant::now();
     let net = tfvpc::model::lower::lower(&input.name, &doc, tfvpc::model::lower::Side::After);
     eprintln!("model       {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
-    let t = Instant::now();
-    let _graph = tfvpc::graph::NetGraph::build(&net);
-    eprintln!("graph       {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
     let Ok(settings) = tfvpc::config::resolve(None, &tfvpc::rules::defaults()) else { return };
     let t = Instant::now();
     let ev = tfvpc::eval::Evaluator::new(&net, settings.eval());

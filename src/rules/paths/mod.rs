@@ -1,5 +1,5 @@
 //! Intents and their fate: the shared work of the path rules (`missing-return-route`,
-//! `nacl-ephemeral-gap`, `unreachable-path`).
+//! `nacl-ephemeral-gap`, `unreachable-path`, `unexpected-path`).
 //!
 //! An *intent* is a flow the configuration says should work (issue 4, "Intents"):
 //!
