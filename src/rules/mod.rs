@@ -34,6 +34,7 @@ register_rules! {
     duplicate_default_adoption::DuplicateDefaultAdoption,
     duplicate_route::DuplicateRoute,
     inline_and_separate_rules::InlineAndSeparateRules,
+    internet_ingress_without_public_ip::InternetIngressWithoutPublicIp,
     invalid_private_ip::InvalidPrivateIp,
     missing_return_route::MissingReturnRoute,
     nacl_ephemeral_gap::NaclEphemeralGap,

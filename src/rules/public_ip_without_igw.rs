@@ -112,9 +112,12 @@ impl Rule for PublicIpWithoutIgw {
         }
     }
 
-    /// No route to an internet gateway explains a failure at the gateway or a route, from or to
-    /// what it names (or its subnet).
+    /// No route to an internet gateway explains a failure at the gateway or a route of a flow
+    /// between the internet and its primary resource (or that resource's subnet); not a flow to a
+    /// peer or on-premises network, nor one of another resource it names.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        matches!(failure.stage, Stage::Igw | Stage::ReturnPath | Stage::Route) && failure.names_an_end(draft)
+        matches!(failure.stage, Stage::Igw | Stage::ReturnPath | Stage::Route)
+            && failure.reaches_the_internet()
+            && failure.primary_is_an_end(draft)
     }
 }

@@ -46,9 +46,10 @@ impl Rule for SgNoEgress {
         }
     }
 
-    /// A group without egress explains a failure at security group egress of what it protects.
+    /// A group without egress explains a failure at security group egress of the flows that a
+    /// workload it protects opens (the source), not of flows toward that workload.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        failure.stage == Stage::SgEgress && failure.names_an_end(draft)
+        failure.stage == Stage::SgEgress && failure.names_the_source(draft)
     }
 }
 

@@ -77,9 +77,10 @@ impl Rule for SubnetCidrOverlap {
     }
 
     /// A subnet that will not be created, or an address it cannot hold, explains the failures of
-    /// the flows from and to it (and its subnet).
+    /// the flows from and to it (and its subnet): its primary resource only, not the subnet it
+    /// overlaps or the VPC it names (issue 12, item 3).
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        failure.names_an_end(draft)
+        failure.primary_is_an_end(draft)
     }
 }
 

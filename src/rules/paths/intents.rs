@@ -331,35 +331,7 @@ impl Builder<'_, '_> {
     fn cidr_intents(&mut self, sg: ResId, holder: ResId, cidr: IpNet, flow: &Flow, dsts: &[Place]) {
         // An IPv6 range admits IPv6 packets only.
         let family = if matches!(cidr, IpNet::V6(_)) { Family::V6 } else { family_of(flow) };
-        if cidr.prefix_len() == 0 {
-            // The internet: an intent only for internet-facing destinations.
-            for d in dsts {
-                let facing = match d.kind {
-                    PlaceKind::ApplicationLoadBalancer
-                    | PlaceKind::NetworkLoadBalancer
-                    | PlaceKind::ClassicLoadBalancer => lb_internet_facing(self.net, d.res),
-                    PlaceKind::Instance | PlaceKind::NetworkInterface => d.public_ip == Tri::Yes,
-                    _ => false,
-                };
-                if !facing || matches!(cidr, IpNet::V6(_)) {
-                    continue;
-                }
-                let group = self.group();
-                self.push(Intent {
-                    holder: Some(holder),
-                    source: Source::SecurityGroupRule,
-                    src: self.ev.internet_place(None),
-                    dst: d.clone(),
-                    flow: flow.clone(),
-                    family,
-                    scope: Scope::Full,
-                    group,
-                    label: format!("{} admits {} from {cidr}", self.net.name(sg), flow_text(flow)),
-                });
-            }
-            return;
-        }
-        // Subnets of the network inside the CIDR: one group per destination.
+        // Subnets of the network inside the CIDR.
         let covered: Vec<ResId> = self
             .index
             .subnets
@@ -375,6 +347,48 @@ impl Builder<'_, '_> {
             })
             .take(MAX_PLACES)
             .collect();
+        // The internet: `0.0.0.0/0`, `::/0`, or a public range that holds no subnet of the network
+        // (an office /24 or /32: issue 12, item 4). An intent only for internet-facing
+        // destinations, from the addresses of the range.
+        if cidr.prefix_len() == 0 || (!is_private(&cidr) && covered.is_empty()) {
+            for d in dsts {
+                let facing = match d.kind {
+                    PlaceKind::ApplicationLoadBalancer
+                    | PlaceKind::NetworkLoadBalancer
+                    | PlaceKind::ClassicLoadBalancer => lb_internet_facing(self.net, d.res),
+                    PlaceKind::Instance | PlaceKind::NetworkInterface => d.public_ip == Tri::Yes,
+                    _ => false,
+                };
+                // An IPv6 range reaches only a destination with an IPv6 address (one that is also
+                // internet-facing by the rules above: a `::/0` rule beside `0.0.0.0/0` on a private
+                // instance says nothing about IPv6 reachability).
+                if !facing || (family == Family::V6 && d.addrs.v6.is_empty()) {
+                    continue;
+                }
+                let mut src = self.ev.internet_place(None);
+                if cidr.prefix_len() > 0 {
+                    src.addrs = src.addrs.intersect(&IpSet::from_net(cidr));
+                    src.name = cidr.to_string();
+                    if src.addrs.is_empty() {
+                        continue;
+                    }
+                }
+                let group = self.group();
+                self.push(Intent {
+                    holder: Some(holder),
+                    source: Source::SecurityGroupRule,
+                    src,
+                    dst: d.clone(),
+                    flow: flow.clone(),
+                    family,
+                    scope: Scope::Full,
+                    group,
+                    label: format!("{} admits {} from {cidr}", self.net.name(sg), flow_text(flow)),
+                });
+            }
+            return;
+        }
+        // Subnets of the network inside the CIDR: one group per destination.
         for d in dsts {
             let group = self.group();
             for s in &covered {

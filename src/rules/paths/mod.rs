@@ -4,8 +4,10 @@
 //! An *intent* is a flow the configuration says should work (issue 4, "Intents"):
 //!
 //! * a security group rule that admits another group, or a CIDR covering subnets of this network:
-//!   those sources reach the group's ENIs on those ports (a `0.0.0.0/0` rule counts only for
-//!   internet-facing ENIs: a public IP, or an internet-facing load balancer). Sources that never
+//!   those sources reach the group's ENIs on those ports (an internet source — `0.0.0.0/0`,
+//!   `::/0`, or a public range such as an office /24 that holds no subnet of the network — counts
+//!   only for internet-facing ENIs: a public IP, or an internet-facing load balancer; `::/0` only
+//!   for those with an IPv6 address). Sources that never
 //!   open connections of their own (databases, endpoints, NAT gateways) or only to their targets
 //!   (load balancers: the listener intents) are left out;
 //! * a load balancer listener: clients reach it; the load balancer reaches every target on the

@@ -38,11 +38,34 @@ pub struct FailureView {
     /// The stage that dropped the flow.
     pub stage: Stage,
     touched: Touched,
+    /// Whether one end of the flow is the internet.
+    internet: bool,
+    /// The flow's source, when it is a resource of the input.
+    source: Option<ResId>,
 }
 
 impl FailureView {
     fn new(net: &Network, e: &Evaluated, stage: Stage) -> Self {
-        FailureView { stage, touched: touched(net, e) }
+        let internet = e.intent.src.kind == PlaceKind::Internet || e.intent.dst.kind == PlaceKind::Internet;
+        FailureView { stage, touched: touched(net, e), internet, source: e.intent.src.res }
+    }
+
+    /// Whether the draft's primary resource (what its defect is about: the subnet that will not
+    /// be created, the instance whose address is invalid) is one of the failure's ends, or the
+    /// subnet of either. The other resources a draft names (the subnet it overlaps, the VPC)
+    /// are context: a flow from or to them is not explained by the defect (issue 12, item 3).
+    pub fn primary_is_an_end(&self, draft: &Draft) -> bool {
+        draft.resources.first().is_some_and(|r| self.touched.ends.contains(r))
+    }
+
+    /// Whether the draft names the flow's source itself (not its subnet, not the destination).
+    pub fn names_the_source(&self, draft: &Draft) -> bool {
+        self.source.is_some_and(|s| draft.resources.contains(&s))
+    }
+
+    /// Whether one end of the failed flow is the internet.
+    pub fn reaches_the_internet(&self) -> bool {
+        self.internet
     }
 
     /// Whether the draft names one of the failure's ends: its source or destination, or the
