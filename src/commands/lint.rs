@@ -298,28 +298,35 @@ fn fallback_warning(findings: &[finding::Finding], stdin: bool, has_sources: boo
     })
 }
 
-/// The warning for sources that do not hold this input's resources: none of the resources
-/// present after the change (the root module's and the modules' alike, data sources aside) has
-/// its block in the `.tf` files. The criterion is "none", not "most", so that a plan whose
-/// resources come partly from modules the sources do not carry (a registry module not yet
-/// downloaded) never warns: the sources hold at least one of its blocks. `None` when the
-/// network has no such resource, or when one is found.
+/// The warning for sources that do not hold this input's resources. The criterion: of the
+/// root module's resources present after the change (data sources aside), fewer than half have
+/// their block in the `.tf` files; when the root module has none (everything is in modules),
+/// none of the modules' resources has. Root-module blocks are always in the sources `terraform
+/// plan` ran on, so a plan beside its own sources never warns, whatever its modules (a registry
+/// module not downloaded); a folder of another root warns even when a few names coincide.
+/// `None` when the network has no such resource, or when the sources hold enough of them.
 fn sources_without_resources(
     sources: &source::Sources,
     net: &model::Network,
     shown: &str,
     explicit: bool,
 ) -> Option<String> {
-    let mut managed = net.present().map(|(_, r)| r.name.as_str()).filter(|a| !is_data_address(a)).peekable();
-    managed.peek()?;
-    if managed.any(|a| sources.locate(a, None, &[]).is_some()) {
+    let managed: Vec<&str> = net.present().map(|(_, r)| r.name.as_str()).filter(|a| !is_data_address(a)).collect();
+    let root: Vec<&str> = managed.iter().copied().filter(|a| !a.starts_with("module.")).collect();
+    let found = |a: &str| sources.locate(a, None, &[]).is_some();
+    let foreign = if root.is_empty() {
+        !managed.is_empty() && !managed.iter().any(|a| found(a))
+    } else {
+        2 * root.iter().filter(|a| found(a)).count() < root.len()
+    };
+    if !foreign {
         return None;
     }
     let folder = if shown.is_empty() { "." } else { shown };
     let flag = if explicit { "--source-dir " } else { "" };
     Some(format!(
-        "{flag}{folder} holds none of this input's resources: findings point at the input, not at .tf lines \
-         (give the folder where `terraform plan` ran)"
+        "{flag}{folder} holds none or few of this input's resources: findings point at the input, or at \
+         blocks of the same name in other code (give the folder where `terraform plan` ran)"
     ))
 }
 
