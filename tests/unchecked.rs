@@ -177,3 +177,22 @@ fn findings_from_stdin_say_why_once() {
     let w = warnings(&report);
     assert_eq!(w.iter().filter(|w| w.starts_with("standard input has no folder")).count(), 1, "{w:?}");
 }
+
+/// An `ignore` block for `expect-matches-nothing` suppresses it and counts as used (it is not
+/// reported as `unused-suppression`).
+#[test]
+fn an_ignored_expect_that_matches_nothing_is_a_used_suppression() {
+    let case = common::root().join("testdata/rules/expect-matches-nothing/fail_doc_example");
+    let dir = std::env::temp_dir().join(format!("tfvpc-unchecked-ignore-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for file in ["plan.json", "support.tf"] {
+        std::fs::copy(case.join(file), dir.join(file)).unwrap();
+    }
+    let config = std::fs::read_to_string(case.join(".tfvpc.hcl")).unwrap()
+        + "\nignore {\n  rule   = \"expect-matches-nothing\"\n  reason = \"the web tier is planned later\"\n}\n";
+    std::fs::write(dir.join(".tfvpc.hcl"), config).unwrap();
+    let report = json_of(&[&dir.join("plan.json").to_string_lossy()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]), "{report}");
+    assert_eq!(report["suppressed"], 1);
+}

@@ -205,7 +205,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let SideChecked { checked: after, net, expects } =
+    let SideChecked { checked: mut after, net, expects } =
         check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate, repo_root.as_deref());
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
@@ -219,6 +219,10 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
         }
+    }
+    // An `ignore` block that covers an `expect-matches-nothing` finding is used.
+    for (used, by_expect) in after.used.iter_mut().zip(&expects.used) {
+        *used |= *by_expect;
     }
     let audit = rules::audit(&suppressions, &after, &settings, &input.name);
     findings.extend(audit.findings);
