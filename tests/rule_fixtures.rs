@@ -1,6 +1,6 @@
 //! Every rule's fixtures (`testdata/rules/<rule>/{fail_*,pass_*}`, real Terraform plans) produce
 //! exactly the findings their HCL announces with `# expect: <rule> [address]` comments — no
-//! more (no false alarms), no fewer — and what the user sees of them (rule, severity, location,
+//! more (no false alarms), no fewer (`-` for a finding without an address, about `.tfvpc.hcl`) — and what the user sees of them (rule, severity, location,
 //! primary address, message) is snapshotted (`tests/snapshots/rules/<rule>__<case>.snap`).
 //! Meta-tests keep rules, docs and fixture folders in step, and say that adding a rule touches
 //! only its file, its line in the `register_rules!` list, its doc and its fixtures.
@@ -27,6 +27,8 @@ fn expectations(case: &Path) -> BTreeSet<(String, String)> {
             let mut parts = rest.split_whitespace();
             let rule = parts.next().expect("rule name after # expect:").to_string();
             let address = match parts.next() {
+                // A finding about the configuration file (an `expect` block) has no address.
+                Some("-") => String::new(),
                 Some(a) => a.to_string(),
                 None => {
                     // The next resource block's address.

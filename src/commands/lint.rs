@@ -138,7 +138,18 @@ struct Linted {
     used_sites: Vec<(String, usize, usize)>,
 }
 
-/// Runs the rules over one side of a document.
+/// What the rules found on one side of a document.
+struct SideChecked {
+    /// The rules' findings.
+    checked: rules::Checked,
+    /// The network of that side.
+    net: model::Network,
+    /// After the change only: the `expect` blocks that match nothing ([`rules::audit_expects`]).
+    expects: rules::Checked,
+}
+
+/// Runs the rules over one side of a document (and, after the change, checks that every
+/// `expect` block names something; `repo_root` makes the configuration file's `uri`).
 fn check(
     name: &str,
     doc: &ingest::Document,
@@ -146,14 +157,20 @@ fn check(
     settings: &Settings,
     suppressions: &suppress::Suppressions<'_>,
     show_indeterminate: bool,
-) -> (rules::Checked, model::Network) {
+    repo_root: Option<&Path>,
+) -> SideChecked {
     let net = lower(name, doc, side);
-    let checked = {
+    let (checked, expects) = {
         let ev = eval::Evaluator::new(&net, settings.eval());
         let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
-        rules::run(&ctx, suppressions)
+        let checked = rules::run(&ctx, suppressions);
+        let expects = match side {
+            Side::After => rules::audit_expects(&ctx, suppressions, name, repo_root),
+            Side::Before => rules::Checked::default(),
+        };
+        (checked, expects)
     };
-    (checked, net)
+    SideChecked { checked, net, expects }
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
@@ -188,21 +205,28 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let (after, net) = check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate);
+    let SideChecked { checked: mut after, net, expects } =
+        check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate, repo_root.as_deref());
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {
-        let (before, _) = check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate);
+        let before =
+            check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate, None).checked;
         let present: std::collections::HashSet<&str> =
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
         }
     }
+    // An `ignore` block that covers an `expect-matches-nothing` finding is used.
+    for (used, by_expect) in after.used.iter_mut().zip(&expects.used) {
+        *used |= *by_expect;
+    }
     let audit = rules::audit(&suppressions, &after, &settings, &input.name);
     findings.extend(audit.findings);
+    findings.extend(expects.findings);
     let used_sites = suppressions
         .all()
         .iter()
@@ -213,11 +237,14 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     if let Some(s) = &sources {
         warnings.extend(s.warnings.iter().cloned());
     }
-    if input.path.is_none() && !findings.is_empty() {
-        warnings.push(
-            "standard input has no folder: findings point at the input, not at .tf lines (give --source-dir)".into(),
-        );
+    let summary = net.summary();
+    if summary.vpcs == 0 && summary.subnets == 0 {
+        warnings.push(report::NOTHING_MODELLED.to_string());
     }
+    let foreign_sources =
+        sources.as_ref().and_then(|s| sources_without_resources(s, &net, &shown, args.source_dir.is_some()));
+    let said_why = foreign_sources.is_some();
+    warnings.extend(foreign_sources);
     let fallback = finding::Location {
         file: input.name.clone(),
         line: 1,
@@ -229,18 +256,85 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     };
     rules::sort(&mut findings);
     locate::locate(&mut findings, sources.as_ref(), &fallback);
+    if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), &shown)
+        && !said_why
+    {
+        warnings.push(w);
+    }
     let mut files: std::collections::BTreeMap<String, std::sync::Arc<str>> =
         sources.iter().flat_map(|s| s.files()).map(|f| (f.display.clone(), f.text.clone())).collect();
     if let (Some(path), Some(text)) = (settings.config_path(), settings.config_text()) {
         files.insert(suppress::shown_path(path), text.into());
     }
-    let summary = net.summary();
     Ok(Linted {
         input: InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings },
         findings,
         files,
         repo_root,
-        suppressed: after.suppressed.len() + audit.suppressed.len(),
+        suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len(),
         used_sites,
     })
+}
+
+/// Why findings point at the input's first line, said once per input: standard input has no
+/// folder, the input's folder (or `--source-dir`) holds no `.tf` file, or the sources hold none
+/// of the blocks these findings are about. `None` when every finding was located.
+fn fallback_warning(findings: &[finding::Finding], stdin: bool, has_sources: bool, shown: &str) -> Option<String> {
+    let fell_back =
+        findings.iter().filter(|f| f.location.as_ref().is_some_and(|l| l.kind == finding::LocationKind::Input)).count();
+    if fell_back == 0 {
+        return None;
+    }
+    let folder = if shown.is_empty() { "." } else { shown };
+    Some(match (stdin, has_sources) {
+        (true, false) => {
+            "standard input has no folder: findings point at the input, not at .tf lines (give --source-dir)".into()
+        }
+        (false, false) => format!(
+            "no .tf sources in {folder}: findings point at the input, not at .tf lines \
+             (give --source-dir, the folder where `terraform plan` ran)"
+        ),
+        (_, true) => format!(
+            "{} not found in the .tf sources of {folder}: {} at the input, not at .tf lines",
+            report::plural(fell_back, "finding's resource", "findings' resources"),
+            if fell_back == 1 { "it points" } else { "they point" }
+        ),
+    })
+}
+
+/// The warning for sources that do not hold this input's resources. The criterion: of the
+/// root module's resources present after the change (data sources aside), fewer than half have
+/// their block in the `.tf` files; when the root module has none (everything is in modules),
+/// none of the modules' resources has. Root-module blocks are always in the sources `terraform
+/// plan` ran on, so a plan beside its own sources never warns, whatever its modules (a registry
+/// module not downloaded); a folder of another root warns even when a few names coincide.
+/// `None` when the network has no such resource, or when the sources hold enough of them.
+fn sources_without_resources(
+    sources: &source::Sources,
+    net: &model::Network,
+    shown: &str,
+    explicit: bool,
+) -> Option<String> {
+    let managed: Vec<&str> = net.present().map(|(_, r)| r.name.as_str()).filter(|a| !is_data_address(a)).collect();
+    let root: Vec<&str> = managed.iter().copied().filter(|a| !a.starts_with("module.")).collect();
+    let found = |a: &str| sources.locate(a, None, &[]).is_some();
+    let foreign = if root.is_empty() {
+        !managed.is_empty() && !managed.iter().any(|a| found(a))
+    } else {
+        2 * root.iter().filter(|a| found(a)).count() < root.len()
+    };
+    if !foreign {
+        return None;
+    }
+    let folder = if shown.is_empty() { "." } else { shown };
+    let flag = if explicit { "--source-dir " } else { "" };
+    Some(format!(
+        "{flag}{folder} holds none or few of this input's resources: findings point at the input, or at \
+         blocks of the same name in other code (give the folder where `terraform plan` ran)"
+    ))
+}
+
+/// Whether an address is a data source's (`data.x.y`, `module.m.data.x.y`).
+fn is_data_address(address: &str) -> bool {
+    address.starts_with("data.") || address.contains(".data.")
 }

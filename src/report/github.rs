@@ -104,6 +104,13 @@ pub fn render(report: &LintReport) -> String {
             f.resources.first().map_or("", String::as_str)
         );
     }
+    for i in report.inputs.iter().filter(|i| i.warnings.iter().any(|w| w == super::NOTHING_MODELLED)) {
+        let _ = writeln!(
+            out,
+            "::notice title=tfvpc::{}",
+            escape_data(&format!("{}: {}", i.input, super::NOTHING_MODELLED))
+        );
+    }
     out.push_str(&human::summary_line(report));
     out
 }

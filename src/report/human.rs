@@ -171,7 +171,16 @@ fn diagnostic(f: &Finding, files: &BTreeMap<String, Arc<str>>) -> Part {
         return part;
     };
     let address = f.resources.first().map_or("", String::as_str);
-    part.labels.push(LabeledSpan::new_primary_with_span(Some(label_text(address, loc)), span_of(&text, loc)));
+    let span = span_of(&text, loc);
+    let label = match loc.kind {
+        // A block of the configuration file by its keyword: `this ignore block`, `this expect block`.
+        LocationKind::Config => {
+            let keyword = text.get(span.offset()..).and_then(|t| t.split_whitespace().next()).unwrap_or("ignore");
+            format!("this {keyword} block")
+        }
+        _ => label_text(address, loc),
+    };
+    part.labels.push(LabeledSpan::new_primary_with_span(Some(label), span));
     part.source = Some(NamedSource::new(&loc.file, text.clone()).with_language("hcl"));
     // Supporting resources: a label in the main snippet when within a few lines of the primary
     // one (miette would otherwise show everything between them), else a related diagnostic of
@@ -224,7 +233,8 @@ pub fn render_finding(f: &Finding, files: &BTreeMap<String, Arc<str>>, color: bo
 pub fn render(report: &LintReport, options: &Options) -> String {
     let mut out = String::new();
     for i in &report.inputs {
-        for w in &i.warnings {
+        // An input that modelled nothing is said in the summary lines, where the reader looks last.
+        for w in i.warnings.iter().filter(|w| w.as_str() != super::NOTHING_MODELLED) {
             let _ = writeln!(out, "warning: {}: {w}", i.input);
         }
         if options.verbose {
@@ -252,7 +262,8 @@ pub fn render(report: &LintReport, options: &Options) -> String {
     out
 }
 
-/// `3 findings (1 error, 2 warnings) in 2 inputs`, and for plans a second line:
+/// `3 findings (1 error, 2 warnings) in 2 inputs`, a line for each input that modelled no VPC
+/// and no subnet ([`super::NOTHING_MODELLED`]), and for plans a line
 /// `3 findings introduced by this plan, 5 already present`.
 pub fn summary_line(report: &LintReport) -> String {
     let n = report.findings.len();
@@ -273,6 +284,9 @@ pub fn summary_line(report: &LintReport) -> String {
         }
         format!("{} ({}) in {where_}\n", plural(n, "finding", "findings"), parts.join(", "))
     };
+    for i in report.inputs.iter().filter(|i| i.warnings.iter().any(|w| w == super::NOTHING_MODELLED)) {
+        let _ = writeln!(out, "{}: {}", i.input, super::NOTHING_MODELLED);
+    }
     if let Some((new, present)) = report.introduced_counts() {
         let plans = report.inputs.iter().filter(|i| i.kind == "plan").count();
         let this = if plans > 1 { "these plans" } else { "this plan" };

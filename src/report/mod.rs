@@ -93,6 +93,11 @@ pub struct Options {
 }
 
 /// `1 finding`, `2 findings`.
+/// The input warning (and summary line) of an input that yields no VPC and no subnet: nothing
+/// was checked, though the run would otherwise look clean.
+pub const NOTHING_MODELLED: &str = "0 VPCs modelled: the network comes from data sources or another root; \
+     no network rule had anything to check";
+
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("{n} {one}") } else { format!("{n} {many}") }
 }

@@ -33,6 +33,7 @@ register_rules! {
     cross_az_nat::CrossAzNat,
     duplicate_default_adoption::DuplicateDefaultAdoption,
     duplicate_route::DuplicateRoute,
+    expect_matches_nothing::ExpectMatchesNothing,
     inline_and_separate_rules::InlineAndSeparateRules,
     internet_ingress_without_public_ip::InternetIngressWithoutPublicIp,
     invalid_private_ip::InvalidPrivateIp,
@@ -224,11 +225,12 @@ fn suppress(findings: Vec<Finding>, suppressions: &Suppressions<'_>) -> Checked 
     out
 }
 
-/// What [`audit`] reports about one suppression, before it is stamped.
+/// What [`audit`] reports about one suppression, or [`audit_expects`] about one `expect` block,
+/// before it is stamped.
 struct AuditDraft {
     rule: RuleId,
     message: String,
-    /// The block the comment sits on (inline), or none (an `ignore` block).
+    /// The block the comment sits on (inline), or none (an `ignore` or `expect` block).
     address: Option<String>,
     help: String,
     key: Vec<String>,
@@ -256,6 +258,27 @@ pub fn audit(suppressions: &Suppressions<'_>, checked: &Checked, settings: &Sett
     for comment in suppressions.without_reason() {
         drafts.push(suppression_without_reason::draft(comment));
     }
+    stamp_audit(drafts, suppressions, settings, input)
+}
+
+/// Reports the `expect` blocks whose `from` or `to` matches nothing in the network after the
+/// change (`expect-matches-nothing`): they produce no flow, so the path rules would pass them
+/// without a word. Like [`audit`]'s, these findings are about the user's configuration file:
+/// they carry the block's location and `introduced: null`, and suppressions apply to them.
+/// `repo_root` makes the file's `uri`.
+pub fn audit_expects(
+    ctx: &Context<'_>,
+    suppressions: &Suppressions<'_>,
+    input: &str,
+    repo_root: Option<&std::path::Path>,
+) -> Checked {
+    let drafts = expect_matches_nothing::drafts(ctx, repo_root);
+    stamp_audit(drafts, suppressions, ctx.settings, input)
+}
+
+/// Stamps the findings of [`audit`] and [`audit_expects`] (severity, fingerprint; disabled rules
+/// dropped), sorts them and sets aside those a suppression covers.
+fn stamp_audit(drafts: Vec<AuditDraft>, suppressions: &Suppressions<'_>, settings: &Settings, input: &str) -> Checked {
     let findings: Vec<Finding> = drafts
         .into_iter()
         .filter_map(|d| {
