@@ -1,0 +1,6 @@
+//! HCL mode (issue 11): evaluating a Terraform root module without a plan. This module holds the
+//! foundation the evaluator builds on: Terraform's value model ([`value`]); the function
+//! library comes next. It is not wired into `lint` yet.
+#![cfg_attr(not(test), expect(dead_code, reason = "HCL mode is wired into lint by issue 11's next items"))]
+
+pub(crate) mod value;
