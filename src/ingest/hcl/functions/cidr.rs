@@ -79,7 +79,7 @@ fn cidrsubnet(args: &[Value]) -> Result<Value, String> {
     let net = parse_cidr(&str_arg(arg(args, 0)?)?)?;
     let newbits = int_arg(arg(args, 1)?)?;
     let netnum = int_arg(arg(args, 2)?)?;
-    let new_len = i64::from(net.prefix_len()) + newbits;
+    let new_len = i64::from(net.prefix_len()).saturating_add(newbits);
     if newbits < 0 || new_len > i64::from(bits(&net)) {
         return Err(format!("insufficient address space to extend prefix of {} by {newbits}", net.prefix_len()));
     }
@@ -117,7 +117,7 @@ fn cidrsubnets(args: &[Value]) -> Result<Value, String> {
         return Ok(Value::List(out));
     };
     let prefix_len = |n: i64| -> Result<u8, String> {
-        let total = i64::from(net.prefix_len()) + n;
+        let total = i64::from(net.prefix_len()).saturating_add(n);
         if n < 1 || total > i64::from(width) {
             return Err(format!("would extend prefix to {total} bits, which is too long for this address"));
         }

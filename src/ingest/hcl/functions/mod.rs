@@ -92,10 +92,9 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, FnError> {
         .collect();
     let top_unknown = args.iter().any(|a| matches!(a, Value::Unknown(_)));
     let deep_unknown = args.iter().any(Value::has_unknown);
-    if top_unknown
-        || (deep_unknown && !SHAPE_ONLY.contains(&name))
-        || (deep_unknown && name == "zipmap" && args.first().is_some_and(Value::has_unknown))
-    {
+    // zipmap's keys must be known even though its values need not be.
+    let unknown_keys = name == "zipmap" && args.first().is_some_and(Value::has_unknown);
+    if top_unknown || unknown_keys || (deep_unknown && !SHAPE_ONLY.contains(&name)) {
         return Ok(unknown_result(name, &args).marked_if(marked));
     }
     imp(&args).map(|v| v.marked_if(marked)).map_err(invalid)

@@ -83,12 +83,12 @@ fn substr(args: &[Value]) -> Result<Value, String> {
     let mut offset = int_arg(arg(args, 1)?)?;
     let length = int_arg(arg(args, 2)?)?;
     if offset < 0 {
-        offset = (len + offset).max(0);
+        offset = len.saturating_add(offset).max(0);
     }
     if offset >= len {
         return Ok(Value::string(""));
     }
-    let end = if length < 0 { len } else { (offset + length).min(len) };
+    let end = if length < 0 { len } else { offset.saturating_add(length).min(len) };
     let (a, b) = (usize::try_from(offset).unwrap_or(0), usize::try_from(end).unwrap_or(0));
     Ok(Value::String(chars.get(a..b).unwrap_or_default().iter().collect()))
 }
@@ -200,6 +200,9 @@ fn format_fn(args: &[Value]) -> Result<Value, String> {
     Ok(Value::String(format(&fmt, args.get(1..).unwrap_or_default())?))
 }
 
+/// The largest width or precision `format` accepts (a guard against huge strings).
+const MAX_WIDTH: usize = 4096;
+
 /// One `%` directive's flags, width and precision.
 #[derive(Default)]
 struct Spec {
@@ -274,7 +277,7 @@ fn format(fmt: &str, args: &[Value]) -> Result<String, String> {
         let number = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| {
             let mut n: Option<usize> = None;
             while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
-                n = Some(n.unwrap_or(0) * 10 + d as usize);
+                n = Some(n.unwrap_or(0).saturating_mul(10).saturating_add(d as usize));
                 chars.next();
             }
             n
@@ -292,6 +295,9 @@ fn format(fmt: &str, args: &[Value]) -> Result<String, String> {
         if chars.peek() == Some(&'.') {
             chars.next();
             spec.precision = Some(number(&mut chars).unwrap_or(0));
+        }
+        if spec.width.max(spec.precision).is_some_and(|n| n > MAX_WIDTH) {
+            return Err(format!("width and precision are limited to {MAX_WIDTH}"));
         }
         let verb = chars.next().ok_or("format string ends with an unfinished directive")?;
         let value = args.get(next_arg).ok_or_else(|| format!("not enough arguments for %{verb}"))?;

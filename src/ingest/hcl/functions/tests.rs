@@ -168,6 +168,35 @@ fn marks_flow_through_calls() {
 }
 
 #[test]
+fn extreme_arguments_are_errors_not_panics() {
+    let s = Value::string;
+    let big = Value::int(i64::MAX);
+    let small = Value::int(i64::MIN);
+    let calls = [
+        ("cidrsubnet", vec![s("10.0.0.0/16"), big.clone(), Value::int(0)]),
+        ("cidrsubnet", vec![s("10.0.0.0/16"), Value::int(8), big.clone()]),
+        ("cidrsubnet", vec![s("10.0.0.0/16"), Value::int(8), small.clone()]),
+        ("cidrsubnet", vec![s("fd00::/8"), Value::int(120), big.clone()]),
+        ("cidrsubnets", vec![s("10.0.0.0/16"), big.clone()]),
+        ("cidrhost", vec![s("10.0.0.0/16"), small.clone()]),
+        ("cidrhost", vec![s("::/0"), small.clone()]),
+        ("substr", vec![s("abc"), small.clone(), big.clone()]),
+        ("substr", vec![s("abc"), big.clone(), big.clone()]),
+        ("format", vec![s("%99999999999999999999999d"), Value::int(1)]),
+        ("range", vec![Value::int(0), big.clone()]),
+        ("element", vec![Value::Tuple(vec![s("a")]), big.clone()]),
+        ("chunklist", vec![Value::Tuple(vec![s("a")]), big.clone()]),
+        ("slice", vec![Value::Tuple(vec![s("a")]), Value::int(0), big.clone()]),
+        ("parseint", vec![s("zzzzzzzzzzzzzzzzzzzz"), Value::int(36)]),
+        ("abs", vec![small.clone()]),
+        ("sum", vec![Value::Tuple(vec![big.clone(), big])]),
+    ];
+    for (name, args) in calls {
+        let _ = call(name, args);
+    }
+}
+
+#[test]
 fn other_functions_are_unsupported_not_a_crash() {
     assert_eq!(call("file", vec![Value::string("x")]), Err(FnError::Unsupported("file".into())));
     assert_eq!(call("try", vec![]), Err(FnError::Unsupported("try".into())));
