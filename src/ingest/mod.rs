@@ -5,6 +5,7 @@
 //! run instead.
 
 pub(crate) mod doc;
+pub(crate) mod hcl;
 pub(crate) mod parse;
 
 use std::io::Read;
