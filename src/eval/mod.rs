@@ -49,6 +49,10 @@ use self::addr::{Services, public_space};
 use self::sets::IpSet;
 use crate::model::{EndpointKind, Link, Network, Object, Origin, ResId, Val};
 
+/// The words every drop at a blackhole says (a route whose target does not exist, a gateway or
+/// peering connection that does not serve the route's VPC); rules recognise such drops by them.
+pub const BLACKHOLE: &str = "is a blackhole";
+
 pub use self::allpairs::{AllPairs, End, PairOutcome};
 pub use self::flow::Flow;
 pub use self::place::{Place, PlaceKind, Tri};

@@ -92,10 +92,12 @@ impl Rule for BlackholeRoute {
         }
     }
 
-    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
-    /// route, a transit gateway table) drops the flow at that route or on its path.
+    /// A route that leads nowhere explains a failure that routing (a VPC table, the reply's
+    /// route, a transit gateway table) drops at a blackhole, in a table or target the draft
+    /// names; another drop in the same table (no route, a NACL) is not its doing.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
         matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
+            && failure.at_blackhole()
             && (failure.names_the_decider(draft) || failure.names_the_path(draft))
     }
 }

@@ -58,10 +58,11 @@ impl Rule for DuplicateRoute {
         }
     }
 
-    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
-    /// route, a transit gateway table) drops the flow at that route or on its path.
+    /// Two routes for one destination explain a routing drop in their table of a flow to that
+    /// destination, not a drop of another destination in the same table.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
         matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
-            && (failure.names_the_decider(draft) || failure.names_the_path(draft))
+            && failure.names_the_decider(draft)
+            && draft.key.first().and_then(|k| k.parse::<ipnet::IpNet>().ok()).is_none_or(|dest| failure.routes_into(&dest))
     }
 }

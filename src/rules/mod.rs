@@ -160,10 +160,6 @@ pub trait Rule: Sync {
     fn claims(&self, _failure: &paths::FailureView, _draft: &Draft) -> bool {
         false
     }
-    /// Whether every path failure at `stage` is this rule's, whatever it found.
-    fn claims_stage(&self, _stage: crate::eval::Stage) -> bool {
-        false
-    }
 }
 
 /// Rules about tfvpc's own suppressions rather than the network: [`audit`] reports them after

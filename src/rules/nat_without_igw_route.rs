@@ -64,9 +64,10 @@ impl Rule for NatWithoutIgwRoute {
         }
     }
 
-    /// A NAT without a way out explains a failure on a path through it, at the NAT, a route or
-    /// the internet gateway.
+    /// A NAT without a way out explains a failure of a flow that went through that NAT and then
+    /// died at the NAT, a route or the internet gateway; flows of other hosts in the NAT's
+    /// subnet are not its doing.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        matches!(failure.stage, Stage::Nat | Stage::Route | Stage::Igw | Stage::ReturnPath) && failure.names_the_path(draft)
+        matches!(failure.stage, Stage::Nat | Stage::Route | Stage::Igw | Stage::ReturnPath) && failure.passes_primary(draft)
     }
 }

@@ -51,9 +51,10 @@ impl Rule for OverlappingPeeringCidr {
         transit_gateways(net, out);
     }
 
-    /// A peering defect explains a failure whose path crosses what it names.
+    /// Overlapping blocks explain a drop at the connection or attachment the draft names, and a
+    /// routing drop of a flow between the two overlapping VPCs.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        failure.names_the_path(draft)
+        failure.names_the_decider(draft) || (failure.at_routing() && failure.joins_named_vpcs(draft))
     }
 }
 

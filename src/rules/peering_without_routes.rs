@@ -72,8 +72,9 @@ impl Rule for PeeringWithoutRoutes {
         }
     }
 
-    /// A peering defect explains a failure whose path crosses what it names.
+    /// A peering connection without routes explains a routing drop of a flow between its two
+    /// VPCs, not failures of flows inside either VPC.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        failure.names_the_path(draft)
+        failure.at_routing() && failure.joins_named_vpcs(draft)
     }
 }

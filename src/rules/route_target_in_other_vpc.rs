@@ -7,7 +7,6 @@
 use super::facts::{self, Target};
 use super::paths::FailureView;
 use super::{Context, Draft, Rule};
-use crate::eval::Stage;
 use crate::model::{Network, Object, ResId};
 
 declare_rule! {
@@ -60,11 +59,12 @@ impl Rule for RouteTargetInOtherVpc {
         }
     }
 
-    /// A route that leads nowhere explains a failure where routing (a VPC table, the reply's
-    /// route, a transit gateway table) drops the flow at that route or on its path.
+    /// A route to another VPC's gateway explains a routing drop in the table or at the target
+    /// it names, of a flow to the route's destination.
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
-            && (failure.names_the_decider(draft) || failure.names_the_path(draft))
+        failure.at_routing()
+            && failure.names_the_decider(draft)
+            && draft.key.first().and_then(|k| k.parse::<ipnet::IpNet>().ok()).is_none_or(|dest| failure.routes_into(&dest))
     }
 }
 

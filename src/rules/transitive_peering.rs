@@ -81,14 +81,10 @@ impl Rule for TransitivePeering {
         }
     }
 
-    /// Failures at a peering connection (destinations outside the peer, edge-to-edge use) are
-    /// this rule's domain.
-    fn claims_stage(&self, stage: Stage) -> bool {
-        stage == Stage::Peering
-    }
-
-    /// A peering defect explains a failure whose path crosses what it names.
+    /// A route over a peering connection to what lies beyond the peer explains a drop at that
+    /// peering connection (destinations outside the peer, edge-to-edge use), not every failure
+    /// at a peering stage (an unaccepted connection is another defect).
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
-        failure.names_the_path(draft)
+        failure.stage == Stage::Peering && failure.names_the_decider(draft)
     }
 }

@@ -77,7 +77,7 @@ impl<'e, 'n> Walker<'e, 'n> {
                 });
             } else {
                 self.drop(&b, &set, Stage::Igw, Some(name), || {
-                    format!("{name} is not attached to this VPC: the route is a blackhole")
+                    format!("{name} is not attached to this VPC: the route {}", crate::eval::BLACKHOLE)
                 });
             }
             return;

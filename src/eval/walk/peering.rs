@@ -32,7 +32,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         } else {
             let set = b.set.clone();
             self.drop(&b, &set, Stage::Peering, Some(name), || {
-                format!("{name} does not connect this VPC: the route is a blackhole")
+                format!("{name} does not connect this VPC: the route {}", crate::eval::BLACKHOLE)
             });
             return;
         };

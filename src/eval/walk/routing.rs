@@ -125,7 +125,7 @@ impl<'e, 'n> Walker<'e, 'n> {
                     let why = why.clone();
                     let set = sb.set.clone();
                     self.drop(&sb, &set, Stage::Route, Some(table_name), || {
-                        format!("route {text} is a blackhole: {why} (BAD_STATE_ROUTE)")
+                        format!("route {text} {}: {why} (BAD_STATE_ROUTE)", crate::eval::BLACKHOLE)
                     });
                 }
                 Target::Undetermined(why) => {

@@ -152,7 +152,9 @@ impl<'e, 'n> Walker<'e, 'n> {
                 TgwTarget::Blackhole(why) => {
                     let why = why.clone();
                     let set = sb.set.clone();
-                    self.drop(&sb, &set, Stage::Tgw, Some(table_name), || format!("route {text} drops it: {why}"));
+                    self.drop(&sb, &set, Stage::Tgw, Some(table_name), || {
+                        format!("route {text} {}: {why}", crate::eval::BLACKHOLE)
+                    });
                 }
                 TgwTarget::Undetermined(why) => {
                     let why = why.clone();

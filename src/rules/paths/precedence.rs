@@ -6,7 +6,10 @@
 use super::Evaluated;
 use super::intents::Scope;
 use super::text::resource_named;
-use crate::eval::{PlaceKind, Stage};
+use ipnet::IpNet;
+
+use crate::eval::sets::IpSet;
+use crate::eval::{Leg, PlaceKind, Stage};
 use crate::model::{Network, Object, ResId};
 use crate::rules::{Context, Draft, RuleId};
 
@@ -42,12 +45,62 @@ pub struct FailureView {
     internet: bool,
     /// The flow's source, when it is a resource of the input.
     source: Option<ResId>,
+    /// The VPCs of the flow's two ends (when known).
+    vpcs: [Option<ResId>; 2],
+    /// The addresses routing looked up where the flow died: the destination's on the forward
+    /// leg, the source's on the return leg (the reply is addressed to it).
+    routed: IpSet,
+    /// Whether the flow died at a route whose target does not exist or is not where the route
+    /// says (a blackhole).
+    blackhole: bool,
 }
 
 impl FailureView {
     fn new(net: &Network, e: &Evaluated, stage: Stage) -> Self {
         let internet = e.intent.src.kind == PlaceKind::Internet || e.intent.dst.kind == PlaceKind::Internet;
-        FailureView { stage, touched: touched(net, e), internet, source: e.intent.src.res }
+        let routed = if e.trace.dropped_leg == Some(Leg::Return) { &e.intent.src.addrs } else { &e.intent.dst.addrs };
+        let blackhole = e.trace.reason.as_deref().is_some_and(|r| r.contains(crate::eval::BLACKHOLE));
+        FailureView {
+            stage,
+            touched: touched(net, e),
+            internet,
+            source: e.intent.src.res,
+            vpcs: [e.intent.src.vpc, e.intent.dst.vpc],
+            routed: routed.clone(),
+            blackhole,
+        }
+    }
+
+    /// Whether routing dropped the flow (a VPC table, the reply's route, a gateway, a transit
+    /// gateway table), as opposed to a filter (security group, network ACL).
+    pub fn at_routing(&self) -> bool {
+        is_routing_stage(self.stage) && !self.stage.is_nacl()
+    }
+
+    /// Whether the flow died at a blackhole: a route whose target will not exist, or a gateway
+    /// or peering connection that does not serve the route's VPC.
+    pub fn at_blackhole(&self) -> bool {
+        self.blackhole
+    }
+
+    /// Whether routing looked up an address inside `dest` where the flow died (a route for
+    /// `dest` can explain the drop; a route for another destination cannot).
+    pub fn routes_into(&self, dest: &IpNet) -> bool {
+        self.routed.intersects(&IpSet::from_net(*dest))
+    }
+
+    /// Whether the flow joins two different VPCs that the draft names (its ends lie in both).
+    pub fn joins_named_vpcs(&self, draft: &Draft) -> bool {
+        match self.vpcs {
+            [Some(a), Some(b)] => a != b && draft.resources.contains(&a) && draft.resources.contains(&b),
+            _ => false,
+        }
+    }
+
+    /// Whether the draft's primary resource (a NAT gateway, a peering connection) is on the
+    /// flow's path or decided it: the flow went through what the defect is about.
+    pub fn passes_primary(&self, draft: &Draft) -> bool {
+        draft.resources.first().is_some_and(|p| self.touched.path.contains(p) || self.touched.dropped_in == Some(*p))
     }
 
     /// Whether the draft's primary resource (what its defect is about: the subnet that will not
@@ -88,14 +141,12 @@ impl FailureView {
 /// The specific rule that already reports this failure, if any (issue 4's order of precedence:
 /// the structural rules, `blackhole-route`, `nat-without-igw-route`, `public-ip-without-igw`,
 /// `sg-no-egress`, `transitive-peering` come before the path rules). Each rule says what it
-/// claims beside its check (`Rule::claims_stage`, `Rule::claims`); a stage claimed whole
-/// comes first, then the drafts of the rules that ran before the path rules, in registry
-/// order: the first draft that claims the failure wins.
+/// claims beside its check (`Rule::claims`), by cause: only failures its defect explains, never
+/// a whole stage or every flow that touches a resource it names (issue 12, item 3). The drafts
+/// of the rules that ran before the path rules are asked in registry order: the first draft
+/// that claims the failure wins.
 pub(crate) fn claimed_by(ctx: &Context<'_>, e: &Evaluated) -> Option<RuleId> {
     let stage = e.trace.dropped_at?;
-    if let Some(id) = RuleId::ALL.iter().copied().find(|id| id.rule().claims_stage(stage)) {
-        return Some(id);
-    }
     let failure = FailureView::new(ctx.net, e, stage);
     ctx.claims().iter().find(|(id, d)| id.rule().claims(&failure, d)).map(|(id, _)| *id)
 }
