@@ -10,7 +10,9 @@ use ipnet::IpNet;
 use super::text::flow_text;
 use crate::eval::sets::{Family, IpSet, PortSet, Protocol, RuleProtocol};
 use crate::eval::{Evaluator, Flow, Place, PlaceKind, Tri};
-use crate::model::{Destination, Link, Network, Object, ResId, SgPeer, SgRule, TargetKind, Val, WorkloadKind};
+use crate::model::{
+    AttachmentKind, Destination, Link, Network, Object, ResId, SgPeer, SgRule, TargetKind, Val, WorkloadKind,
+};
 use crate::rules::Context;
 
 /// Widest destination-port range that still states a service (a range of 1,024 ports or less).
@@ -145,6 +147,10 @@ struct Index {
     carriers: HashMap<ResId, Vec<ResId>>,
     /// Target group attachments by target group: (target, port).
     attachments: HashMap<ResId, Vec<(ResId, Val<i64>)>>,
+    /// The on-premises networks the VPN connections declare (static routes,
+    /// `remote_ipv4_network_cidr`), with the VPCs that reach each connection: the VPC of its
+    /// virtual private gateway, or the VPCs attached to its transit gateway.
+    on_premises: Vec<(IpNet, Vec<ResId>)>,
 }
 
 impl Index {
@@ -205,6 +211,7 @@ impl Index {
                 _ => {}
             }
         }
+        ix.on_premises = on_premises_networks(net);
         ix
     }
 
@@ -388,6 +395,13 @@ impl Builder<'_, '_> {
             }
             return;
         }
+        // A private range outside the network that a VPN connection declares as on-premises:
+        // on-premises hosts reach the destinations in the VPCs that reach that connection
+        // (issue 12, item 4).
+        if covered.is_empty() && family == Family::V4 {
+            self.on_premises_intents(sg, holder, cidr, flow, dsts);
+            return;
+        }
         // Subnets of the network inside the CIDR: one group per destination.
         for d in dsts {
             let group = self.group();
@@ -408,6 +422,41 @@ impl Builder<'_, '_> {
                     label: format!("{} admits {} from {cidr}", self.net.name(sg), flow_text(flow)),
                 });
             }
+        }
+    }
+
+    fn on_premises_intents(&mut self, sg: ResId, holder: ResId, cidr: IpNet, flow: &Flow, dsts: &[Place]) {
+        let rule = IpSet::from_net(cidr);
+        for d in dsts {
+            let Some(vpc) = d.vpc else { continue };
+            let declared: Vec<IpNet> = self
+                .index
+                .on_premises
+                .iter()
+                .filter(|(net, vpcs)| vpcs.contains(&vpc) && facts_overlap(net, &cidr))
+                .map(|(net, _)| *net)
+                .collect();
+            if declared.is_empty() {
+                continue;
+            }
+            let mut src = self.ev.on_premises_place(None);
+            src.addrs = src.addrs.intersect(&rule).intersect(&IpSet::from_nets(declared));
+            if src.addrs.is_empty() {
+                continue;
+            }
+            src.name = format!("{cidr} (on-premises)");
+            let group = self.group();
+            self.push(Intent {
+                holder: Some(holder),
+                source: Source::SecurityGroupRule,
+                src,
+                dst: d.clone(),
+                flow: flow.clone(),
+                family: Family::V4,
+                scope: Scope::Full,
+                group,
+                label: format!("{} admits {} from {cidr} (on-premises)", self.net.name(sg), flow_text(flow)),
+            });
         }
     }
 
@@ -838,4 +887,43 @@ fn opens_connections(p: &Place) -> bool {
             | PlaceKind::GatewayLoadBalancer
             | PlaceKind::ClassicLoadBalancer
     )
+}
+
+/// The on-premises networks of the VPN connections (known CIDRs of their static routes and
+/// `remote_ipv4_network_cidr`), each with the VPCs that reach the connection: the VPC its
+/// virtual private gateway is attached to, or every VPC attached to its transit gateway.
+fn on_premises_networks(net: &Network) -> Vec<(IpNet, Vec<ResId>)> {
+    let mut out = Vec::new();
+    for (_, r) in net.present() {
+        let Object::VpnConnection(c) = &r.obj else { continue };
+        let mut vpcs: Vec<ResId> = Vec::new();
+        if let Some(vgw) = c.vgw.res()
+            && let Object::VpnGateway(g) = &net.res(vgw).obj
+        {
+            vpcs.extend(g.vpc.res());
+        }
+        if let Some(tgw) = c.tgw.res() {
+            for (_, a) in net.present() {
+                if let Object::TgwAttachment(att) = &a.obj
+                    && att.tgw.res() == Some(tgw)
+                    && let AttachmentKind::Vpc { vpc, .. } = &att.kind
+                {
+                    vpcs.extend(vpc.res());
+                }
+            }
+        }
+        vpcs.sort_unstable();
+        vpcs.dedup();
+        if vpcs.is_empty() {
+            continue;
+        }
+        for cidr in &c.remote_cidrs {
+            if let Val::Known(n) = cidr
+                && n.prefix_len() > 0
+            {
+                out.push((*n, vpcs.clone()));
+            }
+        }
+    }
+    out
 }
