@@ -100,8 +100,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 }
                 let nics = v.blocks("network_interfaces").into_known().unwrap_or_default();
                 let public = nics.first().map_or(Val::Absent, |n| n.bool("associate_public_ip_address"));
+                // The network interface's subnet: where an instance launched from the template
+                // without a subnet of its own goes.
+                let subnets = self.many(res, "network_interfaces.subnet_id", types_of(Role::Subnet));
                 Object::Placement(Placement {
-                    subnets: Val::Absent,
+                    subnets,
                     security_groups: sgs,
                     public_ip: public,
                     name: v.string("name"),
@@ -222,6 +225,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 },
             }
         };
+        let (subnets, sgs, public_ip) =
+            if data { (subnets, sgs, public_ip) } else { self.instance_template(res, v, subnets, sgs, public_ip) };
         let windows = v.bool("get_password_data") == Val::Known(true);
         Object::Workload(Workload {
             kind: WorkloadKind::Instance,
@@ -234,6 +239,53 @@ impl<'d> Lowerer<'_, '_, 'd> {
             in_vpc: true,
             ..Workload::default()
         })
+    }
+}
+
+impl<'d> Lowerer<'_, '_, 'd> {
+    /// An instance launched from a launch template (`launch_template { id = … }`) takes what
+    /// it does not set itself from the template: its subnet and security groups (the instance's
+    /// own, when it sets them, win) and the template's
+    /// `network_interfaces.associate_public_ip_address`. A template this input does not hold, or
+    /// one whose address setting the instance's own groups hide from the fold, leaves the public
+    /// address unknown, never the subnet's default.
+    fn instance_template(
+        &mut self,
+        res: ResId,
+        v: View<'d>,
+        subnets: Links,
+        sgs: Links,
+        public_ip: Val<bool>,
+    ) -> (Links, Links, Val<bool>) {
+        let blocks = v.blocks("launch_template").into_known().unwrap_or_default();
+        let Some(b) = blocks.first() else { return (subnets, sgs, public_ip) };
+        let (attr, value) = if b.str("id").is_absent() { ("name", b.str("name")) } else { ("id", b.str("id")) };
+        let path = if attr == "id" { "launch_template.id" } else { "launch_template.name" };
+        let link = self.nested(res, "launch_template", value, attr, types_of(Role::LaunchTemplate), path);
+        if link == Link::Absent {
+            return (subnets, sgs, public_ip);
+        }
+        let own_subnet = match &subnets {
+            Val::Unknown => self.linker.configured(res, "subnet_id") == Some(true),
+            _ => !subnets.is_absent(),
+        };
+        let subnets = match (own_subnet, link.res()) {
+            (true, _) => subnets,
+            (false, Some(_)) => Val::Known(vec![link.clone()]),
+            (false, None) => Val::Unknown,
+        };
+        let own_groups = match &sgs {
+            Val::Known(l) => !l.is_empty(),
+            Val::Unknown => self.linker.configured(res, "vpc_security_group_ids") == Some(true),
+            Val::Absent => false,
+        };
+        match (link.res(), own_groups) {
+            // The fold expands the template into its groups and its public-address setting.
+            (Some(_), false) => (subnets, Val::Known(vec![link]), public_ip),
+            (_, true) if public_ip.is_absent() => (subnets, sgs, Val::Unknown),
+            (_, true) => (subnets, sgs, public_ip),
+            (None, false) => (subnets, Val::Unknown, if public_ip.is_absent() { Val::Unknown } else { public_ip }),
+        }
     }
 }
 
@@ -322,6 +374,14 @@ impl Fold<'_, '_> {
                 _ => None,
             };
             if let Object::Workload(w) = &mut self.net.resources[id.index()].obj {
+                // An instance is always in one subnet: a template that names none leaves it
+                // unknown (the default VPC's subnet in the AZ AWS picks), not in none.
+                let subnets = match subnets {
+                    Val::Known(l) if l.is_empty() && w.kind == WorkloadKind::Instance && !w.subnets.is_absent() => {
+                        Val::Unknown
+                    }
+                    other => other,
+                };
                 w.subnets = subnets;
                 w.security_groups = sgs;
                 if let Some(p) = template_public
