@@ -41,6 +41,10 @@ use super::sets::{Family, IpSet, L4Kind, PacketSet, PortSet, RuleProtocol};
 use super::walk::Walker;
 use crate::model::Network;
 
+/// The version of `tfvpc trace --format json` (docs/output-formats.md): bumped on any change
+/// that is not a pure addition.
+pub(crate) const TRACE_JSON_VERSION: u32 = 1;
+
 /// Options of a trace.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TraceOptions {
@@ -142,7 +146,15 @@ impl TraceReport {
     /// JSON, pretty-printed, ending with a newline.
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+        /// The report with its contract version first.
+        #[derive(Serialize)]
+        struct Versioned<'a> {
+            version: u32,
+            #[serde(flatten)]
+            report: &'a TraceReport,
+        }
+        let versioned = Versioned { version: TRACE_JSON_VERSION, report: self };
+        let mut s = serde_json::to_string_pretty(&versioned).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
         s.push('\n');
         s
     }
