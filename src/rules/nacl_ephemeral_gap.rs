@@ -98,6 +98,8 @@ impl Rule for NaclEphemeralGap {
                     )
                 },
                 case_severity: Some(if all { Severity::Error } else { Severity::Warning }),
+                flows: vec![paths::broken(e).0],
+                affects: paths::broken(e).1,
                 ..Draft::default()
             });
         }

@@ -73,6 +73,8 @@ impl Rule for UnreachablePath {
                 key: vec![stage.as_str().to_string(), e.intent.src.name.clone(), e.intent.dst.name.clone()],
                 trace: Some(finding_trace(net, &e.trace)),
                 help: help_for(stage),
+                flows: vec![paths::broken(e).0],
+                affects: paths::broken(e).1,
                 ..Draft::default()
             });
         }
@@ -109,6 +111,8 @@ fn indeterminate(ctx: &Context<'_>, out: &mut Vec<Draft>) {
             trace: Some(finding_trace(net, &e.trace)),
             help: "nothing to fix: tfvpc does not guess; run again on a plan where the value is known (after a first apply), or describe the value in the configuration".into(),
             indeterminate: true,
+            flows: vec![paths::broken(e).0],
+            affects: paths::broken(e).1,
             ..Draft::default()
         });
     }
