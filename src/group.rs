@@ -190,7 +190,8 @@ pub(crate) fn disambiguate(findings: &mut [Finding]) {
         let n = seen.entry((f.input.clone(), f.fingerprint.clone())).or_default();
         *n += 1;
         if *n > 1 {
-            f.fingerprint = crate::finding::fingerprint(f.rule, std::slice::from_ref(&f.fingerprint), &[format!("#{n}")]);
+            f.fingerprint =
+                crate::finding::fingerprint(f.rule, std::slice::from_ref(&f.fingerprint), &[format!("#{n}")]);
         }
     }
 }
