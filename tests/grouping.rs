@@ -73,6 +73,7 @@ fn app_group_not_admitting_the_alb_is_one_finding_listing_the_targets() {
     assert_eq!(f.len(), 1, "{f:#?}");
     assert_eq!(f[0]["resources"][0], "aws_security_group.app");
     assert_eq!(f[0]["affected"]["count"], 3);
+    assert_eq!(f[0]["affected"]["flows"].as_array().unwrap().len(), 6);
     let instances = strings(&f[0]["affected"]["instances"]);
     for i in 0..3 {
         assert!(instances.contains(&format!("aws_instance.app[{i}]").as_str()), "{instances:?}");
@@ -80,7 +81,8 @@ fn app_group_not_admitting_the_alb_is_one_finding_listing_the_targets() {
     // Human output: the count and the first few, not one block per target.
     let plan = common::path("testdata/rules/unreachable-path/fail_app_group_admits_bastion_not_alb/plan.json");
     let human = common::run(&["lint", "--color", "never", &plan]).stdout;
-    assert!(human.contains("3 findings of one defect: 3 flows ("), "{human}");
+    // Six flows: from the load balancer's nodes in both public subnets to the three targets.
+    assert!(human.contains("3 findings of one defect: 6 flows ("), "{human}");
     assert!(human.contains("1 finding (1 error)"), "{human}");
 }
 
