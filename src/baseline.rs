@@ -127,8 +127,24 @@ impl Baseline {
                 b.input.as_str(),
             ))
         });
-        // One entry per fingerprint: the same finding in two inputs is one accepted finding.
-        entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        // One entry per fingerprint: the same finding in two inputs is one accepted finding,
+        // with the members of both (another input may hold other instances of the defect).
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut unique: Vec<Entry> = Vec::with_capacity(entries.len());
+        for e in entries {
+            match seen.get(&e.fingerprint) {
+                Some(&i) => {
+                    unique[i].members.extend(e.members);
+                    unique[i].members.sort();
+                    unique[i].members.dedup();
+                }
+                None => {
+                    seen.insert(e.fingerprint.clone(), unique.len());
+                    unique.push(e);
+                }
+            }
+        }
+        let entries = unique;
         Baseline {
             format: FORMAT.to_string(),
             version: VERSION,

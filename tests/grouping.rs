@@ -332,3 +332,20 @@ fn generated_estate_gives_one_cross_az_nat_per_source_location() {
     assert!(human.lines().count() < 60, "{human}");
     assert!(human.contains("18 findings of one defect: 3 module instances ("), "{human}");
 }
+
+/// Two inputs with the same defect (same grouped fingerprint) are one baseline entry holding
+/// the members of both.
+#[test]
+fn one_baseline_entry_per_grouped_finding_across_inputs() {
+    let dir = tempdir();
+    let written = dir.join("two-inputs.json");
+    let a = common::path("testdata/rules/cross-az-nat/fail_module_instances/plan.json");
+    let b = common::path("testdata/group/module-instance-ignore/plan.json");
+    common::run(&["lint", "--write-baseline", &written.to_string_lossy(), &a, &b]);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&written).unwrap()).unwrap();
+    let nat: Vec<&Value> = v["findings"].as_array().unwrap().iter().filter(|e| e["rule"] == "cross-az-nat").collect();
+    assert_eq!(nat.len(), 1, "{v:#}");
+    // a, b, c of the first input; b and c of the second (a is suppressed there) have the same
+    // member fingerprints.
+    assert_eq!(nat[0]["members"].as_array().unwrap().len(), 3);
+}
