@@ -5,14 +5,21 @@
 //! The file (`--write-baseline FILE`) is JSON, documented in `docs/baseline.md`:
 //!
 //! ```json
-//! {"format": "tfvpc-baseline", "version": 1, "tool": {"name": "tfvpc", "version": "0.1.0"},
+//! {"format": "tfvpc-baseline", "version": 2, "tool": {"name": "tfvpc", "version": "0.1.0"},
 //!  "findings": [{"fingerprint": "…32 hex digits…", "rule": "cross-az-nat",
-//!                "address": "aws_subnet.private[1]", "input": "plan.json", "message": "…"}]}
+//!                "address": "module.vpc[\"a\"].aws_subnet.private[1]", "input": "plan.json", "message": "…",
+//!                "members": ["…32 hex digits…", "…"]}]}
 //! ```
 //!
-//! Only `fingerprint` takes part in matching ([`crate::finding::Finding::fingerprint`]: rule,
-//! primary address and key values, nothing positional — stable across runs, moved lines and
-//! renamed plan files); the other fields are there for the people who review the file. Entries
+//! One entry per grouped finding (`crate::group`): `fingerprint` is the grouped finding's,
+//! `members` the version 1 fingerprints of the findings merged into it
+//! ([`crate::finding::fingerprint`]: rule, primary address and key values, nothing positional —
+//! stable across runs, moved lines and renamed plan files). Matching is by member: a grouped
+//! finding is accepted when the baseline holds every one of its members, so a defect that
+//! breaks one more flow, subnet or module instance than when it was accepted is reported
+//! again. A version 1 baseline (written before grouping: one entry per member, no `members`)
+//! is read the same way — each entry is one member — so it keeps hiding the grouped findings
+//! it covers completely. The other fields are there for the people who review the file. Entries
 //! are sorted and the file holds no timestamp, so rewriting an unchanged baseline changes
 //! nothing and a diff shows exactly what was accepted or fixed.
 
@@ -26,8 +33,10 @@ use crate::finding::Finding;
 
 /// The value of the `format` field.
 pub(crate) const FORMAT: &str = "tfvpc-baseline";
-/// The version this tfvpc writes and reads.
-pub(crate) const VERSION: u32 = 1;
+/// The version this tfvpc writes (it also reads [`VERSION_UNGROUPED`]).
+pub(crate) const VERSION: u32 = 2;
+/// The version written before findings were grouped: one entry per member, no `members`.
+pub(crate) const VERSION_UNGROUPED: u32 = 1;
 
 /// The tool that wrote a baseline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +64,10 @@ pub(crate) struct Entry {
     /// Its message when recorded (for readers).
     #[serde(default)]
     pub message: String,
+    /// The version 1 fingerprints of the findings merged into it (version 2; absent in version
+    /// 1, where each entry is one such finding).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
 }
 
 /// A baseline file.
@@ -81,6 +94,10 @@ pub struct Comparison {
     pub hidden: usize,
     /// Entries no finding of this run matches (fixed, or their resource is gone).
     pub stale: usize,
+    /// Findings reported although the baseline holds some of the findings merged into them: the
+    /// defect now breaks more (a new flow, subnet or module instance). Counted in the reported
+    /// findings, not in `hidden`.
+    pub grown: usize,
 }
 
 impl Baseline {
@@ -94,6 +111,12 @@ impl Baseline {
                 address: f.resources.first().cloned(),
                 input: f.input.clone(),
                 message: f.message.clone(),
+                members: {
+                    let mut m: Vec<String> = f.affected.members.iter().map(|m| m.fingerprint.clone()).collect();
+                    m.sort();
+                    m.dedup();
+                    m
+                },
             })
             .collect();
         entries.sort_by(|a, b| {
@@ -104,8 +127,24 @@ impl Baseline {
                 b.input.as_str(),
             ))
         });
-        // One entry per fingerprint: the same finding in two inputs is one accepted finding.
-        entries.dedup_by(|a, b| a.fingerprint == b.fingerprint);
+        // One entry per fingerprint: the same finding in two inputs is one accepted finding,
+        // with the members of both (another input may hold other instances of the defect).
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut unique: Vec<Entry> = Vec::with_capacity(entries.len());
+        for e in entries {
+            match seen.get(&e.fingerprint) {
+                Some(&i) => {
+                    unique[i].members.extend(e.members);
+                    unique[i].members.sort();
+                    unique[i].members.dedup();
+                }
+                None => {
+                    seen.insert(e.fingerprint.clone(), unique.len());
+                    unique.push(e);
+                }
+            }
+        }
+        let entries = unique;
         Baseline {
             format: FORMAT.to_string(),
             version: VERSION,
@@ -161,11 +200,11 @@ impl Baseline {
             }
         }
         match value.get("version").and_then(serde_json::Value::as_u64) {
-            Some(v) if v == u64::from(VERSION) => {}
+            Some(v) if v == u64::from(VERSION) || v == u64::from(VERSION_UNGROUPED) => {}
             other => {
                 return Err(problem(
                     format!(
-                        "baseline version {} is not the version this tfvpc reads ({VERSION})",
+                        "baseline version {} is not a version this tfvpc reads ({VERSION_UNGROUPED} or {VERSION})",
                         other.map_or_else(|| "missing".to_string(), |v| v.to_string())
                     ),
                     "write the baseline again with this tfvpc (`--write-baseline FILE`)",
@@ -181,24 +220,54 @@ impl Baseline {
         })
     }
 
-    /// The recorded fingerprints.
-    pub(crate) fn fingerprints(&self) -> BTreeSet<&str> {
-        self.findings.iter().map(|e| e.fingerprint.as_str()).collect()
+    /// The fingerprints of the accepted findings before grouping: version 1 entries, and the
+    /// `members` of version 2 entries.
+    fn members(&self) -> BTreeSet<&str> {
+        self.findings
+            .iter()
+            .flat_map(|e| {
+                let own = e.members.is_empty().then_some(e.fingerprint.as_str());
+                own.into_iter().chain(e.members.iter().map(String::as_str))
+            })
+            .collect()
     }
 
-    /// Leaves out of `findings` those the baseline holds and counts the entries that match no
+    /// Whether the baseline accepts a finding: it holds every finding merged into it (an entry
+    /// without `members` also matches by the grouped fingerprint).
+    fn accepts(&self, f: &Finding, members: &BTreeSet<&str>) -> bool {
+        let all = !f.affected.members.is_empty()
+            && f.affected.members.iter().all(|m| members.contains(m.fingerprint.as_str()));
+        all || members.contains(f.fingerprint.as_str())
+    }
+
+    /// Leaves out of `findings` those the baseline accepts and counts the entries that match no
     /// finding. `all` is every finding of the run before other filters (`--new-only`), so an
     /// entry is stale only when its finding is really gone.
     pub(crate) fn apply(&self, findings: &mut Vec<Finding>, all: &[Finding], file: &str) -> Comparison {
-        let recorded = self.fingerprints();
+        let members = self.members();
         let before = findings.len();
-        findings.retain(|f| !recorded.contains(f.fingerprint.as_str()));
-        let current: BTreeSet<&str> = all.iter().map(|f| f.fingerprint.as_str()).collect();
+        let known = |f: &Finding| f.affected.members.iter().any(|m| members.contains(m.fingerprint.as_str()));
+        findings.retain(|f| !self.accepts(f, &members));
+        let grown = findings.iter().filter(|f| known(f)).count();
+        let current: BTreeSet<&str> = all
+            .iter()
+            .flat_map(|f| {
+                std::iter::once(f.fingerprint.as_str()).chain(f.affected.members.iter().map(|m| m.fingerprint.as_str()))
+            })
+            .collect();
+        let stale = self
+            .findings
+            .iter()
+            .filter(|e| {
+                !current.contains(e.fingerprint.as_str()) && !e.members.iter().any(|m| current.contains(m.as_str()))
+            })
+            .count();
         Comparison {
             file: file.to_string(),
-            entries: recorded.len(),
+            entries: self.findings.len(),
             hidden: before - findings.len(),
-            stale: recorded.iter().filter(|fp| !current.contains(*fp)).count(),
+            stale,
+            grown,
         }
     }
 }
@@ -211,7 +280,7 @@ mod tests {
     fn rejects_reports_other_versions_and_garbage() {
         assert!(Baseline::parse("{", "b.json").is_err());
         assert!(Baseline::parse(r#"{"version": 1, "findings": []}"#, "b.json").is_err());
-        assert!(Baseline::parse(r#"{"format": "tfvpc-baseline", "version": 2, "findings": []}"#, "b.json").is_err());
+        assert!(Baseline::parse(r#"{"format": "tfvpc-baseline", "version": 3, "findings": []}"#, "b.json").is_err());
         assert!(
             Baseline::parse(
                 r#"{"format": "tfvpc-baseline", "version": 1, "tool": {"name": "tfvpc", "version": "0"}, "findings": [{"rule": "x"}]}"#,

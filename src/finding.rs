@@ -1,6 +1,7 @@
 //! Findings are data: what a rule found, on which resources, and why. Rules create them; one
 //! choke point (`rules::stamp`) sets the configured severity and the [`fingerprint`], and sorts
-//! them; `locate` adds the source locations; `report` formats them.
+//! them; `locate` adds the source locations; `group` merges the findings of one defect into one
+//! (keyed by what must change, with what it breaks in [`Affected`]); `report` formats them.
 
 use serde::Serialize;
 
@@ -184,15 +185,93 @@ pub struct Finding {
     /// (`--show-indeterminate`): never a defect, never fails the run.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub indeterminate: bool,
+    /// What the finding breaks and, once grouped (`crate::group`), the findings of the same
+    /// defect it stands for (JSON report version 2).
+    pub affected: Affected,
 }
 
-/// The stable identity of a finding: rule, primary address and key values — or, when the rule
+/// What one finding breaks: the flows, subnets, instances and module instances of every
+/// finding of the same defect (one rule × one thing to change) merged into it. Counts are exact.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub struct Affected {
+    /// How many findings of the rules (one per rule × primary resource × key, the findings of
+    /// JSON report version 1) this one stands for: `members.len()`.
+    pub count: usize,
+    /// The flows it breaks (`aws_instance.web → aws_instance.app (tcp 8080)`), sorted.
+    pub flows: Vec<String>,
+    /// The subnets involved, sorted.
+    pub subnets: Vec<String>,
+    /// The instances, functions, load balancers and other workloads involved, sorted.
+    pub instances: Vec<String>,
+    /// The module instances the merged findings' primary resources sit in
+    /// (`module.vpc["a"]`), sorted; empty at the root module.
+    pub module_instances: Vec<String>,
+    /// The merged findings, in report order.
+    pub members: Vec<Member>,
+}
+
+impl Affected {
+    /// One line for people when the finding stands for several (`None` for one): how many, and
+    /// the first few of what it breaks — `3 findings of one defect: 3 module instances
+    /// (module.vpc["a"], …); 3 subnets`. The JSON report has every one.
+    pub fn summary(&self) -> Option<String> {
+        const SHOWN: usize = 3;
+        if self.count < 2 {
+            return None;
+        }
+        let addresses: Vec<String> = self
+            .members
+            .iter()
+            .filter_map(|m| m.address.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let lists: [(&str, &str, &[String]); 5] = [
+            ("module instance", "module instances", &self.module_instances),
+            ("flow", "flows", &self.flows),
+            ("instance", "instances", &self.instances),
+            ("subnet", "subnets", &self.subnets),
+            ("resource", "resources", &addresses),
+        ];
+        let mut parts = Vec::new();
+        for (one, many, list) in lists {
+            if list.is_empty() || (one == "resource" && !parts.is_empty()) {
+                continue;
+            }
+            let n = list.len();
+            let mut part = format!("{n} {}", if n == 1 { one } else { many });
+            if parts.is_empty() {
+                let shown: Vec<&str> = list.iter().take(SHOWN).map(String::as_str).collect();
+                let more = if n > SHOWN { format!(" and {} more", n - SHOWN) } else { String::new() };
+                part.push_str(&format!(" ({}{more})", shown.join(", ")));
+            }
+            parts.push(part);
+        }
+        Some(format!("{} findings of one defect: {}", self.count, parts.join("; ")))
+    }
+}
+
+/// One finding of a rule merged into a grouped [`Finding`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Member {
+    /// Its rule (`missing-return-route` merged into `unreachable-path` keeps its own id here).
+    pub rule: &'static str,
+    /// Its primary address.
+    pub address: Option<String>,
+    /// Its fingerprint by the version 1 recipe ([`fingerprint`]): what baselines of format
+    /// version 1 hold, and what `introduced` compares.
+    pub fingerprint: String,
+    /// Whether the plan introduces it.
+    pub introduced: Option<bool>,
+    /// Its message.
+    pub message: String,
+}
+
+/// The stable identity of one rule's finding (a [`Member`] of a grouped finding): rule, primary address and key values — or, when the rule
 /// gives no key, the other resources' addresses. Nothing positional (lines, columns, file
 /// names, the input's name) takes part, so the fingerprint survives moved lines and renamed
 /// plan files. FNV-1a, 128 bits, as 32 hex digits; `v1` versions the recipe.
 pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
-    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v1", rule];
     parts.extend(resources.first().map(String::as_str));
     if key.is_empty() {
@@ -202,13 +281,33 @@ pub fn fingerprint(rule: &str, resources: &[String], key: &[String]) -> String {
         parts.push("key");
         parts.extend(key.iter().map(String::as_str));
     }
+    fnv128(&parts)
+}
+
+/// FNV-1a, 128 bits, of length-prefixed parts (so ("ab", "c") and ("a", "bc") differ), as 32
+/// hex digits.
+fn fnv128(parts: &[&str]) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
     let mut hash = OFFSET;
     for part in parts {
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
         for byte in (part.len() as u64).to_le_bytes().iter().chain(part.as_bytes()) {
             hash ^= u128::from(*byte);
             hash = hash.wrapping_mul(PRIME);
         }
     }
     format!("{hash:032x}")
+}
+
+/// The stable identity of a grouped finding: rule, and what must change — the block address
+/// (the smallest among the merged findings') with every instance key left out (`module.vpc.aws_subnet.private`: the
+/// block every `count`/`for_each` and module instance shares), the attribute the finding points
+/// at, and, when that attribute picks one of several nested blocks, the key values with instance
+/// keys left out. Nothing positional and no instance key takes part: the fingerprint survives
+/// moved lines, renamed plan files and instances added or removed. FNV-1a, 128 bits, as 32 hex
+/// digits; `v2` versions the recipe.
+pub fn group_fingerprint(rule: &str, block: &str, attribute: Option<&str>, key: &[String]) -> String {
+    let mut parts: Vec<&str> = vec!["tfvpc-fingerprint-v2", rule, block, attribute.unwrap_or(""), "key"];
+    parts.extend(key.iter().map(String::as_str));
+    fnv128(&parts)
 }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod eval;
 pub mod finding;
 pub mod graph;
+mod group;
 pub mod ingest;
 mod locate;
 pub mod model;

@@ -35,7 +35,7 @@ fn a_round_trip_leaves_zero_findings() {
     assert!(written.stdout.contains(&format!("wrote {n} findings to the baseline")), "{}", written.stdout);
     let baseline: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(baseline["format"], "tfvpc-baseline");
-    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["version"], 2);
     assert_eq!(baseline["findings"].as_array().unwrap().len(), n);
     for entry in baseline["findings"].as_array().unwrap() {
         assert_eq!(entry["fingerprint"].as_str().unwrap().len(), 32);

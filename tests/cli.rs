@@ -23,7 +23,7 @@ fn json_report_follows_the_contract() {
     let r = run(&["lint", "--format", "json", &path(BASIC)]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["version"], 1);
+    assert_eq!(v["version"], 2);
     assert_eq!(v["tool"]["name"], "tfvpc");
     assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(v["inputs"][0], path(BASIC));

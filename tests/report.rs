@@ -57,7 +57,7 @@ fn assert_valid_sarif(text: &str, what: &str) {
         assert!(loc["artifactLocation"]["uri"].as_str().is_some_and(|u| !u.is_empty()), "{what}: {r}");
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"], "{what}: ruleIndex");
-        assert!(r["partialFingerprints"]["tfvpc/v1"].as_str().is_some_and(|f| f.len() == 32));
+        assert!(r["partialFingerprints"]["tfvpc/v2"].as_str().is_some_and(|f| f.len() == 32));
     }
 }
 
@@ -494,6 +494,7 @@ fn finding(i: usize, severity: Severity) -> Finding {
         related: Vec::new(),
         trace: None,
         indeterminate: false,
+        affected: tfvpc::finding::Affected { count: 1, ..Default::default() },
     }
 }
 
@@ -530,6 +531,7 @@ fn path_finding() -> Finding {
             cost: vec!["nat gateway processing: $0.045/GB".into()],
         }),
         indeterminate: false,
+        affected: tfvpc::finding::Affected { count: 1, ..Default::default() },
     }
 }
 

@@ -11,7 +11,7 @@ use crate::finding::{self, Severity};
 use crate::model::lower::{Side, lower};
 use crate::report::{self, InputReport, LintReport};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Error, Io, Result, render_error};
-use crate::{baseline, eval, ingest, locate, model, rules, source, suppress};
+use crate::{baseline, eval, group, ingest, locate, model, rules, source, suppress};
 
 /// Runs `tfvpc lint`.
 pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
@@ -256,6 +256,8 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     };
     rules::sort(&mut findings);
     locate::locate(&mut findings, sources.as_ref(), &fallback);
+    let mut findings = group::group(findings);
+    group::disambiguate(&mut findings);
     if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), &shown)
         && !said_why
     {

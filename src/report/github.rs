@@ -61,6 +61,9 @@ fn annotation(f: &Finding) -> String {
     if f.introduced == Some(false) {
         message.push_str(" (already present before this plan)");
     }
+    if let Some(summary) = f.affected.summary() {
+        let _ = write!(message, "\n{summary}");
+    }
     let _ = write!(message, "\nhelp: {}", f.help);
     format!("::{} {}::{}\n", command(f.severity), props.join(","), escape_data(&message))
 }

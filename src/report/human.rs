@@ -121,6 +121,9 @@ fn text_of(f: &Finding, located: bool) -> String {
     if !located {
         let _ = write!(text, "\n  at {} in {}", f.resources.first().map_or("", String::as_str), f.input);
     }
+    if let Some(summary) = f.affected.summary() {
+        let _ = write!(text, "\n  {summary}");
+    }
     if f.introduced == Some(false) {
         text.push_str("\n  (already present before this plan)");
     }

@@ -1,9 +1,12 @@
-//! The JSON report of `tfvpc lint --format json` — a public contract (version 1): later versions
-//! add fields, never rename or remove them.
+//! The JSON report of `tfvpc lint --format json` — a public contract (version 2; the versions
+//! and what changed are in `docs/output-formats.md`): later versions add fields, never rename or
+//! remove them. Version 2 groups findings (one per defect, `crate::group`) and adds
+//! `findings[].affected` and `baseline.grown`.
 //!
 //! ```json
 //! {"version": 1, "tool": {"name": "tfvpc", "version": "…"}, "inputs": ["…"],
-//!  "findings": [{"rule", "severity", "message", "resources", "input", "location", "help"}],
+//!  "findings": [{"rule", "severity", "message", "resources", "input", "location", "help",
+//!                "affected": {"count", "flows", "subnets", "instances", "module_instances", "members"}}],
 //!  "summary": {"vpcs": N, …, "findings": {"error": N, "warning": N, "note": N}},
 //!  "suppressed": N, "baseline": {"file", "entries", "hidden", "stale"} | null,
 //!  "baseline_written": {"file", "findings"} | null}
@@ -109,7 +112,7 @@ pub fn render(report: &LintReport) -> String {
         add(&mut summary, &i.summary);
     }
     let json = Report {
-        version: 1,
+        version: 2,
         tool: Tool { name: "tfvpc", version: env!("CARGO_PKG_VERSION") },
         inputs: report.inputs.iter().map(|i| i.input.as_str()).collect(),
         findings: &report.findings,

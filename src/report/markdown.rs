@@ -58,7 +58,10 @@ fn row(f: &Finding) -> String {
         code(f.rule),
         code(f.resources.first().map_or("", String::as_str)),
         where_,
-        cell(&f.message)
+        cell(&match f.affected.summary() {
+            Some(summary) => format!("{} ({summary})", f.message),
+            None => f.message.clone(),
+        })
     )
 }
 

@@ -10,8 +10,12 @@
 //!   points (`columnKind`); without sources, the input file at line 1;
 //! - `logicalLocations` name the Terraform address, `relatedLocations` the supporting
 //!   resources, `codeFlows` the hops of path findings;
-//! - `partialFingerprints["tfvpc/v1"]` is the finding's fingerprint (rule, address, key): it
-//!   does not change when lines move;
+//! - one result per grouped finding (one defect: `crate::group`); `relatedLocations` also name
+//!   the primary resources of the findings merged into it, and `properties.affected` counts
+//!   and lists what it breaks;
+//! - `partialFingerprints["tfvpc/v2"]` is the grouped finding's fingerprint (rule, block,
+//!   attribute: `finding::group_fingerprint`): it does not change when lines move or instances
+//!   come and go;
 //! - `runAutomationDetails.id` comes from `--sarif-category`, so several Terraform roots of one
 //!   repository upload separate analyses;
 //! - suppressed findings are left out, like everywhere else: whether a code scanning service
@@ -145,14 +149,23 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
     if let Some(a) = address {
         text.push_str(&format!(" ({a})"));
     }
+    if let Some(summary) = f.affected.summary() {
+        text.push_str(&format!("; {summary}"));
+    }
     r.insert("message".into(), json!({"text": text}));
     r.insert("locations".into(), json!([location(address, f.location.as_ref(), None)]));
+    // The supporting resources, then the primary resources of the other findings merged into
+    // this one (the other module instances, targets, subnets of the same defect), at the
+    // grouped finding's location: one result per location.
+    let merged = f.affected.members.iter().skip(1).filter_map(|m| m.address.as_ref()).map(|a| (a, f.location.as_ref()));
     let related: Vec<Value> = f
         .related
         .iter()
+        .map(|rel| (&rel.address, rel.location.as_ref()))
+        .chain(merged)
         .enumerate()
-        .map(|(i, rel)| {
-            let mut l = location(Some(&rel.address), rel.location.as_ref(), Some(&rel.address));
+        .map(|(i, (address, l))| {
+            let mut l = location(Some(address), l, Some(address));
             if let Value::Object(m) = &mut l {
                 m.insert("id".into(), json!(i + 1));
             }
@@ -180,7 +193,7 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
             .collect();
         r.insert("codeFlows".into(), json!([{"threadFlows": [{"locations": steps}]}]));
     }
-    r.insert("partialFingerprints".into(), json!({"tfvpc/v1": f.fingerprint}));
+    r.insert("partialFingerprints".into(), json!({"tfvpc/v2": f.fingerprint}));
     if baselined {
         // Compared with `--baseline FILE`: every result reported is one the baseline lacks.
         r.insert("baselineState".into(), json!("new"));
@@ -190,6 +203,13 @@ fn result(f: &Finding, rule_index: Option<usize>, baselined: bool) -> Value {
         "resources": f.resources,
         "introduced": f.introduced,
         "help": f.help,
+        "affected": {
+            "count": f.affected.count,
+            "flows": f.affected.flows,
+            "subnets": f.affected.subnets,
+            "instances": f.affected.instances,
+            "module_instances": f.affected.module_instances,
+        },
     });
     if let (Some(trace), Value::Object(m)) = (&f.trace, &mut props)
         && !trace.cost.is_empty()

@@ -40,7 +40,11 @@ impl Rule for MissingReturnRoute {
         for (table, failures) in by_table {
             let mut cidrs: Vec<String> = Vec::new();
             let mut resources = vec![table];
+            let (mut flows, mut affects) = (Vec::new(), Vec::new());
             for e in &failures {
+                let (flow, ends) = paths::broken(e);
+                flows.push(flow);
+                affects.extend(ends);
                 let cidr = e
                     .intent
                     .src
@@ -76,6 +80,8 @@ impl Rule for MissingReturnRoute {
                     "add a route for {listed} to {} pointing back over the same peering connection or transit gateway",
                     net.name(table)
                 ),
+                flows,
+                affects,
                 ..Draft::default()
             });
         }

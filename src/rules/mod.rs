@@ -97,6 +97,12 @@ pub struct Draft {
     /// An informational note about a flow whose fate is unknown until apply (always a note,
     /// never failing the run).
     pub indeterminate: bool,
+    /// For path findings: the flows the draft is about (`src → dst (tcp 443)`), for
+    /// `affected.flows`.
+    pub flows: Vec<String>,
+    /// Subnets and workloads the draft's flows break besides its resources (the ends' subnets),
+    /// for `affected.subnets` and `affected.instances`.
+    pub affects: Vec<ResId>,
 }
 
 /// Everything a rule may read.
@@ -296,6 +302,7 @@ fn stamp_audit(drafts: Vec<AuditDraft>, suppressions: &Suppressions<'_>, setting
                 related: Vec::new(),
                 trace: None,
                 indeterminate: false,
+                affected: crate::finding::Affected { count: 1, ..Default::default() },
             })
         })
         .collect();
@@ -358,6 +365,30 @@ fn stamp(ctx: &Context<'_>, id: RuleId, configured: Severity, d: Draft) -> Findi
         introduced: None,
         trace,
         indeterminate: d.indeterminate,
+        affected: affected(ctx.net, &d.resources, &d.affects, d.flows),
+    }
+}
+
+/// What one draft breaks: its flows, and the subnets and workloads among its resources and the
+/// resources its flows break (the grouping stage, `crate::group`, adds the rest).
+fn affected(net: &Network, resources: &[ResId], affects: &[ResId], mut flows: Vec<String>) -> crate::finding::Affected {
+    let mut subnets = std::collections::BTreeSet::new();
+    let mut instances = std::collections::BTreeSet::new();
+    for &r in resources.iter().chain(affects) {
+        match net.res(r).obj {
+            crate::model::Object::Subnet(_) => subnets.insert(net.name(r).to_string()),
+            crate::model::Object::Workload(_) => instances.insert(net.name(r).to_string()),
+            _ => false,
+        };
+    }
+    flows.sort();
+    flows.dedup();
+    crate::finding::Affected {
+        count: 1,
+        flows,
+        subnets: subnets.into_iter().collect(),
+        instances: instances.into_iter().collect(),
+        ..Default::default()
     }
 }
 

@@ -5,11 +5,12 @@
 //! dropped, a warning when only part of the range is (connections then fail intermittently).
 //! A private Linux subnet that admits 32768–60999 from its NAT is right, and stays clean.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::paths::{self, Scope, finding_trace};
 use super::{Context, Draft, Rule};
 use crate::finding::Severity;
+use crate::model::ResId;
 
 declare_rule! {
     pub struct NaclEphemeralGap {
@@ -27,7 +28,9 @@ impl Rule for NaclEphemeralGap {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Draft>) {
         let net = ctx.net;
-        let mut seen = BTreeSet::new();
+        // A failure with the finding of another already out (same ACL, ports and chooser) adds
+        // its flow and ends to it: `affected` lists every flow.
+        let mut seen: BTreeMap<(ResId, String, String), usize> = BTreeMap::new();
         for e in &ctx.paths().failures {
             if !paths::is_reply_acl_drop(e) || paths::claimed_by(ctx, e).is_some() || e.intent.scope == Scope::Routing {
                 continue;
@@ -41,7 +44,11 @@ impl Rule for NaclEphemeralGap {
             }
             let failing = paths::ranges_text(&e.trace.failing_ports);
             let chooser = e.trace.failing_ports_chosen_by.clone().unwrap_or_else(|| e.intent.src.name.clone());
-            if !seen.insert((acl, failing.clone(), chooser.clone())) {
+            let (broken, affects) = paths::broken(e);
+            let at = seen.entry((acl, failing.clone(), chooser.clone())).or_insert(out.len());
+            if let Some(d) = out.get_mut(*at) {
+                d.flows.push(broken);
+                d.affects.extend(affects);
                 continue;
             }
             let client = &e.trace.client_ports;
@@ -98,6 +105,8 @@ impl Rule for NaclEphemeralGap {
                     )
                 },
                 case_severity: Some(if all { Severity::Error } else { Severity::Warning }),
+                flows: vec![broken],
+                affects,
                 ..Draft::default()
             });
         }

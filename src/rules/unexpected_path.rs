@@ -41,6 +41,8 @@ impl Rule for UnexpectedPath {
                 key: vec![name.clone(), e.intent.src.name.clone()],
                 trace: Some(finding_trace(net, &e.trace)),
                 help: "block the flow where it should stop (a security group or NACL rule, a route), or change the expectation".into(),
+                flows: vec![paths::broken(e).0],
+                affects: paths::broken(e).1,
                 ..Draft::default()
             });
         }

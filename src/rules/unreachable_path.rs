@@ -5,7 +5,7 @@
 //! not admit their load balancer, a failed `expect`… The primary resource is the one to change;
 //! the finding carries the trace (docs/semantics.md §0).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::paths::{self, Evaluated, Source, finding_trace};
 use super::{Context, Draft, Rule};
@@ -31,7 +31,9 @@ impl Rule for UnreachablePath {
             indeterminate(ctx, out);
         }
         let net = ctx.net;
-        let mut seen = BTreeSet::new();
+        // A failure whose finding is already out (same resource, stage and intent) adds its
+        // flow and ends to that finding: `affected` lists every flow.
+        let mut seen: BTreeMap<(ResId, Stage, String), usize> = BTreeMap::new();
         for e in &ctx.paths().failures {
             let expected = matches!(e.intent.source, Source::Expect { .. });
             let explained_elsewhere =
@@ -42,8 +44,14 @@ impl Rule for UnreachablePath {
             let Some(stage) = e.trace.dropped_at else { continue };
             let primary = primary(ctx, e, stage);
             let Some(primary) = primary else { continue };
-            if !expected && !seen.insert((primary, stage, e.intent.label.clone())) {
-                continue;
+            let (flow, affects) = paths::broken(e);
+            if !expected {
+                let at = seen.entry((primary, stage, e.intent.label.clone())).or_insert(out.len());
+                if let Some(d) = out.get_mut(*at) {
+                    d.flows.push(flow);
+                    d.affects.extend(affects);
+                    continue;
+                }
             }
             let t = paths::touched(net, e);
             let mut resources = vec![primary];
@@ -73,6 +81,8 @@ impl Rule for UnreachablePath {
                 key: vec![stage.as_str().to_string(), e.intent.src.name.clone(), e.intent.dst.name.clone()],
                 trace: Some(finding_trace(net, &e.trace)),
                 help: help_for(stage),
+                flows: vec![flow],
+                affects,
                 ..Draft::default()
             });
         }
@@ -90,6 +100,7 @@ fn indeterminate(ctx: &Context<'_>, out: &mut Vec<Draft>) {
         if !seen.insert((primary, e.intent.src.name.clone(), e.intent.dst.name.clone())) {
             continue;
         }
+        let (flow, affects) = paths::broken(e);
         let mut resources = vec![primary];
         resources.extend(e.intent.src.res);
         resources.extend(e.intent.dst.res);
@@ -109,6 +120,8 @@ fn indeterminate(ctx: &Context<'_>, out: &mut Vec<Draft>) {
             trace: Some(finding_trace(net, &e.trace)),
             help: "nothing to fix: tfvpc does not guess; run again on a plan where the value is known (after a first apply), or describe the value in the configuration".into(),
             indeterminate: true,
+            flows: vec![flow],
+            affects,
             ..Draft::default()
         });
     }

@@ -84,3 +84,12 @@ pub(crate) fn groups_of(place: &Place) -> Vec<ResId> {
         _ => Vec::new(),
     }
 }
+
+/// What a failure breaks, for a draft's `flows` and `affects`: the flow (`src → dst (tcp 443)`)
+/// and its ends with their subnets.
+pub(crate) fn broken(e: &Evaluated) -> (String, Vec<ResId>) {
+    let flow = format!("{} → {} ({})", e.intent.src.name, e.intent.dst.name, flow_text(&e.intent.flow));
+    let ends =
+        [e.intent.src.res, e.intent.src.subnet, e.intent.dst.res, e.intent.dst.subnet].into_iter().flatten().collect();
+    (flow, ends)
+}

@@ -31,7 +31,6 @@ resource "aws_vpc_peering_connection" "app_db" {
 
 # expect: blackhole-route
 # expect: unreachable-path aws_route_table.app
-# expect: missing-return-route aws_route_table.app
 resource "aws_route_table" "app" {
   vpc_id = aws_vpc.app.id
   route {

@@ -38,7 +38,6 @@ resource "aws_nat_gateway" "edge" {
 }
 
 # expect: unreachable-path
-# expect: missing-return-route aws_route_table.public
 resource "aws_route_table" "public" {
   vpc_id = aws_vpc.edge.id
 }
