@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use miette::{NamedSource, SourceSpan};
 
-pub use hcl::{HclOptions, VarArg};
 pub use doc::{Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource};
+pub use hcl::{HclOptions, VarArg};
 use parse::{Parsed, Unrecognised};
 
 use crate::error::{Error, JsonError, Result};
@@ -179,7 +179,8 @@ fn not_a_document(input: &Input, first: Option<char>) -> Error {
     let message = match first {
         Some('[') => "this is a JSON array, not a Terraform plan or state".to_string(),
         _ if looks_like_hcl => {
-            "this looks like Terraform configuration (HCL), not a plan; give its folder to lint it without a plan".into()
+            "this looks like Terraform configuration (HCL), not a plan; give its folder to lint it without a plan"
+                .into()
         }
         _ => "this is not JSON; tfvpc reads Terraform plans and states".to_string(),
     };

@@ -8,9 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use hcl::edit::expr::{
-    BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, TraversalOperator, UnaryOperator,
-};
+use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::template::{Directive, Element, Template};
 
 use super::functions::{self, FnError};
@@ -117,7 +115,9 @@ impl<'a> Scope<'a> {
                             marked |= m;
                             match kv {
                                 Value::Unknown(_) => return Ok(Value::unknown(Type::Dynamic)),
-                                other => as_string(&other).ok_or_else(|| EvalError::new("object key must be a string"))?,
+                                other => {
+                                    as_string(&other).ok_or_else(|| EvalError::new("object key must be a string"))?
+                                }
                             }
                         }
                     };
@@ -308,7 +308,13 @@ impl<'a> Scope<'a> {
         Ok(Value::String(out).marked_if(marked))
     }
 
-    fn template_into(&self, t: &Template, out: &mut String, marked: &mut bool, unknown: &mut bool) -> Result<(), EvalError> {
+    fn template_into(
+        &self,
+        t: &Template,
+        out: &mut String,
+        marked: &mut bool,
+        unknown: &mut bool,
+    ) -> Result<(), EvalError> {
         let elements: Vec<&Element> = t.iter().collect();
         let strip_after = |i: usize| -> bool {
             match elements.get(i) {
@@ -477,7 +483,10 @@ impl<'a> Scope<'a> {
         let name = f.name.name.as_str();
         if f.name.is_namespaced() {
             let ns: Vec<&str> = f.name.namespace.iter().map(|n| n.as_str()).collect();
-            self.resolver.note(format!("function {}::{name} is not evaluated (provider functions): its result is unknown", ns.join("::")));
+            self.resolver.note(format!(
+                "function {}::{name} is not evaluated (provider functions): its result is unknown",
+                ns.join("::")
+            ));
             return Ok(Value::unknown(Type::Dynamic));
         }
         match name {
@@ -495,7 +504,7 @@ impl<'a> Scope<'a> {
                     return Err(EvalError::new("can needs one argument"));
                 };
                 return Ok(match self.eval(a) {
-                    Ok(v) if matches!(v, Value::Unknown(_)) => Value::unknown(Type::Bool),
+                    Ok(Value::Unknown(_)) => Value::unknown(Type::Bool),
                     Ok(_) => Value::Bool(true),
                     Err(_) => Value::Bool(false),
                 });
@@ -506,8 +515,10 @@ impl<'a> Scope<'a> {
         for a in f.args.iter() {
             args.push(self.eval(a)?);
         }
-        if f.args.expand_final() {
-            if let Some(last) = args.pop() {
+        if f.args.expand_final()
+            && let Some(last) = args.pop()
+        {
+            {
                 let (last, marked) = last.unmarked();
                 match last {
                     Value::Unknown(_) => return Ok(Value::unknown(Type::Dynamic).marked_if(marked)),
@@ -644,7 +655,9 @@ pub(crate) fn index(v: Value, k: &Value) -> EvalResult {
     }
     let out = match v {
         Value::List(items) | Value::Tuple(items) => {
-            let i = to_number(&k).and_then(Number::as_i64).ok_or_else(|| EvalError::new("a list index must be a whole number"))?;
+            let i = to_number(&k)
+                .and_then(Number::as_i64)
+                .ok_or_else(|| EvalError::new("a list index must be a whole number"))?;
             let len = items.len();
             usize::try_from(i)
                 .ok()

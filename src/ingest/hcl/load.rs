@@ -22,6 +22,7 @@ use crate::error::{Error, HclError, Result};
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
     pub(crate) expr: Expression,
+    #[expect(dead_code, reason = "kept for errors that point at the attribute (plan + sources, issue 11 item 6)")]
     pub(crate) file: Rc<str>,
     pub(crate) span: Option<Range<usize>>,
 }
@@ -120,14 +121,19 @@ pub(crate) fn load_module(dir: &Path) -> Result<ModuleSrc> {
     // OpenTofu: `x.tofu` shadows `x.tf` (and `.tofu.json` shadows `.tf.json`).
     let shadowed: Vec<String> = names
         .iter()
-        .filter_map(|n| n.strip_suffix(".tofu").map(|s| format!("{s}.tf")).or_else(|| n.strip_suffix(".tofu.json").map(|s| format!("{s}.tf.json"))))
+        .filter_map(|n| {
+            n.strip_suffix(".tofu")
+                .map(|s| format!("{s}.tf"))
+                .or_else(|| n.strip_suffix(".tofu.json").map(|s| format!("{s}.tf.json")))
+        })
         .collect();
     names.retain(|n| !shadowed.contains(n));
     let (overrides, primaries): (Vec<String>, Vec<String>) = names.into_iter().partition(|n| is_override(n));
     let mut m = ModuleSrc { dir: dir.to_path_buf(), ..ModuleSrc::default() };
     for (is_over, name) in primaries.iter().map(|n| (false, n)).chain(overrides.iter().map(|n| (true, n))) {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|source| Error::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| Error::Read { path: path.display().to_string(), source })?;
         let display: Rc<str> = Rc::from(path.display().to_string());
         let body = if name.ends_with(".json") { json_body(&display, &text)? } else { hcl_body(&display, &text)? };
         add_file(&mut m, &display, body, is_over)?;
@@ -138,7 +144,8 @@ pub(crate) fn load_module(dir: &Path) -> Result<ModuleSrc> {
 
 /// A parse error as a diagnostic.
 fn syntax_error(file: &str, text: &str, line: usize, column: usize, message: String) -> Error {
-    let offset = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>() + column.saturating_sub(1);
+    let offset =
+        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum::<usize>() + column.saturating_sub(1);
     let offset = offset.min(text.len());
     Error::Hcl(Box::new(HclError {
         file: file.to_string(),
@@ -193,7 +200,7 @@ fn add_file(m: &mut ModuleSrc, file: &str, body: BodyData, is_over: bool) -> Res
         message: format!("duplicate {what}"),
         help: Some("each block name may be declared once per module (overrides go in *_override.tf)".into()),
     };
-    for (name, attr) in body.attrs {
+    if let Some((name, attr)) = body.attrs.into_iter().next() {
         // Only `.tf.json` files can hold stray attributes; Terraform rejects them.
         return Err(Error::Input {
             path: file.to_string(),
@@ -215,8 +222,12 @@ fn add_file(m: &mut ModuleSrc, file: &str, body: BodyData, is_over: bool) -> Res
                     (None, false) => m.resources.push(ResourceBlock { data, rtype, name, body: b.body }),
                 }
             }
-            "variable" => merge_named(&mut m.variables, label(0), b.body, is_over).map_err(|n| dup(format!("variable {n}")))?,
-            "output" => merge_named(&mut m.outputs, label(0), b.body, is_over).map_err(|n| dup(format!("output {n}")))?,
+            "variable" => {
+                merge_named(&mut m.variables, label(0), b.body, is_over).map_err(|n| dup(format!("variable {n}")))?
+            }
+            "output" => {
+                merge_named(&mut m.outputs, label(0), b.body, is_over).map_err(|n| dup(format!("output {n}")))?
+            }
             "module" => merge_named(&mut m.calls, label(0), b.body, is_over).map_err(|n| dup(format!("module {n}")))?,
             "locals" => {
                 for (k, v) in b.body.attrs {
@@ -251,7 +262,12 @@ fn add_file(m: &mut ModuleSrc, file: &str, body: BodyData, is_over: bool) -> Res
     Ok(())
 }
 
-fn merge_named(map: &mut BTreeMap<String, BodyData>, name: String, body: BodyData, is_over: bool) -> Result<(), String> {
+fn merge_named(
+    map: &mut BTreeMap<String, BodyData>,
+    name: String,
+    body: BodyData,
+    is_over: bool,
+) -> Result<(), String> {
     match map.get_mut(&name) {
         Some(b) if is_over => b.merge(&body),
         Some(_) => return Err(name),
@@ -269,7 +285,8 @@ fn merge_named(map: &mut BTreeMap<String, BodyData>, name: String, body: BodyDat
 /// objects): Terraform decides by the schema; tfvpc by the provider schema table, plus the
 /// meta-blocks every resource has.
 fn json_is_block(key: &str, value: &serde_json::Value, rtype: Option<&str>) -> bool {
-    let object_like = value.is_object() || value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.is_object()));
+    let object_like =
+        value.is_object() || value.as_array().is_some_and(|a| !a.is_empty() && a.iter().all(|x| x.is_object()));
     if !object_like {
         return false;
     }
@@ -280,8 +297,8 @@ fn json_is_block(key: &str, value: &serde_json::Value, rtype: Option<&str>) -> b
 }
 
 fn json_body(file: &Rc<str>, text: &str) -> Result<BodyData> {
-    let root: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| syntax_error(file, text, e.line(), e.column(), e.to_string()))?;
+    let root: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| syntax_error(file, text, e.line(), e.column(), e.to_string()))?;
     let Some(obj) = root.as_object() else {
         return Err(syntax_error(file, text, 1, 1, "a .tf.json file must hold a JSON object".into()));
     };
@@ -358,18 +375,22 @@ fn json_block(file: &Rc<str>, v: &serde_json::Value, rtype: Option<&str>) -> Res
             for item in items {
                 if k == "dynamic" {
                     for (label, body) in json_labelled(item) {
-                        out.blocks.push(BlockData { ident: k.clone(), labels: vec![label.clone()], body: json_block(file, body, None)? });
+                        out.blocks.push(BlockData {
+                            ident: k.clone(),
+                            labels: vec![label.clone()],
+                            body: json_block(file, body, None)?,
+                        });
                     }
                 } else {
-                    out.blocks.push(BlockData { ident: k.clone(), labels: Vec::new(), body: json_block(file, item, None)? });
+                    out.blocks.push(BlockData {
+                        ident: k.clone(),
+                        labels: Vec::new(),
+                        body: json_block(file, item, None)?,
+                    });
                 }
             }
         } else {
-            let expr = if matches!(k.as_str(), "count" | "for_each" | "depends_on" | "provider" | "source" | "version") {
-                json_expr(x)?
-            } else {
-                json_expr(x)?
-            };
+            let expr = json_expr(x)?;
             out.attrs.insert(k.clone(), Attr { expr, file: file.clone(), span: None });
         }
     }
@@ -420,10 +441,16 @@ mod tests {
             "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = { a = 1 }\n}\nlocals { x = 1 }\n",
         )
         .unwrap();
-        std::fs::write(dir.join("main_override.tf"), "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.1.0.0/16\"\n}\nlocals { x = 2 }\n")
-            .unwrap();
-        std::fs::write(dir.join("extra.tf.json"), r#"{"resource": {"aws_subnet": {"s": {"cidr_block": "${aws_vpc.v.cidr_block}"}}}}"#)
-            .unwrap();
+        std::fs::write(
+            dir.join("main_override.tf"),
+            "resource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.1.0.0/16\"\n}\nlocals { x = 2 }\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("extra.tf.json"),
+            r#"{"resource": {"aws_subnet": {"s": {"cidr_block": "${aws_vpc.v.cidr_block}"}}}}"#,
+        )
+        .unwrap();
         let m = load_module(&dir).unwrap();
         assert_eq!(m.resources.len(), 2);
         let vpc = m.resources.iter().find(|r| r.rtype == "aws_vpc").unwrap();
@@ -433,7 +460,7 @@ mod tests {
         std::fs::write(dir.join("bad.tf"), "resource \"aws_vpc\" \"w\" {\n  cidr_block = \n}\n").unwrap();
         let err = load_module(&dir).unwrap_err();
         let Error::Hcl(e) = err else { panic!("{err:?}") };
-        assert!(e.file.ends_with("bad.tf") && e.line == 3, "{e:?}");
+        assert!(e.file.ends_with("bad.tf") && e.line == 2 && e.column == 16, "{e:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -24,8 +24,7 @@ use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
 use crate::catalog;
 use crate::error::{Error, Result};
 use crate::ingest::doc::{
-    Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, Expressions, ModuleCall,
-    RawResource,
+    Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, Expressions, ModuleCall, RawResource,
 };
 
 /// How deep module calls may nest.
@@ -54,7 +53,7 @@ enum Instances {
     /// `for_each`: instances by key.
     ForEach(BTreeMap<String, InstanceVal>),
     /// `count`/`for_each` not known: how many instances and which keys is decided at apply.
-    Undecided(String),
+    Undecided,
 }
 
 #[derive(Debug, Clone)]
@@ -65,6 +64,12 @@ struct InstanceVal {
     /// The object other expressions see (written, plus computed attributes unknown).
     object: Value,
 }
+
+/// A resource block within a module: data?, type, name.
+type BlockKey = (bool, String, String);
+
+/// One instance to make: its key, `count.index`, `each.key`/`each.value`.
+type InstanceSeed = (Option<InstanceKey>, Option<Value>, Option<(Value, Value)>);
 
 enum Slot<T> {
     Done(T),
@@ -88,10 +93,14 @@ struct Inst {
     vars: RefCell<HashMap<String, Slot<EvalResult>>>,
     locals: RefCell<HashMap<String, Slot<EvalResult>>>,
     outputs: RefCell<HashMap<String, Slot<EvalResult>>>,
-    resources: RefCell<HashMap<(bool, String, String), Slot<Rc<Instances>>>>,
+    resources: RefCell<HashMap<BlockKey, Slot<Rc<Instances>>>>,
     calls: RefCell<HashMap<String, Slot<Rc<CallInstances>>>>,
     /// The directories of this instance's ancestors (recursion check).
     ancestry: Vec<PathBuf>,
+    /// The instance of a module call whose `count`/`for_each` is unknown: it stands for
+    /// however many instances apply makes, so its resources are placeholders (see
+    /// [`placeholder_attrs`]).
+    placeholder: bool,
 }
 
 struct Caller {
@@ -141,9 +150,10 @@ impl Resolver for Ctx<'_> {
         match root {
             "var" => self.world.var(&self.inst, name),
             "local" => self.world.local(&self.inst, name),
-            "count" if name == "index" => {
-                self.count_index.clone().ok_or_else(|| EvalError::new("count.index is only valid in a block with count"))
-            }
+            "count" if name == "index" => self
+                .count_index
+                .clone()
+                .ok_or_else(|| EvalError::new("count.index is only valid in a block with count")),
             "each" => match (&self.each, name) {
                 (Some((k, _)), "key") => Ok(k.clone()),
                 (Some((_, v)), "value") => Ok(v.clone()),
@@ -272,7 +282,9 @@ impl World {
                         "variable {name:?} has no value: what depends on it is unknown (give it with --var {name}=VALUE, a .tfvars file or TF_VAR_{name})"
                     ));
                 } else {
-                    self.note(format!("{what} has no value (the module call does not set it): what depends on it is unknown"));
+                    self.note(format!(
+                        "{what} has no value (the module call does not set it): what depends on it is unknown"
+                    ));
                 }
                 Ok(unknown_ref(what.to_string(), d.constraint.ty(), false).marked_if(d.sensitive))
             }
@@ -310,7 +322,8 @@ impl World {
             None => Ok(Value::Null),
         };
         self.leave();
-        let sensitive = body.attr("sensitive").and_then(|e| vars::constant(e).ok()).is_some_and(|v| v == Value::Bool(true));
+        let sensitive =
+            body.attr("sensitive").and_then(|e| vars::constant(e).ok()).is_some_and(|v| v == Value::Bool(true));
         let out = out.map(|v| v.marked_if(sensitive));
         inst.outputs.borrow_mut().insert(name.to_string(), Slot::Done(out.clone()));
         out
@@ -333,11 +346,16 @@ impl World {
                 } else if each {
                     Value::Object(
                         objs.into_iter()
-                            .map(|(k, v)| (match k {
-                                Some(InstanceKey::Str(s)) => s,
-                                Some(InstanceKey::Int(i)) => i.to_string(),
-                                None => String::new(),
-                            }, v))
+                            .map(|(k, v)| {
+                                (
+                                    match k {
+                                        Some(InstanceKey::Str(s)) => s,
+                                        Some(InstanceKey::Int(i)) => i.to_string(),
+                                        None => String::new(),
+                                    },
+                                    v,
+                                )
+                            })
                             .collect(),
                     )
                 } else {
@@ -388,7 +406,8 @@ impl World {
         what: &str,
     ) -> std::result::Result<CallInstances, EvalError> {
         let key = if inst.key.is_empty() { name.to_string() } else { format!("{}.{name}", inst.key) };
-        let source = body.attr("source").and_then(|e| vars::constant(e).ok()).and_then(|v| as_string(&v)).unwrap_or_default();
+        let source =
+            body.attr("source").and_then(|e| vars::constant(e).ok()).and_then(|v| as_string(&v)).unwrap_or_default();
         let dir = match self.module_dir(&inst.src.dir, &key, &source) {
             Some(d) => d,
             None => {
@@ -419,12 +438,13 @@ impl World {
             }
         };
         let ctx = self.ctx(inst);
-        let keys = match expansion(&ctx, body, what)? {
+        let (keys, undecided) = match expansion(&ctx, body, what)? {
             Expansion::Undecided(why) => {
-                self.note(format!("{what}: {why}; the module's resources are not evaluated"));
-                return Ok(CallInstances::Undecided);
+                self.note(format!("{what}: {why}; the module's resources are placeholders of which nothing is known"));
+                let key_unknown = Value::unknown(Type::Dynamic);
+                (vec![(None, Some(key_unknown.clone()), Some((key_unknown.clone(), key_unknown)))], true)
             }
-            Expansion::Keys(k) => k,
+            Expansion::Keys(k) => (k, false),
         };
         let mut providers = BTreeMap::new();
         for (local, root) in &inst.providers {
@@ -465,9 +485,13 @@ impl World {
                 resources: RefCell::default(),
                 calls: RefCell::default(),
                 ancestry: ancestry.clone(),
+                placeholder: inst.placeholder || undecided,
             });
             self.all.borrow_mut().push(child.clone());
             list.push((k, child));
+        }
+        if undecided {
+            return Ok(CallInstances::Undecided);
         }
         Ok(CallInstances::Known(list))
     }
@@ -499,7 +523,8 @@ impl World {
 
     /// `TYPE.NAME` / `data.TYPE.NAME` as other expressions see it.
     fn resource_value(&self, inst: &Rc<Inst>, data: bool, rtype: &str, name: &str) -> EvalResult {
-        let Some(block) = inst.src.resources.iter().find(|r| r.data == data && r.rtype == rtype && r.name == name) else {
+        let Some(block) = inst.src.resources.iter().find(|r| r.data == data && r.rtype == rtype && r.name == name)
+        else {
             let kind = if data { "data source" } else { "resource" };
             let addr = if data { format!("data.{rtype}.{name}") } else { format!("{rtype}.{name}") };
             return Err(EvalError::new(format!("reference to undeclared {kind} {addr}")));
@@ -510,7 +535,7 @@ impl World {
             Instances::Single(i) => i.object.clone(),
             Instances::Count(list) => Value::Tuple(list.iter().map(|i| i.object.clone()).collect()),
             Instances::ForEach(m) => Value::Object(m.iter().map(|(k, i)| (k.clone(), i.object.clone())).collect()),
-            Instances::Undecided(_) => unknown_ref(base, Type::Dynamic, false),
+            Instances::Undecided => unknown_ref(base, Type::Dynamic, false),
         })
     }
 
@@ -534,12 +559,17 @@ impl World {
         Ok(out)
     }
 
-    fn expand_resource(&self, inst: &Rc<Inst>, block: &ResourceBlock, base: &str) -> std::result::Result<Instances, EvalError> {
+    fn expand_resource(
+        &self,
+        inst: &Rc<Inst>,
+        block: &ResourceBlock,
+        base: &str,
+    ) -> std::result::Result<Instances, EvalError> {
         let ctx = self.ctx(inst);
         let keys = match expansion(&ctx, &block.body, base)? {
             Expansion::Undecided(why) => {
                 self.note(format!("{base}: {why}"));
-                return Ok(Instances::Undecided(why));
+                return Ok(Instances::Undecided);
             }
             Expansion::Keys(k) => k,
         };
@@ -610,14 +640,15 @@ fn normalize(p: &Path) -> PathBuf {
 
 enum Expansion {
     /// (key, count.index, each) per instance.
-    Keys(Vec<(Option<InstanceKey>, Option<Value>, Option<(Value, Value)>)>),
+    Keys(Vec<InstanceSeed>),
     Undecided(String),
 }
 
 /// What decides an unknown: the variables (or other references) of the expression.
 fn deciders(e: &Expression) -> String {
     let refs = tfrefs::references(e);
-    let vars: Vec<&String> = refs.iter().filter(|r| r.starts_with("var.") || r.starts_with("local.") || r.starts_with("data.")).collect();
+    let vars: Vec<&String> =
+        refs.iter().filter(|r| r.starts_with("var.") || r.starts_with("local.") || r.starts_with("data.")).collect();
     let pick: Vec<&String> = if vars.is_empty() { refs.iter().take(3).collect() } else { vars };
     pick.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
 }
@@ -632,10 +663,15 @@ fn expansion(ctx: &Ctx<'_>, body: &BodyData, what: &str) -> std::result::Result<
                 deciders(e)
             ))),
             Value::Number(n) => {
-                let n = n.as_i64().filter(|n| *n >= 0).ok_or_else(|| EvalError::new(format!("{what}: count must be a whole number ≥ 0")))?;
+                let n = n
+                    .as_i64()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| EvalError::new(format!("{what}: count must be a whole number ≥ 0")))?;
                 let n = usize::try_from(n).unwrap_or(usize::MAX);
                 if n > MAX_INSTANCES {
-                    return Err(EvalError::new(format!("{what}: count = {n} is more than tfvpc expands ({MAX_INSTANCES})")));
+                    return Err(EvalError::new(format!(
+                        "{what}: count = {n} is more than tfvpc expands ({MAX_INSTANCES})"
+                    )));
                 }
                 Ok(Expansion::Keys(
                     (0..n)
@@ -647,9 +683,9 @@ fn expansion(ctx: &Ctx<'_>, body: &BodyData, what: &str) -> std::result::Result<
                 ))
             }
             Value::String(s) => match Number::parse(&s).and_then(Number::as_i64) {
-                Some(n) if (0..=i64::try_from(MAX_INSTANCES).unwrap_or(0)).contains(&n) => {
-                    Ok(Expansion::Keys((0..n).map(|i| (Some(InstanceKey::Int(i)), Some(Value::int(i)), None)).collect()))
-                }
+                Some(n) if (0..=i64::try_from(MAX_INSTANCES).unwrap_or(0)).contains(&n) => Ok(Expansion::Keys(
+                    (0..n).map(|i| (Some(InstanceKey::Int(i)), Some(Value::int(i)), None)).collect(),
+                )),
                 _ => Err(EvalError::new(format!("{what}: count must be a number"))),
             },
             Value::Null => Err(EvalError::new(format!("{what}: count must not be null"))),
@@ -669,11 +705,16 @@ fn expansion(ctx: &Ctx<'_>, body: &BodyData, what: &str) -> std::result::Result<
             Value::Unknown(_) => Ok(undecided()),
             Value::Map(m) | Value::Object(m) => {
                 if m.len() > MAX_INSTANCES {
-                    return Err(EvalError::new(format!("{what}: for_each over {} elements is more than tfvpc expands ({MAX_INSTANCES})", m.len())));
+                    return Err(EvalError::new(format!(
+                        "{what}: for_each over {} elements is more than tfvpc expands ({MAX_INSTANCES})",
+                        m.len()
+                    )));
                 }
                 Ok(Expansion::Keys(
                     m.iter()
-                        .map(|(k, x)| (Some(InstanceKey::Str(k.clone())), None, Some((Value::string(k.clone()), x.clone()))))
+                        .map(|(k, x)| {
+                            (Some(InstanceKey::Str(k.clone())), None, Some((Value::string(k.clone()), x.clone())))
+                        })
                         .collect(),
                 ))
             }
@@ -688,8 +729,13 @@ fn expansion(ctx: &Ctx<'_>, body: &BodyData, what: &str) -> std::result::Result<
                 }
                 let mut keys = Vec::new();
                 for x in items {
-                    let s = as_string(x).ok_or_else(|| EvalError::new(format!("{what}: for_each set elements must be strings")))?;
-                    keys.push((Some(InstanceKey::Str(s.clone())), None, Some((Value::string(s.clone()), Value::string(s)))));
+                    let s = as_string(x)
+                        .ok_or_else(|| EvalError::new(format!("{what}: for_each set elements must be strings")))?;
+                    keys.push((
+                        Some(InstanceKey::Str(s.clone())),
+                        None,
+                        Some((Value::string(s.clone()), Value::string(s))),
+                    ));
                 }
                 Ok(Expansion::Keys(keys))
             }
@@ -770,11 +816,8 @@ fn dynamic_blocks(scope: &Scope<'_>, ctx: &Ctx<'_>, b: &BlockData, label: &str, 
     if matches!(coll, Value::Unknown(_)) {
         return None;
     }
-    let iterator = b
-        .body
-        .attr("iterator")
-        .map(|e| e.to_string().trim().to_string())
-        .unwrap_or_else(|| label.to_string());
+    let iterator =
+        b.body.attr("iterator").map(|e| e.to_string().trim().to_string()).unwrap_or_else(|| label.to_string());
     let content = b.body.blocks_named("content").next()?;
     let items = pairs(&coll).ok()?;
     let mut out = Vec::new();
@@ -792,7 +835,13 @@ fn dynamic_blocks(scope: &Scope<'_>, ctx: &Ctx<'_>, b: &BlockData, label: &str, 
 
 /// The object a resource instance is to other expressions: what the code writes, the provider's
 /// defaults, and computed attributes unknown (each remembering its instance: `aws_nat_gateway.this[1].id`).
-fn instance_object(w: &World, inst: &Inst, block: &ResourceBlock, addr: &str, written: &BTreeMap<String, Value>) -> Value {
+fn instance_object(
+    w: &World,
+    inst: &Inst,
+    block: &ResourceBlock,
+    addr: &str,
+    written: &BTreeMap<String, Value>,
+) -> Value {
     let rtype = block.rtype.as_str();
     if block.data {
         match rtype {
@@ -800,7 +849,7 @@ fn instance_object(w: &World, inst: &Inst, block: &ResourceBlock, addr: &str, wr
                 let region = written
                     .get("name")
                     .or_else(|| written.get("region"))
-                    .and_then(|v| as_string(v))
+                    .and_then(as_string)
                     .or_else(|| w.region(inst, block.body.attr("provider")));
                 return match region {
                     Some(r) => Value::Object(BTreeMap::from([
@@ -906,7 +955,8 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let err = |message: String| Error::Input { path: dir.display().to_string(), message, help: None };
     let src = Rc::new(load_module(&dir)?);
     let modules_json = read_modules_json(&dir);
-    let workspace = opts.env.iter().find(|(k, _)| k == "TF_WORKSPACE").map_or_else(|| "default".to_string(), |(_, v)| v.clone());
+    let workspace =
+        opts.env.iter().find(|(k, _)| k == "TF_WORKSPACE").map_or_else(|| "default".to_string(), |(_, v)| v.clone());
     let (raw, raw_notes) = vars::root_raw(&dir, &opts.vars, &opts.env).map_err(err)?;
     let mut root_values = BTreeMap::new();
     let mut notes: Vec<String> = raw_notes;
@@ -939,13 +989,19 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         src: src.clone(),
         caller: None,
         root_values,
-        providers: src.providers.iter().map(|(k, _)| (k.clone(), k.clone())).chain([("aws".to_string(), "aws".to_string())]).collect(),
+        providers: src
+            .providers
+            .iter()
+            .map(|(k, _)| (k.clone(), k.clone()))
+            .chain([("aws".to_string(), "aws".to_string())])
+            .collect(),
         vars: RefCell::default(),
         locals: RefCell::default(),
         outputs: RefCell::default(),
         resources: RefCell::default(),
         calls: RefCell::default(),
         ancestry: Vec::new(),
+        placeholder: false,
     });
     world.all.borrow_mut().push(root.clone());
     // Provider regions (root providers only: modules inherit or are passed them).
@@ -961,16 +1017,20 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         };
         let mut ex = Map::new();
         if let Some(e) = body.attr("region") {
-            ex.insert("region".into(), match &region {
-                Some(r) => json!({ "constant_value": r }),
-                None => tfrefs::expression(e),
-            });
+            ex.insert(
+                "region".into(),
+                match &region {
+                    Some(r) => json!({ "constant_value": r }),
+                    None => tfrefs::expression(e),
+                },
+            );
         }
         provider_exprs.insert(key.clone(), ex);
         regions.insert(key.clone(), region);
     }
     if !regions.contains_key("aws") {
-        let env_region = opts.env.iter().find(|(k, _)| k == "AWS_REGION" || k == "AWS_DEFAULT_REGION").map(|(_, v)| v.clone());
+        let env_region =
+            opts.env.iter().find(|(k, _)| k == "AWS_REGION" || k == "AWS_DEFAULT_REGION").map(|(_, v)| v.clone());
         regions.insert("aws".into(), env_region);
     }
     *world.regions.borrow_mut() = Some(regions);
@@ -979,7 +1039,6 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let mut resources = Vec::new();
     let mut data_after = Vec::new();
     let mut other_providers: BTreeMap<String, usize> = BTreeMap::new();
-    let mut undecided = Vec::new();
     let mut i = 0;
     loop {
         let inst = match world.all.borrow().get(i) {
@@ -1009,21 +1068,14 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     continue;
                 }
             };
+            let placeholder = InstanceVal { key: None, written: BTreeMap::new(), object: Value::Null };
             let list: Vec<&InstanceVal> = match insts.as_ref() {
                 Instances::Single(v) => vec![v.as_ref()],
                 Instances::Count(v) => v.iter().collect(),
                 Instances::ForEach(m) => m.values().collect(),
-                Instances::Undecided(why) => {
-                    undecided.push(format!(
-                        "{}{}{}.{}: {why}",
-                        module_prefix(&inst.path),
-                        if block.data { "data." } else { "" },
-                        block.rtype,
-                        block.name
-                    ));
-                    continue;
-                }
+                Instances::Undecided => vec![&placeholder],
             };
+            let is_placeholder = inst.placeholder || matches!(insts.as_ref(), Instances::Undecided);
             let mode = if block.data { Mode::Data } else { Mode::Managed };
             let provider_name = catalog::provider_of_type(&block.rtype).to_string();
             for v in list {
@@ -1034,7 +1086,11 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     }
                     continue;
                 }
-                let after = attrs_of(mode, &block.rtype, v);
+                let after = if is_placeholder {
+                    placeholder_attrs(mode, &block.rtype)
+                } else {
+                    attrs_of(mode, &block.rtype, v)
+                };
                 let relevant = match mode {
                     Mode::Managed => {
                         catalog::managed(&block.rtype).is_some()
@@ -1053,7 +1109,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     after: Some(after),
                     before: None,
                 };
-                if block.data && !v.object.has_unknown() {
+                if block.data && !is_placeholder && !v.object.has_unknown() {
                     data_after.push(raw);
                 } else {
                     resources.push(raw);
@@ -1077,12 +1133,12 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         }
     }
     notes.extend(world.notes.borrow().iter().cloned());
-    notes.extend(undecided.iter().cloned());
     let doc = Document {
         kind: DocKind::Configuration,
         format_version: "hcl".into(),
         terraform_version: None,
-        complete: Some(undecided.is_empty()),
+        // Undecided blocks are said in the notes; `complete` is a plan's flag.
+        complete: None,
         errored: Some(false),
         resources,
         data_after,
@@ -1123,8 +1179,10 @@ fn to_plan_json(v: &Value) -> (Json, Option<Json>, Option<Json>) {
             let any_u = parts.iter().any(|p| p.1.is_some());
             let any_s = parts.iter().any(|p| p.2.is_some());
             let vals = Json::Array(parts.iter().map(|p| p.0.clone()).collect());
-            let u = any_u.then(|| Json::Array(parts.iter().map(|p| p.1.clone().unwrap_or(Json::Bool(false))).collect()));
-            let s = any_s.then(|| Json::Array(parts.iter().map(|p| p.2.clone().unwrap_or(Json::Bool(false))).collect()));
+            let u =
+                any_u.then(|| Json::Array(parts.iter().map(|p| p.1.clone().unwrap_or(Json::Bool(false))).collect()));
+            let s =
+                any_s.then(|| Json::Array(parts.iter().map(|p| p.2.clone().unwrap_or(Json::Bool(false))).collect()));
             (vals, u, s)
         }
         Value::Map(m) | Value::Object(m) => {
@@ -1169,7 +1227,9 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
                         Unset::Unknown | Unset::AttrBlocks { computed: true } => Value::unknown(Type::Dynamic),
                         Unset::Default(d) => Value::from_json(d),
                         Unset::Blocks { single: true } => continue,
-                        Unset::Blocks { single: false } | Unset::AttrBlocks { computed: false } => Value::List(Vec::new()),
+                        Unset::Blocks { single: false } | Unset::AttrBlocks { computed: false } => {
+                            Value::List(Vec::new())
+                        }
                     }
                 }
             }
@@ -1184,6 +1244,22 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
         }
     }
     Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(sensitive) }
+}
+
+/// The attributes of a placeholder: a block whose `count`/`for_each` (or whose module call's) is
+/// unknown stands for however many instances apply makes, zero included. It is kept, never
+/// dropped and never counted as one real instance: one instance at the block's address without
+/// a key, every kept attribute unknown, so nothing links to it or from it as a fact — the
+/// model's "may belong" (an `aws_route` with an unknown table is a maybe-route of every
+/// candidate table; flows it could decide are indeterminate).
+fn placeholder_attrs(mode: Mode, rtype: &str) -> Attrs {
+    let mut values = Map::new();
+    let mut unknown = Map::new();
+    for k in catalog::kept_attrs(mode, rtype) {
+        values.insert((*k).to_string(), Json::Null);
+        unknown.insert((*k).to_string(), Json::Bool(true));
+    }
+    Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(Map::new()) }
 }
 
 /// A written block list with the provider's fill of unset inner attributes (zero values for
@@ -1243,7 +1319,12 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
                 ex.insert((*k).to_string(), tfrefs::expression(e));
                 continue;
             }
-            let written: Vec<&BlockData> = r.body.blocks.iter().filter(|b| b.ident == *k || (b.ident == "dynamic" && b.labels.first().is_some_and(|l| l == k))).collect();
+            let written: Vec<&BlockData> = r
+                .body
+                .blocks
+                .iter()
+                .filter(|b| b.ident == *k || (b.ident == "dynamic" && b.labels.first().is_some_and(|l| l == k)))
+                .collect();
             if written.is_empty() {
                 continue;
             }
@@ -1293,7 +1374,8 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
     }
     for (name, body) in &src.calls {
         let child_key = if key.is_empty() { name.clone() } else { format!("{key}.{name}") };
-        let source = body.attr("source").and_then(|e| vars::constant(e).ok()).and_then(|v| as_string(&v)).unwrap_or_default();
+        let source =
+            body.attr("source").and_then(|e| vars::constant(e).ok()).and_then(|v| as_string(&v)).unwrap_or_default();
         let mut ex = Expressions::new();
         for (k, a) in &body.attrs {
             if matches!(k.as_str(), "source" | "version" | "count" | "for_each" | "providers" | "depends_on") {
@@ -1343,7 +1425,8 @@ fn all_exprs(body: &BodyData) -> Vec<&Expression> {
 }
 
 fn block_exprs(b: &BlockData) -> Json {
-    let body = if b.ident == "dynamic" { b.body.blocks_named("content").next().map_or(&b.body, |c| &c.body) } else { &b.body };
+    let body =
+        if b.ident == "dynamic" { b.body.blocks_named("content").next().map_or(&b.body, |c| &c.body) } else { &b.body };
     let mut o = Map::new();
     for (k, a) in &body.attrs {
         o.insert(k.clone(), tfrefs::expression(&a.expr));

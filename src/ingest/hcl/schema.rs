@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-static SCHEMA: LazyLock<Value> = LazyLock::new(|| serde_json::from_str(include_str!("schema.json")).unwrap_or_default());
+static SCHEMA: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("schema.json")).unwrap_or_default());
 
 /// What an unset attribute is.
 #[derive(Debug, Clone, Copy)]
@@ -103,7 +104,9 @@ mod tests {
         assert!(matches!(unset(false, "aws_subnet", "id"), Unset::Unknown));
         assert!(matches!(unset(false, "aws_subnet", "map_public_ip_on_launch"), Unset::Default(Value::Bool(false))));
         assert!(matches!(unset(false, "aws_route_table", "route"), Unset::AttrBlocks { computed: true }));
-        assert!(matches!(unset_inner(false, "aws_route_table", "route", "gateway_id"), Unset::Default(Value::String(s)) if s.is_empty()));
+        assert!(
+            matches!(unset_inner(false, "aws_route_table", "route", "gateway_id"), Unset::Default(Value::String(s)) if s.is_empty())
+        );
         assert!(matches!(unset(false, "aws_subnet", "cidr_block"), Unset::Null));
     }
 }

@@ -264,9 +264,15 @@ mod tests {
             refs("module.app.private_route_table_ids[0]"),
             ["module.app.private_route_table_ids[0]", "module.app.private_route_table_ids", "module.app"]
         );
-        assert_eq!(refs("module.network[\"dev\"].vpc_id"), ["module.network[\"dev\"].vpc_id", "module.network[\"dev\"]", "module.network"]);
+        assert_eq!(
+            refs("module.network[\"dev\"].vpc_id"),
+            ["module.network[\"dev\"].vpc_id", "module.network[\"dev\"]", "module.network"]
+        );
         assert_eq!(refs("[for s in aws_subnet.x : s.id]"), ["aws_subnet.x"]);
         assert_eq!(refs("\"${var.a}-x\""), ["var.a"]);
-        assert_eq!(expression(&hcl::edit::parser::parse_expr("\"10.0.0.0/16\"").unwrap()), json!({"constant_value": "10.0.0.0/16"}));
+        assert_eq!(
+            expression(&hcl::edit::parser::parse_expr("\"10.0.0.0/16\"").unwrap()),
+            json!({"constant_value": "10.0.0.0/16"})
+        );
     }
 }

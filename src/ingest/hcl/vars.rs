@@ -356,7 +356,10 @@ mod tests {
     #[test]
     fn lists_and_sets_convert_elements() {
         assert_eq!(c("list(string)").conform(v("[1, \"a\"]")).unwrap().to_json().unwrap().to_string(), r#"["1","a"]"#);
-        assert_eq!(c("set(string)").conform(v("[\"b\", \"a\", \"b\"]")).unwrap().to_json().unwrap().to_string(), r#"["a","b"]"#);
+        assert_eq!(
+            c("set(string)").conform(v("[\"b\", \"a\", \"b\"]")).unwrap().to_json().unwrap().to_string(),
+            r#"["a","b"]"#
+        );
         assert_eq!(c("number").conform(v("\"3\"")).unwrap(), Value::int(3));
     }
 
