@@ -44,6 +44,17 @@ pub(crate) trait Resolver {
 
     /// A note the evaluation wants reported (an unsupported function, ...).
     fn note(&self, message: String);
+
+    /// The text of a file for `file`/`templatefile`, read only inside the sandbox (the
+    /// repository that holds the root module). `None` when files may not be read here.
+    fn read_file(&self, _path: &str) -> Option<Result<String, String>> {
+        None
+    }
+
+    /// The files under `dir` matching `pattern` (`fileset`), relative to `dir`, sorted.
+    fn list_files(&self, _dir: &str, _pattern: &str) -> Option<Result<Vec<String>, String>> {
+        None
+    }
 }
 
 /// How many attribute steps a root name takes (`data` two: type and name).
@@ -529,6 +540,23 @@ impl<'a> Scope<'a> {
                 }
             }
         }
+        if matches!(name, "file" | "fileexists" | "templatefile" | "fileset") {
+            return self.file_function(name, args);
+        }
+        if let ("basename" | "dirname", [Value::String(p)]) = (name, args.as_slice()) {
+            // Terraform's path functions on text (no filesystem access).
+            let trimmed = p.trim_end_matches('/');
+            let (dir, base) = match trimmed.rfind('/') {
+                Some(i) => (if i == 0 { "/" } else { &trimmed[..i] }, &trimmed[i + 1..]),
+                None => (".", trimmed),
+            };
+            let out = if name == "basename" {
+                if trimmed.is_empty() && p.starts_with('/') { "/" } else { base }
+            } else {
+                dir
+            };
+            return Ok(Value::string(out));
+        }
         match functions::call(name, args) {
             Ok(v) => Ok(v),
             Err(FnError::Unsupported(n)) => {
@@ -537,6 +565,82 @@ impl<'a> Scope<'a> {
             }
             Err(e @ FnError::Invalid { .. }) => Err(EvalError::new(e.to_string())),
         }
+    }
+}
+
+impl Scope<'_> {
+    /// `file`, `fileexists`, `templatefile`, `fileset`: through the resolver's sandbox.
+    fn file_function(&self, name: &str, args: Vec<Value>) -> EvalResult {
+        let mut marked = false;
+        let args: Vec<Value> = args
+            .into_iter()
+            .map(|a| {
+                let (a, m) = a.unmarked();
+                marked |= m;
+                a
+            })
+            .collect();
+        let path = match args.first() {
+            Some(Value::String(p)) => p.clone(),
+            Some(Value::Unknown(_)) => return Ok(Value::unknown(Type::String).marked_if(marked)),
+            _ => return Err(EvalError::new(format!("{name}: the first argument must be a path string"))),
+        };
+        let unavailable = || {
+            self.resolver.note(format!("function {name}() cannot read files here: its result is unknown"));
+            Ok(Value::unknown(Type::Dynamic))
+        };
+        let out = match name {
+            "file" => match self.resolver.read_file(&path) {
+                None => return unavailable(),
+                Some(r) => Value::String(r.map_err(|e| EvalError::new(format!("file: {e}")))?),
+            },
+            "fileexists" => match self.resolver.read_file(&path) {
+                None => return unavailable(),
+                Some(r) => Value::Bool(r.is_ok()),
+            },
+            "fileset" => {
+                let pattern = match args.get(1) {
+                    Some(Value::String(p)) => p.clone(),
+                    Some(Value::Unknown(_)) => return Ok(Value::unknown(Type::Set(Box::new(Type::String)))),
+                    _ => return Err(EvalError::new("fileset: the pattern must be a string")),
+                };
+                match self.resolver.list_files(&path, &pattern) {
+                    None => return unavailable(),
+                    Some(r) => Value::set_from(
+                        r.map_err(|e| EvalError::new(format!("fileset: {e}")))?
+                            .into_iter()
+                            .map(Value::String)
+                            .collect(),
+                    ),
+                }
+            }
+            _ => {
+                let text = match self.resolver.read_file(&path) {
+                    None => return unavailable(),
+                    Some(r) => r.map_err(|e| EvalError::new(format!("templatefile: {e}")))?,
+                };
+                let vars = match args.get(1) {
+                    Some(Value::Unknown(_)) => return Ok(Value::unknown(Type::String).marked_if(marked)),
+                    Some(v) => {
+                        v.as_kv().cloned().ok_or_else(|| EvalError::new("templatefile: vars must be an object"))?
+                    }
+                    None => BTreeMap::new(),
+                };
+                let t = hcl::edit::parser::parse_template(&text)
+                    .map_err(|e| EvalError::new(format!("templatefile {path}: {}", e.message())))?;
+                // The template sees only its variables (and functions), as in Terraform.
+                struct Only;
+                impl Resolver for Only {
+                    fn resolve(&self, root: &str, _steps: &[&str]) -> EvalResult {
+                        Err(EvalError::new(format!("templatefile: {root} is not a template variable")))
+                    }
+                    fn note(&self, _message: String) {}
+                }
+                let scope = Scope { resolver: &Only, locals: vars.into_iter().collect(), depth: self.depth + 1 };
+                scope.template(&t)?
+            }
+        };
+        Ok(out.marked_if(marked))
     }
 }
 

@@ -122,6 +122,9 @@ enum CallInstances {
 /// The whole evaluation.
 pub(crate) struct World {
     root_dir: PathBuf,
+    /// What `file`/`templatefile`/`fileset` may read: the git repository holding the root
+    /// module, else the root module's folder.
+    sandbox: PathBuf,
     modules_json: BTreeMap<String, String>,
     cache: RefCell<HashMap<PathBuf, Rc<ModuleSrc>>>,
     notes: RefCell<BTreeSet<String>>,
@@ -183,6 +186,70 @@ impl Resolver for Ctx<'_> {
     fn note(&self, message: String) {
         self.world.notes.borrow_mut().insert(message);
     }
+
+    fn read_file(&self, path: &str) -> Option<std::result::Result<String, String>> {
+        Some(self.world.sandboxed(path).and_then(|p| {
+            let meta = std::fs::metadata(&p).map_err(|e| format!("{path}: {e}"))?;
+            if meta.len() > super::eval::MAX_STRING as u64 {
+                return Err(format!("{path} is larger than {} bytes", super::eval::MAX_STRING));
+            }
+            std::fs::read_to_string(&p).map_err(|e| format!("{path}: {e}"))
+        }))
+    }
+
+    fn list_files(&self, dir: &str, pattern: &str) -> Option<std::result::Result<Vec<String>, String>> {
+        Some(self.world.sandboxed(dir).map(|base| {
+            let mut out = Vec::new();
+            list_under(&base, &base, &mut out, 0);
+            out.retain(|rel| glob_match(pattern, rel));
+            out.sort();
+            out
+        }))
+    }
+}
+
+/// Every regular file under `dir`, relative to `base`, `/`-separated (symlinks not followed).
+fn list_under(base: &Path, dir: &Path, out: &mut Vec<String>, depth: usize) {
+    if depth > 32 || out.len() > 10_000 {
+        return;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let Ok(t) = e.file_type() else { continue };
+        let p = e.path();
+        if t.is_dir() {
+            list_under(base, &p, out, depth + 1);
+        } else if t.is_file()
+            && let Ok(rel) = p.strip_prefix(base)
+        {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+/// `fileset`'s glob: `*` within a name, `**` across folders, `?` one character.
+fn glob_match(pattern: &str, path: &str) -> bool {
+    fn go(p: &[u8], s: &[u8]) -> bool {
+        match p.first() {
+            None => s.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let rest = if p.get(2) == Some(&b'/') { &p[3..] } else { &p[2..] };
+                (0..=s.len()).any(|i| (i == 0 || s[i - 1] == b'/') && go(rest, &s[i..])) || go(rest, s)
+            }
+            Some(b'*') => (0..=s.len()).take_while(|i| *i == 0 || s[*i - 1] != b'/').any(|i| go(&p[1..], &s[i..])),
+            Some(b'?') => s.first().is_some_and(|c| *c != b'/') && go(&p[1..], &s[1..]),
+            Some(c) => s.first() == Some(c) && go(&p[1..], &s[1..]),
+        }
+    }
+    go(pattern.as_bytes(), path.as_bytes())
+}
+
+/// A reference written as an expression (`aws.west`, `p`) or, in `.tf.json`, as a string.
+fn ref_text(e: &Expression) -> String {
+    match e {
+        Expression::String(s) => s.value().clone(),
+        other => other.to_string().trim().to_string(),
+    }
 }
 
 fn rel_path(root: &Path, dir: &Path) -> String {
@@ -218,6 +285,21 @@ fn unknown_ref(refers_to: String, ty: Type, not_null: bool) -> Value {
 }
 
 impl World {
+    /// `path` (relative to the root module, as Terraform reads it from the working directory)
+    /// if it lies inside the sandbox once symlinks are resolved.
+    fn sandboxed(&self, path: &str) -> std::result::Result<PathBuf, String> {
+        let p = self.root_dir.join(path);
+        let real = p.canonicalize().map_err(|e| format!("{path}: {e}"))?;
+        let root = self.sandbox.canonicalize().map_err(|e| format!("{}: {e}", self.sandbox.display()))?;
+        if !real.starts_with(&root) {
+            return Err(format!(
+                "{path} is outside {} (tfvpc reads files only inside the repository that holds the root module)",
+                root.display()
+            ));
+        }
+        Ok(real)
+    }
+
     fn note(&self, m: String) {
         self.notes.borrow_mut().insert(m);
     }
@@ -227,7 +309,17 @@ impl World {
         if let Some(i) = st.iter().position(|s| *s == what) {
             let mut chain: Vec<String> = st[i..].to_vec();
             chain.push(what);
-            return Err(EvalError::new(format!("cycle: {}", chain.join(" → "))));
+            let msg = format!("cycle: {}", chain.join(" → "));
+            // Terraform rejects a cycle outright. One through a module's outputs may be an
+            // artefact of evaluating a module's outputs together (another output than the one
+            // asked for): that one makes the unrelated output unknown instead.
+            if !chain.iter().any(|s| s.contains("output.")) {
+                let mut fatal = self.fatal.borrow_mut();
+                if fatal.is_none() {
+                    *fatal = Some(msg.clone());
+                }
+            }
+            return Err(EvalError::new(msg));
         }
         st.push(what);
         Ok(())
@@ -454,9 +546,9 @@ impl World {
             for (k, v) in o.iter() {
                 let local = match k {
                     hcl::edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                    hcl::edit::expr::ObjectKey::Expression(e) => e.to_string().trim().to_string(),
+                    hcl::edit::expr::ObjectKey::Expression(e) => ref_text(e),
                 };
-                let target = v.expr().to_string().trim().to_string();
+                let target = ref_text(v.expr());
                 let root = inst.providers.get(&target).cloned().unwrap_or(target);
                 providers.insert(local, root);
             }
@@ -616,7 +708,7 @@ impl World {
     }
 
     fn region(&self, inst: &Inst, provider_attr: Option<&Expression>) -> Option<String> {
-        let local = provider_attr.map(|e| e.to_string().trim().to_string()).unwrap_or_else(|| "aws".into());
+        let local = provider_attr.map(ref_text).unwrap_or_else(|| "aws".into());
         let root_key = inst.providers.get(&local).cloned().unwrap_or(local);
         self.regions.borrow().as_ref().and_then(|r| r.get(&root_key).cloned().flatten())
     }
@@ -816,8 +908,7 @@ fn dynamic_blocks(scope: &Scope<'_>, ctx: &Ctx<'_>, b: &BlockData, label: &str, 
     if matches!(coll, Value::Unknown(_)) {
         return None;
     }
-    let iterator =
-        b.body.attr("iterator").map(|e| e.to_string().trim().to_string()).unwrap_or_else(|| label.to_string());
+    let iterator = b.body.attr("iterator").map(ref_text).unwrap_or_else(|| label.to_string());
     let content = b.body.blocks_named("content").next()?;
     let items = pairs(&coll).ok()?;
     let mut out = Vec::new();
@@ -869,23 +960,17 @@ fn instance_object(
                 };
             }
             _ => {
-                // Other data sources are read from AWS at plan time: unknown here, but each
-                // attribute still names what it comes from.
-                let mut m = BTreeMap::new();
-                for (k, v) in written {
-                    m.insert(k.clone(), v.clone());
-                }
-                for (k, _) in schema_attrs(true, rtype) {
-                    m.entry(k.to_string()).or_insert_with(|| unknown_ref(format!("{addr}.{k}"), Type::Dynamic, false));
-                }
-                return Value::Object(m).with_unknown_fallback(addr);
+                // Other data sources are read from AWS at plan time: unknown here. Each
+                // attribute still names what it comes from (`data.aws_vpc.shared.id`).
+                return unknown_ref(addr.to_string(), Type::Dynamic, true);
             }
         }
     }
     let mut m: BTreeMap<String, Value> = written.clone();
     if let Some((computed, other)) = schema::attr_names(rtype) {
         for k in computed {
-            if !m.contains_key(k) {
+            // A computed attribute set to null is the provider's to choose, as if unset.
+            if m.get(k).is_none_or(|v| *v == Value::Null) {
                 let v = match schema::unset(false, rtype, k) {
                     Unset::Default(d) => Value::from_json(d),
                     _ => unknown_ref(format!("{addr}.{k}"), Type::Dynamic, k == "id" || k == "arn"),
@@ -908,24 +993,6 @@ fn instance_object(
         m.entry("arn".to_string()).or_insert_with(|| unknown_ref(format!("{addr}.arn"), Type::String, true));
     }
     Value::Object(m)
-}
-
-trait UnknownFallback {
-    fn with_unknown_fallback(self, addr: &str) -> Value;
-}
-
-impl UnknownFallback for Value {
-    /// A data source's object; when the table knows none of its attributes, the whole is unknown.
-    fn with_unknown_fallback(self, addr: &str) -> Value {
-        match &self {
-            Value::Object(m) if m.is_empty() => unknown_ref(addr.to_string(), Type::Dynamic, true),
-            _ => self,
-        }
-    }
-}
-
-fn schema_attrs(data: bool, rtype: &str) -> Vec<(&'static str, Unset<'static>)> {
-    schema::data_attrs(rtype).into_iter().map(|k| (k, schema::unset(data, rtype, k))).collect()
 }
 
 /// `data.aws_availability_zones`: symbolic but distinct zone names of the region (`REGIONa`, ...).
@@ -969,8 +1036,10 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         let v = vars::interpret(r, &d.constraint).map_err(|e| err(format!("variable {name}: {e}")))?;
         root_values.insert(name, v);
     }
+    let sandbox = dir.ancestors().find(|d| d.join(".git").exists()).map_or_else(|| dir.clone(), Path::to_path_buf);
     let world = World {
         root_dir: dir.clone(),
+        sandbox,
         modules_json,
         cache: RefCell::default(),
         notes: RefCell::default(),
@@ -1212,15 +1281,20 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
     let mut unknown = Map::new();
     let mut sensitive = Map::new();
     for k in catalog::kept_attrs(mode, rtype) {
+        let computed_null = !data
+            && v.written.get(*k) == Some(&Value::Null)
+            && matches!(schema::unset(data, rtype, k), Unset::Unknown | Unset::AttrBlocks { computed: true });
+        let known_data = data && v.object.as_kv().is_some();
         let val = match v.written.get(*k) {
-            Some(w) => fill_blocks(data, rtype, k, w),
-            None => {
+            _ if known_data => match v.object.as_kv().and_then(|m| m.get(*k)) {
+                Some(x) => x.clone(),
+                None => continue,
+            },
+            Some(w) if !computed_null => fill_blocks(data, rtype, k, w),
+            _ => {
                 if data {
-                    // Unknown data sources: everything not written is read at apply.
-                    match v.object.as_kv().and_then(|m| m.get(*k)) {
-                        Some(x) => x.clone(),
-                        None => continue,
-                    }
+                    // Data sources read at apply: everything not written is unknown.
+                    Value::unknown(Type::Dynamic)
                 } else {
                     match schema::unset(data, rtype, k) {
                         Unset::Null => continue,
@@ -1358,11 +1432,8 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
                 }
             }
         }
-        let provider_key = r
-            .body
-            .attr("provider")
-            .map(|e| e.to_string().trim().to_string())
-            .unwrap_or_else(|| catalog::provider_of_type(&r.rtype).to_string());
+        let provider_key =
+            r.body.attr("provider").map(ref_text).unwrap_or_else(|| catalog::provider_of_type(&r.rtype).to_string());
         m.resources.push(ConfigResource {
             address: if r.data { format!("data.{}.{}", r.rtype, r.name) } else { format!("{}.{}", r.rtype, r.name) },
             rtype: r.rtype.clone(),
@@ -1409,6 +1480,8 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
         if let Some(d) = body.attr("default")
             && let Ok(v) = vars::constant(d)
             && let Some(j) = v.unmarked().0.to_json()
+            // Terraform's configuration omits a null default.
+            && !j.is_null()
         {
             m.variable_defaults.insert(name.clone(), j);
         }
@@ -1439,4 +1512,195 @@ fn block_exprs(b: &BlockData) -> Json {
         o.insert(k, Json::Array(list));
     }
     Json::Object(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes `files` into a fresh folder and evaluates it.
+    fn eval_files(name: &str, files: &[(&str, &str)]) -> Result<(Document, Vec<String>)> {
+        let dir = std::env::temp_dir().join(format!("tfvpc-hcl-root-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (f, text) in files {
+            let p = dir.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        // A root in a `root/` subfolder is evaluated there (its repository is `dir`).
+        let root = if dir.join("root").is_dir() { dir.join("root") } else { dir.clone() };
+        let out = evaluate(&root, &HclOptions::default());
+        std::fs::remove_dir_all(&dir).unwrap();
+        out
+    }
+
+    fn after<'d>(doc: &'d Document, addr: &str) -> &'d Attrs {
+        let r = doc.resources.iter().find(|r| r.addr.as_str() == addr);
+        r.and_then(|r| r.after.as_ref()).unwrap_or_else(|| {
+            panic!("{addr} not in {:?}", doc.resources.iter().map(|r| r.addr.as_str()).collect::<Vec<_>>())
+        })
+    }
+
+    #[test]
+    fn a_local_cycle_is_an_error_naming_the_chain() {
+        let err = eval_files(
+            "cycle",
+            &[(
+                "main.tf",
+                "locals {\n a = local.b\n b = local.a\n}\nresource \"aws_vpc\" \"v\" { cidr_block = local.a }\n",
+            )],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("cycle: local.a → local.b → local.a"), "{err}");
+    }
+
+    #[test]
+    fn a_recursive_module_is_an_error_naming_the_chain() {
+        let err = eval_files(
+            "recursion",
+            &[
+                ("main.tf", "module \"a\" { source = \"./m\" }\n"),
+                ("m/main.tf", "module \"again\" { source = \"./\" }\nresource \"aws_vpc\" \"v\" { cidr_block = \"10.0.0.0/16\" }\n"),
+            ],
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("recursive module call"), "{err}");
+    }
+
+    #[test]
+    fn modules_count_outputs_and_missing_code() {
+        let (doc, notes) = eval_files(
+            "modules",
+            &[
+                (
+                    "main.tf",
+                    r#"
+module "net" {
+  source = "./net"
+  count  = 2
+  cidr   = cidrsubnet("10.0.0.0/8", 8, count.index)
+}
+module "gone" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+}
+resource "aws_subnet" "extra" {
+  vpc_id     = module.net[1].vpc_id
+  cidr_block = cidrsubnet(module.net[1].cidr, 8, 9)
+}
+resource "aws_subnet" "far" {
+  vpc_id     = module.gone.vpc_id
+  cidr_block = "10.9.0.0/24"
+}
+"#,
+                ),
+                (
+                    "net/main.tf",
+                    r#"
+variable "cidr" { type = string }
+resource "aws_vpc" "this" { cidr_block = var.cidr }
+output "vpc_id" { value = aws_vpc.this.id }
+output "cidr" { value = aws_vpc.this.cidr_block }
+"#,
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(after(&doc, "module.net[1].aws_vpc.this").values["cidr_block"], "10.1.0.0/16");
+        assert_eq!(after(&doc, "aws_subnet.extra").values["cidr_block"], "10.1.9.0/24");
+        assert_eq!(after(&doc, "aws_subnet.extra").unknown["vpc_id"], true);
+        assert!(notes.iter().any(|n| n.contains("module.gone") && n.contains("terraform init")), "{notes:?}");
+        assert_eq!(after(&doc, "aws_subnet.far").unknown["vpc_id"], true);
+        // The configuration gives the linker Terraform's references.
+        let config = doc.config.unwrap();
+        let extra = config.root.resources.iter().find(|r| r.address == "aws_subnet.extra").unwrap();
+        assert_eq!(
+            extra.expressions["vpc_id"],
+            json!({"references": ["module.net[1].vpc_id", "module.net[1]", "module.net"]})
+        );
+        assert_eq!(config.root.module_calls["net"].module.resources[0].address, "aws_vpc.this");
+    }
+
+    #[test]
+    fn dynamic_blocks_defaults_and_sensitive_values() {
+        let (doc, _) = eval_files(
+            "dynamic",
+            &[(
+                "main.tf",
+                r#"
+variable "ports" { default = [22, 443] }
+variable "secret_cidr" {
+  default   = "10.0.0.0/16"
+  sensitive = true
+}
+resource "aws_vpc" "v" { cidr_block = var.secret_cidr }
+resource "aws_subnet" "s" {
+  vpc_id     = aws_vpc.v.id
+  cidr_block = "10.0.1.0/24"
+}
+resource "aws_security_group" "sg" {
+  vpc_id = aws_vpc.v.id
+  dynamic "ingress" {
+    for_each = var.ports
+    iterator = p
+    content {
+      from_port   = p.value
+      to_port     = p.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+"#,
+            )],
+        )
+        .unwrap();
+        let sg = after(&doc, "aws_security_group.sg");
+        let ingress = sg.values["ingress"].as_array().unwrap();
+        assert_eq!(ingress.len(), 2);
+        assert_eq!(ingress[1]["from_port"], 443);
+        assert_eq!(ingress[0]["self"], false, "the SDK's zero values fill unset block attributes");
+        let s = after(&doc, "aws_subnet.s");
+        assert_eq!(s.values["map_public_ip_on_launch"], false, "the provider's default");
+        assert_eq!(s.unknown["availability_zone"], true, "computed");
+        assert_eq!(after(&doc, "aws_vpc.v").sensitive["cidr_block"], true);
+    }
+
+    #[test]
+    fn files_are_read_only_inside_the_repository() {
+        let (doc, notes) = eval_files(
+            "files",
+            &[
+                (".git/HEAD", "ref: refs/heads/main\n"),
+                ("shared/cidrs.json", r#"{"vpc": "10.42.0.0/16"}"#),
+                ("shared/name.tpl", "vpc-${name}"),
+                (
+                    "root/main.tf",
+                    r#"
+locals {
+  cidrs = jsondecode(file("${path.module}/../shared/cidrs.json"))
+  files = fileset("${path.module}/../shared", "*.json")
+}
+resource "aws_vpc" "v" {
+  cidr_block = local.cidrs.vpc
+  tags = {
+    Name  = templatefile("../shared/name.tpl", { name = "core" })
+    Files = join(",", local.files)
+    Has   = fileexists("../shared/nope.json") ? "yes" : "no"
+  }
+}
+resource "aws_vpc" "w" {
+  cidr_block = file("/etc/passwd")
+}
+"#,
+                ),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let v = after(&doc, "aws_vpc.v");
+        assert_eq!(v.values["cidr_block"], "10.42.0.0/16");
+        assert_eq!(v.values["tags"], json!({"Files": "cidrs.json", "Has": "no", "Name": "vpc-core"}));
+        assert!(notes.iter().any(|n| n.contains("/etc/passwd is outside")), "{notes:?}");
+        assert_eq!(after(&doc, "aws_vpc.w").unknown["cidr_block"], true);
+    }
 }

@@ -90,11 +90,6 @@ pub(crate) fn attr_names(rtype: &str) -> Option<(Vec<&'static str>, Vec<&'static
     Some((names(0), names(1)))
 }
 
-/// The attributes the table knows of a data source (the computed ones the catalog names).
-pub(crate) fn data_attrs(rtype: &str) -> Vec<&'static str> {
-    spec(true, rtype).map(|m| m.keys().map(String::as_str).collect()).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
