@@ -1308,6 +1308,7 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
                 }
             }
         };
+        let val = sets_unknown(rtype, k, val);
         let (j, u, s) = to_plan_json(&val);
         values.insert((*k).to_string(), j);
         if let Some(u) = u {
@@ -1318,6 +1319,45 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
         }
     }
     Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(sensitive) }
+}
+
+/// A set with an unknown element is wholly unknown, as Terraform writes it in a plan; inside
+/// blocks, the same for their set-typed attributes.
+fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
+    let val = match val {
+        Value::List(items)
+            if schema::inner_names(false, rtype, attr)
+                .iter()
+                .any(|n| schema::is_set(rtype, &format!("{attr}.{n}"))) =>
+        {
+            Value::List(
+                items
+                    .into_iter()
+                    .map(|b| match b {
+                        Value::Object(m) => Value::Object(
+                            m.into_iter()
+                                .map(|(n, v)| {
+                                    let v = if schema::is_set(rtype, &format!("{attr}.{n}")) && v.has_unknown() {
+                                        Value::unknown(Type::Dynamic)
+                                    } else {
+                                        v
+                                    };
+                                    (n, v)
+                                })
+                                .collect(),
+                        ),
+                        other => other,
+                    })
+                    .collect(),
+            )
+        }
+        other => other,
+    };
+    if schema::is_set(rtype, attr) && val.has_unknown() {
+        let (_, marked) = val.clone().unmarked();
+        return Value::unknown(Type::Dynamic).marked_if(marked);
+    }
+    val
 }
 
 /// The attributes of a placeholder: a block whose `count`/`for_each` (or whose module call's) is

@@ -90,6 +90,16 @@ pub(crate) fn attr_names(rtype: &str) -> Option<(Vec<&'static str>, Vec<&'static
     Some((names(0), names(1)))
 }
 
+/// Whether `path` (`subnet_ids`, `ingress.security_groups`) of `rtype` is a set: a set with an
+/// unknown element is wholly unknown in a plan (its elements have no identity yet).
+pub(crate) fn is_set(rtype: &str, path: &str) -> bool {
+    SCHEMA
+        .get("sets")
+        .and_then(|s| s.get(rtype))
+        .and_then(Value::as_array)
+        .is_some_and(|l| l.iter().any(|x| x.as_str() == Some(path)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

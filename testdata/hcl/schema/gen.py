@@ -113,5 +113,22 @@ out["resource"] = res
 out["attrs"] = {t: [sorted(a for a, x in v["block"]["attributes"].items() if x.get("computed")),
                     sorted([a for a, x in v["block"]["attributes"].items() if not x.get("computed")] + list(v["block"].get("block_types", {})))]
                 for t, v in prov["resource_schemas"].items()}
+# set-of-primitive attributes (top level and `block.attr` inside blocks of attributes as blocks and
+# nested blocks): a set with an unknown element is wholly unknown in a plan
+def sets_of(block, prefix=""):
+    found = []
+    for a, x in block.get("attributes", {}).items():
+        ty = x.get("type")
+        # sets of primitives only: a plan keeps sets of objects element-wise (`route`)
+        if isinstance(ty, list) and ty[0] == "set" and isinstance(ty[1], str):
+            found.append(prefix + a)
+        if isinstance(ty, list) and ty[0] == "set":
+            if not prefix and isinstance(ty[1], list) and ty[1][0] == "object":
+                found.extend(a + "." + k for k, v in ty[1][1].items() if isinstance(v, list) and v[0] == "set" and isinstance(v[1], str))
+    if not prefix:
+        for b, bs in block.get("block_types", {}).items():
+            found.extend(sets_of(bs["block"], b + "."))
+    return found
+out["sets"] = {t: sorted(f) for t, v in prov["resource_schemas"].items() if t in types and (f := sets_of(v["block"]))}
 json.dump(out, open(os.path.join(ROOT, "src/ingest/hcl/schema.json"), "w"), sort_keys=True, separators=(",", ":"))
 print(len(out["resource"]), "resource types,", len(out["data"]), "data sources,", len(obs), "defaults observed", file=sys.stderr)
