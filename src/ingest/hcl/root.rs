@@ -1191,7 +1191,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     }
     resources.sort_by(|a, b| a.addr.cmp(&b.addr));
     data_after.sort_by(|a, b| a.addr.cmp(&b.addr));
-    let config = Configuration { providers: provider_exprs, root: config_module(&world, &src, "") };
+    let config = Configuration { providers: provider_exprs, root: config_module(&world, &src, "", &mut Vec::new()) };
     let mut variables = BTreeMap::new();
     for name in src.variables.keys() {
         if let Ok(v) = world.var(&root, name)
@@ -1415,7 +1415,9 @@ fn fill_blocks(data: bool, rtype: &str, attr: &str, v: &Value) -> Value {
 
 // ---- the configuration ----
 
-fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
+/// The plan-shaped configuration of a module; `ancestry` (the folders of the modules above)
+/// stops a module that calls itself, even through a call that makes no instance.
+fn config_module(w: &World, src: &ModuleSrc, key: &str, ancestry: &mut Vec<PathBuf>) -> ConfigModule {
     let mut m = ConfigModule::default();
     for r in &src.resources {
         let mode = if r.data { Mode::Data } else { Mode::Managed };
@@ -1495,8 +1497,13 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str) -> ConfigModule {
             ex.insert(k.clone(), tfrefs::expression(&a.expr));
         }
         let module = match w.module_dir(&src.dir, &child_key, &source).and_then(|d| w.load(&d).ok()) {
-            Some(child) if !std::ptr::eq(child.as_ref(), src) && key.split('.').count() < MAX_MODULE_DEPTH => {
-                config_module(w, &child, &child_key)
+            Some(child)
+                if !ancestry.contains(&child.dir) && child.dir != src.dir && ancestry.len() < MAX_MODULE_DEPTH =>
+            {
+                ancestry.push(src.dir.clone());
+                let m = config_module(w, &child, &child_key, ancestry);
+                ancestry.pop();
+                m
             }
             _ => ConfigModule::default(),
         };
@@ -1592,6 +1599,22 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.to_string().contains("cycle: local.a → local.b → local.a"), "{err}");
+    }
+
+    #[test]
+    fn a_recursive_call_without_instances_ends() {
+        let (doc, _) = eval_files(
+            "recursion0",
+            &[
+                ("main.tf", "module \"a\" { source = \"./m\" }\n"),
+                (
+                    "m/main.tf",
+                    "module \"x\" {\n source = \"./\"\n count = 0\n}\nmodule \"y\" {\n source = \"./\"\n count = 0\n}\nresource \"aws_vpc\" \"v\" { cidr_block = \"10.0.0.0/16\" }\n",
+                ),
+            ],
+        )
+        .unwrap();
+        assert_eq!(doc.resources.len(), 1);
     }
 
     #[test]
