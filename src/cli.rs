@@ -1,8 +1,46 @@
 //! The command line (clap derive). Parsing only: `run` turns it into work.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A command-line value with its position among the values of several flags (`--var` and
+/// `--var-file` apply in the order they were given, as in Terraform).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ordered<T> {
+    /// Position on the command line (increasing).
+    pub seq: usize,
+    /// The value.
+    pub value: T,
+}
+
+static SEQ: AtomicUsize = AtomicUsize::new(0);
+
+fn parse_var(s: &str) -> Result<Ordered<(String, String)>, String> {
+    let (name, value) = s.split_once('=').ok_or_else(|| format!("{s:?}: expected NAME=VALUE"))?;
+    if name.is_empty() {
+        return Err(format!("{s:?}: the variable name is empty"));
+    }
+    Ok(Ordered { seq: SEQ.fetch_add(1, Ordering::Relaxed), value: (name.to_string(), value.to_string()) })
+}
+
+fn parse_var_file(s: &str) -> Result<Ordered<PathBuf>, String> {
+    Ok(Ordered { seq: SEQ.fetch_add(1, Ordering::Relaxed), value: PathBuf::from(s) })
+}
+
+/// Values for a Terraform folder's root variables (HCL mode), as `terraform plan` takes them.
+#[derive(Debug, Clone, Default, Args)]
+pub struct VarArgs {
+    /// HCL mode (a folder input): set a root variable, as `terraform plan -var NAME=VALUE`.
+    /// Applied after `terraform.tfvars` and `*.auto.tfvars`, in command-line order with
+    /// `--var-file`.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<Ordered<(String, String)>>,
+    /// HCL mode (a folder input): read root variables from a `.tfvars` or `.tfvars.json` file.
+    #[arg(long = "var-file", value_name = "FILE", value_parser = parse_var_file)]
+    pub var_files: Vec<Ordered<PathBuf>>,
+}
 
 /// Catch broken AWS VPC networking in Terraform plans before `terraform apply`.
 #[derive(Debug, Parser)]
@@ -84,9 +122,13 @@ pub enum ColorChoice {
 /// `tfvpc lint`.
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// Plan or state files (`-` reads standard input). Each is linted as its own network.
+    /// Plan or state files (`-` reads standard input), or folders of Terraform configuration
+    /// (HCL mode: the root module is evaluated without a plan). Each is linted as its own network.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
+    /// Root variables for folder inputs.
+    #[command(flatten)]
+    pub var_args: VarArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = LintFormat::Human)]
     pub format: LintFormat,
@@ -150,9 +192,12 @@ pub enum GraphFormat {
 /// `tfvpc graph`.
 #[derive(Debug, Args)]
 pub struct GraphArgs {
-    /// Plan or state file (`-` reads standard input).
+    /// Plan or state file (`-` reads standard input), or a folder of Terraform configuration.
     #[arg(value_name = "INPUT")]
     pub input: String,
+    /// Root variables for a folder input.
+    #[command(flatten)]
+    pub var_args: VarArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
@@ -180,9 +225,12 @@ pub enum TraceFormat {
 /// `--fail-on-indeterminate`), 2 when X or Y names nothing traceable or the input is unreadable.
 #[derive(Debug, Args)]
 pub struct TraceArgs {
-    /// Plan or state file (`-` reads standard input).
+    /// Plan or state file (`-` reads standard input), or a folder of Terraform configuration.
     #[arg(value_name = "INPUT")]
     pub input: String,
+    /// Root variables for a folder input.
+    #[command(flatten)]
+    pub var_args: VarArgs,
     /// Where the flow starts: a resource address (aws_instance.web), a subnet, an IP address,
     /// `internet`, or an AWS service name (com.amazonaws.us-east-1.s3).
     #[arg(long, value_name = "X")]

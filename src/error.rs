@@ -42,6 +42,11 @@ pub enum Error {
     #[diagnostic(transparent)]
     Config(Box<ConfigError>),
 
+    /// A Terraform configuration file (HCL mode) that does not parse or evaluate.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Hcl(Box<HclError>),
+
     /// The command line asks for something that cannot be done.
     #[error("{message}")]
     #[diagnostic(code(tfvpc::usage))]
@@ -117,6 +122,30 @@ pub struct ConfigError {
     #[source_code]
     pub src: NamedSource<String>,
     /// Where in the file.
+    #[label("here")]
+    pub span: SourceSpan,
+    /// How to fix it.
+    #[help]
+    pub help: Option<String>,
+}
+
+/// A syntax or evaluation error in a Terraform configuration file (HCL mode), with its place.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{file}:{line}:{column}: {message}")]
+#[diagnostic(code(tfvpc::hcl))]
+pub struct HclError {
+    /// The file.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The file's text.
+    #[source_code]
+    pub src: NamedSource<String>,
+    /// The place.
     #[label("here")]
     pub span: SourceSpan,
     /// How to fix it.

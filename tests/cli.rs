@@ -98,7 +98,6 @@ fn wrong_documents_exit_2_with_advice() {
         ("not-terraform.json", "not a Terraform plan or state"),
         ("format-v2.json", "format_version 2.0 is not supported"),
         ("truncated.json", "ends early"),
-        ("hcl-dir", "HCL mode is not available yet"),
     ];
     for (file, expected) in cases {
         let r = run(&["lint", &path(&format!("testdata/bad/{file}"))]);

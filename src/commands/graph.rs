@@ -8,7 +8,7 @@ use crate::{graph, ingest};
 
 /// Runs `tfvpc graph`.
 pub(crate) fn graph(args: &cli::GraphArgs, io: &mut Io<'_>) -> Result<u8> {
-    let (input, doc) = ingest::load(&args.input, io.stdin)?;
+    let (input, doc, _notes) = ingest::load_any(&args.input, io.stdin, &super::hcl_options(&args.var_args))?;
     let net = lower(&input.name, &doc, Side::After);
     let g = graph::NetGraph::build(&net);
     let text = match args.format {

@@ -180,6 +180,8 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let input_path = (arg != "-").then(|| Path::new(arg));
     let (source_dir, shown) = match (&args.source_dir, input_path) {
         (Some(dir), _) => (Some(dir.clone()), dir.display().to_string()),
+        // HCL mode: the folder is the sources.
+        (None, Some(path)) if path.is_dir() => (Some(path.to_path_buf()), path.display().to_string()),
         (None, Some(path)) => {
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
             let shown = dir.display().to_string();
@@ -197,11 +199,11 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let (loaded, sources) = std::thread::scope(|scope| {
         let sources =
             scope.spawn(|| source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref())));
-        let loaded = ingest::load(arg, io.stdin);
+        let loaded = ingest::load_any(arg, io.stdin, &super::hcl_options(&args.var_args));
         // A panic in the source reader is a bug; without sources, findings point at the input.
         (loaded, sources.join().unwrap_or_default())
     });
-    let (input, doc) = loaded?;
+    let (input, doc, hcl_notes) = loaded?;
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
@@ -209,6 +211,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate, repo_root.as_deref());
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
+    warnings.extend(hcl_notes);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {

@@ -46,3 +46,23 @@ pub(crate) fn settings_for(explicit: Option<&Config>, input_dir: Option<&Path>) 
 pub(crate) fn explicit_config(path: Option<&Path>) -> Result<Option<Config>> {
     path.map(|p| Config::load(p, &crate::rules::names())).transpose()
 }
+
+/// HCL mode's options from `--var`/`--var-file` (in command-line order) and the environment
+/// (`TF_VAR_*`, `TF_WORKSPACE`, `AWS_REGION`/`AWS_DEFAULT_REGION`).
+pub(crate) fn hcl_options(args: &crate::cli::VarArgs) -> crate::ingest::HclOptions {
+    use crate::ingest::VarArg;
+    let mut vars: Vec<(usize, VarArg)> = args
+        .vars
+        .iter()
+        .map(|o| (o.seq, VarArg::Assign(o.value.0.clone(), o.value.1.clone())))
+        .chain(args.var_files.iter().map(|o| (o.seq, VarArg::File(o.value.clone()))))
+        .collect();
+    vars.sort_by_key(|(seq, _)| *seq);
+    let mut env: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| {
+            k.starts_with("TF_VAR_") || k == "TF_WORKSPACE" || k == "AWS_REGION" || k == "AWS_DEFAULT_REGION"
+        })
+        .collect();
+    env.sort();
+    crate::ingest::HclOptions { vars: vars.into_iter().map(|(_, v)| v).collect(), env }
+}

@@ -11,7 +11,7 @@ use crate::{eval, ingest, report};
 pub(crate) fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
     let flow = trace_flow(args)?;
     let explicit = super::explicit_config(args.config.as_deref())?;
-    let (input, doc) = ingest::load(&args.input, io.stdin)?;
+    let (input, doc, _notes) = ingest::load_any(&args.input, io.stdin, &super::hcl_options(&args.var_args))?;
     let settings = settings_for(explicit.as_ref(), input.dir())?;
     let net = lower(&input.name, &doc, Side::After);
     let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };

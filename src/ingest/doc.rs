@@ -17,6 +17,9 @@ pub enum DocKind {
     ShowState,
     /// A raw `terraform.tfstate` (version 4).
     RawState,
+    /// A Terraform root module evaluated from its `.tf` sources (HCL mode): what a create plan
+    /// of the same code would hold.
+    Configuration,
 }
 
 impl DocKind {
@@ -26,6 +29,7 @@ impl DocKind {
             DocKind::Plan => "plan",
             DocKind::ShowState => "state (terraform show -json)",
             DocKind::RawState => "terraform.tfstate",
+            DocKind::Configuration => "Terraform configuration (HCL)",
         }
     }
 }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use miette::{NamedSource, SourceSpan};
 
 pub use doc::{Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource};
+pub use hcl::{HclOptions, VarArg};
 use parse::{Parsed, Unrecognised};
 
 use crate::error::{Error, JsonError, Result};
@@ -35,7 +36,8 @@ pub struct Input {
 impl Input {
     /// The folder the input lives in (for configuration discovery and sources).
     pub fn dir(&self) -> Option<&Path> {
-        self.path.as_deref().and_then(Path::parent)
+        let path = self.path.as_deref()?;
+        if path.is_dir() { Some(path) } else { path.parent() }
     }
 }
 
@@ -49,26 +51,19 @@ pub fn read_input(arg: &str, stdin: &mut dyn Read) -> Result<Input> {
     }
     let path = PathBuf::from(arg);
     if path.is_dir() {
-        return Err(directory_error(arg, &path));
+        return Err(directory_error(arg, &path, false));
     }
     let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: arg.to_string(), source })?;
     let text = decode_owned(arg, bytes)?;
     Ok(Input { name: arg.to_string(), path: Some(path), text })
 }
 
-fn directory_error(arg: &str, path: &Path) -> Error {
-    let has_tf = std::fs::read_dir(path).ok().is_some_and(|entries| {
-        entries.flatten().any(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            name.ends_with(".tf") || name.ends_with(".tf.json")
-        })
-    });
-    if has_tf {
+fn directory_error(arg: &str, path: &Path, hcl_mode: bool) -> Error {
+    if !hcl_mode && hcl::load::has_config(path) {
         Error::Input {
             path: arg.to_string(),
-            message: "this is a folder of Terraform configuration; HCL mode is not available yet".into(),
-            help: Some(format!("tfvpc reads plans for now: in that folder, {SHOW_JSON_HELP}")),
+            message: "this is a folder of Terraform configuration".into(),
+            help: Some(format!("lint it as a folder (`tfvpc lint {arg}`), or in that folder {SHOW_JSON_HELP}")),
         }
     } else {
         Error::Input {
@@ -184,7 +179,8 @@ fn not_a_document(input: &Input, first: Option<char>) -> Error {
     let message = match first {
         Some('[') => "this is a JSON array, not a Terraform plan or state".to_string(),
         _ if looks_like_hcl => {
-            "this looks like Terraform configuration (HCL), not a plan; HCL mode is not available yet".into()
+            "this looks like Terraform configuration (HCL), not a plan; give its folder to lint it without a plan"
+                .into()
         }
         _ => "this is not JSON; tfvpc reads Terraform plans and states".to_string(),
     };
@@ -332,6 +328,23 @@ pub fn load(arg: &str, stdin: &mut dyn Read) -> Result<(Input, Document)> {
     let input = read_input(arg, stdin)?;
     let doc = parse_input(&input)?;
     Ok((input, doc))
+}
+
+/// Reads one input: a plan or state file (or `-`), or a folder of Terraform configuration,
+/// evaluated in HCL mode with `opts`. Also returns what HCL evaluation has to say (unknown
+/// variables, modules not on disk, unsupported functions), empty for plans.
+pub fn load_any(arg: &str, stdin: &mut dyn Read, opts: &HclOptions) -> Result<(Input, Document, Vec<String>)> {
+    let path = Path::new(arg);
+    if arg != "-" && path.is_dir() {
+        if !hcl::load::has_config(path) {
+            return Err(directory_error(arg, path, true));
+        }
+        let (doc, notes) = hcl::root::evaluate(path, opts)?;
+        let input = Input { name: arg.to_string(), path: Some(path.to_path_buf()), text: String::new() };
+        return Ok((input, doc, notes));
+    }
+    let (input, doc) = load(arg, stdin)?;
+    Ok((input, doc, Vec::new()))
 }
 
 #[cfg(test)]

@@ -1,7 +1,17 @@
-//! HCL mode (issue 11): evaluating a Terraform root module without a plan. This module holds the
-//! foundation the evaluator builds on: Terraform's value model ([`value`]) and the function
-//! library ([`functions`]). It is not wired into `lint` yet.
-#![cfg_attr(not(test), expect(dead_code, reason = "HCL mode is wired into lint by issue 11's next items"))]
+//! HCL mode (issue 11): evaluating a Terraform root module without a plan into the same
+//! [`Document`](crate::ingest::Document) plan ingest produces. [`load`] reads a module directory
+//! (overrides merged), [`eval`] evaluates expressions over Terraform's value model ([`value`]) and
+//! built-in functions ([`functions`]), [`vars`] gives variables their values, [`root`] expands
+//! modules and resources and writes the document, [`tfrefs`] the plan-shaped configuration.
 
+pub(crate) mod eval;
 pub(crate) mod functions;
+pub(crate) mod load;
+pub(crate) mod root;
+pub(crate) mod schema;
+pub(crate) mod tfrefs;
 pub(crate) mod value;
+pub(crate) mod vars;
+
+pub use root::HclOptions;
+pub use vars::VarArg;
