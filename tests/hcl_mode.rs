@@ -190,5 +190,7 @@ fn an_unknown_count_is_a_placeholder_never_dropped_nor_one_instance() {
     assert!(g.stdout.contains("\"aws_route.nat\""), "the placeholder is kept: {}", g.stdout);
     // Decided by --var: two routes to a NAT id no VPC of this code can hold.
     let j = lint_json(&["--var", "nat_count=2", &dir]);
-    assert_eq!(rules_of(&j), ["blackhole-route aws_route.nat[0]", "blackhole-route aws_route.nat[1]"]);
+    // One block, one grouped finding (issue 12) that lists both instances.
+    assert_eq!(rules_of(&j), ["blackhole-route aws_route.nat[0]"]);
+    assert_eq!(j["findings"][0]["affected"]["count"], 2, "{}", j["findings"][0]["affected"]);
 }
