@@ -199,6 +199,9 @@ pub struct Route {
     pub state_blackhole: bool,
     /// The literal target id, when known (for messages about missing targets).
     pub target_id: Option<String>,
+    /// The target is a NAT gateway named in `gateway_id` (AWS stores a NAT route; the provider
+    /// shows a permanent diff): `target_kind` is `NatGateway`.
+    pub nat_in_gateway_id: bool,
 }
 
 /// `aws_route_table`, `aws_default_route_table`, implicit main tables.
