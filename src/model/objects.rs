@@ -370,6 +370,13 @@ pub enum AttachmentKind {
         /// The peering attachment.
         attachment: Link,
     },
+    /// Accepts a VPC attachment of this plan (`aws_ec2_transit_gateway_vpc_attachment_accepter`):
+    /// not an attachment of its own; its default association and propagation flags are the
+    /// attachment's (folded). An accepter whose attachment is not in the plan is a `Vpc`.
+    VpcAccepter {
+        /// The VPC attachment.
+        attachment: Link,
+    },
     /// Not readable.
     #[default]
     Unknown,

@@ -113,6 +113,8 @@ fn implicit_child(rtype: &str, attr: &str) -> Option<&'static str> {
 fn canonical_follow(rtype: &str) -> Option<&'static str> {
     match rtype {
         "aws_vpc_peering_connection_accepter" => Some("vpc_peering_connection_id"),
+        // Its id is the attachment's: it stands for the attachment when that is in the plan.
+        "aws_ec2_transit_gateway_vpc_attachment_accepter" => Some("transit_gateway_attachment_id"),
         "aws_internet_gateway_attachment" => Some("internet_gateway_id"),
         "aws_vpn_gateway_attachment" => Some("vpn_gateway_id"),
         _ => None,
@@ -411,7 +413,8 @@ impl<'a, 'd> Linker<'a, 'd> {
     fn canonical(&self, t: ResId, how: Provenance, types: &[&str]) -> Link {
         let rtype = self.ix.types[t.index()].as_str();
         if let Some(attr) = canonical_follow(rtype) {
-            let wants_self = types.contains(&rtype);
+            // A VPC attachment accepter plays an attachment only when its attachment is elsewhere.
+            let wants_self = types.contains(&rtype) && rtype != "aws_ec2_transit_gateway_vpc_attachment_accepter";
             if !wants_self {
                 let out = self.follow(t, attr, 0);
                 if let [(target, _)] = out.targets.as_slice() {
