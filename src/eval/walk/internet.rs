@@ -26,9 +26,13 @@ impl<'e, 'n> Walker<'e, 'n> {
                     (ev.net.name(f.nat).to_string(), nat.map_or(Tri::Unknown("unknown NAT".into()), |p| p.public_ip))
                 }
                 None => {
-                    if let Some(Crossing::Appliance(a)) =
-                        b.crossings.iter().rev().find(|c| matches!(c, Crossing::Appliance(_)))
-                    {
+                    // A Gateway Load Balancer endpoint never translates (the appliances behind
+                    // it return the packet as it was: GENEVE encapsulation, §1.3); an instance or
+                    // interface appliance may be a NAT instance.
+                    let net = self.ev.net;
+                    if let Some(Crossing::Appliance(a)) = b.crossings.iter().rev().find(
+                        |c| matches!(c, Crossing::Appliance(a) if !matches!(net.res(*a).obj, Object::Endpoint(_))),
+                    ) {
                         let a = *a;
                         self.undetermined(b, &v4, stage, Some(name), || {
                             format!(

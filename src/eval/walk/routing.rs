@@ -83,10 +83,34 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
+    /// A routing loop: `at` (a route table, or a transit gateway ingress attachment) already
+    /// routed these destinations on this leg, and routing depends only on the destination, so
+    /// the packets would circle until their TTL runs out. Dropped at the hop that closes the
+    /// loop (Reachability Analyzer: a loop is no path). Else records `at` for the branch.
+    pub(super) fn closes_loop(&mut self, b: &mut Branch, at: ResId, stage: Stage, name: &str) -> bool {
+        let dst = b.set.dst_addrs();
+        if b.routed.iter().any(|(t, leg, seen)| *t == at && *leg == b.leg && dst.is_subset(seen)) {
+            let set = b.set.clone();
+            let ev = self.namer();
+            self.drop(b, &set, stage, Some(name), || {
+                format!(
+                    "routing loop: {name} already routed packets for {} on this path and sends them the same way again (the packets circle until their TTL runs out)",
+                    dst_text(ev.on(b.leg), &dst)
+                )
+            });
+            return true;
+        }
+        b.routed.push((at, b.leg, dst));
+        false
+    }
+
     pub(super) fn route_table(&mut self, mut b: Branch, table_res: ResId) {
         let ev = self.namer();
         b.depth += 1;
         let table_name = ev.net.name(table_res);
+        if self.closes_loop(&mut b, table_res, Stage::Route, table_name) {
+            return;
+        }
         if b.depth > MAX_DEPTH {
             let set = b.set.clone();
             self.undetermined(&b, &set, Stage::Route, Some(table_name), || "the path loops".into());
