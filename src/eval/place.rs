@@ -404,6 +404,33 @@ impl<'n> Evaluator<'n> {
         }
     }
 
+    /// An address inside a VPC of the input whose subnet is not in the input (it lives in
+    /// another root): a hypothetical ENI without security groups; the walk goes as far as the
+    /// input decides and stops "beyond the input" at the VPC's local delivery.
+    #[must_use]
+    pub fn beyond_input_place(&self, addr: IpAddr, vpc: ResId) -> Place {
+        let vpc_name = self.net.name(vpc);
+        Place {
+            kind: PlaceKind::Subnet,
+            res: None,
+            name: format!("{addr} (in {vpc_name})"),
+            address: addr.to_string(),
+            subnet: None,
+            vpc: Some(vpc),
+            addrs: IpSet::from_addr(addr),
+            addrs_note: None,
+            sgs: SgList::NotApplicable,
+            public_ip: Tri::No,
+            client: self.client_ports(
+                &addr.to_string(),
+                None,
+                ClientPorts::new(UNKNOWN_CLIENT_PORTS, "an address beyond the input"),
+            ),
+            source_dest_check: Val::Known(true),
+            preserves_client_ip: Tri::No,
+        }
+    }
+
     /// The internet (every public address no route or VPC of the network claims), or one
     /// public address.
     #[must_use]

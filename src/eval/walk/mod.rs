@@ -569,8 +569,17 @@ impl<'e, 'n> Walker<'e, 'n> {
             _ => {
                 let Some(subnet) = src.subnet else {
                     let set = b.set.clone();
+                    let beyond = src.res.is_none() && src.kind == PlaceKind::Subnet;
+                    let vpc = src.vpc.map_or("a VPC", |v| ev.net.name(v));
                     self.undetermined(&b, &set, Stage::SgEgress, Some(&src.name), || {
-                        format!("the subnet of {} is not known until apply", src.name)
+                        if beyond {
+                            format!(
+                                "beyond the input: {} is in {vpc}, but no subnet of the input holds it (its subnet, route table, NACL and security groups are in another configuration; trace a plan that has them)",
+                                src.address
+                            )
+                        } else {
+                            format!("the subnet of {} is not known until apply", src.name)
+                        }
                     });
                     return;
                 };

@@ -4,6 +4,7 @@
 use super::text::dst_text;
 use super::{Arrival, Branch, MAX_DEPTH, Open, Owner, StopKind, Walker};
 use crate::eval::nacl::Direction;
+use crate::eval::place::PlaceKind;
 use crate::eval::reach::{Decision, Stage};
 use crate::eval::route::{Target, restrict_dst};
 use crate::model::{Link, Object, ResId};
@@ -203,8 +204,16 @@ impl<'e, 'n> Walker<'e, 'n> {
             Owner::Place(p) if p.kind.in_subnet() => {
                 let Some(s) = p.subnet else {
                     let set = b.set.clone();
+                    let beyond = p.res.is_none() && p.kind == PlaceKind::Subnet;
                     self.undetermined(&b, &set, Stage::Route, Some(&p.name), || {
-                        format!("the subnet of {} is not known until apply", p.name)
+                        if beyond {
+                            format!(
+                                "beyond the input: {} is in {vpc_name}, but no subnet of the input holds it (its subnet, route table, NACL and security groups are in another configuration; trace a plan that has them)",
+                                p.address
+                            )
+                        } else {
+                            format!("the subnet of {} is not known until apply", p.name)
+                        }
                     });
                     return;
                 };
