@@ -164,11 +164,26 @@ impl<'n> Evaluator<'n> {
         }
         if s.v6_unknown {
             note = Some("the subnet's IPv6 block is unknown until apply".to_string());
+            if !s.nets.iter().any(|n| matches!(n, IpNet::V6(_))) && v6.is_none() {
+                // An Amazon-assigned address in an Amazon-provided (or IPAM) block: some global
+                // unicast address outside every other known VPC block (AWS never hands out a
+                // block twice in one network). As a set of possible addresses, a verdict that
+                // holds for all of them is decided; one that depends on which stays
+                // indeterminate (docs/semantics.md §9).
+                out = out.union(&self.unknown_v6_block());
+            }
         }
         if s.v4_unknown {
             note = Some("the subnet's IPv4 block is unknown until apply".to_string());
         }
         (out, note)
+    }
+
+    /// Where an unknown IPv6 block of the network may lie: IPv6 global unicast (2000::/3) outside
+    /// every known VPC block.
+    fn unknown_v6_block(&self) -> IpSet {
+        let global = "2000::/3".parse::<IpNet>().map(IpSet::from_net).unwrap_or_default();
+        global.difference(&self.vpc_space)
     }
 
     fn sg_list(&self, links: &Links, vpc: Option<ResId>, kind: &PlaceKind) -> SgList {

@@ -2,11 +2,12 @@
 //! (longest prefix, §1), the dispatch to a route's target, and local delivery inside a VPC.
 
 use super::text::dst_text;
-use super::{Arrival, Branch, MAX_DEPTH, Open, Owner, StopKind, Walker};
+use super::{Arrival, Branch, MAX_DEPTH, Open, Owner, StopKind, Walker, family_part};
 use crate::eval::nacl::Direction;
 use crate::eval::place::PlaceKind;
 use crate::eval::reach::{Decision, Stage};
 use crate::eval::route::{Target, restrict_dst};
+use crate::eval::sets::Family;
 use crate::model::{Link, Object, ResId};
 
 impl<'e, 'n> Walker<'e, 'n> {
@@ -160,12 +161,20 @@ impl<'e, 'n> Walker<'e, 'n> {
                 }
                 target => {
                     let target = target.clone();
+                    let assumption = table
+                        .v6_assumption
+                        .as_ref()
+                        .filter(|_| target != Target::Local && !family_part(&sb.set, Family::V6).is_empty())
+                        .cloned();
                     self.hop(
                         &mut sb,
                         Stage::Route,
                         table_name,
                         Decision::Forward,
-                        || format!("route {text}"),
+                        || match assumption {
+                            Some(a) => format!("route {text} ({a})"),
+                            None => format!("route {text}"),
+                        },
                         &[table_res],
                     );
                     self.dispatch(sb, target);
