@@ -452,7 +452,10 @@ impl<'a, 'd> Linker<'a, 'd> {
             }
             many => {
                 let names: Vec<&str> = many.iter().take(4).map(|(t, _)| self.ix.names[t.index()].as_str()).collect();
-                Link::Unknown(format!("could be any of {}", names.join(", ")))
+                Link::Unknown(format!(
+                    "could be any of {}: a literal index or key (or a variable whose value the plan records) would pick one",
+                    names.join(", ")
+                ))
             }
         }
     }
@@ -617,7 +620,9 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
                 Ref::Local(l) => {
                     if out.opaque.is_none() {
-                        out.opaque = Some(format!("set through local.{l}, which the plan does not record"));
+                        out.opaque = Some(format!(
+                            "set through local.{l}, which the plan does not record: the configuration's .tf sources beside the plan, or a direct reference, would resolve it"
+                        ));
                     }
                 }
                 Ref::Ignore => {}
@@ -747,6 +752,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                     continue;
                 }
                 let mut o = self.resolve_expr(&inner, expr, depth + 1);
+                if let Some(why) = &o.opaque
+                    && why.starts_with("set through local.")
+                {
+                    o.opaque = Some(format!("module.{name}.{output} is {why}"));
+                }
                 if let Some(i) = &index {
                     o = pick_index(self.ix, o, i, Provenance::Reference);
                 } else if aligned && let Some(own) = scope.key {
