@@ -745,7 +745,14 @@ impl<'a, 'd> Linker<'a, 'd> {
                 // An output that is a whole resource (`value = aws_vpc.this`): the steps after it
                 // are that resource's (`module.vpc.vpc.default_security_group_id` is
                 // `aws_vpc.this.default_security_group_id` inside the module).
-                if let Some(text) = whole_resource_traversal(expr, index.as_ref(), &rest)
+                let inst_path = crate::addr::module_steps_text(&module);
+                let has_key = |local: &str, key: &InstanceKey| {
+                    self.ix
+                        .by_local
+                        .get(&(inst_path.clone(), local.to_string()))
+                        .is_some_and(|v| v.iter().any(|t| self.ix.keys[t.index()].as_ref() == Some(key)))
+                };
+                if let Some(text) = whole_resource_traversal(expr, index.as_ref(), &rest, has_key)
                     && (index.is_some() || !rest.is_empty())
                 {
                     out.merge(self.resolve_refs(&inner, &[text.as_str()], depth + 1));
@@ -912,6 +919,7 @@ fn whole_resource_traversal(
     expr: &Value,
     index: Option<&InstanceKey>,
     rest: &[(String, Option<InstanceKey>)],
+    has_key: impl Fn(&str, &InstanceKey) -> bool,
 ) -> Option<String> {
     let Value::Object(o) = expr else { return None };
     if o.contains_key("constant_value") {
@@ -937,11 +945,21 @@ fn whole_resource_traversal(
         }
     }
     let (local, own_key) = base?;
-    let mut text = local;
+    let mut text = local.clone();
+    let mut rest = rest;
     match (own_key, index) {
         (Some(k), None) => text.push_str(&k.to_string()),
         (None, Some(i)) => text.push_str(&i.to_string()),
-        (None, None) => {}
+        (None, None) => {
+            // `module.m.subnets.public.id` over a `for_each` resource: `public` is a key.
+            if let Some(((step, None), more)) = rest.split_first() {
+                let key = InstanceKey::Str(step.clone());
+                if has_key(&local, &key) {
+                    text.push_str(&key.to_string());
+                    rest = more;
+                }
+            }
+        }
         // `module.m.out[i]` over one instance: an index into that object, not followed.
         (Some(_), Some(_)) => return None,
     }

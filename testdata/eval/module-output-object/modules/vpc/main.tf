@@ -34,3 +34,21 @@ output "vpc" {
 output "public_subnet" {
   value = aws_subnet.public
 }
+
+resource "aws_subnet" "extra" {
+  for_each          = { a = "10.0.8.0/24", b = "10.0.9.0/24" }
+  vpc_id            = aws_vpc.this.id
+  cidr_block        = each.value
+  availability_zone = "us-east-1a"
+}
+
+resource "aws_route_table_association" "extra" {
+  for_each       = aws_subnet.extra
+  subnet_id      = each.value.id
+  route_table_id = aws_route_table.public.id
+}
+
+# A map of objects: the caller picks one by key with a dot (module.vpc.subnets.b.id).
+output "subnets" {
+  value = aws_subnet.extra
+}
