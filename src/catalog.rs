@@ -516,6 +516,21 @@ pub(crate) const MANAGED: &[TypeInfo] = &[
         plays[TgwAttachment]
     ),
     t!(
+        "aws_ec2_transit_gateway_vpc_attachment_accepter",
+        TransitGatewayAttachment,
+        [
+            "transit_gateway_attachment_id",
+            "transit_gateway_id",
+            "vpc_id",
+            "subnet_ids",
+            "appliance_mode_support",
+            "transit_gateway_default_route_table_association",
+            "transit_gateway_default_route_table_propagation",
+            "region"
+        ],
+        plays[TgwAttachment]
+    ),
+    t!(
         "aws_ec2_transit_gateway_peering_attachment",
         TransitGatewayAttachment,
         ["transit_gateway_id", "peer_transit_gateway_id", "peer_region", "peer_account_id", "region"],

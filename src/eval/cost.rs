@@ -68,7 +68,9 @@ fn az_region(az: &str) -> &str {
 }
 
 fn round(x: f64) -> f64 {
-    (x * 1_000_000.0).round() / 1_000_000.0
+    let r = (x * 1_000_000.0).round() / 1_000_000.0;
+    // The sum of no floats is -0.0 in Rust: a bill never prints `-0`.
+    if r == 0.0 { 0.0 } else { r }
 }
 
 impl<'n> Evaluator<'n> {

@@ -164,11 +164,26 @@ impl<'n> Evaluator<'n> {
         }
         if s.v6_unknown {
             note = Some("the subnet's IPv6 block is unknown until apply".to_string());
+            if !s.nets.iter().any(|n| matches!(n, IpNet::V6(_))) && v6.is_none() {
+                // An Amazon-assigned address in an Amazon-provided (or IPAM) block: some global
+                // unicast address outside every other known VPC block (AWS never hands out a
+                // block twice in one network). As a set of possible addresses, a verdict that
+                // holds for all of them is decided; one that depends on which stays
+                // indeterminate (docs/semantics.md §9).
+                out = out.union(&self.unknown_v6_block());
+            }
         }
         if s.v4_unknown {
             note = Some("the subnet's IPv4 block is unknown until apply".to_string());
         }
         (out, note)
+    }
+
+    /// Where an unknown IPv6 block of the network may lie: IPv6 global unicast (2000::/3) outside
+    /// every known VPC block.
+    fn unknown_v6_block(&self) -> IpSet {
+        let global = "2000::/3".parse::<IpNet>().map(IpSet::from_net).unwrap_or_default();
+        global.difference(&self.vpc_space)
     }
 
     fn sg_list(&self, links: &Links, vpc: Option<ResId>, kind: &PlaceKind) -> SgList {
@@ -398,6 +413,33 @@ impl<'n> Evaluator<'n> {
                 &name,
                 None,
                 ClientPorts::new(LINUX_PORTS, "Linux default, assumed; set client_ports in .tfvpc.hcl"),
+            ),
+            source_dest_check: Val::Known(true),
+            preserves_client_ip: Tri::No,
+        }
+    }
+
+    /// An address inside a VPC of the input whose subnet is not in the input (it lives in
+    /// another root): a hypothetical ENI without security groups; the walk goes as far as the
+    /// input decides and stops "beyond the input" at the VPC's local delivery.
+    #[must_use]
+    pub fn beyond_input_place(&self, addr: IpAddr, vpc: ResId) -> Place {
+        let vpc_name = self.net.name(vpc);
+        Place {
+            kind: PlaceKind::Subnet,
+            res: None,
+            name: format!("{addr} (in {vpc_name})"),
+            address: addr.to_string(),
+            subnet: None,
+            vpc: Some(vpc),
+            addrs: IpSet::from_addr(addr),
+            addrs_note: None,
+            sgs: SgList::NotApplicable,
+            public_ip: Tri::No,
+            client: self.client_ports(
+                &addr.to_string(),
+                None,
+                ClientPorts::new(UNKNOWN_CLIENT_PORTS, "an address beyond the input"),
             ),
             source_dest_check: Val::Known(true),
             preserves_client_ip: Tri::No,

@@ -53,6 +53,8 @@ struct State {
     crossed_pcx: bool,
     vpc: Option<ResId>,
     steps: u32,
+    /// The route tables met, with the leg and the destination: meeting one again is a loop.
+    routed: Vec<(ResId, Leg, IpAddr)>,
 }
 
 /// Evaluates one packet from `src` to `dst`; a NAT gateway on the path picks `nat_port`.
@@ -70,6 +72,7 @@ pub(crate) fn reference(ev: &Evaluator<'_>, src: &Place, dst: &Place, packet: Pa
         crossed_pcx: false,
         vpc: src.vpc,
         steps: 0,
+        routed: Vec::new(),
     };
     r.start(st)
 }
@@ -208,7 +211,12 @@ impl Ref<'_, '_> {
         self.route(st, table, s)
     }
 
-    fn route(&self, st: State, table: ResId, from: ResId) -> RefOutcome {
+    fn route(&self, mut st: State, table: ResId, from: ResId) -> RefOutcome {
+        // Routing depends only on the destination: the same table again routes it the same way.
+        if st.routed.contains(&(table, st.leg, st.pkt.dst)) {
+            return drop(Stage::Route, st.leg);
+        }
+        st.routed.push((table, st.leg, st.pkt.dst));
         let Object::RouteTable(t) = self.obj(table) else { return RefOutcome::Unsupported("table".into()) };
         let Some(vpc) = t.vpc.res() else { return RefOutcome::Unknown { stage: Stage::Route } };
         let vpc_nets = self.vpc_nets(vpc);

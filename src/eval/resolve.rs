@@ -119,12 +119,30 @@ impl<'n> Evaluator<'n> {
             }
         }
         if self.vpc_space.contains(ip) {
-            return Err(format!("{ip} is inside a VPC but in no subnet of the input"));
+            let vpcs: Vec<ResId> = self
+                .vpcs
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| v.as_ref().is_some_and(|v| v.cidr.contains(ip)))
+                .map(|(i, _)| ResId(i as u32))
+                .collect();
+            return match vpcs.as_slice() {
+                // Its subnet lives in another root: traced as far as the input decides.
+                [vpc] => Ok(self.beyond_input_place(ip, *vpc)),
+                _ => Err(format!("{ip} is inside a VPC but in no subnet of the input")),
+            };
         }
         if private_space().contains(ip) {
             return Ok(self.on_premises_place(Some(ip)));
         }
         if public_space().contains(ip) {
+            return Ok(self.internet_place(Some(ip)));
+        }
+        // NAT64 (docs/semantics.md §5): an IPv4 internet host written in the well-known prefix;
+        // the walk says where it is translated or not.
+        if let IpAddr::V6(v6) = ip
+            && v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+        {
             return Ok(self.internet_place(Some(ip)));
         }
         Err(format!("{ip} is neither in a subnet, nor private (on-premises), nor a public internet address"))

@@ -110,6 +110,9 @@ pub(crate) struct Table {
     /// Routes that may or may not be in this table (a separate `aws_route` whose table could not
     /// be linked): packets they would win are undetermined.
     pub maybe_dests: Vec<MaybeDest>,
+    /// The assumption IPv6 routes are taken under when the VPC's IPv6 block is unknown (the
+    /// destination is outside it), stated in each such hop.
+    pub v6_assumption: Option<String>,
     /// A BGP VPN propagates into the table (why).
     pub bgp: Option<String>,
     /// Routes the table lists that AWS would refuse (text, why), for messages.
@@ -202,6 +205,16 @@ fn family_of(net: &IpNet) -> Family {
     }
 }
 
+/// AWS's IPv6 ranges where Amazon-provided VPC blocks come from (a dated hint from
+/// ip-ranges.json, 2026: `2600:1f00::/24`, `2406:da00::/24`, `2a05:d000::/25`, with the
+/// CloudFront and other Amazon blocks `2600:9000::/28`, `2a01:578::/32`, `2400:6500::/32`).
+fn aws_v6_hint() -> IpSet {
+    ["2600:1f00::/24", "2406:da00::/24", "2a05:d000::/25", "2600:9000::/28", "2a01:578::/32", "2400:6500::/32"]
+        .iter()
+        .filter_map(|n| n.parse::<IpNet>().ok())
+        .fold(IpSet::empty(), |acc, n| acc.union(&IpSet::from_net(n)))
+}
+
 /// Compiles the table `res`.
 pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
     let net = ctx.net;
@@ -230,7 +243,26 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
         table.maybe_all.push((Family::V4, "an IPv4 CIDR of the VPC is unknown until apply".into(), true));
     }
     if v6_unknown {
-        table.maybe_all.push((Family::V6, "the VPC's IPv6 CIDR is unknown until apply".into(), true));
+        let vpc_name = vpc.map_or("the VPC", |v| net.name(v));
+        if vpc_nets.iter().any(|n| matches!(n, IpNet::V6(_))) {
+            table.maybe_all.push((Family::V6, "the VPC's IPv6 CIDR is unknown until apply".into(), true));
+        } else {
+            // An Amazon-provided block lies in AWS's IPv6 ranges (a hint: ip-ranges.json lists
+            // only some, and BYOIP may be anywhere): its local route may take packets there;
+            // elsewhere the table decides, under an assumption every v6 route states.
+            table.maybe_dests.push(MaybeDest {
+                dest: aws_v6_hint(),
+                prefix: 128,
+                family: Family::V6,
+                over_local: true,
+                why: format!(
+                    "{vpc_name}'s IPv6 block is unknown until apply and may hold this address (it lies in AWS's IPv6 ranges)"
+                ),
+            });
+            table.v6_assumption = Some(format!(
+                "assuming the destination is not in {vpc_name}'s IPv6 block (unknown until apply): it lies outside AWS's IPv6 ranges"
+            ));
+        }
     }
     match &t.routes {
         Val::Known(routes) => {

@@ -175,6 +175,7 @@ impl NetBuilder {
                 target,
                 state_blackhole: false,
                 target_id: None,
+                nat_in_gateway_id: false,
             });
         }
     }

@@ -190,6 +190,8 @@ pub(crate) fn build(net: &Network, vpc_blocks: &HashMap<ResId, (Vec<IpNet>, bool
                         });
                         (a.tgw.res(), AttKind::Peering { peer_att, peer_tgw: peer.res() })
                     }
+                    // Not an attachment of its own: its flags are folded into the attachment.
+                    AttachmentKind::VpcAccepter { .. } => continue,
                     AttachmentKind::PeeringAccepter { attachment } => {
                         let requester = attachment.res();
                         let (peer_tgw, own_tgw) = match requester.map(|q| &net.res(q).obj) {

@@ -199,6 +199,9 @@ pub struct Route {
     pub state_blackhole: bool,
     /// The literal target id, when known (for messages about missing targets).
     pub target_id: Option<String>,
+    /// The target is a NAT gateway named in `gateway_id` (AWS stores a NAT route; the provider
+    /// shows a permanent diff): `target_kind` is `NatGateway`.
+    pub nat_in_gateway_id: bool,
 }
 
 /// `aws_route_table`, `aws_default_route_table`, implicit main tables.
@@ -365,6 +368,13 @@ pub enum AttachmentKind {
     /// Accepts a peering attachment.
     PeeringAccepter {
         /// The peering attachment.
+        attachment: Link,
+    },
+    /// Accepts a VPC attachment of this plan (`aws_ec2_transit_gateway_vpc_attachment_accepter`):
+    /// not an attachment of its own; its default association and propagation flags are the
+    /// attachment's (folded). An accepter whose attachment is not in the plan is a `Vpc`.
+    VpcAccepter {
+        /// The VPC attachment.
         attachment: Link,
     },
     /// Not readable.

@@ -113,6 +113,8 @@ fn implicit_child(rtype: &str, attr: &str) -> Option<&'static str> {
 fn canonical_follow(rtype: &str) -> Option<&'static str> {
     match rtype {
         "aws_vpc_peering_connection_accepter" => Some("vpc_peering_connection_id"),
+        // Its id is the attachment's: it stands for the attachment when that is in the plan.
+        "aws_ec2_transit_gateway_vpc_attachment_accepter" => Some("transit_gateway_attachment_id"),
         "aws_internet_gateway_attachment" => Some("internet_gateway_id"),
         "aws_vpn_gateway_attachment" => Some("vpn_gateway_id"),
         _ => None,
@@ -141,6 +143,9 @@ enum Ref {
         key: Option<InstanceKey>,
         output: Option<String>,
         index: Option<InstanceKey>,
+        /// The steps after the output (`default_security_group_id` in
+        /// `module.vpc.vpc.default_security_group_id`).
+        rest: Vec<(String, Option<InstanceKey>)>,
     },
     Var(String),
     Local(String),
@@ -169,6 +174,7 @@ fn parse_ref(text: &str) -> Ref {
                 key: key.clone(),
                 output: steps.get(2).map(|s| s.0.to_string()),
                 index: steps.get(2).and_then(|s| s.1.clone()),
+                rest: steps.iter().skip(3).map(|s| (s.0.to_string(), s.1.clone())).collect(),
             },
             None => Ref::Ignore,
         },
@@ -257,8 +263,9 @@ const MAX_DEPTH: u8 = 24;
 
 /// A resource named by references: mode, type, name, key, attribute, index after the attribute.
 type ResGroup = (Mode, String, String, Option<InstanceKey>, Option<String>, Option<i64>);
-/// A module output named by references: call name, key, output, index after the output.
-type ModGroup = (String, Option<InstanceKey>, Option<String>, Option<InstanceKey>);
+/// A module output named by references: call name, key, output, index after the output, the
+/// steps after the output.
+type ModGroup = (String, Option<InstanceKey>, Option<String>, Option<InstanceKey>, Vec<(String, Option<InstanceKey>)>);
 
 /// Resolves links against an [`Index`].
 pub(crate) struct Linker<'a, 'd> {
@@ -406,7 +413,8 @@ impl<'a, 'd> Linker<'a, 'd> {
     fn canonical(&self, t: ResId, how: Provenance, types: &[&str]) -> Link {
         let rtype = self.ix.types[t.index()].as_str();
         if let Some(attr) = canonical_follow(rtype) {
-            let wants_self = types.contains(&rtype);
+            // A VPC attachment accepter plays an attachment only when its attachment is elsewhere.
+            let wants_self = types.contains(&rtype) && rtype != "aws_ec2_transit_gateway_vpc_attachment_accepter";
             if !wants_self {
                 let out = self.follow(t, attr, 0);
                 if let [(target, _)] = out.targets.as_slice() {
@@ -444,7 +452,10 @@ impl<'a, 'd> Linker<'a, 'd> {
             }
             many => {
                 let names: Vec<&str> = many.iter().take(4).map(|(t, _)| self.ix.names[t.index()].as_str()).collect();
-                Link::Unknown(format!("could be any of {}", names.join(", ")))
+                Link::Unknown(format!(
+                    "could be any of {}: a literal index or key (or a variable whose value the plan records) would pick one",
+                    names.join(", ")
+                ))
             }
         }
     }
@@ -585,7 +596,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                         None => resources.push((mode, rtype, name, key, attr, index)),
                     }
                 }
-                Ref::Module { name, key, output, index } => match modules.iter_mut().find(|g| g.0 == name) {
+                Ref::Module { name, key, output, index, rest } => match modules.iter_mut().find(|g| g.0 == name) {
                     Some(g) => {
                         if g.1.is_none() {
                             g.1 = key;
@@ -596,8 +607,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                         if g.3.is_none() {
                             g.3 = index;
                         }
+                        if g.4.len() < rest.len() {
+                            g.4 = rest;
+                        }
                     }
-                    None => modules.push((name, key, output, index)),
+                    None => modules.push((name, key, output, index, rest)),
                 },
                 Ref::Var(v) => {
                     if !vars.contains(&v) {
@@ -606,7 +620,9 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
                 Ref::Local(l) => {
                     if out.opaque.is_none() {
-                        out.opaque = Some(format!("set through local.{l}, which the plan does not record"));
+                        out.opaque = Some(format!(
+                            "set through local.{l}, which the plan does not record: the configuration's .tf sources beside the plan, or a direct reference, would resolve it"
+                        ));
                     }
                 }
                 Ref::Ignore => {}
@@ -641,6 +657,20 @@ impl<'a, 'd> Linker<'a, 'd> {
             let deleted = self.ix.deleted_by_local.get(&lookup).map(Vec::as_slice).unwrap_or(&[]);
             let mut chosen: Vec<(ResId, Provenance)> = Vec::new();
             let key = key.or_else(|| index.map(InstanceKey::Int).filter(|_| attr.is_some() && instances.len() > 1));
+            // `aws_subnet.pub[var.az].id`: Terraform records `aws_subnet.pub` and `var.az`; the
+            // plan gives the variable's value, which names one instance.
+            let key = key.or_else(|| {
+                (instances.len() > 1 && !aligned)
+                    .then(|| {
+                        self.var_index(
+                            scope,
+                            &vars,
+                            |k| instances.iter().any(|t| self.ix.keys[t.index()].as_ref() == Some(k)),
+                            depth,
+                        )
+                    })
+                    .flatten()
+            });
             if let Some(k) = &key {
                 if let Some(&t) = instances.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(k)) {
                     chosen.push((t, Provenance::Reference));
@@ -683,7 +713,7 @@ impl<'a, 'd> Linker<'a, 'd> {
                 }
             }
         }
-        for (name, key, output, index) in modules {
+        for (name, key, output, index, rest) in modules {
             let Some(output) = output else { continue };
             let keys = self.ix.module_keys.get(&(inst_path.clone(), name.clone()));
             let Some(keys) = keys else { continue };
@@ -712,12 +742,41 @@ impl<'a, 'd> Linker<'a, 'd> {
                 let mut module = scope.module.to_vec();
                 module.push(ModuleStep { name: name.clone(), key: k });
                 let inner = Scope { module: &module, key: None, for_each: None };
+                // An output that is a whole resource (`value = aws_vpc.this`): the steps after it
+                // are that resource's (`module.vpc.vpc.default_security_group_id` is
+                // `aws_vpc.this.default_security_group_id` inside the module).
+                let inst_path = crate::addr::module_steps_text(&module);
+                let has_key = |local: &str, key: &InstanceKey| {
+                    self.ix
+                        .by_local
+                        .get(&(inst_path.clone(), local.to_string()))
+                        .is_some_and(|v| v.iter().any(|t| self.ix.keys[t.index()].as_ref() == Some(key)))
+                };
+                if let Some(text) = whole_resource_traversal(expr, index.as_ref(), &rest, has_key)
+                    && (index.is_some() || !rest.is_empty())
+                {
+                    out.merge(self.resolve_refs(&inner, &[text.as_str()], depth + 1));
+                    continue;
+                }
                 let mut o = self.resolve_expr(&inner, expr, depth + 1);
+                if let Some(why) = &o.opaque
+                    && why.starts_with("set through local.")
+                {
+                    o.opaque = Some(format!("module.{name}.{output} is {why}"));
+                }
                 if let Some(i) = &index {
                     o = pick_index(self.ix, o, i, Provenance::Reference);
                 } else if aligned && let Some(own) = scope.key {
                     // `module.m.list[count.index]`: the element with our own index or key.
                     o = pick_index(self.ix, o, own, Provenance::Inferred);
+                } else if o.targets.len() > 1
+                    && let Some(i) = self.var_index(scope, &vars, |_| true, depth)
+                {
+                    // `module.m.subnets[var.az]`: the element the variable's value names.
+                    let picked = pick_index(self.ix, o.clone(), &i, Provenance::Reference);
+                    if picked.targets.len() == 1 {
+                        o = picked;
+                    }
                 }
                 out.merge(o);
             }
@@ -726,6 +785,63 @@ impl<'a, 'd> Linker<'a, 'd> {
             out.merge(self.resolve_var(scope, &v, depth + 1));
         }
         out
+    }
+
+    /// The instance key one of `vars` gives (its value is a string or an integer the plan
+    /// records) and that `fits` accepts; None when none or several do.
+    fn var_index(
+        &self,
+        scope: &Scope<'_>,
+        vars: &[String],
+        fits: impl Fn(&InstanceKey) -> bool,
+        depth: u8,
+    ) -> Option<InstanceKey> {
+        let mut found: Option<InstanceKey> = None;
+        for v in vars {
+            if let Some(k) = self.var_scalar(scope, v, depth)
+                && fits(&k)
+            {
+                if found.as_ref().is_some_and(|f| *f != k) {
+                    return None;
+                }
+                found = Some(k);
+            }
+        }
+        found
+    }
+
+    /// The value of `var.name` in a scope when it is one string or integer: the plan's root
+    /// `variables`, else the module call's constant or a variable of the caller, else the
+    /// variable's default.
+    fn var_scalar(&self, scope: &Scope<'_>, name: &str, depth: u8) -> Option<InstanceKey> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(InstanceKey::Str(s.clone())),
+            Value::Number(n) => n.as_i64().map(InstanceKey::Int),
+            _ => None,
+        };
+        let Some((last, parent)) = scope.module.split_last() else {
+            if let Some(v) = self.ix.variables.get(name) {
+                return scalar(v);
+            }
+            let root = self.ix.config_modules.get("")?;
+            return root.variable_defaults.get(name).and_then(scalar);
+        };
+        let call = self.ix.config_modules.get(&config_path(parent)).and_then(|m| m.module_calls.get(&last.name))?;
+        let Some(expr) = call.expressions.get(name) else {
+            return call.module.variable_defaults.get(name).and_then(scalar);
+        };
+        let Value::Object(o) = expr else { return None };
+        if let Some(c) = o.get("constant_value") {
+            return scalar(c);
+        }
+        let Some(Value::Array(refs)) = o.get("references") else { return None };
+        let [Value::String(r)] = refs.as_slice() else { return None };
+        let inner = r.strip_prefix("var.").filter(|n| !n.contains(['.', '[']))?;
+        let caller = Scope { module: parent, key: last.key.as_ref(), for_each: call.for_each.as_ref() };
+        self.var_scalar(&caller, inner, depth + 1)
     }
 
     fn resolve_var(&self, scope: &Scope<'_>, name: &str, depth: u8) -> Outcome {
@@ -797,6 +913,66 @@ impl<'a, 'd> Linker<'a, 'd> {
     }
 }
 
+/// When an output's expression is one whole resource (`aws_vpc.this`, `aws_subnet.pub`, with
+/// no attribute), the reference inside the module that `module.m.out[index].rest…` stands for.
+fn whole_resource_traversal(
+    expr: &Value,
+    index: Option<&InstanceKey>,
+    rest: &[(String, Option<InstanceKey>)],
+    has_key: impl Fn(&str, &InstanceKey) -> bool,
+) -> Option<String> {
+    let Value::Object(o) = expr else { return None };
+    if o.contains_key("constant_value") {
+        return None;
+    }
+    let Some(Value::Array(refs)) = o.get("references") else { return None };
+    let mut base: Option<(String, Option<InstanceKey>)> = None;
+    for r in refs {
+        let text = r.as_str()?;
+        let Ref::Resource { mode, rtype, name, key, attr: None, .. } = parse_ref(text) else { return None };
+        let local = match mode {
+            Mode::Managed => format!("{rtype}.{name}"),
+            Mode::Data => format!("data.{rtype}.{name}"),
+        };
+        match &mut base {
+            None => base = Some((local, key)),
+            Some((b, k)) if *b == local => {
+                if k.is_none() {
+                    *k = key;
+                }
+            }
+            Some(_) => return None,
+        }
+    }
+    let (local, own_key) = base?;
+    let mut text = local.clone();
+    let mut rest = rest;
+    match (own_key, index) {
+        (Some(k), None) => text.push_str(&k.to_string()),
+        (None, Some(i)) => text.push_str(&i.to_string()),
+        (None, None) => {
+            // `module.m.subnets.public.id` over a `for_each` resource: `public` is a key.
+            if let Some(((step, None), more)) = rest.split_first() {
+                let key = InstanceKey::Str(step.clone());
+                if has_key(&local, &key) {
+                    text.push_str(&key.to_string());
+                    rest = more;
+                }
+            }
+        }
+        // `module.m.out[i]` over one instance: an index into that object, not followed.
+        (Some(_), Some(_)) => return None,
+    }
+    for (step, key) in rest.iter().take(1) {
+        text.push('.');
+        text.push_str(step);
+        if let Some(k) = key {
+            text.push_str(&k.to_string());
+        }
+    }
+    Some(text)
+}
+
 fn push_constants(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::String(s) if !s.is_empty() => out.push(s.clone()),
@@ -855,7 +1031,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         match parse_ref("module.net[\"prod\"].private_subnets[1]") {
-            Ref::Module { name, key, output, index } => {
+            Ref::Module { name, key, output, index, .. } => {
                 assert_eq!(name, "net");
                 assert_eq!(key, Some(InstanceKey::Str("prod".into())));
                 assert_eq!(output.as_deref(), Some("private_subnets"));

@@ -129,6 +129,7 @@ fn vpc_name(net: &Network, vpc: &Link) -> String {
 pub(super) fn route_attr(route: &crate::model::Route, inline: bool) -> &'static str {
     let target = match route.target_kind {
         TargetKind::Gateway => "gateway_id",
+        TargetKind::NatGateway if route.nat_in_gateway_id => "gateway_id",
         TargetKind::NatGateway => "nat_gateway_id",
         TargetKind::EgressOnly => "egress_only_gateway_id",
         TargetKind::NetworkInterface => "network_interface_id",

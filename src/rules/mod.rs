@@ -39,6 +39,7 @@ register_rules! {
     invalid_private_ip::InvalidPrivateIp,
     missing_return_route::MissingReturnRoute,
     nacl_ephemeral_gap::NaclEphemeralGap,
+    nat_gateway_in_gateway_id::NatGatewayInGatewayId,
     nat_without_igw_route::NatWithoutIgwRoute,
     overlapping_peering_cidr::OverlappingPeeringCidr,
     peering_without_routes::PeeringWithoutRoutes,

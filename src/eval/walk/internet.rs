@@ -6,7 +6,7 @@ use super::{Branch, Crossing, Exit, Walker, family_part};
 use crate::eval::place::{PlaceKind, Tri};
 use crate::eval::reach::{Decision, Leg, Stage};
 use crate::eval::route::restrict_dst;
-use crate::eval::sets::Family;
+use crate::eval::sets::{Family, IpSet};
 use crate::eval::sg::Ident;
 use crate::model::{Link, Object, ResId};
 
@@ -26,9 +26,13 @@ impl<'e, 'n> Walker<'e, 'n> {
                     (ev.net.name(f.nat).to_string(), nat.map_or(Tri::Unknown("unknown NAT".into()), |p| p.public_ip))
                 }
                 None => {
-                    if let Some(Crossing::Appliance(a)) =
-                        b.crossings.iter().rev().find(|c| matches!(c, Crossing::Appliance(_)))
-                    {
+                    // A Gateway Load Balancer endpoint never translates (the appliances behind
+                    // it return the packet as it was: GENEVE encapsulation, §1.3); an instance or
+                    // interface appliance may be a NAT instance.
+                    let net = self.ev.net;
+                    if let Some(Crossing::Appliance(a)) = b.crossings.iter().rev().find(
+                        |c| matches!(c, Crossing::Appliance(a) if !matches!(net.res(*a).obj, Object::Endpoint(_))),
+                    ) {
                         let a = *a;
                         self.undetermined(b, &v4, stage, Some(name), || {
                             format!(
@@ -95,6 +99,9 @@ impl<'e, 'n> Walker<'e, 'n> {
         if b.set.is_empty() || !self.public_check(&mut b, g, Stage::Igw) {
             return;
         }
+        if b.leg == Leg::Forward && !self.nat64_left(&mut b, Stage::Igw, name) {
+            return;
+        }
         match b.leg {
             Leg::Forward => match &self.dst.kind {
                 PlaceKind::Internet | PlaceKind::Service(_) => {
@@ -140,6 +147,28 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
+    /// Packets to NAT64's well-known prefix `64:ff9b::/96` that reach an internet gateway
+    /// untranslated: only a NAT gateway translates them (a route for 64:ff9b::/96 to it); the
+    /// internet does not route the prefix, but this is not modelled as a certain drop. They are
+    /// undetermined with that reason; true when other packets remain.
+    fn nat64_left(&mut self, b: &mut Branch, stage: Stage, name: &str) -> bool {
+        let nat64: IpSet = "64:ff9b::/96".parse::<ipnet::IpNet>().map(IpSet::from_net).unwrap_or_default();
+        let untranslated = restrict_dst(&b.set, &nat64);
+        if untranslated.is_empty() {
+            return true;
+        }
+        let ev = self.namer();
+        let leg = b.leg;
+        self.undetermined(b, &untranslated, stage, Some(name), || {
+            format!(
+                "{} is in NAT64's prefix 64:ff9b::/96, which only a NAT gateway translates (a route for 64:ff9b::/96 to a NAT gateway); {name} would send it untranslated",
+                dst_text(ev.on(leg), &untranslated.dst_addrs())
+            )
+        });
+        b.set = b.set.difference(&untranslated);
+        !b.set.is_empty()
+    }
+
     pub(super) fn eigw_out(&mut self, mut b: Branch, g: ResId) {
         let ev = self.namer();
         let name = ev.net.name(g);
@@ -154,6 +183,9 @@ impl<'e, 'n> Walker<'e, 'n> {
         if self.gateway_vpc(g) != b.at_vpc {
             let set = b.set.clone();
             self.drop(&b, &set, Stage::Eigw, Some(name), || format!("{name} is not attached to this VPC"));
+            return;
+        }
+        if b.leg == Leg::Forward && !self.nat64_left(&mut b, Stage::Eigw, name) {
             return;
         }
         match b.leg {

@@ -131,6 +131,10 @@ struct Branch {
     at_vpc: Option<ResId>,
     az: Option<Arc<str>>,
     depth: u32,
+    /// The route tables (and transit gateway ingress attachments) that routed this branch, with
+    /// the leg and the destinations they routed: meeting one again on the same leg for the same
+    /// destinations is a routing loop.
+    routed: Vec<(ResId, Leg, IpSet)>,
 }
 
 impl Branch {
@@ -151,6 +155,7 @@ impl Branch {
             at_vpc: self.at_vpc,
             az: self.az.clone(),
             depth: self.depth,
+            routed: self.routed.clone(),
         }
     }
 }
@@ -303,6 +308,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             at_vpc: info.and_then(|i| i.vpc),
             az: info.and_then(|i| i.az.clone()),
             depth: 0,
+            routed: Vec::new(),
         };
         if b.set.is_empty() {
             return;
@@ -547,6 +553,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             at_vpc: src.vpc,
             az: None,
             depth: 0,
+            routed: Vec::new(),
         };
         if b.set.is_empty() {
             return;
@@ -562,8 +569,17 @@ impl<'e, 'n> Walker<'e, 'n> {
             _ => {
                 let Some(subnet) = src.subnet else {
                     let set = b.set.clone();
+                    let beyond = src.res.is_none() && src.kind == PlaceKind::Subnet;
+                    let vpc = src.vpc.map_or("a VPC", |v| ev.net.name(v));
                     self.undetermined(&b, &set, Stage::SgEgress, Some(&src.name), || {
-                        format!("the subnet of {} is not known until apply", src.name)
+                        if beyond {
+                            format!(
+                                "beyond the input: {} is in {vpc}, but no subnet of the input holds it (its subnet, route table, NACL and security groups are in another configuration; trace a plan that has them)",
+                                src.address
+                            )
+                        } else {
+                            format!("the subnet of {} is not known until apply", src.name)
+                        }
                     });
                     return;
                 };

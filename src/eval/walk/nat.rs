@@ -150,7 +150,9 @@ impl<'e, 'n> Walker<'e, 'n> {
             let nat64: IpSet = "64:ff9b::/96".parse::<ipnet::IpNet>().map(IpSet::from_net).unwrap_or_default();
             let translated = restrict_dst(&v6, &nat64);
             self.undetermined(&b, &translated, Stage::Nat, Some(name), || {
-                "NAT64 through a NAT gateway is not modelled".into()
+                format!(
+                    "NAT64 through {name} is not modelled: it would make the source {name}'s IPv4 address and send the IPv4 packet through its subnet's network ACL and route table (docs/semantics.md §5)"
+                )
             });
             let rest = v6.difference(&translated);
             self.drop(&b, &rest, Stage::Nat, Some(name), || {

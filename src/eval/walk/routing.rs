@@ -2,10 +2,12 @@
 //! (longest prefix, §1), the dispatch to a route's target, and local delivery inside a VPC.
 
 use super::text::dst_text;
-use super::{Arrival, Branch, MAX_DEPTH, Open, Owner, StopKind, Walker};
+use super::{Arrival, Branch, MAX_DEPTH, Open, Owner, StopKind, Walker, family_part};
 use crate::eval::nacl::Direction;
+use crate::eval::place::PlaceKind;
 use crate::eval::reach::{Decision, Stage};
 use crate::eval::route::{Target, restrict_dst};
+use crate::eval::sets::Family;
 use crate::model::{Link, Object, ResId};
 
 impl<'e, 'n> Walker<'e, 'n> {
@@ -83,10 +85,34 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
+    /// A routing loop: `at` (a route table, or a transit gateway ingress attachment) already
+    /// routed these destinations on this leg, and routing depends only on the destination, so
+    /// the packets would circle until their TTL runs out. Dropped at the hop that closes the
+    /// loop (Reachability Analyzer: a loop is no path). Else records `at` for the branch.
+    pub(super) fn closes_loop(&mut self, b: &mut Branch, at: ResId, stage: Stage, name: &str) -> bool {
+        let dst = b.set.dst_addrs();
+        if b.routed.iter().any(|(t, leg, seen)| *t == at && *leg == b.leg && dst.is_subset(seen)) {
+            let set = b.set.clone();
+            let ev = self.namer();
+            self.drop(b, &set, stage, Some(name), || {
+                format!(
+                    "routing loop: {name} already routed packets for {} on this path and sends them the same way again (the packets circle until their TTL runs out)",
+                    dst_text(ev.on(b.leg), &dst)
+                )
+            });
+            return true;
+        }
+        b.routed.push((at, b.leg, dst));
+        false
+    }
+
     pub(super) fn route_table(&mut self, mut b: Branch, table_res: ResId) {
         let ev = self.namer();
         b.depth += 1;
         let table_name = ev.net.name(table_res);
+        if self.closes_loop(&mut b, table_res, Stage::Route, table_name) {
+            return;
+        }
         if b.depth > MAX_DEPTH {
             let set = b.set.clone();
             self.undetermined(&b, &set, Stage::Route, Some(table_name), || "the path loops".into());
@@ -135,12 +161,20 @@ impl<'e, 'n> Walker<'e, 'n> {
                 }
                 target => {
                     let target = target.clone();
+                    let assumption = table
+                        .v6_assumption
+                        .as_ref()
+                        .filter(|_| target != Target::Local && !family_part(&sb.set, Family::V6).is_empty())
+                        .cloned();
                     self.hop(
                         &mut sb,
                         Stage::Route,
                         table_name,
                         Decision::Forward,
-                        || format!("route {text}"),
+                        || match assumption {
+                            Some(a) => format!("route {text} ({a})"),
+                            None => format!("route {text}"),
+                        },
                         &[table_res],
                     );
                     self.dispatch(sb, target);
@@ -179,8 +213,16 @@ impl<'e, 'n> Walker<'e, 'n> {
             Owner::Place(p) if p.kind.in_subnet() => {
                 let Some(s) = p.subnet else {
                     let set = b.set.clone();
+                    let beyond = p.res.is_none() && p.kind == PlaceKind::Subnet;
                     self.undetermined(&b, &set, Stage::Route, Some(&p.name), || {
-                        format!("the subnet of {} is not known until apply", p.name)
+                        if beyond {
+                            format!(
+                                "beyond the input: {} is in {vpc_name}, but no subnet of the input holds it (its subnet, route table, NACL and security groups are in another configuration; trace a plan that has them)",
+                                p.address
+                            )
+                        } else {
+                            format!("the subnet of {} is not known until apply", p.name)
+                        }
                     });
                     return;
                 };

@@ -98,6 +98,9 @@ impl<'e, 'n> Walker<'e, 'n> {
         let ev = self.namer();
         b.depth += 1;
         let ingress_name = ev.net.name(ingress);
+        if self.closes_loop(&mut b, ingress, Stage::Tgw, ingress_name) {
+            return;
+        }
         if b.depth > MAX_DEPTH {
             let set = b.set.clone();
             self.undetermined(&b, &set, Stage::Tgw, Some(ingress_name), || "the path loops".into());

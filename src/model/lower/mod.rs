@@ -441,6 +441,7 @@ impl Fold<'_, '_> {
         self.nacl_rules(nacl_rules);
         self.gateway_attachments();
         self.peering_accepters();
+        self.tgw_vpc_accepters();
         self.vgw_propagations();
         self.vpn_routes();
         self.prefix_list_entries();

@@ -117,6 +117,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         let mut target_kind = TargetKind::Unknown;
         let mut target = Link::Unknown("no target".into());
         let mut target_id = None;
+        let mut nat_in_gateway_id = false;
         for attr in catalog::route_targets() {
             let value = match block {
                 // `aws_route` computes `network_interface_id` and `instance_id` even when another
@@ -137,9 +138,42 @@ impl<'d> Lowerer<'_, '_, 'd> {
             let label = format!("{}{attr}", block_label(block, index));
             target = match block {
                 None => self.one(res, attr, kind.target_types()),
-                Some(bl) => self.nested(res, bl, value, attr, kind.target_types(), &label),
+                Some(bl) => self.nested(res, bl, value.clone(), attr, kind.target_types(), &label),
             };
             target_kind = kind;
+            // AWS accepts a NAT gateway in `gateway_id` and stores a NAT route
+            // (docs/semantics.md §1.8): read it as one.
+            if kind == TargetKind::Gateway {
+                let nat_types = TargetKind::NatGateway.target_types();
+                let nat = match &target {
+                    Link::To(t, _) if nat_types.contains(&self.linker.index().types[t.index()].as_str()) => {
+                        Some(target.clone())
+                    }
+                    Link::To(..) | Link::Absent | Link::External(_) | Link::Missing(_) => None,
+                    Link::Unknown(_) => {
+                        let expr = match block {
+                            None => self.linker.expr(res, attr),
+                            Some(bl) => {
+                                self.linker.expr(res, &format!("{bl}.{attr}")).or_else(|| self.linker.expr(res, bl))
+                            }
+                        };
+                        let relinked = self.linker.link(res, value, expr, nat_types);
+                        if matches!(relinked, Link::To(..)) {
+                            let at = if block.is_some() { label.as_str() } else { attr };
+                            self.links.retain(|l| !(l.from == res && l.attr == at && l.link.is_unknown()));
+                            self.record(res, at, &relinked);
+                            Some(relinked)
+                        } else {
+                            None
+                        }
+                    }
+                };
+                if let Some(nat) = nat {
+                    target = nat;
+                    target_kind = TargetKind::NatGateway;
+                    nat_in_gateway_id = true;
+                }
+            }
             break;
         }
         Route {
@@ -150,6 +184,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             target,
             state_blackhole: b.str("state") == Val::Known("blackhole"),
             target_id,
+            nat_in_gateway_id,
         }
     }
 }

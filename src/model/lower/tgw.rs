@@ -1,8 +1,9 @@
 //! Transit gateways: the gateway (with its default route table, an implicit object), VPC and
-//! peering attachments, route tables, routes, associations and propagations. Nothing is folded
-//! here: the evaluator reads the attachments and tables as they are.
+//! peering attachments (and their accepters), route tables, routes, associations and
+//! propagations. One fold: a VPC attachment accepter's default flags are its attachment's; the
+//! evaluator reads the attachments and tables as they are.
 
-use super::{Lowerer, parse_net};
+use super::{Fold, Lowerer, parse_net};
 use crate::catalog::{Role, types_of};
 use crate::model::Val;
 use crate::model::attrs::View;
@@ -63,6 +64,33 @@ impl<'d> Lowerer<'_, '_, 'd> {
                         .or_default_known(true),
                 })
             }
+            ("aws_ec2_transit_gateway_vpc_attachment_accepter", false) => {
+                let attachment = self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment));
+                let flag = |lw: &mut Self, k: &str| lw.unset_if_unconfigured(res, k, v.bool(k)).or_default_known(true);
+                let default_association = flag(self, "transit_gateway_default_route_table_association");
+                let default_propagation = flag(self, "transit_gateway_default_route_table_propagation");
+                let in_plan = attachment
+                    .res()
+                    .filter(|a| self.linker.index().types[a.index()] == "aws_ec2_transit_gateway_vpc_attachment");
+                let kind = match in_plan {
+                    Some(_) => AttachmentKind::VpcAccepter { attachment },
+                    // A RAM-shared transit gateway: the attachment is another account's; the
+                    // accepter is the attachment on this side, and its flags decide (the
+                    // requester cannot set them).
+                    None => AttachmentKind::Vpc {
+                        vpc: self.one(res, "vpc_id", types_of(Role::Vpc)),
+                        subnets: self.many(res, "subnet_ids", types_of(Role::Subnet)),
+                        appliance_mode: v.str("appliance_mode_support").map(|s| s == "enable").or_default_known(false),
+                        sg_referencing: Val::Unknown,
+                    },
+                };
+                Object::TgwAttachment(TgwAttachment {
+                    tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
+                    kind,
+                    default_association,
+                    default_propagation,
+                })
+            }
             ("aws_ec2_transit_gateway_peering_attachment", false) => Object::TgwAttachment(TgwAttachment {
                 tgw: self.one(res, "transit_gateway_id", types_of(Role::TransitGateway)),
                 kind: AttachmentKind::Peering {
@@ -98,6 +126,24 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 attachment: self.one(res, "transit_gateway_attachment_id", types_of(Role::TgwAttachment)),
             }),
             _ => Object::Other,
+        }
+    }
+}
+
+impl Fold<'_, '_> {
+    /// A transit gateway VPC attachment accepter's default association and propagation flags
+    /// are the attachment's (for a RAM-shared transit gateway the accepter's decide;
+    /// docs/semantics.md §6).
+    pub(super) fn tgw_vpc_accepters(&mut self) {
+        for id in self.ids_where(|r| matches!(r.obj, Object::TgwAttachment(_))) {
+            let Object::TgwAttachment(a) = &self.net.res(id).obj else { continue };
+            let AttachmentKind::VpcAccepter { attachment } = &a.kind else { continue };
+            let (att, assoc, prop) = (attachment.clone(), a.default_association.clone(), a.default_propagation.clone());
+            let Some(att) = self.present_target(&att) else { continue };
+            if let Object::TgwAttachment(t) = &mut self.net.resources[att.index()].obj {
+                t.default_association = assoc;
+                t.default_propagation = prop;
+            }
         }
     }
 }

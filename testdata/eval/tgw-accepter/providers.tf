@@ -1,0 +1,17 @@
+terraform {
+  required_providers { aws = { source = "hashicorp/aws", version = "5.100.0" } }
+}
+provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
+# The spoke account: it attaches its VPC to the hub account's shared transit gateway.
+provider "aws" {
+  alias                       = "spoke"
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
