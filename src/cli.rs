@@ -60,6 +60,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Trace one flow from X to Y, hop by hop, both ways, with the bill.
     Trace(TraceArgs),
+    /// The packet-flow simulator in the browser: the network drawn, findings on it, send a
+    /// packet and watch each hop (a local web app on 127.0.0.1).
+    Serve(ServeArgs),
     /// List the rules.
     Rules,
     /// Print the documentation of a rule.
@@ -181,6 +184,8 @@ pub struct LintArgs {
 /// Output format of `graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
+    /// The network picture as SVG: VPCs, AZ columns, subnets by tier, gateways, links.
+    Svg,
     /// Graphviz DOT.
     Dot,
     /// Mermaid flowchart.
@@ -201,6 +206,32 @@ pub struct GraphArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
+    /// Draw only this VPC (its address) and what it links to (`--format svg`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub vpc: Option<String>,
+}
+
+/// `tfvpc serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Plan or state file, or a Terraform root module folder (HCL mode).
+    #[arg(value_name = "INPUT")]
+    pub input: String,
+    /// Port on 127.0.0.1 (0: any free port).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Configuration file (default: `.tfvpc.hcl` beside the input or above it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
+    /// Answer this many requests, then stop (for tests; default: run until interrupted).
+    #[arg(long, hide = true)]
+    pub max_requests: Option<usize>,
+    /// Variables of HCL mode (a folder input).
+    #[command(flatten)]
+    pub var_args: VarArgs,
 }
 
 /// `tfvpc explain`.

@@ -24,6 +24,7 @@ mod group;
 pub mod ingest;
 mod locate;
 pub mod model;
+pub(crate) mod picture;
 pub mod report;
 pub mod rules;
 pub mod source;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8> {
         Command::Lint(args) => commands::lint::lint(&args, io),
         Command::Graph(args) => commands::graph::graph(&args, io),
         Command::Trace(args) => commands::trace::trace(&args, io),
+        Command::Serve(args) => commands::serve::serve(&args, io),
         Command::Rules => commands::explain::list(io),
         Command::Explain(args) => commands::explain::explain(&args.rule, io),
         Command::Completions(args) => commands::shell::completions(args.shell, io),

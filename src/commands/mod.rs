@@ -4,6 +4,7 @@
 pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod lint;
+pub(crate) mod serve;
 pub(crate) mod shell;
 pub(crate) mod trace;
 

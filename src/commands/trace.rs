@@ -40,7 +40,7 @@ pub(crate) fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
 }
 
 /// The flow of `tfvpc trace` from its flags.
-fn trace_flow(args: &cli::TraceArgs) -> Result<eval::Flow> {
+pub(crate) fn trace_flow(args: &cli::TraceArgs) -> Result<eval::Flow> {
     use eval::sets::{PortSet, Protocol, RuleProtocol};
     let protocol: RuleProtocol = args.protocol.parse().map_err(|_| {
         Error::usage(
@@ -111,7 +111,7 @@ fn trace_flow(args: &cli::TraceArgs) -> Result<eval::Flow> {
 
 /// `tfvpc trace` with an endpoint that does not resolve: a usage error whose help line offers the
 /// closest names, or says what an endpoint may be.
-fn endpoint_error(e: eval::TraceError) -> Error {
+pub(crate) fn endpoint_error(e: eval::TraceError) -> Error {
     let help = if e.error.suggestions.is_empty() {
         "use a resource address (aws_instance.web), a subnet, an IP address, `internet` or an AWS service name (com.amazonaws.us-east-1.s3)".to_string()
     } else {

@@ -1,0 +1,201 @@
+//! `tfvpc serve`: the real binary on a free port, asked over HTTP as the page asks it, then the
+//! page itself in headless Chromium (Debian's `chromium`): the picture drawn, findings pinned on
+//! it, a packet sent from the URL, its hops lit and logged. Screenshots land in
+//! `target/screenshots/` for a person to look at.
+//!
+//! The browser test needs `/usr/bin/chromium` (`.ci/run` installs it); without it the test says
+//! so and passes, unless `TFVPC_BROWSER=require` (set by `.ci/run` once Chromium is installed).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, reason = "tests fail loudly")]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(input: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tfvpc"))
+        .current_dir(common::root())
+        .args(["serve", input, "--port", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let port = line.rsplit("127.0.0.1:").next().and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok());
+    let port = port.unwrap_or_else(|| panic!("no URL in {line:?}"));
+    assert!(line.contains(&format!("http://127.0.0.1:{port}/")), "{line}");
+    Server { child, port }
+}
+
+/// `(status, body)` of a GET with the given Host header.
+fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+fn get(port: u16, path: &str) -> (u16, serde_json::Value) {
+    let (status, body) = get_as(port, path, &format!("127.0.0.1:{port}"));
+    (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
+}
+
+#[test]
+fn the_api_answers_what_the_page_asks() {
+    let server = start("testdata/plans/basic-vpc/plan.json");
+    let port = server.port;
+    // The page and its assets are inside the binary.
+    let (status, page) = get_as(port, "/", &format!("localhost:{port}"));
+    assert_eq!(status, 200);
+    assert!(page.contains("<script src=\"/app.js\">") && !page.contains("http"), "no CDN: {page}");
+    assert_eq!(get_as(port, "/app.js", &format!("127.0.0.1:{port}")).0, 200);
+    assert_eq!(get_as(port, "/app.css", &format!("127.0.0.1:{port}")).0, 200);
+    // The picture: SVG plus its model.
+    let (status, pic) = get(port, "/api/picture");
+    assert_eq!(status, 200);
+    assert!(pic["svg"].as_str().unwrap().contains("data-address=\"aws_subnet.private[0]\""));
+    assert_eq!(pic["vpcs"], serde_json::json!(["aws_vpc.main"]));
+    assert!(pic["picture"]["anchors"]["aws_security_group.app"].as_array().is_some());
+    // The findings: the lint JSON report, same as the CLI's.
+    let (status, findings) = get(port, "/api/findings");
+    assert_eq!(status, 200);
+    assert_eq!(findings["version"], 2);
+    let cli = Command::new(env!("CARGO_BIN_EXE_tfvpc"))
+        .current_dir(common::root())
+        .args(["lint", "--format", "json", "testdata/plans/basic-vpc/plan.json"])
+        .output()
+        .unwrap();
+    let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
+    assert_eq!(findings["findings"], cli["findings"]);
+    // A packet: the trace JSON contract, with the bill at the GB the page asks.
+    let (status, t) = get(port, "/api/trace?from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100");
+    assert_eq!(status, 200, "{t}");
+    assert_eq!(t["version"], 1);
+    assert_eq!(t["verdict"], "reachable");
+    assert!(t["bill"]["usd_per_month"].as_f64().unwrap() > 0.0, "{}", t["bill"]);
+    // Bad packets are explained, not crashes.
+    let (status, e) = get(port, "/api/trace?from=aws_instance.wbe&to=internet&protocol=tcp&port=443");
+    assert_eq!(status, 400);
+    assert!(e["help"].as_str().unwrap().contains("aws_instance.web"), "{e}");
+    let (status, e) = get(port, "/api/trace?from=aws_instance.web&to=internet&protocol=tcp");
+    assert_eq!(status, 400);
+    assert!(e["error"].as_str().unwrap().contains("needs --port"), "{e}");
+    assert_eq!(get(port, "/nope").0, 404);
+    // Another site's page cannot read the network (DNS rebinding).
+    assert_eq!(get_as(port, "/api/findings", "attacker.example").0, 403);
+}
+
+#[test]
+fn a_vpc_filter_and_a_missing_vpc() {
+    let server = start("testdata/plans/families-peering-tgw/plan.json");
+    let (_, all) = get(server.port, "/api/picture");
+    let first = all["vpcs"][0].as_str().unwrap().to_string();
+    let (status, one) = get(server.port, &format!("/api/picture?vpc={first}"));
+    assert_eq!(status, 200);
+    assert!(one["svg"].as_str().unwrap().contains(&format!("data-address=\"{first}\"")));
+    let (_, none) = get(server.port, "/api/picture?vpc=aws_vpc.nope");
+    assert!(none["svg"].as_str().unwrap().contains("no VPC"));
+}
+
+fn chromium() -> Option<&'static str> {
+    let path = "/usr/bin/chromium";
+    if std::path::Path::new(path).exists() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var("TFVPC_BROWSER").as_deref() != Ok("require"),
+        "TFVPC_BROWSER=require but {path} is missing (apt-get install chromium)"
+    );
+    eprintln!("skipping the browser test: {path} is missing (apt-get install chromium)");
+    None
+}
+
+/// Runs headless Chromium on `url`: the DOM after the page's scripts ran, and a screenshot.
+fn browse(chrome: &str, url: &str, shot: &std::path::Path) -> String {
+    let profile = std::env::temp_dir().join(format!("tfvpc-chromium-{}", std::process::id()));
+    let common_flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=8000",
+        "--window-size=1500,900",
+    ];
+    let profile_flag = format!("--user-data-dir={}", profile.display());
+    let dom = Command::new(chrome).args(common_flags).arg(&profile_flag).arg("--dump-dom").arg(url).output().unwrap();
+    let shot_flag = format!("--screenshot={}", shot.display());
+    let status = Command::new(chrome).args(common_flags).arg(&profile_flag).arg(shot_flag).arg(url).output().unwrap();
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let _ = std::fs::remove_dir_all(profile);
+    String::from_utf8(dom.stdout).unwrap()
+}
+
+#[test]
+fn the_page_in_a_real_browser_draws_pins_and_traces() {
+    let Some(chrome) = chromium() else { return };
+    let shots = common::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    // A NACL that drops app -> db: the finding is pinned on the db subnet, the trace lights it red.
+    let server = start("testdata/rules/unreachable-path/fail_doc_example/plan.json");
+    let url = format!(
+        "http://127.0.0.1:{}/#from=aws_instance.app&to=aws_instance.db&protocol=tcp&port=5432&fast=1",
+        server.port
+    );
+    let dom = browse(chrome, &url, &shots.join("serve-unreachable.png"));
+    assert!(dom.contains("data-ready=\"1\""), "the page did not finish loading:\n{dom}");
+    assert!(dom.contains("data-traced=\"unreachable\""), "{dom}");
+    assert!(dom.contains("class=\"badge sev-error\""), "the finding is not pinned:\n{dom}");
+    assert!(dom.contains("data-address=\"aws_subnet.db\"") && dom.contains("hop-deny"), "{dom}");
+    assert!(dom.contains("nacl-ingress") && dom.contains("rule 90 deny tcp 5432"), "the trace log: {dom}");
+    assert!(dom.contains("Findings (1)"), "{dom}");
+    assert!(std::fs::metadata(shots.join("serve-unreachable.png")).unwrap().len() > 10_000);
+    // A reachable path with a bill: NAT processing at 100 GB a month.
+    let server = start("testdata/plans/basic-vpc/plan.json");
+    let url = format!(
+        "http://127.0.0.1:{}/#from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100&fast=1",
+        server.port
+    );
+    let dom = browse(chrome, &url, &shots.join("serve-reachable.png"));
+    assert!(dom.contains("data-traced=\"reachable\""), "{dom}");
+    assert!(dom.contains("Bill of this path") && dom.contains("per month at 100 GB"), "{dom}");
+    assert!(dom.contains("return leg"), "{dom}");
+}
+
+#[test]
+fn graph_svg_draws_the_same_picture_and_rejects_an_unknown_vpc() {
+    let r = common::run(&["graph", "--format", "svg", &common::path("testdata/plans/basic-vpc/plan.json")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("<svg ") && r.stdout.contains("data-address=\"aws_subnet.public[0]\""));
+    assert!(r.stdout.contains("tier-public") && r.stdout.contains("tier-private"));
+    let r = common::run(&[
+        "graph",
+        "--format",
+        "svg",
+        "--vpc",
+        "aws_vpc.mian",
+        &common::path("testdata/plans/basic-vpc/plan.json"),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--vpc aws_vpc.mian: no such VPC"), "{}", r.stderr);
+}
