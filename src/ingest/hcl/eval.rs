@@ -7,6 +7,7 @@
 //! their argument is the fallback, not a failure.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl::edit::template::{Directive, Element, Template};
@@ -41,6 +42,13 @@ pub(crate) trait Resolver {
     /// `TYPE.NAME`, `count.index`, `each.key`, `path.module`, `terraform.workspace`, `self.X`.
     /// `steps` are the attribute names after the root, as many as the root needs.
     fn resolve(&self, root: &str, steps: &[&str]) -> EvalResult;
+
+    /// [`Resolver::resolve`], shared: a resolver that keeps its values (module instances keep
+    /// variables, locals, resources and module outputs) hands out the kept value, and the
+    /// traversal copies only the part it reaches.
+    fn resolve_shared(&self, root: &str, steps: &[&str]) -> Result<Rc<Value>, EvalError> {
+        self.resolve(root, steps).map(Rc::new)
+    }
 
     /// A note the evaluation wants reported (an unsupported function, ...).
     fn note(&self, message: String);
@@ -197,7 +205,7 @@ impl<'a> Scope<'a> {
             return Err(EvalError::new(format!("cannot evaluate {whole:?}")));
         };
         if let Some(v) = self.local(root) {
-            return self.apply_ops(v.clone(), ops);
+            return self.apply_ops_ref(v, ops);
         }
         let need = root_steps(root);
         let mut steps = Vec::new();
@@ -210,8 +218,46 @@ impl<'a> Scope<'a> {
         if steps.len() < need {
             return Err(EvalError::new(format!("invalid reference: {root} needs an attribute name")));
         }
-        let v = self.resolver.resolve(root, &steps)?;
-        self.apply_ops(v, &ops[need..])
+        let v = self.resolver.resolve_shared(root, &steps)?;
+        self.apply_ops_ref(&v, &ops[need..])
+    }
+
+    /// [`Scope::apply_ops`] on a borrowed value: the leading attribute and index steps into
+    /// objects, maps, lists and tuples are taken by reference, so only the part reached is
+    /// copied; from the first step that is not that plain, `apply_ops` on a copy, as before.
+    fn apply_ops_ref(&self, v: &Value, ops: &[&TraversalOperator]) -> EvalResult {
+        let mut cur = v;
+        let mut i = 0;
+        while i < ops.len() {
+            let next = match ops[i] {
+                TraversalOperator::GetAttr(a) => match cur {
+                    Value::Object(m) | Value::Map(m) => m.get(a.as_str()),
+                    _ => None,
+                },
+                TraversalOperator::Index(e) => {
+                    let k = self.eval(e)?;
+                    match index_ref(cur, &k) {
+                        Some(x) => Some(x),
+                        None => {
+                            let v = index(cur.clone(), &k)?;
+                            return self.apply_ops(v, &ops[i + 1..]);
+                        }
+                    }
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    index_ref(cur, &Value::int(i64::try_from(*n.value()).unwrap_or(i64::MAX)))
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+            };
+            match next {
+                Some(x) => {
+                    cur = x;
+                    i += 1;
+                }
+                None => break,
+            }
+        }
+        self.apply_ops(cur.clone(), &ops[i..])
     }
 
     /// Applies traversal operators (attributes, indexes, splats) to a value.
@@ -748,6 +794,22 @@ pub(crate) fn get_attr(v: Value, name: &str) -> EvalResult {
         Value::Sensitive(inner) => Ok(get_attr(*inner, name)?.marked_if(true)),
         Value::Null => Err(EvalError::new(format!("attempt to get attribute {name:?} from a null value"))),
         other => Err(EvalError::new(format!("a {} has no attribute {name:?}", other.ty().friendly()))),
+    }
+}
+
+/// `v[k]` by reference where [`index`] would succeed without marks: a list or tuple and a whole
+/// number in range, or a map or object and a key it has; `None` for everything else.
+fn index_ref<'v>(v: &'v Value, k: &Value) -> Option<&'v Value> {
+    if !matches!(k, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
+        return None;
+    }
+    match v {
+        Value::List(items) | Value::Tuple(items) => {
+            let i = to_number(k).and_then(Number::as_i64)?;
+            items.get(usize::try_from(i).ok()?)
+        }
+        Value::Map(m) | Value::Object(m) => m.get(&as_string(k)?),
+        _ => None,
     }
 }
 

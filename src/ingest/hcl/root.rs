@@ -75,6 +75,9 @@ enum Slot<T> {
     Done(T),
 }
 
+/// A value kept for every expression that refers to it (copied only where it is changed).
+type Shared = Result<Rc<Value>, EvalError>;
+
 /// A module instance.
 struct Inst {
     path: Vec<ModuleStep>,
@@ -90,10 +93,15 @@ struct Inst {
     root_values: BTreeMap<String, Value>,
     /// Provider mapping: local name (`aws`, `aws.west`) → root provider key.
     providers: BTreeMap<String, String>,
-    vars: RefCell<HashMap<String, Slot<EvalResult>>>,
-    locals: RefCell<HashMap<String, Slot<EvalResult>>>,
-    outputs: RefCell<HashMap<String, Slot<EvalResult>>>,
+    vars: RefCell<HashMap<String, Slot<Shared>>>,
+    locals: RefCell<HashMap<String, Slot<Shared>>>,
+    outputs: RefCell<HashMap<String, Slot<Shared>>>,
     resources: RefCell<HashMap<BlockKey, Slot<Rc<Instances>>>>,
+    /// `TYPE.NAME` as other expressions see it, made once from `resources`.
+    resource_values: RefCell<HashMap<BlockKey, Rc<Value>>>,
+    /// `module.NAME` as other expressions see it, kept once every output of every instance
+    /// has a value.
+    module_values: RefCell<HashMap<String, Rc<Value>>>,
     calls: RefCell<HashMap<String, Slot<Rc<CallInstances>>>>,
     /// The directories of this instance's ancestors (recursion check).
     ancestry: Vec<PathBuf>,
@@ -149,30 +157,35 @@ struct Ctx<'w> {
 
 impl Resolver for Ctx<'_> {
     fn resolve(&self, root: &str, steps: &[&str]) -> EvalResult {
+        self.resolve_shared(root, steps).map(Rc::unwrap_or_clone)
+    }
+
+    fn resolve_shared(&self, root: &str, steps: &[&str]) -> Shared {
         let name = steps.first().copied().unwrap_or("");
+        let own = |v: EvalResult| v.map(Rc::new);
         match root {
             "var" => self.world.var(&self.inst, name),
             "local" => self.world.local(&self.inst, name),
-            "count" if name == "index" => self
+            "count" if name == "index" => own(self
                 .count_index
                 .clone()
-                .ok_or_else(|| EvalError::new("count.index is only valid in a block with count")),
-            "each" => match (&self.each, name) {
+                .ok_or_else(|| EvalError::new("count.index is only valid in a block with count"))),
+            "each" => own(match (&self.each, name) {
                 (Some((k, _)), "key") => Ok(k.clone()),
                 (Some((_, v)), "value") => Ok(v.clone()),
                 _ => Err(EvalError::new(format!("each.{name} is only valid in a block with for_each"))),
-            },
-            "path" => match name {
+            }),
+            "path" => own(match name {
                 "module" => Ok(Value::string(rel_path(&self.world.root_dir, &self.inst.src.dir))),
                 "root" => Ok(Value::string(".")),
                 "cwd" => Ok(Value::string(self.world.root_dir.display().to_string())),
                 _ => Err(EvalError::new(format!("unknown path.{name}"))),
-            },
-            "terraform" if name == "workspace" => Ok(Value::string(self.world.workspace.clone())),
-            "self" => match &self.self_obj {
+            }),
+            "terraform" if name == "workspace" => own(Ok(Value::string(self.world.workspace.clone()))),
+            "self" => own(match &self.self_obj {
                 Some(o) => super::eval::get_attr(o.clone(), name),
                 None => Err(EvalError::new("self is only valid in provisioners and connections")),
-            },
+            }),
             "module" => self.world.module_value(&self.inst, name),
             "data" => {
                 let t = name;
@@ -333,7 +346,7 @@ impl World {
         Ctx { world: self, inst: inst.clone(), count_index: None, each: None, self_obj: None }
     }
 
-    fn var(&self, inst: &Rc<Inst>, name: &str) -> EvalResult {
+    fn var(&self, inst: &Rc<Inst>, name: &str) -> Shared {
         if let Some(Slot::Done(v)) = inst.vars.borrow().get(name) {
             return v.clone();
         }
@@ -342,7 +355,7 @@ impl World {
             return Err(EvalError::new(format!("reference to undeclared input variable {name:?}")));
         };
         self.enter(what.clone())?;
-        let out = self.var_inner(inst, name, body, &what);
+        let out = self.var_inner(inst, name, body, &what).map(Rc::new);
         self.leave();
         inst.vars.borrow_mut().insert(name.to_string(), Slot::Done(out.clone()));
         out
@@ -384,7 +397,7 @@ impl World {
         }
     }
 
-    fn local(&self, inst: &Rc<Inst>, name: &str) -> EvalResult {
+    fn local(&self, inst: &Rc<Inst>, name: &str) -> Shared {
         if let Some(Slot::Done(v)) = inst.locals.borrow().get(name) {
             return v.clone();
         }
@@ -393,14 +406,14 @@ impl World {
         };
         let what = format!("{}local.{name}", module_prefix(&inst.path));
         self.enter(what)?;
-        let out = Scope::new(&self.ctx(inst)).eval(&attr.expr);
+        let out = Scope::new(&self.ctx(inst)).eval(&attr.expr).map(Rc::new);
         self.leave();
         // A cycle is reported once, where it is detected; the value is an error for everyone.
         inst.locals.borrow_mut().insert(name.to_string(), Slot::Done(out.clone()));
         out
     }
 
-    fn output(&self, inst: &Rc<Inst>, name: &str) -> EvalResult {
+    fn output(&self, inst: &Rc<Inst>, name: &str) -> Shared {
         if let Some(Slot::Done(v)) = inst.outputs.borrow().get(name) {
             return v.clone();
         }
@@ -416,24 +429,34 @@ impl World {
         self.leave();
         let sensitive =
             body.attr("sensitive").and_then(|e| vars::constant(e).ok()).is_some_and(|v| v == Value::Bool(true));
-        let out = out.map(|v| v.marked_if(sensitive));
+        let out = out.map(|v| Rc::new(v.marked_if(sensitive)));
         inst.outputs.borrow_mut().insert(name.to_string(), Slot::Done(out.clone()));
         out
     }
 
     /// `module.NAME`: an object of outputs per instance.
-    fn module_value(&self, inst: &Rc<Inst>, name: &str) -> EvalResult {
+    fn module_value(&self, inst: &Rc<Inst>, name: &str) -> Shared {
+        if let Some(v) = inst.module_values.borrow().get(name) {
+            return Ok(v.clone());
+        }
         let calls = self.calls(inst, name)?;
         let prefix = format!("{}module.{name}", module_prefix(&inst.path));
         match calls.as_ref() {
-            CallInstances::Missing => Ok(unknown_ref(prefix, Type::Dynamic, false)),
-            CallInstances::Undecided => Ok(unknown_ref(prefix, Type::Dynamic, false)),
+            CallInstances::Missing => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
+            CallInstances::Undecided => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
             CallInstances::Known(list) => {
-                let objs: Vec<(Option<InstanceKey>, Value)> =
-                    list.iter().map(|(k, child)| (k.clone(), self.outputs_object(child))).collect();
+                let mut complete = true;
+                let objs: Vec<(Option<InstanceKey>, Value)> = list
+                    .iter()
+                    .map(|(k, child)| {
+                        let (obj, all) = self.outputs_object(child);
+                        complete &= all;
+                        (k.clone(), obj)
+                    })
+                    .collect();
                 let counted = inst.src.calls.get(name).is_some_and(|b| b.attrs.contains_key("count"));
                 let each = inst.src.calls.get(name).is_some_and(|b| b.attrs.contains_key("for_each"));
-                Ok(if counted {
+                let v = Rc::new(if counted {
                     Value::Tuple(objs.into_iter().map(|(_, v)| v).collect())
                 } else if each {
                     Value::Object(
@@ -452,25 +475,37 @@ impl World {
                     )
                 } else {
                     objs.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
-                })
+                });
+                // Kept only when no output stood in as unknown: one caught in a cycle now may
+                // have its value when asked again.
+                if complete {
+                    inst.module_values.borrow_mut().insert(name.to_string(), v.clone());
+                }
+                Ok(v)
             }
         }
     }
 
-    fn outputs_object(&self, child: &Rc<Inst>) -> Value {
+    /// The object of a module instance's outputs, and whether every output has its value.
+    fn outputs_object(&self, child: &Rc<Inst>) -> (Value, bool) {
         let mut m = BTreeMap::new();
+        let mut all = true;
         for name in child.src.outputs.keys() {
             // An output that cannot be evaluated here (a cycle through an unrelated output, an
             // error) is unknown: the one that is asked for reports its own error.
-            let v = self.output(child, name).unwrap_or_else(|e| {
-                if !e.message.starts_with("cycle") {
-                    self.note(format!("{}output {name}: {e}; its value is unknown", module_prefix(&child.path)));
+            let v = match self.output(child, name) {
+                Ok(v) => Rc::unwrap_or_clone(v),
+                Err(e) => {
+                    all = false;
+                    if !e.message.starts_with("cycle") {
+                        self.note(format!("{}output {name}: {e}; its value is unknown", module_prefix(&child.path)));
+                    }
+                    unknown_ref(format!("{}{name}", module_prefix(&child.path)), Type::Dynamic, false)
                 }
-                unknown_ref(format!("{}{name}", module_prefix(&child.path)), Type::Dynamic, false)
-            });
+            };
             m.insert(name.clone(), v);
         }
-        Value::Object(m)
+        (Value::Object(m), all)
     }
 
     /// The instances of module call `name` in `inst` (created on first use).
@@ -575,6 +610,8 @@ impl World {
                 locals: RefCell::default(),
                 outputs: RefCell::default(),
                 resources: RefCell::default(),
+                resource_values: RefCell::default(),
+                module_values: RefCell::default(),
                 calls: RefCell::default(),
                 ancestry: ancestry.clone(),
                 placeholder: inst.placeholder || undecided,
@@ -614,21 +651,27 @@ impl World {
     }
 
     /// `TYPE.NAME` / `data.TYPE.NAME` as other expressions see it.
-    fn resource_value(&self, inst: &Rc<Inst>, data: bool, rtype: &str, name: &str) -> EvalResult {
+    fn resource_value(&self, inst: &Rc<Inst>, data: bool, rtype: &str, name: &str) -> Shared {
         let Some(block) = inst.src.resources.iter().find(|r| r.data == data && r.rtype == rtype && r.name == name)
         else {
             let kind = if data { "data source" } else { "resource" };
             let addr = if data { format!("data.{rtype}.{name}") } else { format!("{rtype}.{name}") };
             return Err(EvalError::new(format!("reference to undeclared {kind} {addr}")));
         };
+        let k = (block.data, block.rtype.clone(), block.name.clone());
+        if let Some(v) = inst.resource_values.borrow().get(&k) {
+            return Ok(v.clone());
+        }
         let insts = self.instances(inst, block)?;
         let base = format!("{}{}{rtype}.{name}", module_prefix(&inst.path), if data { "data." } else { "" });
-        Ok(match insts.as_ref() {
+        let v = Rc::new(match insts.as_ref() {
             Instances::Single(i) => i.object.clone(),
             Instances::Count(list) => Value::Tuple(list.iter().map(|i| i.object.clone()).collect()),
             Instances::ForEach(m) => Value::Object(m.iter().map(|(k, i)| (k.clone(), i.object.clone())).collect()),
             Instances::Undecided => unknown_ref(base, Type::Dynamic, false),
-        })
+        });
+        inst.resource_values.borrow_mut().insert(k, v.clone());
+        Ok(v)
     }
 
     fn instances(&self, inst: &Rc<Inst>, block: &ResourceBlock) -> std::result::Result<Rc<Instances>, EvalError> {
@@ -1068,6 +1111,8 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         locals: RefCell::default(),
         outputs: RefCell::default(),
         resources: RefCell::default(),
+        resource_values: RefCell::default(),
+        module_values: RefCell::default(),
         calls: RefCell::default(),
         ancestry: Vec::new(),
         placeholder: false,
@@ -1195,7 +1240,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let mut variables = BTreeMap::new();
     for name in src.variables.keys() {
         if let Ok(v) = world.var(&root, name)
-            && let (v, false) = v.unmarked()
+            && let (v, false) = Rc::unwrap_or_clone(v).unmarked()
             && let Some(j) = v.to_json()
         {
             variables.insert(name.clone(), j);
