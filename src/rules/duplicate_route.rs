@@ -63,6 +63,6 @@ impl Rule for DuplicateRoute {
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
         matches!(failure.stage, Stage::Route | Stage::ReturnPath | Stage::Tgw)
             && failure.names_the_decider(draft)
-            && draft.key.first().and_then(|k| k.parse::<ipnet::IpNet>().ok()).is_none_or(|dest| failure.routes_into(&dest))
+            && failure.routes_into_key(draft)
     }
 }

@@ -64,7 +64,7 @@ impl Rule for RouteTargetInOtherVpc {
     fn claims(&self, failure: &FailureView, draft: &Draft) -> bool {
         failure.at_routing()
             && failure.names_the_decider(draft)
-            && draft.key.first().and_then(|k| k.parse::<ipnet::IpNet>().ok()).is_none_or(|dest| failure.routes_into(&dest))
+            && failure.routes_into_key(draft)
     }
 }
 

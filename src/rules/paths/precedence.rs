@@ -83,10 +83,15 @@ impl FailureView {
         self.blackhole
     }
 
-    /// Whether routing looked up an address inside `dest` where the flow died (a route for
-    /// `dest` can explain the drop; a route for another destination cannot).
-    pub fn routes_into(&self, dest: &IpNet) -> bool {
-        self.routed.intersects(&IpSet::from_net(*dest))
+    /// Whether routing looked up an address inside the destination the draft is keyed by
+    /// (its first key, a CIDR) where the flow died: a route for that destination can explain
+    /// the drop, a route for another cannot. A draft without a CIDR key explains any.
+    pub fn routes_into_key(&self, draft: &Draft) -> bool {
+        draft
+            .key
+            .first()
+            .and_then(|k| k.parse::<IpNet>().ok())
+            .is_none_or(|dest| self.routed.intersects(&IpSet::from_net(dest)))
     }
 
     /// Whether the flow joins two different VPCs that the draft names (its ends lie in both).
