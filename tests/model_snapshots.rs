@@ -5,7 +5,12 @@
 mod common;
 
 fn graph_json(rel: &str) -> serde_json::Value {
-    let r = common::run(&["graph", "--format", "json", &common::path(rel)]);
+    graph_of(&common::path(rel))
+}
+
+fn graph_of(file: &str) -> serde_json::Value {
+    let rel = file;
+    let r = common::run(&["graph", "--format", "json", file]);
     assert_eq!(r.code, 0, "{rel}: {}", r.stderr);
     serde_json::from_str(&r.stdout).unwrap()
 }
@@ -61,7 +66,9 @@ fn create_plan_links_by_references() {
 
 #[test]
 fn modules_count_and_for_each_align_by_key() {
-    let g = graph_json("testdata/plans/modules-count-foreach/plan.json");
+    // The plan alone: what its reference lists decide (with the sources beside it, they decide
+    // the rest, by reference: see below).
+    let g = graph_of(&common::alone("testdata/plans/modules-count-foreach/plan.json"));
     let m = r#"module.network["prod"]"#;
     // for_each NAT per AZ in the public subnet of the same key.
     assert_eq!(
@@ -96,11 +103,19 @@ fn modules_count_and_for_each_align_by_key() {
         edges(&g, &format!("{dev}.aws_route.private_nat[1]"), "routes_to"),
         [pair(&format!(r#"{dev}.aws_nat_gateway.this["us-east-1a"]"#), "reference")]
     );
+    // With its sources, the ambiguous expression is evaluated: prod's two NATs by index.
+    let g = graph_json("testdata/plans/modules-count-foreach/plan.json");
+    for (i, az) in [(0, "us-east-1a"), (1, "us-east-1b")] {
+        assert_eq!(
+            edges(&g, &format!("{m}.aws_route.private_nat[{i}]"), "routes_to"),
+            [pair(&format!(r#"{m}.aws_nat_gateway.this["{az}"]"#), "reference")]
+        );
+    }
 }
 
 #[test]
 fn merged_route_references_are_matched_by_type_or_left_unknown() {
-    let g = graph_json("testdata/plans/merged-refs/plan.json");
+    let g = graph_of(&common::alone("testdata/plans/merged-refs/plan.json"));
     let mixed = edges(&g, "aws_route_table.mixed", "routes_to");
     assert!(mixed.contains(&pair("aws_internet_gateway.main", "reference")), "{mixed:?}");
     assert!(mixed.contains(&pair("aws_nat_gateway.main", "reference")), "{mixed:?}");
@@ -109,6 +124,12 @@ fn merged_route_references_are_matched_by_type_or_left_unknown() {
         peers.iter().all(|(t, _)| !t.starts_with("aws_vpc_peering_connection")),
         "two pcx routes are ambiguous: {peers:?}"
     );
+    // With the sources beside the plan, each block is told apart.
+    let g = graph_json("testdata/plans/merged-refs/plan.json");
+    let peers = edges(&g, "aws_route_table.peers", "routes_to");
+    for pcx in ["aws_vpc_peering_connection.a", "aws_vpc_peering_connection.b"] {
+        assert!(peers.contains(&pair(pcx, "reference")), "{peers:?}");
+    }
 }
 
 #[test]

@@ -3,14 +3,14 @@
 
 use super::write_out;
 use crate::cli::{self, GraphFormat};
-use crate::model::lower::{Side, lower};
 use crate::{EXIT_CLEAN, Error, Io, Result};
 use crate::{graph, ingest, picture};
 
 /// Runs `tfvpc graph`.
 pub(crate) fn graph(args: &cli::GraphArgs, io: &mut Io<'_>) -> Result<u8> {
-    let (input, doc, _notes) = ingest::load_any(&args.input, io.stdin, &super::hcl_options(&args.var_args))?;
-    let net = lower(&input.name, &doc, Side::After);
+    let opts = super::hcl_options(&args.var_args);
+    let (input, mut doc, _notes) = ingest::load_any(&args.input, io.stdin, &opts)?;
+    let (net, _) = super::lower_after(&input.name, &mut doc, input.dir(), &opts);
     if args.format == GraphFormat::Svg {
         let options = picture::Options { vpc: args.vpc.clone(), collapse: args.vpc.is_some().then_some(false) };
         let pic = picture::build(&net, &options);

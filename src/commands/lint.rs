@@ -8,6 +8,7 @@ use super::{settings_for, write_err, write_out};
 use crate::cli::{self, ColorChoice, FailOn, LintFormat};
 use crate::config::{Config, Settings};
 use crate::finding::{self, Severity};
+use crate::model::Network;
 use crate::model::lower::{Side, lower};
 use crate::report::{self, InputReport, LintReport};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Error, Io, Result, render_error};
@@ -152,14 +153,13 @@ struct SideChecked {
 /// `expect` block names something; `repo_root` makes the configuration file's `uri`).
 fn check(
     name: &str,
-    doc: &ingest::Document,
+    net: Network,
     side: Side,
     settings: &Settings,
     suppressions: &suppress::Suppressions<'_>,
     show_indeterminate: bool,
     repo_root: Option<&Path>,
 ) -> SideChecked {
-    let net = lower(name, doc, side);
     let (checked, expects) = {
         let ev = eval::Evaluator::new(&net, settings.eval());
         let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
@@ -203,20 +203,32 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         // A panic in the source reader is a bug; without sources, findings point at the input.
         (loaded, sources.join().unwrap_or_default())
     });
-    let (input, doc, hcl_notes) = loaded?;
+    let (input, mut doc, hcl_notes) = loaded?;
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let SideChecked { checked: mut after, net, expects } =
-        check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate, repo_root.as_deref());
+    let (after_net, source_notes) =
+        super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &super::hcl_options(&args.var_args));
+    let SideChecked { checked: mut after, net, expects } = check(
+        &input.name,
+        after_net,
+        Side::After,
+        &settings,
+        &suppressions,
+        args.show_indeterminate,
+        repo_root.as_deref(),
+    );
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     warnings.extend(hcl_notes);
+    warnings.extend(source_notes);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {
+        let before_net = lower(&input.name, &doc, Side::Before);
         let before =
-            check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate, None).checked;
+            check(&input.name, before_net, Side::Before, &settings, &suppressions, args.show_indeterminate, None)
+                .checked;
         let present: std::collections::HashSet<&str> =
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
         for f in &mut findings {

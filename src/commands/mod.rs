@@ -65,5 +65,30 @@ pub(crate) fn hcl_options(args: &crate::cli::VarArgs) -> crate::ingest::HclOptio
         })
         .collect();
     env.sort();
-    crate::ingest::HclOptions { vars: vars.into_iter().map(|(_, v)| v).collect(), env }
+    crate::ingest::HclOptions { vars: vars.into_iter().map(|(_, v)| v).collect(), env, plan_variables: None }
+}
+
+/// The after-apply network of an input. A plan that leaves links unresolved is read again with
+/// its sources (`source_dir`: `--source-dir`, else the plan's folder), when that folder holds
+/// the root module: evaluated with the plan's own variables, they say which instance an unknown
+/// id refers to through locals, module outputs, merged nested blocks or computed indexes
+/// (docs/hcl-mode.md, "A plan and its sources"). A plan whose links all resolve costs no
+/// evaluation. Returns the network and the warnings of reading the sources.
+pub(crate) fn lower_after(
+    name: &str,
+    doc: &mut crate::ingest::Document,
+    source_dir: Option<&Path>,
+    opts: &crate::ingest::HclOptions,
+) -> (crate::model::Network, Vec<String>) {
+    use crate::model::lower::{Side, lower};
+    let net = lower(name, doc, Side::After);
+    if doc.kind != crate::ingest::DocKind::Plan || net.summary().links_unknown == 0 {
+        return (net, Vec::new());
+    }
+    let Some(dir) = source_dir.filter(|d| crate::ingest::has_config(d)) else { return (net, Vec::new()) };
+    let attached = crate::ingest::attach_sources(doc, dir, opts);
+    if attached.resources == 0 {
+        return (net, attached.warnings);
+    }
+    (lower(name, doc, Side::After), attached.warnings)
 }

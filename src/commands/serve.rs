@@ -16,7 +16,6 @@ use super::{settings_for, write_err, write_out};
 use crate::cli::{self, Cli};
 use crate::config::Settings;
 use crate::model::Network;
-use crate::model::lower::{Side, lower};
 use crate::{EXIT_CLEAN, Error, Io, Result, eval, ingest, picture, render_error};
 
 const INDEX_HTML: &str = include_str!("../serve/index.html");
@@ -94,9 +93,10 @@ impl Response {
 impl App {
     fn load(args: &cli::ServeArgs, io: &mut Io<'_>) -> Result<App> {
         let explicit = super::explicit_config(args.config.as_deref())?;
-        let (input, doc, _notes) = ingest::load_any(&args.input, io.stdin, &super::hcl_options(&args.var_args))?;
+        let opts = super::hcl_options(&args.var_args);
+        let (input, mut doc, _notes) = ingest::load_any(&args.input, io.stdin, &opts)?;
         let settings = settings_for(explicit.as_ref(), input.dir())?;
-        let net = lower(&input.name, &doc, Side::After);
+        let (net, _) = super::lower_after(&input.name, &mut doc, input.dir(), &opts);
         let mut app =
             App { input: input.name.clone(), config: args.config.clone(), net, settings, findings: String::new() };
         app.findings = app.lint(&args.var_args, io);

@@ -2,7 +2,6 @@
 
 use super::{settings_for, write_err, write_out};
 use crate::cli::{self, ColorChoice};
-use crate::model::lower::{Side, lower};
 use crate::{EXIT_CLEAN, EXIT_FINDINGS, Error, Io, Result};
 use crate::{eval, ingest, report};
 
@@ -11,9 +10,10 @@ use crate::{eval, ingest, report};
 pub(crate) fn trace(args: &cli::TraceArgs, io: &mut Io<'_>) -> Result<u8> {
     let flow = trace_flow(args)?;
     let explicit = super::explicit_config(args.config.as_deref())?;
-    let (input, doc, _notes) = ingest::load_any(&args.input, io.stdin, &super::hcl_options(&args.var_args))?;
+    let opts = super::hcl_options(&args.var_args);
+    let (input, mut doc, _notes) = ingest::load_any(&args.input, io.stdin, &opts)?;
     let settings = settings_for(explicit.as_ref(), input.dir())?;
-    let net = lower(&input.name, &doc, Side::After);
+    let (net, _) = super::lower_after(&input.name, &mut doc, input.dir(), &opts);
     let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };
     let report = eval::trace(&net, settings.eval(), &args.from, &args.to, &flow, &options).map_err(endpoint_error)?;
     let color = match args.color {

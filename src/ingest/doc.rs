@@ -84,6 +84,12 @@ pub struct Attrs {
     pub unknown: Value,
     /// `after_sensitive` / `sensitive_values` (same shape; `true` where sensitive).
     pub sensitive: Value,
+    /// What an unknown value is known to refer to: the same shape as `values`, a string where
+    /// the value is one attribute of one resource instance, written as an absolute reference
+    /// (`module.vpc["a"].aws_nat_gateway.this[1].id`), `null` or missing elsewhere. HCL
+    /// evaluation fills it (HCL mode, and plan mode with the sources beside the plan: see
+    /// docs/hcl-mode.md); a plan alone records only the configuration's reference lists.
+    pub targets: Value,
 }
 
 impl Attrs {

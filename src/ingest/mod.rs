@@ -14,7 +14,12 @@ use std::path::{Path, PathBuf};
 use miette::{NamedSource, SourceSpan};
 
 pub use doc::{Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource};
-pub use hcl::{HclOptions, VarArg};
+pub use hcl::{Attached, HclOptions, VarArg, attach_sources};
+
+/// True when `dir` holds Terraform configuration files (`.tf`, `.tf.json`, `.tofu`).
+pub fn has_config(dir: &Path) -> bool {
+    hcl::load::has_config(dir)
+}
 use parse::{Parsed, Unrecognised};
 
 use crate::error::{Error, JsonError, Result};

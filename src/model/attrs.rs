@@ -19,6 +19,8 @@ pub(crate) struct View<'a> {
     values: Option<&'a Map<String, Value>>,
     unknown: &'a Value,
     sensitive: &'a Value,
+    /// What unknown values refer to ([`Attrs::targets`], same shape as the values).
+    targets: &'a Value,
     /// Test builds: the resource (mode and type) whose top-level attributes this view reads.
     #[cfg(test)]
     owner: Option<(Mode, &'a str)>,
@@ -83,6 +85,7 @@ impl<'a> View<'a> {
             values: Some(&attrs.values),
             unknown: &attrs.unknown,
             sensitive: &attrs.sensitive,
+            targets: &attrs.targets,
             #[cfg(test)]
             owner: None,
         }
@@ -105,6 +108,7 @@ impl<'a> View<'a> {
             values: None,
             unknown: &NULL,
             sensitive: &NULL,
+            targets: &NULL,
             #[cfg(test)]
             owner: None,
         }
@@ -176,6 +180,7 @@ impl<'a> View<'a> {
     pub(crate) fn blocks(&self, key: &str) -> Val<Vec<View<'a>>> {
         let unknown = marker(self.unknown, key);
         let sensitive = marker(self.sensitive, key);
+        let targets = marker(self.targets, key);
         match self.get(key) {
             Val::Known(Value::Array(items)) => Val::Known(
                 items
@@ -185,6 +190,7 @@ impl<'a> View<'a> {
                         values: item.as_object(),
                         unknown: element(unknown, i),
                         sensitive: element(sensitive, i),
+                        targets: element(targets, i),
                         #[cfg(test)]
                         owner: None,
                     })
@@ -194,12 +200,48 @@ impl<'a> View<'a> {
                 values: Some(o),
                 unknown,
                 sensitive,
+                targets,
                 #[cfg(test)]
                 owner: None,
             }]),
             Val::Known(_) => Val::Unknown,
             Val::Unknown => Val::Unknown,
             Val::Absent => Val::Absent,
+        }
+    }
+
+    /// What an unknown string attribute refers to, when the input records it
+    /// ([`Attrs::targets`]): an absolute reference (`module.a.aws_nat_gateway.this[1].id`).
+    pub(crate) fn target(&self, key: &str) -> Option<&'a str> {
+        match self.targets {
+            Value::Object(m) => m.get(key).and_then(Value::as_str),
+            _ => None,
+        }
+    }
+
+    /// What each element of an unknown list attribute refers to (a dot-separated path through
+    /// nested blocks is flattened as [`View::path_strings`] does); `None` unless every element
+    /// has a recorded target.
+    pub(crate) fn path_targets(&self, path: &str) -> Option<Vec<&'a str>> {
+        let of_list = |t: &'a Value| -> Option<Vec<&'a str>> {
+            match t {
+                Value::String(s) => Some(vec![s.as_str()]),
+                Value::Array(items) => items.iter().map(Value::as_str).collect(),
+                _ => None,
+            }
+        };
+        match path.split_once('.') {
+            None => of_list(marker(self.targets, path)),
+            Some((head, rest)) => match self.blocks(head) {
+                Val::Known(blocks) if !blocks.is_empty() => {
+                    let mut out = Vec::new();
+                    for b in blocks {
+                        out.extend(b.path_targets(rest)?);
+                    }
+                    Some(out)
+                }
+                _ => None,
+            },
         }
     }
 
@@ -290,7 +332,7 @@ mod tests {
     use serde_json::json;
 
     fn attrs(values: Value, unknown: Value, sensitive: Value) -> Attrs {
-        Attrs { values: values.as_object().cloned().unwrap_or_default(), unknown, sensitive }
+        Attrs { values: values.as_object().cloned().unwrap_or_default(), unknown, sensitive, targets: Value::Null }
     }
 
     #[test]

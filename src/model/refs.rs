@@ -460,6 +460,18 @@ impl<'a, 'd> Linker<'a, 'd> {
         }
     }
 
+    /// The link an absolute reference names (`module.vpc["a"].aws_nat_gateway.this[1].id`, an
+    /// [`Attrs::targets`](crate::ingest::Attrs::targets) entry): resolved in that module
+    /// instance as a plan reference is. None when it names nothing of one of `types`.
+    pub(crate) fn link_target(&self, target: &str, types: &[&str]) -> Option<Link> {
+        let (module, local) = absolute_parts(target)?;
+        let scope = Scope { module: &module, key: None, for_each: None };
+        match self.pick_one(self.resolve_refs(&scope, &[local], 0), types) {
+            link @ Link::To(..) => Some(link),
+            _ => None,
+        }
+    }
+
     /// When the link of an attribute is ambiguous (several possible targets and nothing opaque,
     /// e.g. `module.vpc[each.value.peer].public_route_table_id`), the targets it may be.
     pub(crate) fn ambiguous_targets(&self, res: ResId, path: &str, types: &[&str]) -> Option<Vec<ResId>> {
@@ -677,6 +689,11 @@ impl<'a, 'd> Linker<'a, 'd> {
                 } else if let Some(&t) = deleted.iter().find(|t| self.ix.keys[t.index()].as_ref() == Some(k)) {
                     chosen.push((t, Provenance::Reference));
                 }
+            } else if aligned && out.opaque.is_some() && instances.len() > 1 {
+                // `x[local.map[each.key]]`: Terraform records `x`, the local and `each.key`, not
+                // how they combine; the instance is not the one with our own key but whatever
+                // the local maps it to. Left to the sources (the local's reason is said).
+                continue;
             } else if aligned && let Some(own) = scope.key {
                 if instances.len() == 1 {
                     // A target with one instance is that instance, whatever the index says.
@@ -911,6 +928,41 @@ impl<'a, 'd> Linker<'a, 'd> {
         self.follow_memo.borrow_mut().insert(memo_key, out.clone());
         out
     }
+}
+
+/// An absolute reference split into its module instance path and the reference inside it.
+fn absolute_parts(target: &str) -> Option<(Vec<ModuleStep>, &str)> {
+    let mut module = Vec::new();
+    let mut rest = target;
+    while let Some(after) = rest.strip_prefix("module.") {
+        let steps = split_steps(after).ok()?;
+        let (name, key) = steps.first()?.clone();
+        // The text of this step: its name, then `[...]` when it has a key.
+        let len = name.len() + if key.is_some() { key_text_len(&after[name.len()..])? } else { 0 };
+        module.push(ModuleStep { name: name.to_string(), key });
+        rest = after.get(len..)?.strip_prefix('.')?;
+    }
+    Some((module, rest))
+}
+
+/// The length of the `[0]` / `["k\"ey"]` at the start of `text`.
+fn key_text_len(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    if b.first() != Some(&b'[') {
+        return None;
+    }
+    if b.get(1) != Some(&b'"') {
+        return text.find(']').map(|i| i + 1);
+    }
+    let mut i = 2;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'"' => return (b.get(i + 1) == Some(&b']')).then_some(i + 2),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// When an output's expression is one whole resource (`aws_vpc.this`, `aws_subnet.pub`, with

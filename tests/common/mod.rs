@@ -67,3 +67,14 @@ pub(crate) fn lint_json(file: &Path) -> (u8, serde_json::Value) {
         .unwrap_or_else(|e| panic!("{}: {e}\n{}\n{}", file.display(), r.stdout, r.stderr));
     (r.code, v)
 }
+
+/// A copy of a fixture's plan in a folder of its own, without the `.tf` sources beside it: the
+/// plan read alone, as when it is linted away from its configuration.
+#[allow(dead_code, reason = "not every test binary reads a plan alone")]
+pub(crate) fn alone(rel: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("tfvpc-alone-{}-{}", std::process::id(), rel.replace('/', "_")));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(Path::new(rel).file_name().unwrap());
+    std::fs::copy(root().join(rel), &file).unwrap();
+    file.to_string_lossy().into_owned()
+}

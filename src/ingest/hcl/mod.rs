@@ -4,6 +4,7 @@
 //! built-in functions ([`functions`]), [`vars`] gives variables their values, [`root`] expands
 //! modules and resources and writes the document, [`tfrefs`] the plan-shaped configuration.
 
+pub(crate) mod attach;
 pub(crate) mod eval;
 pub(crate) mod functions;
 pub(crate) mod load;
@@ -13,5 +14,6 @@ pub(crate) mod tfrefs;
 pub(crate) mod value;
 pub(crate) mod vars;
 
+pub use attach::{Attached, attach_sources};
 pub use root::HclOptions;
 pub use vars::VarArg;

@@ -41,6 +41,10 @@ pub struct HclOptions {
     pub vars: Vec<VarArg>,
     /// The environment's `TF_VAR_*` (and `TF_WORKSPACE`).
     pub env: Vec<(String, String)>,
+    /// The root variables' values a plan records: when given they are the values, exactly
+    /// (plan mode with its sources: CI passes `-var`, the tfvars on disk may differ), and the
+    /// environment, tfvars files and `vars` are not read.
+    pub plan_variables: Option<BTreeMap<String, Json>>,
 }
 
 /// One resource block's instances, as evaluated.
@@ -1067,7 +1071,12 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let modules_json = read_modules_json(&dir);
     let workspace =
         opts.env.iter().find(|(k, _)| k == "TF_WORKSPACE").map_or_else(|| "default".to_string(), |(_, v)| v.clone());
-    let (raw, raw_notes) = vars::root_raw(&dir, &opts.vars, &opts.env).map_err(err)?;
+    let (raw, raw_notes) = match &opts.plan_variables {
+        Some(given) => {
+            (given.iter().map(|(k, v)| (k.clone(), vars::Raw::Value(Value::from_json(v)))).collect(), Vec::new())
+        }
+        None => vars::root_raw(&dir, &opts.vars, &opts.env).map_err(err)?,
+    };
     let mut root_values = BTreeMap::new();
     let mut notes: Vec<String> = raw_notes;
     for (name, r) in raw {
@@ -1325,6 +1334,7 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
     let mut values = Map::new();
     let mut unknown = Map::new();
     let mut sensitive = Map::new();
+    let mut targets = Map::new();
     for k in catalog::kept_attrs(mode, rtype) {
         let computed_null = !data
             && v.written.get(*k) == Some(&Value::Null)
@@ -1353,6 +1363,9 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
                 }
             }
         };
+        if let Some(t) = targets_of(&val) {
+            targets.insert((*k).to_string(), t);
+        }
         let val = sets_unknown(rtype, k, val);
         let (j, u, s) = to_plan_json(&val);
         values.insert((*k).to_string(), j);
@@ -1363,7 +1376,45 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
             sensitive.insert((*k).to_string(), s);
         }
     }
-    Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(sensitive) }
+    let targets = if targets.is_empty() { Json::Null } else { Json::Object(targets) };
+    Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(sensitive), targets }
+}
+
+/// What the unknown parts of a value refer to ([`Attrs::targets`]): a string where an unknown
+/// names one attribute of a resource (`module.a.aws_subnet.x[1].id`), lists and objects where
+/// some element does; read before a set with an unknown element becomes wholly unknown, so the
+/// elements of `security_group_ids = [aws_security_group.a.id, aws_security_group.b.id]` keep
+/// their targets.
+fn targets_of(v: &Value) -> Option<Json> {
+    match v {
+        Value::Unknown(u) => u.refers_to.as_ref().filter(|r| names_resource_attr(r)).map(|r| Json::String(r.clone())),
+        Value::Sensitive(inner) => targets_of(inner),
+        Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
+            let parts: Vec<Option<Json>> = items.iter().map(targets_of).collect();
+            parts
+                .iter()
+                .any(Option::is_some)
+                .then(|| Json::Array(parts.into_iter().map(|p| p.unwrap_or(Json::Null)).collect()))
+        }
+        Value::Map(m) | Value::Object(m) => {
+            let o: Map<String, Json> = m.iter().filter_map(|(k, x)| targets_of(x).map(|t| (k.clone(), t))).collect();
+            (!o.is_empty()).then_some(Json::Object(o))
+        }
+        _ => None,
+    }
+}
+
+/// `module.a["x"].aws_subnet.pub[1].id`, `data.aws_vpc.shared.id`: a reference to an attribute of
+/// a resource or data source (not a variable, local, output or module call left unknown).
+fn names_resource_attr(r: &str) -> bool {
+    let Ok(steps) = crate::addr::split_steps(r) else { return false };
+    let mut i = 0;
+    while i + 1 < steps.len() && steps[i].0 == "module" {
+        i += 2;
+    }
+    let rest = &steps[i..];
+    let rest = if rest.first().is_some_and(|s| s.0 == "data") { &rest[1..] } else { rest };
+    rest.len() >= 3 && rest[0].0.contains('_') && !matches!(rest[0].0, "var" | "local" | "output" | "each" | "count")
 }
 
 /// A set with an unknown element is wholly unknown, as Terraform writes it in a plan; inside
@@ -1418,7 +1469,7 @@ fn placeholder_attrs(mode: Mode, rtype: &str) -> Attrs {
         values.insert((*k).to_string(), Json::Null);
         unknown.insert((*k).to_string(), Json::Bool(true));
     }
-    Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(Map::new()) }
+    Attrs { values, unknown: Json::Object(unknown), sensitive: Json::Object(Map::new()), targets: Json::Null }
 }
 
 /// A written block list with the provider's fill of unset inner attributes (zero values for

@@ -141,10 +141,12 @@ impl<'de> Visitor<'de> for Filtered {
 
 pub(super) fn attrs_of(values: Value, unknown: Value, sensitive: Value) -> Option<Attrs> {
     match values {
-        Value::Object(values) => Some(Attrs { values, unknown, sensitive }),
+        Value::Object(values) => Some(Attrs { values, unknown, sensitive, targets: Value::Null }),
         // A resource whose every attribute is unknown is written as `"after": null` with
         // `"after_unknown": true`; keep it as an empty object so everything reads as unknown.
-        Value::Null if unknown == Value::Bool(true) => Some(Attrs { values: Map::new(), unknown, sensitive }),
+        Value::Null if unknown == Value::Bool(true) => {
+            Some(Attrs { values: Map::new(), unknown, sensitive, targets: Value::Null })
+        }
         _ => None,
     }
 }

@@ -123,14 +123,13 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 let blocks = v.blocks("load_balancer").into_known().unwrap_or_default();
                 let mut out = Vec::new();
                 for b in blocks {
-                    let value = b.str("target_group_arn");
-                    if value.is_absent() {
+                    if b.str("target_group_arn").is_absent() {
                         continue; // a classic ELB (`elb_name`)
                     }
                     let link = self.nested(
                         res,
                         "load_balancer",
-                        value,
+                        b,
                         "target_group_arn",
                         types_of(Role::TargetGroup),
                         "load_balancer",
@@ -140,11 +139,10 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 out
             }
             "aws_autoscaling_group" => {
-                let values = v.str_list("target_group_arns");
                 let links = self.nested_many(
                     res,
                     "target_group_arns",
-                    values,
+                    v,
                     "target_group_arns",
                     types_of(Role::TargetGroup),
                     "target_group_arns",
@@ -170,10 +168,10 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     }
                     match a.str("target_group_arn") {
                         Val::Absent => {}
-                        value => out.push(self.nested(
+                        _ => out.push(self.nested(
                             res,
                             block,
-                            value,
+                            a,
                             "target_group_arn",
                             types_of(Role::TargetGroup),
                             &format!("{block}.target_group_arn"),
@@ -183,10 +181,11 @@ impl<'d> Lowerer<'_, '_, 'd> {
                         for f in fwd {
                             if let Val::Known(tgs) = f.blocks("target_group") {
                                 for t in tgs {
-                                    out.push(self.nested(
+                                    out.push(self.nested_as(
                                         res,
                                         block,
-                                        t.str("arn"),
+                                        t,
+                                        "arn",
                                         "forward",
                                         types_of(Role::TargetGroup),
                                         &format!("{block}.forward.target_group.arn"),

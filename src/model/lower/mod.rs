@@ -305,7 +305,10 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn one(&mut self, res: ResId, attr: &str, types: &[&str]) -> Link {
         let v = self.view(res);
         let value = self.unset_if_unconfigured(res, attr, v.str(attr));
-        let mut link = self.linker.link(res, value, self.linker.expr(res, attr), types);
+        let mut link = match self.by_target(value.clone(), v.target(attr), types) {
+            Some(link) => link,
+            None => self.linker.link(res, value, self.linker.expr(res, attr), types),
+        };
         if attr == "vpc_id"
             && let Link::Unknown(why) = &link
         {
@@ -325,31 +328,92 @@ impl<'l, 'a, 'd> Lowerer<'l, 'a, 'd> {
     fn many(&mut self, res: ResId, path: &str, types: &[&str]) -> Links {
         let v = self.view(res);
         let values = self.unset_if_unconfigured(res, path, v.path_strings(path));
-        let links = self.linker.links(res, values, self.linker.expr(res, path), types);
+        let links = match self.by_targets(res, &values, v.path_targets(path), types) {
+            Some(links) => links,
+            None => self.linker.links(res, values, self.linker.expr(res, path), types),
+        };
         self.record_all(res, path, &links);
         links
     }
 
+    /// An unknown single-valued link whose target the input records ([`View::target`]): the
+    /// instance it names. None when the value is not unknown or the target names nothing.
+    fn by_target(&self, value: Val<&str>, target: Option<&str>, types: &[&str]) -> Option<Link> {
+        match (value, target) {
+            (Val::Unknown, Some(t)) => self.linker.link_target(t, types),
+            _ => None,
+        }
+    }
+
+    /// An unknown list link (or one with unknown elements) whose every element's target the
+    /// input records: the instances they name, known elements by id. None unless every
+    /// unknown element resolves.
+    fn by_targets(
+        &self,
+        res: ResId,
+        values: &Val<Vec<Val<&str>>>,
+        targets: Option<Vec<&str>>,
+        types: &[&str],
+    ) -> Option<Links> {
+        let targets = targets?;
+        let resolve = |t: &str| self.linker.link_target(t, types);
+        match values {
+            Val::Unknown => targets.iter().map(|t| resolve(t)).collect::<Option<Vec<Link>>>().map(Val::Known),
+            Val::Known(items) if items.iter().any(Val::is_unknown) && items.len() == targets.len() => items
+                .iter()
+                .zip(&targets)
+                .map(|(item, t)| match item {
+                    Val::Known(id) => Some(self.linker.link(res, Val::Known(id), None, types)),
+                    _ => resolve(t),
+                })
+                .collect::<Option<Vec<Link>>>()
+                .map(Val::Known),
+            _ => None,
+        }
+    }
+
     /// A link inside a nested block (an inline route's target); the expression is the block
     /// attribute's (merged) one.
-    fn nested(&mut self, res: ResId, block: &str, value: Val<&str>, attr: &str, types: &[&str], label: &str) -> Link {
-        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
-        let link = self.linker.link(res, value, expr, types);
+    fn nested(&mut self, res: ResId, block: &str, b: View<'_>, attr: &str, types: &[&str], label: &str) -> Link {
+        self.nested_as(res, block, b, attr, attr, types, label)
+    }
+
+    /// [`Self::nested`] where the value is attribute `attr` of block view `b` and the
+    /// configuration expression that of `expr_attr` in `block` (a `forward.target_group.arn` of
+    /// a listener's `default_action`, whose expression is the whole `forward` block's).
+    #[expect(clippy::too_many_arguments, reason = "the two names of one nested link, each needed")]
+    fn nested_as(
+        &mut self,
+        res: ResId,
+        block: &str,
+        b: View<'_>,
+        attr: &str,
+        expr_attr: &str,
+        types: &[&str],
+        label: &str,
+    ) -> Link {
+        let value = b.str(attr);
+        let link = match self.by_target(value.clone(), b.target(attr), types) {
+            Some(link) => link,
+            None => {
+                let expr =
+                    self.linker.expr(res, &format!("{block}.{expr_attr}")).or_else(|| self.linker.expr(res, block));
+                self.linker.link(res, value, expr, types)
+            }
+        };
         self.record(res, label, &link);
         link
     }
 
-    fn nested_many(
-        &mut self,
-        res: ResId,
-        block: &str,
-        values: Val<Vec<Val<&str>>>,
-        attr: &str,
-        types: &[&str],
-        label: &str,
-    ) -> Links {
-        let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
-        let links = self.linker.links(res, values, expr, types);
+    fn nested_many(&mut self, res: ResId, block: &str, b: View<'_>, attr: &str, types: &[&str], label: &str) -> Links {
+        let values = b.str_list(attr);
+        let links = match self.by_targets(res, &values, b.path_targets(attr), types) {
+            Some(links) => links,
+            None => {
+                let expr = self.linker.expr(res, &format!("{block}.{attr}")).or_else(|| self.linker.expr(res, block));
+                self.linker.links(res, values, expr, types)
+            }
+        };
         self.record_all(res, label, &links);
         links
     }

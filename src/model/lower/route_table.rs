@@ -107,7 +107,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             let label = format!("{}{pl_key}", block_label(block, index));
             let link = match block {
                 None => self.one(res, pl_key, types_of(Role::PrefixList)),
-                Some(bl) => self.nested(res, bl, b.str(pl_key), pl_key, types_of(Role::PrefixList), &label),
+                Some(bl) => self.nested(res, bl, b, pl_key, types_of(Role::PrefixList), &label),
             };
             Destination::PrefixList(link)
         } else {
@@ -138,7 +138,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             let label = format!("{}{attr}", block_label(block, index));
             target = match block {
                 None => self.one(res, attr, kind.target_types()),
-                Some(bl) => self.nested(res, bl, value.clone(), attr, kind.target_types(), &label),
+                Some(bl) => self.nested(res, bl, b, attr, kind.target_types(), &label),
             };
             target_kind = kind;
             // AWS accepts a NAT gateway in `gateway_id` and stores a NAT route

@@ -156,7 +156,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             Some(bl) => self.nested_many(
                 res,
                 bl,
-                b.str_list("prefix_list_ids"),
+                b,
                 "prefix_list_ids",
                 types_of(Role::PrefixList),
                 &format!("{label}prefix_list_ids"),
@@ -170,7 +170,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
             Some(bl) => self.nested_many(
                 res,
                 bl,
-                b.str_list("security_groups"),
+                b,
                 "security_groups",
                 types_of(Role::SecurityGroup),
                 &format!("{label}security_groups"),

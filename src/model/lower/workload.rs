@@ -157,8 +157,8 @@ impl<'d> Lowerer<'_, '_, 'd> {
             let (block, attr) = path.split_once('.').unwrap_or((path, "id"));
             let blocks = v.blocks(block).into_known().unwrap_or_default();
             if let Some(b) = blocks.first() {
-                let value = if b.str(attr).is_absent() { b.str("name") } else { b.str(attr) };
-                let link = self.nested(res, block, value, attr, types_of(Role::LaunchTemplate), path);
+                let value_attr = if b.str(attr).is_absent() { "name" } else { attr };
+                let link = self.nested_as(res, block, *b, value_attr, attr, types_of(Role::LaunchTemplate), path);
                 if link != Link::Absent {
                     sgs = merge_links(sgs, Val::Known(vec![link]));
                 }
@@ -197,7 +197,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 let link = self.nested(
                     res,
                     "network_interface",
-                    nic.str("network_interface_id"),
+                    nic,
                     "network_interface_id",
                     types_of(Role::NetworkInterface),
                     "network_interface.network_interface_id",
@@ -259,9 +259,9 @@ impl<'d> Lowerer<'_, '_, 'd> {
     ) -> (Links, Links, Val<bool>) {
         let blocks = v.blocks("launch_template").into_known().unwrap_or_default();
         let Some(b) = blocks.first() else { return (subnets, sgs, public_ip) };
-        let (attr, value) = if b.str("id").is_absent() { ("name", b.str("name")) } else { ("id", b.str("id")) };
+        let attr = if b.str("id").is_absent() { "name" } else { "id" };
         let path = if attr == "id" { "launch_template.id" } else { "launch_template.name" };
-        let link = self.nested(res, "launch_template", value, attr, types_of(Role::LaunchTemplate), path);
+        let link = self.nested(res, "launch_template", *b, attr, types_of(Role::LaunchTemplate), path);
         if link == Link::Absent {
             return (subnets, sgs, public_ip);
         }
