@@ -65,7 +65,7 @@ pub(crate) fn hcl_options(args: &crate::cli::VarArgs) -> crate::ingest::HclOptio
         })
         .collect();
     env.sort();
-    crate::ingest::HclOptions { vars: vars.into_iter().map(|(_, v)| v).collect(), env, plan_variables: None }
+    crate::ingest::HclOptions { vars: vars.into_iter().map(|(_, v)| v).collect(), env, ..Default::default() }
 }
 
 /// The after-apply network of an input. A plan that leaves links unresolved is read again with
@@ -86,7 +86,18 @@ pub(crate) fn lower_after(
         return (net, Vec::new());
     }
     let Some(dir) = source_dir.filter(|d| crate::ingest::has_config(d)) else { return (net, Vec::new()) };
-    let attached = crate::ingest::attach_sources(doc, dir, opts);
+    // Only the blocks with an unresolved link are evaluated (with what they refer to).
+    let only = net
+        .links
+        .iter()
+        .filter(|l| l.link.is_unknown())
+        .map(|l| {
+            let a = &net.res(l.from).addr;
+            (a.config_module_path(), a.without_key().local_name())
+        })
+        .collect();
+    let opts = crate::ingest::HclOptions { only_blocks: Some(only), ..opts.clone() };
+    let attached = crate::ingest::attach_sources(doc, dir, &opts);
     if attached.resources == 0 {
         return (net, attached.warnings);
     }

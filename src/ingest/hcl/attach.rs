@@ -41,7 +41,8 @@ pub struct Attached {
 
 /// Evaluates the root module in `dir` with the plan's variables and copies the targets of
 /// unknown values onto the plan's after-apply attributes. Never fails: sources that cannot be
-/// evaluated leave the plan as it is, with a warning.
+/// evaluated leave the plan as it is, with a warning. With `opts.only_blocks`, only those blocks are
+/// evaluated (with what they refer to) and compared.
 pub fn attach_sources(doc: &mut Document, dir: &Path, opts: &HclOptions) -> Attached {
     let mut out = Attached::default();
     let opts = HclOptions { plan_variables: Some(doc.variables.clone()), ..opts.clone() };
@@ -64,6 +65,11 @@ pub fn attach_sources(doc: &mut Document, dir: &Path, opts: &HclOptions) -> Atta
     let mut missing: Vec<String> = Vec::new();
     for r in &mut doc.resources {
         if r.addr.mode() != Mode::Managed || matches!(r.action, Action::Delete | Action::Forget | Action::Read) {
+            continue;
+        }
+        if let Some(only) = &opts.only_blocks
+            && !only.contains(&(r.addr.config_module_path(), r.addr.local_name()))
+        {
             continue;
         }
         let Some(after) = r.after.as_mut() else { continue };

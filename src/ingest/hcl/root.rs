@@ -45,6 +45,10 @@ pub struct HclOptions {
     /// (plan mode with its sources: CI passes `-var`, the tfvars on disk may differ), and the
     /// environment, tfvars files and `vars` are not read.
     pub plan_variables: Option<BTreeMap<String, Json>>,
+    /// Only these blocks' instances go into the document (configuration module path without
+    /// keys, `data.` prefix for data sources, type, name: `("module.net", "aws_route.x")`);
+    /// what they refer to is still evaluated as needed. None: every block.
+    pub only_blocks: Option<BTreeSet<(String, String)>>,
 }
 
 /// One resource block's instances, as evaluated.
@@ -1178,6 +1182,12 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
             }
         }
         for block in &inst.src.resources {
+            if let Some(only) = &opts.only_blocks {
+                let local = format!("{}{}.{}", if block.data { "data." } else { "" }, block.rtype, block.name);
+                if !only.contains(&(inst.cfg_path.clone(), local)) {
+                    continue;
+                }
+            }
             let insts = match world.instances(&inst, block) {
                 Ok(x) => x,
                 Err(e) => {
