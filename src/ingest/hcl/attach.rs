@@ -61,15 +61,16 @@ pub fn attach_sources(doc: &mut Document, dir: &Path, opts: &HclOptions) -> Atta
     // A block whose instances the sources cannot count is one placeholder without a key.
     let placeholders: std::collections::HashSet<&ResourceAddr> =
         code.resources.iter().filter(|r| r.addr.key().is_none()).map(|r| &r.addr).collect();
+    // The blocks the sources were evaluated for (all, without `only_blocks`).
+    let evaluated: std::collections::HashSet<(String, String)> =
+        code.resources.iter().map(|r| (r.addr.config_module_path(), r.addr.local_name())).collect();
     let mut differ: Vec<String> = Vec::new();
     let mut missing: Vec<String> = Vec::new();
     for r in &mut doc.resources {
         if r.addr.mode() != Mode::Managed || matches!(r.action, Action::Delete | Action::Forget | Action::Read) {
             continue;
         }
-        if let Some(only) = &opts.only_blocks
-            && !only.contains(&(r.addr.config_module_path(), r.addr.local_name()))
-        {
+        if opts.only_blocks.is_some() && !evaluated.contains(&(r.addr.config_module_path(), r.addr.local_name())) {
             continue;
         }
         let Some(after) = r.after.as_mut() else { continue };

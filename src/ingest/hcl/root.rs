@@ -1181,10 +1181,24 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                 return Err(err(f));
             }
         }
-        for block in &inst.src.resources {
-            if let Some(only) = &opts.only_blocks {
+        // With `only_blocks`: those blocks first, then every block of this instance that they
+        // (or earlier instances) needed goes into the document too — evaluated anyway, it is
+        // compared with the plan for free.
+        let wanted = |block: &ResourceBlock| {
+            opts.only_blocks.as_ref().is_none_or(|only| {
                 let local = format!("{}{}.{}", if block.data { "data." } else { "" }, block.rtype, block.name);
-                if !only.contains(&(inst.cfg_path.clone(), local)) {
+                only.contains(&(inst.cfg_path.clone(), local))
+            })
+        };
+        if opts.only_blocks.is_some() {
+            for block in inst.src.resources.iter().filter(|b| wanted(b)) {
+                let _ = world.instances(&inst, block);
+            }
+        }
+        for block in &inst.src.resources {
+            if !wanted(block) {
+                let k = (block.data, block.rtype.clone(), block.name.clone());
+                if !matches!(inst.resources.borrow().get(&k), Some(Slot::Done(_))) {
                     continue;
                 }
             }
