@@ -572,6 +572,14 @@ impl World {
                 return Ok(CallInstances::Missing);
             }
         };
+        if src.files.is_empty() {
+            // Terraform reads an empty folder as an empty module; usually a git submodule that
+            // is not checked out, or a module that was never downloaded.
+            self.note(format!(
+                "{what}: {} holds no Terraform files, so the module creates nothing here (a git submodule not checked out? `git submodule update --init`)",
+                rel_path(&self.root_dir, &dir)
+            ));
+        }
         let ctx = self.ctx(inst);
         let (keys, undecided) = match expansion(&ctx, body, what)? {
             Expansion::Undecided(why) => {
@@ -1016,6 +1024,12 @@ fn instance_object(
                 return unknown_ref(addr.to_string(), Type::Dynamic, true);
             }
         }
+    }
+    if catalog::provider_of_type(rtype) != "aws" {
+        // Another provider's resource (`random_string`, `tls_private_key`): its schema is not
+        // known here, so what other expressions read of it (`.result`) is unknown, never an
+        // error.
+        return unknown_ref(addr.to_string(), Type::Dynamic, true);
     }
     let mut m: BTreeMap<String, Value> = written.clone();
     if let Some((computed, other)) = schema::attr_names(rtype) {
@@ -1699,6 +1713,21 @@ mod tests {
         let out = evaluate(&root, &HclOptions::default());
         std::fs::remove_dir_all(&dir).unwrap();
         out
+    }
+
+    #[test]
+    fn an_empty_module_folder_is_said_and_other_providers_attributes_are_unknown() {
+        let (doc, notes) = eval_files(
+            "empty-module",
+            &[
+                ("main.tf", "module \"hub\" {\n  source = \"./hub\"\n}\nresource \"random_string\" \"s\" {\n  length = 4\n}\nresource \"aws_vpc\" \"v\" {\n  cidr_block = \"10.0.0.0/16\"\n  tags = { Name = \"v-${random_string.s.result}\" }\n}\n"),
+                ("hub/README.md", "a git submodule, not checked out\n"),
+            ],
+        )
+        .unwrap();
+        assert!(notes.iter().any(|n| n.contains("module.hub: hub holds no Terraform files")), "{notes:?}");
+        assert!(!notes.iter().any(|n| n.contains("no attribute")), "{notes:?}");
+        assert_eq!(after(&doc, "aws_vpc.v").values["cidr_block"], "10.0.0.0/16");
     }
 
     fn after<'d>(doc: &'d Document, addr: &str) -> &'d Attrs {
