@@ -270,6 +270,12 @@ fn indeterminate_notes_are_shown_on_request_and_never_fail() {
     assert!(!notes.is_empty(), "{}", shown.stdout);
     assert!(notes.iter().all(|f| f["severity"] == "note"));
     assert!(notes.iter().all(|f| f["message"].as_str().unwrap().contains("not known until apply")));
+    // The input says how many flows stayed undecided and why, most frequent cause first.
+    let warnings = v["per_input"][0]["warnings"].to_string();
+    assert!(warnings.contains("2 flows stayed undecided until apply; top causes: route 0.0.0.0/0"), "{warnings}");
+    assert!(!v["per_input"][0]["warnings"].to_string().is_empty());
+    let plain_warnings: serde_json::Value = serde_json::from_str(&plain.stdout).unwrap();
+    assert!(!plain_warnings["per_input"][0]["warnings"].to_string().contains("undecided"));
     // The run's exit code is the same with and without them.
     let without = run(&["lint", "--fail-on", "note", &plan]);
     assert_eq!(shown.code, without.code);

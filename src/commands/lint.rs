@@ -147,6 +147,8 @@ struct SideChecked {
     net: model::Network,
     /// After the change only: the `expect` blocks that match nothing ([`rules::audit_expects`]).
     expects: rules::Checked,
+    /// After the change, with `--show-indeterminate`: the undecided flows and their top causes.
+    undecided: Option<String>,
 }
 
 /// Runs the rules over one side of a document (and, after the change, checks that every
@@ -160,7 +162,7 @@ fn check(
     show_indeterminate: bool,
     repo_root: Option<&Path>,
 ) -> SideChecked {
-    let (checked, expects) = {
+    let (checked, expects, undecided) = {
         let ev = eval::Evaluator::new(&net, settings.eval());
         let ctx = rules::Context::new(&net, settings, &ev).with_indeterminate(show_indeterminate);
         let checked = rules::run(&ctx, suppressions);
@@ -168,9 +170,10 @@ fn check(
             Side::After => rules::audit_expects(&ctx, suppressions, name, repo_root),
             Side::Before => rules::Checked::default(),
         };
-        (checked, expects)
+        let undecided = (show_indeterminate && side == Side::After).then(|| ctx.undecided_summary()).flatten();
+        (checked, expects, undecided)
     };
-    SideChecked { checked, net, expects }
+    SideChecked { checked, net, expects, undecided }
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
@@ -209,7 +212,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
     let (after_net, source_notes) =
         super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &super::hcl_options(&args.var_args));
-    let SideChecked { checked: mut after, net, expects } = check(
+    let SideChecked { checked: mut after, net, expects, undecided } = check(
         &input.name,
         after_net,
         Side::After,
@@ -222,6 +225,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let mut warnings = net.warnings.clone();
     warnings.extend(hcl_notes);
     warnings.extend(source_notes);
+    warnings.extend(undecided);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {

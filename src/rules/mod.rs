@@ -142,6 +142,32 @@ impl<'a> Context<'a> {
         self
     }
 
+    /// `--show-indeterminate`: how many of the flows the path rules check stayed undecided until
+    /// apply, and the most frequent causes (the trace's reason), so that an estate whose flows
+    /// all wait on unknown values is never silent. None when every flow was decided.
+    pub fn undecided_summary(&self) -> Option<String> {
+        let und = &self.paths().undetermined;
+        if und.is_empty() {
+            return None;
+        }
+        let mut causes: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for e in und {
+            *causes.entry(e.trace.reason.as_deref().unwrap_or("no reason recorded")).or_default() += 1;
+        }
+        let mut top: Vec<(&str, usize)> = causes.into_iter().collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let n = top.len();
+        let listed: Vec<String> =
+            top.iter().take(3).map(|(why, k)| format!("{why} ({k} flow{})", if *k == 1 { "" } else { "s" })).collect();
+        let more = if n > 3 { format!("; {} other causes", n - 3) } else { String::new() };
+        Some(format!(
+            "{} flow{} stayed undecided until apply; top causes: {}{more}",
+            und.len(),
+            if und.len() == 1 { "" } else { "s" },
+            listed.join("; ")
+        ))
+    }
+
     /// Intents and their fate (computed on first use).
     pub fn paths(&self) -> &paths::PathAnalysis {
         self.paths.get_or_init(|| paths::analyse(self, self.eval))
