@@ -453,7 +453,7 @@ impl<'a, 'd> Linker<'a, 'd> {
             many => {
                 let names: Vec<&str> = many.iter().take(4).map(|(t, _)| self.ix.names[t.index()].as_str()).collect();
                 Link::Unknown(format!(
-                    "could be any of {}: a literal index or key (or a variable whose value the plan records) would pick one",
+                    "could be any of {}: a literal index or key (or a variable whose value the plan records) would pick one, as would the .tf sources beside the plan (--source-dir)",
                     names.join(", ")
                 ))
             }
