@@ -24,6 +24,8 @@ pub(super) struct Frame {
     pub(super) orig_ports: PortSet,
     pub(super) ident: Ident,
     pub(super) ident_at: usize,
+    /// NAT64: IPv6 requests to `64:ff9b::/96` went out as IPv4 (docs/semantics.md §5).
+    pub(super) nat64: bool,
 }
 
 impl Frame {
@@ -31,8 +33,119 @@ impl Frame {
     /// any request any of its ports, so one failing translated packet fails every request to
     /// the same destination, protocol and port.
     pub(super) fn unmap(&self, after: &PacketSet) -> PacketSet {
-        project(after, true).intersect(&self.base)
+        let after = if self.nat64 { nat64_to_v6(after, Side6::Dst, &IpSet::any_v6()) } else { after.clone() };
+        project(&after, true).intersect(&self.base)
     }
+}
+
+/// NAT64's well-known prefix `64:ff9b::/96` (RFC 6052): its first address.
+const NAT64_BASE: u128 = 0x0064_ff9b_u128 << 96;
+
+/// The prefix as an address set.
+pub(super) fn nat64_prefix() -> IpSet {
+    IpSet::from_v6net(ipnet::Ipv6Net::new(std::net::Ipv6Addr::from(NAT64_BASE), 96).unwrap_or_default())
+}
+
+/// ICMPv6 and ICMP echo types NAT64 translates (RFC 7915 §4.2, §5.2): (v6, v4).
+const ECHO_TYPES: [(u16, u16); 2] = [(128, 8), (129, 0)];
+
+/// Which address of an IPv4 packet holds the IPv4 host written in the prefix on the IPv6 side.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Side6 {
+    /// The destination (forward packets: `64:ff9b::a.b.c.d`).
+    Dst,
+    /// The source (replies from `a.b.c.d`).
+    Src,
+}
+
+/// NAT64, IPv6 to IPv4: the IPv6 packets of `set` addressed inside `64:ff9b::/96` as the IPv4
+/// packets they become — the destination is the prefix's low 32 bits, the source any IPv4
+/// address (the caller sets the NAT's), TCP and UDP keep their ports, ICMPv6 echo becomes ICMP
+/// echo; other protocols and ICMPv6 messages are not translated (left out).
+pub(super) fn nat64_to_v4(set: &PacketSet) -> PacketSet {
+    let hi = NAT64_BASE + u128::from(u32::MAX);
+    let mut out = Vec::new();
+    for b in set.v6_boxes() {
+        let dst: Vec<(u32, u32)> = b
+            .dst
+            .ranges()
+            .filter_map(|(lo, h)| {
+                let (lo, h) = (lo.max(NAT64_BASE), h.min(hi));
+                (lo <= h).then(|| ((lo - NAT64_BASE) as u32, (h - NAT64_BASE) as u32))
+            })
+            .collect();
+        if dst.is_empty() {
+            continue;
+        }
+        let dst = crate::eval::sets::IntervalSet::from_ranges(dst);
+        let src = crate::eval::sets::IntervalSet::full();
+        let ports = b.protocols.intersect(&ProtoSet::from_ranges([(6, 6), (17, 17)]));
+        if !ports.is_empty() {
+            out.push(PacketBox {
+                protocols: ports,
+                src: src.clone(),
+                dst: dst.clone(),
+                a: b.a.clone(),
+                b: b.b.clone(),
+            });
+        }
+        if b.protocols.contains(58) {
+            for (v6, v4) in ECHO_TYPES {
+                if b.a.contains(v6) {
+                    out.push(PacketBox {
+                        protocols: ProtoSet::single(1),
+                        src: src.clone(),
+                        dst: dst.clone(),
+                        a: PortSet::single(v4),
+                        b: b.b.clone(),
+                    });
+                }
+            }
+        }
+    }
+    PacketSet::from_boxes(out)
+}
+
+/// NAT64, IPv4 back to IPv6: the IPv4 host (`side`) written in `64:ff9b::/96`, the other
+/// address `other` (the IPv6 client), ICMP echo as ICMPv6 echo.
+pub(super) fn nat64_to_v6(set: &PacketSet, side: Side6, other: &IpSet) -> PacketSet {
+    let other = <u128 as crate::eval::sets::Address>::part(other).clone();
+    let mut out = Vec::new();
+    for b in set.v4_boxes() {
+        let host = |x: &crate::eval::sets::IntervalSet<u32>| {
+            crate::eval::sets::IntervalSet::from_ranges(
+                x.ranges().map(|(lo, hi)| (NAT64_BASE + u128::from(lo), NAT64_BASE + u128::from(hi))),
+            )
+        };
+        let (src, dst) = match side {
+            Side6::Dst => (other.clone(), host(&b.dst)),
+            Side6::Src => (host(&b.src), other.clone()),
+        };
+        let ports = b.protocols.intersect(&ProtoSet::from_ranges([(6, 6), (17, 17)]));
+        if !ports.is_empty() {
+            out.push(PacketBox {
+                protocols: ports,
+                src: src.clone(),
+                dst: dst.clone(),
+                a: b.a.clone(),
+                b: b.b.clone(),
+            });
+        }
+        if b.protocols.contains(1) {
+            for (v6, v4) in ECHO_TYPES {
+                if b.a.contains(v4) {
+                    out.push(PacketBox {
+                        protocols: ProtoSet::single(58),
+                        src: src.clone(),
+                        dst: dst.clone(),
+                        a: PortSet::single(v6),
+                        b: b.b.clone(),
+                    });
+                }
+            }
+        }
+    }
+    PacketSet::from_boxes(out)
 }
 
 /// Every box of `set` with its source addresses (and, for TCP/UDP, source ports) made full.
@@ -139,7 +252,8 @@ impl<'e, 'n> Walker<'e, 'n> {
             return;
         }
         let mut b = b;
-        let supported = ProtoSet::from_ranges([(1, 1), (6, 6), (17, 17)]);
+        // ICMPv6 for NAT64 (below).
+        let supported = ProtoSet::from_ranges([(1, 1), (6, 6), (17, 17), (58, 58)]);
         let other = b.set.difference(&protocols_part(&b.set, &supported));
         if !other.is_empty() {
             self.drop(&b, &other, Stage::Nat, Some(name), || "NAT gateways translate TCP, UDP and ICMP only".into());
@@ -147,18 +261,20 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
         let v6 = family_part(&b.set, Family::V6);
         if !v6.is_empty() {
-            let nat64: IpSet = "64:ff9b::/96".parse::<ipnet::IpNet>().map(IpSet::from_net).unwrap_or_default();
-            let translated = restrict_dst(&v6, &nat64);
-            self.undetermined(&b, &translated, Stage::Nat, Some(name), || {
-                format!(
-                    "NAT64 through {name} is not modelled: it would make the source {name}'s IPv4 address and send the IPv4 packet through its subnet's network ACL and route table (docs/semantics.md §5)"
-                )
+            // NAT64 (§5): IPv6 packets to 64:ff9b::/96 are translated (TCP, UDP, ICMPv6 echo);
+            // any other IPv6 packet is not.
+            let to_prefix = restrict_dst(&v6, &nat64_prefix());
+            let translatable = nat64_to_v6(&nat64_to_v4(&to_prefix), Side6::Dst, &IpSet::any_v6())
+                .intersect(&project(&to_prefix, false));
+            let untranslatable = to_prefix.difference(&translatable);
+            self.drop(&b, &untranslatable, Stage::Nat, Some(name), || {
+                "NAT64 translates TCP, UDP and ICMPv6 echo only".into()
             });
-            let rest = v6.difference(&translated);
+            let rest = v6.difference(&to_prefix);
             self.drop(&b, &rest, Stage::Nat, Some(name), || {
-                "NAT gateways translate IPv4 only (NAT64 needs 64:ff9b::/96)".into()
+                "NAT gateways translate IPv4, and IPv6 only to NAT64's 64:ff9b::/96".into()
             });
-            b.set = b.set.difference(&v6);
+            b.set = b.set.difference(&untranslatable).difference(&rest);
         }
         if b.set.is_empty() {
             return;
@@ -166,14 +282,40 @@ impl<'e, 'n> Walker<'e, 'n> {
         self.enter(b, q, Arrival::Nat(n), false);
     }
 
-    pub(super) fn nat_translate(&mut self, mut b: Branch, n: ResId) {
+    pub(super) fn nat_translate(&mut self, b: Branch, n: ResId) {
+        let v6 = family_part(&b.set, Family::V6);
+        if v6.is_empty() {
+            return self.nat_translate_part(b, n, false);
+        }
+        let v4 = b.set.difference(&v6);
+        if !v4.is_empty() {
+            self.nat_translate_part(b.with(v4), n, false);
+        }
+        let mut b = b;
+        b.set = v6;
+        self.nat_translate_part(b, n, true);
+    }
+
+    fn nat_translate_part(&mut self, mut b: Branch, n: ResId, nat64: bool) {
         let ev = self.namer();
         let name = ev.net.name(n);
         let Ok(places) = self.ev.places_of(n) else { return };
         let Some(nat) = places.into_iter().next() else { return };
         let Some(q) = nat.subnet else { return };
         let ports = nat.client.set();
-        let post = translate_src(&b.set, &nat.addrs, &ports);
+        let v4_addrs = IpSet { v6: crate::eval::sets::IntervalSet::empty(), ..nat.addrs.clone() };
+        if nat64 && v4_addrs.is_empty() {
+            let set = b.set.clone();
+            self.undetermined(&b, &set, Stage::Nat, Some(name), || {
+                format!("NAT64 through {name} needs its IPv4 address, which is not known")
+            });
+            return;
+        }
+        let post = if nat64 {
+            translate_src(&nat64_to_v4(&b.set), &v4_addrs, &ports)
+        } else {
+            translate_src(&b.set, &nat.addrs, &ports)
+        };
         let frame = Frame {
             nat: n,
             subnet: q,
@@ -183,6 +325,7 @@ impl<'e, 'n> Walker<'e, 'n> {
             orig_ports: b.set.src_ports(),
             ident: b.ident.clone(),
             ident_at: b.ident_at,
+            nat64,
         };
         b.frames.push(frame);
         b.set = post;
@@ -201,9 +344,15 @@ impl<'e, 'n> Walker<'e, 'n> {
             name,
             Decision::Translate,
             || {
-                format!(
-                    "{kind} NAT gateway: the source becomes its {addr}, source ports {from}-{to} (the NAT picks any)"
-                )
+                if nat64 {
+                    format!(
+                        "{kind} NAT gateway, NAT64: the IPv6 packet becomes IPv4 to the address in 64:ff9b::/96's last 32 bits, from its IPv4 {addr}, source ports {from}-{to} (the NAT picks any)"
+                    )
+                } else {
+                    format!(
+                        "{kind} NAT gateway: the source becomes its {addr}, source ports {from}-{to} (the NAT picks any)"
+                    )
+                }
             },
             &[n],
         );
@@ -215,7 +364,8 @@ impl<'e, 'n> Walker<'e, 'n> {
         let Some(frame) = b.frames.pop() else { return };
         let name = ev.net.name(n);
         let replies = icmp_to_replies(&frame.base.reverse());
-        let restored = translate_dst(&b.set, &frame.orig_src, &frame.orig_ports).intersect(&replies);
+        let back = if frame.nat64 { nat64_to_v6(&b.set, Side6::Src, &IpSet::any_v6()) } else { b.set.clone() };
+        let restored = translate_dst(&back, &frame.orig_src, &frame.orig_ports).intersect(&replies);
         b.set = restored;
         b.ident = frame.ident.clone();
         b.ident_at = frame.ident_at;
@@ -224,12 +374,67 @@ impl<'e, 'n> Walker<'e, 'n> {
             Stage::Nat,
             name,
             Decision::Translate,
-            || "restores the original destination address and port".into(),
+            || {
+                if frame.nat64 {
+                    "NAT64: the IPv4 reply becomes IPv6 from the sender's address in 64:ff9b::/96, to the original address and port".into()
+                } else {
+                    "restores the original destination address and port".into()
+                }
+            },
             &[],
         );
         if b.set.is_empty() {
             return;
         }
         self.leave(b, frame.subnet);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::sets::{IntervalSet, Packet, Protocol};
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap_or_else(|_| panic!("{s}"))
+    }
+
+    #[test]
+    fn nat64_takes_the_ipv4_host_from_the_prefix_and_translates_echo() {
+        let to_google = PacketSet::from_box(PacketBox::<u128> {
+            dst: IntervalSet::single(NAT64_BASE + 0x0808_0808),
+            ..PacketBox::all()
+        });
+        let v4 = nat64_to_v4(&to_google);
+        assert!(v4.contains(&Packet::new(Protocol::TCP, ip("10.0.0.5"), ip("8.8.8.8"), 40000, 443)));
+        assert!(v4.contains(&Packet::new(Protocol::ICMP, ip("10.0.0.5"), ip("8.8.8.8"), 8, 0)));
+        // ICMPv6 messages other than echo, and protocols other than TCP/UDP/ICMPv6, are not translated.
+        assert!(!v4.contains(&Packet::new(Protocol::ICMP, ip("10.0.0.5"), ip("8.8.8.8"), 3, 0)));
+        assert!(!v4.contains(&Packet::new(Protocol(47), ip("10.0.0.5"), ip("8.8.8.8"), 0, 0)));
+        assert!(v6_boxes_empty(&v4));
+        // Outside the prefix: nothing.
+        let elsewhere = PacketSet::from_box(PacketBox::<u128> { dst: IntervalSet::single(1), ..PacketBox::all() });
+        assert!(nat64_to_v4(&elsewhere).is_empty());
+    }
+
+    #[test]
+    fn nat64_replies_come_back_from_the_prefix() {
+        let reply = PacketSet::from_box(PacketBox::<u32> {
+            protocols: ProtoSet::single(1),
+            src: IntervalSet::single(0x0808_0808),
+            a: PortSet::single(0),
+            ..PacketBox::all()
+        });
+        let client = IpSet::from_net("2600:1f18::5/128".parse().unwrap_or_else(|_| panic!()));
+        let v6 = nat64_to_v6(&reply, Side6::Src, &client);
+        assert!(v6.contains(&Packet::new(Protocol::ICMPV6, ip("64:ff9b::808:808"), ip("2600:1f18::5"), 129, 0)));
+        assert!(!v6.contains(&Packet::new(Protocol::ICMPV6, ip("64:ff9b::808:808"), ip("2600:1f18::6"), 129, 0)));
+        let back = nat64_to_v4(&nat64_to_v6(&reply.reverse(), Side6::Dst, &client));
+        assert!(back.contains(&Packet::new(Protocol::ICMP, ip("10.1.2.3"), ip("8.8.8.8"), 0, 0)));
+    }
+
+    fn v6_boxes_empty(set: &PacketSet) -> bool {
+        set.v6_boxes().is_empty()
     }
 }

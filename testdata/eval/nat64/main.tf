@@ -1,7 +1,7 @@
 # Issue 13: a dual-stack VPC with an IPAM-allocated IPv6 block written in the configuration.
 # The app table sends ::/0 to the egress-only gateway and NAT64's 64:ff9b::/96 to a public NAT
-# gateway. A NAT64 destination is traced (not a usage error): indeterminate at the NAT, whose
-# NAT64 translation is not modelled; an IPv6 internet host is reachable through the EIGW.
+# gateway. A NAT64 destination is translated by the NAT (docs/semantics.md §5): IPv4 from the
+# NAT's subnet through the IGW, and back; an IPv6 internet host is reachable through the EIGW.
 resource "aws_vpc" "main" {
   cidr_block                       = "10.0.0.0/16"
   ipv6_cidr_block                  = "2600:1f18:1234:5600::/56"
