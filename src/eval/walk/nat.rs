@@ -386,7 +386,43 @@ impl<'e, 'n> Walker<'e, 'n> {
         if b.set.is_empty() {
             return;
         }
+        if frame.nat64 && self.nat64_client_block_unknown(&b, frame.subnet) {
+            return self.nat64_local_return(b, frame.subnet);
+        }
         self.leave(b, frame.subnet);
+    }
+
+    /// The NAT64 reply goes back to a client in the NAT's VPC whose subnet's IPv6 block is
+    /// unknown until apply: its address is in that block, but no route table can match it.
+    fn nat64_client_block_unknown(&self, b: &Branch, nat_subnet: ResId) -> bool {
+        let Some(client) = self.owner_subnet(b) else { return false };
+        let (Some(c), Some(n)) = (self.ev.subnet(client), self.ev.subnet(nat_subnet)) else { return false };
+        client != nat_subnet && c.vpc.is_some() && c.vpc == n.vpc && c.v6_unknown
+    }
+
+    /// [`Self::leave`] for such a reply: the NAT subnet's network ACL, then the VPC's local route
+    /// to the client (stated as an assumption: a route more specific than the local one for the
+    /// client's block would take it elsewhere).
+    fn nat64_local_return(&mut self, mut b: Branch, subnet: ResId) {
+        let ev = self.namer();
+        let Some(info) = self.ev.subnet(subnet) else { return };
+        b.at_subnet = Some(subnet);
+        b.at_vpc = info.vpc;
+        b.az = info.az.clone();
+        let Some(mut b) = self.nacl(b, subnet, crate::eval::nacl::Direction::Egress) else { return };
+        let table = match &info.table {
+            crate::model::Link::To(t, _) => ev.net.name(*t).to_string(),
+            _ => ev.net.name(subnet).to_string(),
+        };
+        self.hop(
+            &mut b,
+            Stage::Route,
+            &table,
+            Decision::Forward,
+            || "local: the reply is for the NAT64 client, whose address is in the VPC's IPv6 block (unknown until apply; assuming no more specific route for it)".into(),
+            &[],
+        );
+        self.local(b);
     }
 }
 
