@@ -16,6 +16,15 @@ use std::process::{Child, Command, Stdio};
 struct Server {
     child: Child,
     port: u16,
+    /// The token of the printed URL.
+    token: String,
+}
+
+impl Server {
+    /// The URL the server printed, which carries the token once.
+    fn url(&self, fragment: &str) -> String {
+        format!("http://127.0.0.1:{}/?token={}{fragment}", self.port, self.token)
+    }
 }
 
 impl Drop for Server {
@@ -37,23 +46,59 @@ fn start(input: &str) -> Server {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     let port = line.rsplit("127.0.0.1:").next().and_then(|r| r.split('/').next()).and_then(|p| p.parse().ok());
     let port = port.unwrap_or_else(|| panic!("no URL in {line:?}"));
-    assert!(line.contains(&format!("http://127.0.0.1:{port}/")), "{line}");
-    Server { child, port }
+    let token = line.split("?token=").nth(1).and_then(|t| t.split_whitespace().next()).unwrap_or_default();
+    assert!(line.contains(&format!("http://127.0.0.1:{port}/?token=")) && token.len() == 32, "{line}");
+    Server { child, port, token: token.to_string() }
 }
 
-/// `(status, body)` of a GET with the given Host header.
-fn get_as(port: u16, path: &str, host: &str) -> (u16, String) {
+/// What came back: status, headers (lower-case names), body.
+struct Answer {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// Sends raw bytes, reads the whole answer.
+fn raw(port: u16, request: &[u8]) -> Answer {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (status, body.to_string())
+    // The server may close before reading all of an oversize request.
+    let _ = s.write_all(request);
+    let mut text = Vec::new();
+    let _ = s.read_to_end(&mut text);
+    let text = String::from_utf8_lossy(&text).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Answer { status, head: head.to_ascii_lowercase(), body: body.to_string() }
 }
 
-fn get(port: u16, path: &str) -> (u16, serde_json::Value) {
-    let (status, body) = get_as(port, path, &format!("127.0.0.1:{port}"));
+/// A request as the page's browser sends it: this server's Host and the token cookie, plus
+/// `extra` header lines.
+fn request(server: &Server, method: &str, path: &str, extra: &str, body: &str) -> Answer {
+    let port = server.port;
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: tfvpc_token_{port}={}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n",
+        server.token,
+        body.len()
+    );
+    raw(port, format!("{head}{body}").as_bytes())
+}
+
+/// `(status, body)` of a GET with the given Host header and the token cookie.
+fn get_as(server: &Server, path: &str, host: &str) -> (u16, String) {
+    let port = server.port;
+    let a = raw(
+        port,
+        format!(
+            "GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: tfvpc_token_{port}={}\r\nConnection: close\r\n\r\n",
+            server.token
+        )
+        .as_bytes(),
+    );
+    (a.status, a.body)
+}
+
+fn get(server: &Server, path: &str) -> (u16, serde_json::Value) {
+    let (status, body) = get_as(server, path, &format!("127.0.0.1:{}", server.port));
     (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::String(body)))
 }
 
@@ -61,20 +106,21 @@ fn get(port: u16, path: &str) -> (u16, serde_json::Value) {
 fn the_api_answers_what_the_page_asks() {
     let server = start("testdata/plans/basic-vpc/plan.json");
     let port = server.port;
+    let s = &server;
     // The page and its assets are inside the binary.
-    let (status, page) = get_as(port, "/", &format!("localhost:{port}"));
+    let (status, page) = get_as(s, "/", &format!("localhost:{port}"));
     assert_eq!(status, 200);
     assert!(page.contains("<script src=\"/app.js\">") && !page.contains("http"), "no CDN: {page}");
-    assert_eq!(get_as(port, "/app.js", &format!("127.0.0.1:{port}")).0, 200);
-    assert_eq!(get_as(port, "/app.css", &format!("127.0.0.1:{port}")).0, 200);
+    assert_eq!(get_as(s, "/app.js", &format!("127.0.0.1:{port}")).0, 200);
+    assert_eq!(get_as(s, "/app.css", &format!("127.0.0.1:{port}")).0, 200);
     // The picture: SVG plus its model.
-    let (status, pic) = get(port, "/api/picture");
+    let (status, pic) = get(s, "/api/picture");
     assert_eq!(status, 200);
     assert!(pic["svg"].as_str().unwrap().contains("data-address=\"aws_subnet.private[0]\""));
     assert_eq!(pic["vpcs"], serde_json::json!(["aws_vpc.main"]));
     assert!(pic["picture"]["anchors"]["aws_security_group.app"].as_array().is_some());
     // The findings: the lint JSON report, same as the CLI's.
-    let (status, findings) = get(port, "/api/findings");
+    let (status, findings) = get(s, "/api/findings");
     assert_eq!(status, 200);
     assert_eq!(findings["version"], 2);
     let cli = Command::new(env!("CARGO_BIN_EXE_tfvpc"))
@@ -85,32 +131,111 @@ fn the_api_answers_what_the_page_asks() {
     let cli: serde_json::Value = serde_json::from_slice(&cli.stdout).unwrap();
     assert_eq!(findings["findings"], cli["findings"]);
     // A packet: the trace JSON contract, with the bill at the GB the page asks.
-    let (status, t) = get(port, "/api/trace?from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100");
+    let (status, t) = get(s, "/api/trace?from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100");
     assert_eq!(status, 200, "{t}");
     assert_eq!(t["version"], 1);
     assert_eq!(t["verdict"], "reachable");
     assert!(t["bill"]["usd_per_month"].as_f64().unwrap() > 0.0, "{}", t["bill"]);
     // Bad packets are explained, not crashes.
-    let (status, e) = get(port, "/api/trace?from=aws_instance.wbe&to=internet&protocol=tcp&port=443");
+    let (status, e) = get(s, "/api/trace?from=aws_instance.wbe&to=internet&protocol=tcp&port=443");
     assert_eq!(status, 400);
     assert!(e["help"].as_str().unwrap().contains("aws_instance.web"), "{e}");
-    let (status, e) = get(port, "/api/trace?from=aws_instance.web&to=internet&protocol=tcp");
+    let (status, e) = get(s, "/api/trace?from=aws_instance.web&to=internet&protocol=tcp");
     assert_eq!(status, 400);
     assert!(e["error"].as_str().unwrap().contains("needs --port"), "{e}");
-    assert_eq!(get(port, "/nope").0, 404);
+    assert_eq!(get(s, "/nope").0, 404);
     // Another site's page cannot read the network (DNS rebinding).
-    assert_eq!(get_as(port, "/api/findings", "attacker.example").0, 403);
+    assert_eq!(get_as(s, "/api/findings", "attacker.example").0, 403);
+}
+
+#[test]
+fn crafted_requests_are_refused() {
+    let server = start("testdata/plans/basic-vpc/plan.json");
+    let port = server.port;
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+    let plain = |path: &str, extra: &str| raw(port, format!("GET {path} HTTP/1.1\r\n{host}{extra}\r\n").as_bytes());
+    // No token: nothing but the refusal, for the API and for the page's assets alike.
+    for path in ["/", "/app.js", "/app.css", "/api/picture", "/api/findings", "/api/trace?from=a&to=b", "/api/edits"] {
+        let a = plain(path, "");
+        assert_eq!(a.status, 401, "{path}: {}", a.body);
+        assert!(!a.body.contains("aws_"), "{path} leaks: {}", a.body);
+    }
+    // A wrong token, in the cookie or in the exchange; the cookie of another port's server.
+    assert_eq!(
+        plain("/api/findings", &format!("Cookie: tfvpc_token_{port}=0123456789abcdef0123456789abcdef\r\n")).status,
+        401
+    );
+    assert_eq!(plain("/api/findings", &format!("Cookie: tfvpc_token_{}={}\r\n", port + 1, server.token)).status, 401);
+    assert_eq!(plain("/?token=0123456789abcdef0123456789abcdef", "").status, 403);
+    assert_eq!(plain(&format!("/api/findings?token={}", server.token), "").status, 401, "the token goes in the cookie");
+    // The exchange: the printed URL sets an HttpOnly, SameSite=Strict cookie and drops the token.
+    let a = plain(&format!("/?token={}", server.token), "");
+    assert_eq!(a.status, 303);
+    assert!(a.head.contains("\r\nlocation: /\r\n"), "{}", a.head);
+    let cookie = format!("set-cookie: tfvpc_token_{port}={}; path=/; httponly; samesite=strict", server.token);
+    assert!(a.head.contains(&cookie), "{}", a.head);
+    // With the cookie: the page, with its security headers.
+    let ok = request(&server, "GET", "/", "", "");
+    assert_eq!(ok.status, 200);
+    for h in ["content-security-policy: default-src 'self'", "x-frame-options: deny", "referrer-policy: no-referrer"] {
+        assert!(ok.head.contains(h), "{h}: {}", ok.head);
+    }
+    // HEAD: the headers, no body.
+    let head = request(&server, "HEAD", "/api/findings", "", "");
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    // Foreign Host (DNS rebinding) and foreign Origin, even with the right cookie.
+    let cookie = format!("Cookie: tfvpc_token_{port}={}\r\n", server.token);
+    let rebound =
+        raw(port, format!("GET /api/findings HTTP/1.1\r\nHost: evil.example:{port}\r\n{cookie}\r\n").as_bytes());
+    assert_eq!(rebound.status, 403);
+    assert_eq!(raw(port, format!("GET /api/findings HTTP/1.1\r\n{cookie}\r\n").as_bytes()).status, 403, "no Host");
+    for origin in
+        ["http://evil.example", "null", &format!("http://127.0.0.1:{}", port + 1), &format!("https://127.0.0.1:{port}")]
+    {
+        let a = request(&server, "GET", "/api/findings", &format!("Origin: {origin}\r\n"), "");
+        assert_eq!(a.status, 403, "{origin}");
+    }
+    assert_eq!(
+        request(&server, "GET", "/api/findings", &format!("Origin: http://localhost:{port}\r\n"), "").status,
+        200
+    );
+    assert_eq!(request(&server, "GET", "/api/findings", "Sec-Fetch-Site: cross-site\r\n", "").status, 403);
+    // Bounded sizes: request line, headers, body; no chunked bodies; POST needs a length.
+    let long = "a".repeat(9 * 1024);
+    assert_eq!(plain(&format!("/{long}"), &cookie).status, 414);
+    let many: String = (0..80).map(|i| format!("X-{i}: 1\r\n")).collect();
+    assert_eq!(plain("/", &format!("{cookie}{many}")).status, 431);
+    let big = format!("X-Big: {}\r\n", "b".repeat(17 * 1024));
+    assert_eq!(plain("/", &format!("{cookie}{big}")).status, 431);
+    let body = format!("{{\"version\":1,\"edits\":[],\"pad\":\"{}\"}}", "x".repeat(70 * 1024));
+    assert_eq!(request(&server, "POST", "/api/edits", "Content-Type: application/json\r\n", &body).status, 413);
+    let chunked = raw(
+        port,
+        format!("POST /api/edits HTTP/1.1\r\n{host}{cookie}Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(chunked.status, 501);
+    let no_length = raw(port, format!("POST /api/edits HTTP/1.1\r\n{host}{cookie}\r\n").as_bytes());
+    assert_eq!(no_length.status, 411);
+    // Not HTTP at all, and methods the server has no use for.
+    assert_eq!(raw(port, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\r\n\r\n").status, 400);
+    assert_eq!(request(&server, "DELETE", "/api/findings", "", "").status, 405);
+    assert_eq!(request(&server, "POST", "/api/findings", "", "").status, 405);
+    // No endpoint reads files: a path that names one is just not a page.
+    assert_eq!(request(&server, "GET", "/../../etc/passwd", "", "").status, 404);
+    assert_eq!(request(&server, "GET", "/testdata/plans/basic-vpc/plan.json", "", "").status, 404);
+    // The server still answers after all that.
+    assert_eq!(get(&server, "/api/findings").0, 200);
 }
 
 #[test]
 fn a_vpc_filter_and_a_missing_vpc() {
     let server = start("testdata/plans/families-peering-tgw/plan.json");
-    let (_, all) = get(server.port, "/api/picture");
+    let (_, all) = get(&server, "/api/picture");
     let first = all["vpcs"][0].as_str().unwrap().to_string();
-    let (status, one) = get(server.port, &format!("/api/picture?vpc={first}"));
+    let (status, one) = get(&server, &format!("/api/picture?vpc={first}"));
     assert_eq!(status, 200);
     assert!(one["svg"].as_str().unwrap().contains(&format!("data-address=\"{first}\"")));
-    let (_, none) = get(server.port, "/api/picture?vpc=aws_vpc.nope");
+    let (_, none) = get(&server, "/api/picture?vpc=aws_vpc.nope");
     assert!(none["svg"].as_str().unwrap().contains("no VPC"));
 }
 
@@ -158,10 +283,7 @@ fn the_page_in_a_real_browser_draws_pins_and_traces() {
     std::fs::create_dir_all(&shots).unwrap();
     // A NACL that drops app -> db: the finding is pinned on the db subnet, the trace lights it red.
     let server = start("testdata/rules/unreachable-path/fail_doc_example/plan.json");
-    let url = format!(
-        "http://127.0.0.1:{}/#from=aws_instance.app&to=aws_instance.db&protocol=tcp&port=5432&fast=1",
-        server.port
-    );
+    let url = server.url("#from=aws_instance.app&to=aws_instance.db&protocol=tcp&port=5432&fast=1");
     let dom = browse(chrome, &url, &shots.join("serve-unreachable.png"));
     assert!(dom.contains("data-ready=\"1\""), "the page did not finish loading:\n{dom}");
     assert!(dom.contains("data-traced=\"unreachable\""), "{dom}");
@@ -172,10 +294,7 @@ fn the_page_in_a_real_browser_draws_pins_and_traces() {
     assert!(std::fs::metadata(shots.join("serve-unreachable.png")).unwrap().len() > 10_000);
     // A reachable path with a bill: NAT processing at 100 GB a month.
     let server = start("testdata/plans/basic-vpc/plan.json");
-    let url = format!(
-        "http://127.0.0.1:{}/#from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100&fast=1",
-        server.port
-    );
+    let url = server.url("#from=aws_instance.app&to=internet&protocol=tcp&port=443&gb=100&fast=1");
     let dom = browse(chrome, &url, &shots.join("serve-reachable.png"));
     assert!(dom.contains("data-traced=\"reachable\""), "{dom}");
     assert!(dom.contains("Bill of this path") && dom.contains("per month at 100 GB"), "{dom}");

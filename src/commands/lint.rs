@@ -31,16 +31,10 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     let mut report = LintReport::default();
     let mut used_sites = std::collections::HashSet::new();
+    let mut nets = Vec::new();
     for arg in &args.inputs {
         match lint_one(arg, explicit.as_ref(), args, io) {
-            Ok(mut one) => {
-                report.inputs.push(one.input);
-                report.findings.append(&mut one.findings);
-                report.files.append(&mut one.files);
-                report.repo_root = report.repo_root.take().or(one.repo_root);
-                report.suppressed += one.suppressed;
-                used_sites.extend(one.used_sites);
-            }
+            Ok(one) => nets.push(add(&mut report, &mut used_sites, one)),
             Err(e) => {
                 write_err(io, &render_error(&e));
                 report.errors.push((arg.clone(), e.to_string()));
@@ -105,6 +99,32 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
 }
 
+/// Adds one input's lint to the report; returns its network.
+fn add(
+    report: &mut LintReport,
+    used_sites: &mut std::collections::HashSet<(String, usize, usize)>,
+    mut one: Linted,
+) -> model::Network {
+    report.inputs.push(one.input);
+    report.findings.append(&mut one.findings);
+    report.files.append(&mut one.files);
+    report.repo_root = report.repo_root.take().or(one.repo_root);
+    report.suppressed += one.suppressed;
+    used_sites.extend(one.used_sites);
+    one.net
+}
+
+/// The report of one input alone, as `lint --format json` of that input makes it (for `tfvpc
+/// serve`), and its network.
+pub(crate) fn report_of_one(one: Linted) -> (LintReport, model::Network) {
+    let mut report = LintReport::default();
+    let mut used_sites = std::collections::HashSet::new();
+    let net = add(&mut report, &mut used_sites, one);
+    merge_suppression_findings(&mut report.findings, &used_sites);
+    rules::sort(&mut report.findings);
+    (report, net)
+}
+
 /// Several inputs may share a configuration file and sources: a suppression is unused only when
 /// no input used it, and a finding about one suppression is reported once.
 fn merge_suppression_findings(
@@ -125,7 +145,7 @@ fn merge_suppression_findings(
 }
 
 /// What linting one input produced.
-struct Linted {
+pub(crate) struct Linted {
     input: InputReport,
     findings: Vec<finding::Finding>,
     /// Source texts by displayed path, for snippets.
@@ -136,6 +156,8 @@ struct Linted {
     suppressed: usize,
     /// The suppressions that covered a finding, by [`suppress::site`].
     used_sites: Vec<(String, usize, usize)>,
+    /// The network after the change (the HTML report draws it).
+    pub(crate) net: model::Network,
 }
 
 /// What the rules found on one side of a document.
@@ -174,6 +196,26 @@ fn check(
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
+    let prepared = prepare(arg, explicit, args, io)?;
+    Ok(check_prepared(&prepared, &prepared.doc, args.show_indeterminate))
+}
+
+/// What one input's lint reads from disk (the input, its sources, its configuration file),
+/// read once: [`check_prepared`] runs the rest in memory, also on an edited document
+/// (`tfvpc serve`'s what-if).
+pub(crate) struct Prepared {
+    pub(crate) input: ingest::Input,
+    pub(crate) doc: ingest::Document,
+    hcl_notes: Vec<String>,
+    pub(crate) settings: Settings,
+    sources: Option<source::Sources>,
+    repo_root: Option<std::path::PathBuf>,
+    shown: String,
+    explicit_source_dir: bool,
+}
+
+/// Reads one input, its sources and its settings.
+pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Prepared> {
     // Sources: --source-dir, else the input's folder; standard input has none without the flag.
     // They are read before the rules run (inline suppressions live in them), on a second thread
     // while the input is parsed: neither needs the other.
@@ -206,17 +248,33 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let (input, doc, hcl_notes) = loaded?;
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
-    let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
+    Ok(Prepared {
+        input,
+        doc,
+        hcl_notes,
+        settings,
+        sources,
+        repo_root,
+        shown,
+        explicit_source_dir: args.source_dir.is_some(),
+    })
+}
+
+/// Lints `doc` (the prepared document, or an edit of it) with the prepared sources and settings.
+pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterminate: bool) -> Linted {
+    let Prepared { input, settings, sources, repo_root, shown, .. } = p;
+    let hcl_notes = p.hcl_notes.clone();
+    let sources = sources.as_ref();
+    let suppressions = suppress::Suppressions::new(settings, sources, repo_root.as_deref());
     let SideChecked { checked: mut after, net, expects } =
-        check(&input.name, &doc, Side::After, &settings, &suppressions, args.show_indeterminate, repo_root.as_deref());
+        check(&input.name, doc, Side::After, settings, &suppressions, show_indeterminate, repo_root.as_deref());
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     warnings.extend(hcl_notes);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {
-        let before =
-            check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate, None).checked;
+        let before = check(&input.name, doc, Side::Before, settings, &suppressions, show_indeterminate, None).checked;
         let present: std::collections::HashSet<&str> =
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
         for f in &mut findings {
@@ -227,7 +285,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     for (used, by_expect) in after.used.iter_mut().zip(&expects.used) {
         *used |= *by_expect;
     }
-    let audit = rules::audit(&suppressions, &after, &settings, &input.name);
+    let audit = rules::audit(&suppressions, &after, settings, &input.name);
     findings.extend(audit.findings);
     findings.extend(expects.findings);
     let used_sites = suppressions
@@ -237,15 +295,14 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         .filter(|(_, used)| **used)
         .map(|(s, _)| suppress::site(&s.location))
         .collect();
-    if let Some(s) = &sources {
+    if let Some(s) = sources {
         warnings.extend(s.warnings.iter().cloned());
     }
     let summary = net.summary();
     if summary.vpcs == 0 && summary.subnets == 0 {
         warnings.push(report::NOTHING_MODELLED.to_string());
     }
-    let foreign_sources =
-        sources.as_ref().and_then(|s| sources_without_resources(s, &net, &shown, args.source_dir.is_some()));
+    let foreign_sources = sources.and_then(|s| sources_without_resources(s, &net, shown, p.explicit_source_dir));
     let said_why = foreign_sources.is_some();
     warnings.extend(foreign_sources);
     let fallback = finding::Location {
@@ -258,10 +315,10 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         uri: input.path.as_deref().zip(repo_root.as_deref()).and_then(|(p, root)| source::uri_of(p, root)),
     };
     rules::sort(&mut findings);
-    locate::locate(&mut findings, sources.as_ref(), &fallback);
+    locate::locate(&mut findings, sources, &fallback);
     let mut findings = group::group(findings);
     group::disambiguate(&mut findings);
-    if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), &shown)
+    if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), shown)
         && !said_why
     {
         warnings.push(w);
@@ -271,14 +328,15 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     if let (Some(path), Some(text)) = (settings.config_path(), settings.config_text()) {
         files.insert(suppress::shown_path(path), text.into());
     }
-    Ok(Linted {
-        input: InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings },
+    Linted {
+        input: InputReport { input: input.name.clone(), kind: doc.kind.as_str(), summary, warnings },
         findings,
         files,
-        repo_root,
+        repo_root: repo_root.clone(),
         suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len(),
         used_sites,
-    })
+        net,
+    }
 }
 
 /// Why findings point at the input's first line, said once per input: standard input has no
