@@ -318,3 +318,55 @@ fn graph_svg_draws_the_same_picture_and_rejects_an_unknown_vpc() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("--vpc aws_vpc.mian: no such VPC"), "{}", r.stderr);
 }
+
+#[test]
+fn lint_html_is_one_self_contained_file_with_the_picture_findings_and_traces() {
+    let dir = std::env::temp_dir().join(format!("tfvpc-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("report.html");
+    let r = common::run(&[
+        "lint",
+        "--format",
+        "html",
+        "--output",
+        out.to_str().unwrap(),
+        &common::path("testdata/rules/unreachable-path/fail_doc_example/plan.json"),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("report written to"), "{}", r.stderr);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    // The picture, a badge on the dropping subnet that links to the finding, the finding with
+    // its fix, location and every hop of its trace.
+    assert!(html.contains("<svg class=\"tfvpc-picture\""), "{html}");
+    assert!(html.contains("data-address=\"aws_subnet.db\""));
+    assert!(html.contains("<a href=\"#finding-0\"><g class=\"badge sev-error\">"), "{html}");
+    assert!(html.contains("id=\"finding-0\"") && html.contains("unreachable-path"));
+    assert!(html.contains("support.tf:51:1"), "{html}");
+    assert!(
+        html.contains("<li class=\"stop\"><code>aws_network_acl.db</code> nacl-ingress: rule 90 deny tcp 5432"),
+        "{html}"
+    );
+    // Self-contained: nothing that loads or links anywhere, not even a namespace URL.
+    for banned in ["http://", "https://", "<script", "<link", " src=", "url(", "@import", "<iframe"] {
+        assert!(!html.contains(banned), "{banned} in the report");
+    }
+    // The same findings as the JSON report.
+    let json = common::run(&[
+        "lint",
+        "--format",
+        "json",
+        &common::path("testdata/rules/unreachable-path/fail_doc_example/plan.json"),
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(html.matches("<article class=\"finding").count(), json["findings"].as_array().unwrap().len());
+    // It renders in a browser straight from the file, without a server.
+    if let Some(chrome) = chromium() {
+        let shots = common::root().join("target/screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        let dom = browse(chrome, &format!("file://{}", out.display()), &shots.join("lint-html.png"));
+        assert!(dom.contains("id=\"finding-0\"") && dom.contains("tfvpc-picture"), "{dom}");
+        assert!(std::fs::metadata(shots.join("lint-html.png")).unwrap().len() > 10_000);
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

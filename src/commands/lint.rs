@@ -11,7 +11,7 @@ use crate::finding::{self, Severity};
 use crate::model::lower::{Side, lower};
 use crate::report::{self, InputReport, LintReport};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Error, Io, Result, render_error};
-use crate::{baseline, eval, group, ingest, locate, model, rules, source, suppress};
+use crate::{baseline, eval, group, ingest, locate, model, picture, rules, source, suppress};
 
 /// Runs `tfvpc lint`.
 pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
@@ -78,6 +78,10 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
         LintFormat::Github => report::github::render(&report),
         LintFormat::Markdown => report::markdown::render(&report),
         LintFormat::Gitlab => report::gitlab::render(&report),
+        LintFormat::Html => {
+            let pictures: Vec<String> = nets.iter().map(|net| picture_of(net, &report)).collect();
+            report::html::render(&report, &pictures)
+        }
     };
     match &args.output {
         Some(path) => {
@@ -97,6 +101,14 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t && !f.indeterminate));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The picture of one input's network with the badges of its findings.
+fn picture_of(net: &model::Network, report: &LintReport) -> String {
+    let pic = picture::build(net, &picture::Options::default());
+    let findings: Vec<(usize, &finding::Finding)> =
+        report.findings.iter().enumerate().filter(|(_, f)| f.input == net.input).collect();
+    picture::svg::render_with(&pic, &picture::badges(&pic, &findings))
 }
 
 /// Adds one input's lint to the report; returns its network.
