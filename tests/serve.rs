@@ -370,3 +370,197 @@ fn lint_html_is_one_self_contained_file_with_the_picture_findings_and_traces() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `POST /api/edits` with a JSON body; `(status, answer)`.
+fn post_edits(server: &Server, edits: serde_json::Value) -> (u16, serde_json::Value) {
+    let body = serde_json::json!({"version": 1, "edits": edits}).to_string();
+    let a = request(server, "POST", "/api/edits", "Content-Type: application/json\r\n", &body);
+    (a.status, serde_json::from_str(&a.body).unwrap_or(serde_json::Value::String(a.body)))
+}
+
+fn verdict(server: &Server, query: &str) -> String {
+    let (status, t) = get(server, &format!("/api/trace?{query}"));
+    assert_eq!(status, 200, "{t}");
+    t["verdict"].as_str().unwrap().to_string()
+}
+
+fn rules_of(findings: &serde_json::Value) -> Vec<String> {
+    findings["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn what_if_edits_relint_in_memory_in_the_configurations_own_style() {
+    let plan = "testdata/rules/unreachable-path/fail_doc_example/plan.json";
+    let before = std::fs::read(common::path(plan)).unwrap();
+    let server = start(plan);
+    let flow = "from=aws_instance.app&to=aws_instance.db&protocol=tcp&port=5432";
+    assert_eq!(verdict(&server, flow), "unreachable");
+    // The ACL's rules: separate aws_network_acl_rule resources, listed with what a change takes.
+    let (status, acl) = get(&server, "/api/rules?of=aws_network_acl.db");
+    assert_eq!(status, 200, "{acl}");
+    assert_eq!((acl["version"].as_u64(), acl["style"].as_str()), (Some(1), Some("separate")));
+    let deny =
+        acl["rules"].as_array().unwrap().iter().find(|r| r["text"].as_str().unwrap().contains("rule 90 deny")).unwrap();
+    assert_eq!(deny["rule"], serde_json::json!({"address": "aws_network_acl_rule.db_deny_app"}));
+    assert_eq!(deny["fields"]["rule_number"], 90);
+    // An allow before the deny: the finding goes, the packet gets through, in the same style.
+    let allow = serde_json::json!([{"op": "add", "parent": "aws_network_acl.db", "direction": "ingress",
+        "rule_number": 80, "action": "allow", "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr": "10.0.1.0/24"}]);
+    let (status, fixed) = post_edits(&server, allow.clone());
+    assert_eq!(status, 200, "{fixed}");
+    assert_eq!(fixed["version"], 1);
+    assert_eq!(rules_of(&fixed["findings"]), Vec::<String>::new(), "{}", fixed["findings"]);
+    let hcl = fixed["edits"][0]["hcl"].as_str().unwrap();
+    assert!(hcl.starts_with("resource \"aws_network_acl_rule\" \"db_ingress_tcp_5432\" {\n"), "{hcl}");
+    assert!(hcl.contains("network_acl_id = aws_network_acl.db.id") && hcl.contains("rule_number    = 80"), "{hcl}");
+    assert_eq!(
+        fixed["edits"][0]["summary"],
+        "add to aws_network_acl.db: ingress rule 80 allow tcp 5432 from 10.0.1.0/24"
+    );
+    assert_eq!(verdict(&server, flow), "reachable");
+    assert_eq!(rules_of(&get(&server, "/api/findings").1), Vec::<String>::new());
+    // The new rule is listed and can itself be changed: a deny again breaks the path.
+    let (_, acl) = get(&server, "/api/rules?of=aws_network_acl.db");
+    assert!(
+        acl["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["rule"]["address"] == "aws_network_acl_rule.db_ingress_tcp_5432")
+    );
+    let mut changed = allow.as_array().unwrap().clone();
+    changed.push(serde_json::json!({"op": "change", "rule": {"address": "aws_network_acl_rule.db_ingress_tcp_5432"},
+        "direction": "ingress", "rule_number": 80, "action": "deny", "protocol": "tcp", "from_port": 5432, "cidr": "10.0.1.0/24"}));
+    let (status, broken) = post_edits(&server, serde_json::Value::Array(changed));
+    assert_eq!(status, 200, "{broken}");
+    assert_eq!(rules_of(&broken["findings"]), ["unreachable-path"]);
+    assert!(broken["edits"][1]["summary"].as_str().unwrap().contains("→ ingress rule 80 deny tcp 5432"), "{broken}");
+    // Removing the deny fixes it too; GET shows the edits in force.
+    let (status, removed) = post_edits(
+        &server,
+        serde_json::json!([{"op": "remove", "rule": {"address": "aws_network_acl_rule.db_deny_app"}}]),
+    );
+    assert_eq!(status, 200, "{removed}");
+    assert_eq!(removed["edits"][0]["hcl"], "# delete resource \"aws_network_acl_rule\" \"db_deny_app\"\n");
+    assert_eq!(verdict(&server, flow), "reachable");
+    assert_eq!(get(&server, "/api/edits").1["edits"].as_array().unwrap().len(), 1);
+    // Bad edits are refused whole, with the edit's index, and change nothing.
+    for (edits, says) in [
+        (
+            serde_json::json!([{"op": "add", "parent": "aws_network_acl.db", "direction": "ingress", "rule_number": 80,
+            "action": "allow", "protocol": "tcp", "from_port": 5432, "cidr": "10.0.1.0/33"}]),
+            "not a CIDR",
+        ),
+        (
+            serde_json::json!([{"op": "add", "parent": "aws_network_acl.nope", "direction": "ingress"}]),
+            "no such resource",
+        ),
+        (
+            serde_json::json!([{"op": "add", "parent": "aws_vpc.main:default_network_acl", "direction": "ingress"}]),
+            "created by AWS",
+        ),
+        (
+            serde_json::json!([{"op": "add", "parent": "aws_instance.db", "direction": "ingress"}]),
+            "rules are edited on",
+        ),
+        (
+            serde_json::json!([{"op": "remove", "rule": {"address": "aws_network_acl.db", "block": "ingress", "index": 7}}]),
+            "no ingress block",
+        ),
+        (
+            serde_json::json!([{"op": "add", "parent": "aws_network_acl.db", "direction": "ingress", "rule_number": 0,
+            "action": "allow", "protocol": "tcp", "from_port": 1, "cidr": "10.0.0.0/8"}]),
+            "1 to 32766",
+        ),
+        (serde_json::json!([{"op": "explode"}]), "not an edit list"),
+    ] {
+        let (status, e) = post_edits(&server, edits);
+        assert_eq!(status, 400, "{e}");
+        assert!(e["error"].as_str().unwrap().contains(says), "{says}: {e}");
+    }
+    assert_eq!(verdict(&server, flow), "reachable", "a refused edit list leaves the edits in force");
+    let wrong_version =
+        request(&server, "POST", "/api/edits", "Content-Type: application/json\r\n", r#"{"version":2,"edits":[]}"#);
+    assert_eq!(wrong_version.status, 400);
+    assert_eq!(
+        request(&server, "POST", "/api/edits", "Content-Type: text/plain\r\n", r#"{"version":1,"edits":[]}"#).status,
+        415
+    );
+    // Reset: no edits, the input as read.
+    let (status, reset) = post_edits(&server, serde_json::json!([]));
+    assert_eq!(status, 200);
+    assert_eq!(rules_of(&reset["findings"]), ["unreachable-path"]);
+    assert_eq!(verdict(&server, flow), "unreachable");
+    // Nothing was written: the input is as it was.
+    assert_eq!(std::fs::read(common::path(plan)).unwrap(), before);
+}
+
+#[test]
+fn what_if_inline_routes_and_rules_stay_inline() {
+    // basic-vpc: inline `route` blocks, separate aws_vpc_security_group_*_rule resources.
+    let server = start("testdata/plans/basic-vpc/plan.json");
+    let out = "from=aws_instance.app&to=internet&protocol=tcp&port=443";
+    let (_, table) = get(&server, "/api/rules?of=aws_route_table.private");
+    assert_eq!(table["style"], "inline", "{table}");
+    let route = &table["rules"][0];
+    assert_eq!(route["rule"], serde_json::json!({"address": "aws_route_table.private", "block": "route", "index": 0}));
+    assert_eq!(route["fields"]["target"], "aws_nat_gateway.main", "{route}");
+    assert!(route["text"].as_str().unwrap().starts_with("route 0.0.0.0/0 → aws_nat_gateway.main"), "{route}");
+    let remove = serde_json::json!({"op": "remove", "rule": route["rule"]});
+    let (status, r) = post_edits(&server, serde_json::json!([remove]));
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(verdict(&server, out), "unreachable");
+    assert!(
+        !rules_of(&r["findings"]).contains(&"cross-az-nat".to_string()),
+        "no NAT route, no cross-AZ NAT: {}",
+        r["findings"]
+    );
+    assert!(r["edits"][0]["hcl"].as_str().unwrap().starts_with("# in aws_route_table.private: delete the route block"));
+    // The route back, through the NAT gateway: an inline block referring to it.
+    let add = serde_json::json!({"op": "add", "parent": "aws_route_table.private", "destination": "0.0.0.0/0", "target": "aws_nat_gateway.main"});
+    let (status, r) = post_edits(&server, serde_json::json!([remove, add]));
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(
+        r["edits"][1]["hcl"],
+        "# in resource \"aws_route_table\" \"private\":\n  route {\n    cidr_block     = \"0.0.0.0/0\"\n    nat_gateway_id = aws_nat_gateway.main.id\n  }\n"
+    );
+    assert_eq!(verdict(&server, out), "reachable");
+    let original = get(&server, "/api/findings").1;
+    assert!(rules_of(&original).contains(&"cross-az-nat".to_string()));
+    // A security group rule in the group's own style: aws_vpc_security_group_egress_rule.
+    let sg = serde_json::json!({"op": "add", "parent": "aws_security_group.app", "direction": "egress", "protocol": "tcp",
+        "from_port": 5432, "cidr": "10.0.10.0/24"});
+    let (status, r) = post_edits(&server, serde_json::json!([sg]));
+    assert_eq!(status, 200, "{r}");
+    let hcl = r["edits"][0]["hcl"].as_str().unwrap();
+    assert!(hcl.starts_with("resource \"aws_vpc_security_group_egress_rule\" \"app_egress_tcp_5432\" {\n"), "{hcl}");
+    assert!(
+        hcl.contains("security_group_id = aws_security_group.app.id\n")
+            && hcl.contains("cidr_ipv4         = \"10.0.10.0/24\""),
+        "{hcl}"
+    );
+}
+
+#[test]
+fn what_if_inline_security_group_rules_stay_inline() {
+    let server = start("testdata/plans/families-endpoints-sg-nacl/plan.json");
+    let (status, sg) = get(&server, "/api/rules?of=aws_security_group.app");
+    assert_eq!(status, 200, "{sg}");
+    assert_eq!(sg["style"], "inline", "{sg}");
+    let n = sg["rules"].as_array().unwrap().len();
+    let add = serde_json::json!({"op": "add", "parent": "aws_security_group.app", "direction": "ingress", "protocol": "tcp",
+        "from_port": 8443, "peer_group": "aws_security_group.lb"});
+    let (status, r) = post_edits(&server, serde_json::json!([add]));
+    assert_eq!(status, 200, "{r}");
+    let hcl = r["edits"][0]["hcl"].as_str().unwrap();
+    assert!(hcl.starts_with("# in resource \"aws_security_group\" \"app\":\n  ingress {\n"), "{hcl}");
+    assert!(hcl.contains("security_groups = [aws_security_group.lb.id]"), "{hcl}");
+    let (_, sg) = get(&server, "/api/rules?of=aws_security_group.app");
+    assert_eq!(sg["rules"].as_array().unwrap().len(), n + 1);
+    // Separate-rule groups of the same plan keep their own types.
+    let add = serde_json::json!({"op": "add", "parent": "aws_security_group.lb", "direction": "ingress", "protocol": "tcp",
+        "from_port": 80, "cidr": "0.0.0.0/0"});
+    let (status, r) = post_edits(&server, serde_json::json!([add]));
+    assert_eq!(status, 200, "{r}");
+    assert!(r["edits"][0]["hcl"].as_str().unwrap().starts_with("resource \"aws_security_group_rule\""), "{r}");
+}

@@ -9,6 +9,7 @@
 //! configuration are read once, before the first request.
 
 mod http;
+mod whatif;
 
 use std::net::TcpListener;
 
@@ -81,6 +82,14 @@ struct App {
     net: Network,
     /// Its lint report, `tfvpc lint --format json`.
     findings: String,
+    /// The separate rules' parents and the parents' style, as read.
+    layout: whatif::Layout,
+    /// The document after the edits.
+    editor: whatif::Editor,
+    /// The edits in force, applied.
+    applied: Vec<whatif::Applied>,
+    /// How long the last lint took.
+    lint_ms: u128,
 }
 
 impl App {
@@ -88,8 +97,12 @@ impl App {
         let explicit = super::explicit_config(args.config.as_deref())?;
         let lint_args = lint_args(args)?;
         let prepared = lint::prepare(&args.input, explicit.as_ref(), &lint_args, io)?;
+        let started = std::time::Instant::now();
         let (net, findings) = relint(&prepared, &prepared.doc);
-        Ok(App { gate, prepared, net, findings })
+        let lint_ms = started.elapsed().as_millis();
+        let layout = whatif::Layout::of(&net);
+        let editor = whatif::Editor::new(prepared.doc.clone(), &layout);
+        Ok(App { gate, prepared, net, findings, layout, editor, applied: Vec::new(), lint_ms })
     }
 
     fn answer(&mut self, stream: &std::net::TcpStream) {
@@ -137,9 +150,18 @@ impl App {
             }
             ("/api/findings", true) => Response::ok("application/json", self.findings.clone()),
             ("/api/trace", true) => self.trace(param),
-            ("/" | "/index.html" | "/app.js" | "/app.css" | "/api/picture" | "/api/findings" | "/api/trace", false) => {
-                Response::error(405, "only GET here")
-            }
+            ("/api/rules", true) => match self.editor.rules_of(param("of").unwrap_or_default().trim(), &self.net) {
+                Ok(rules) => Response::json(200, &rules),
+                Err(e) => Response::json(400, &json!({"error": e})),
+            },
+            ("/api/edits", true) => Response::json(200, &self.edits_answer()),
+            ("/api/edits", false) if req.method == "POST" => self.post_edits(req),
+            (
+                "/" | "/index.html" | "/app.js" | "/app.css" | "/api/picture" | "/api/findings" | "/api/trace"
+                | "/api/rules",
+                false,
+            ) => Response::error(405, "only GET here"),
+            ("/api/edits", false) => Response::error(405, "GET or POST"),
             _ => Response::json(404, &json!({"error": format!("no page {path}")})),
         }
     }
@@ -181,6 +203,52 @@ impl App {
             Ok(report) => Response::ok("application/json", report.to_json()),
             Err(e) => error_response(&super::trace::endpoint_error(e)),
         }
+    }
+}
+
+impl App {
+    /// `GET /api/edits` and the answer to a `POST`: the edits in force with their HCL, and the
+    /// lint report after them.
+    fn edits_answer(&self) -> serde_json::Value {
+        let findings: serde_json::Value = serde_json::from_str(&self.findings).unwrap_or_default();
+        json!({"version": whatif::VERSION, "edits": self.applied, "findings": findings, "lint_ms": self.lint_ms})
+    }
+
+    /// `POST /api/edits`: replaces the edits in force (all or nothing), re-lints in memory.
+    fn post_edits(&mut self, req: &Request) -> Response {
+        let content_type = req.header("content-type").unwrap_or_default();
+        if !content_type.starts_with("application/json") {
+            return Response::error(415, "send the edits as application/json");
+        }
+        let request: whatif::EditsRequest = match serde_json::from_slice(&req.body) {
+            Ok(r) => r,
+            Err(e) => return Response::json(400, &json!({"error": format!("not an edit list: {e}")})),
+        };
+        if request.version != whatif::VERSION {
+            return Response::json(
+                400,
+                &json!({"error": format!("version {}: this server speaks version {}", request.version, whatif::VERSION)}),
+            );
+        }
+        if request.edits.len() > whatif::MAX_EDITS {
+            return Response::json(413, &json!({"error": format!("more than {} edits", whatif::MAX_EDITS)}));
+        }
+        let mut editor = whatif::Editor::new(self.prepared.doc.clone(), &self.layout);
+        let mut applied = Vec::with_capacity(request.edits.len());
+        for (index, edit) in request.edits.iter().enumerate() {
+            match editor.apply(edit) {
+                Ok(a) => applied.push(a),
+                Err(e) => return Response::json(400, &json!({"error": e, "edit": index})),
+            }
+        }
+        let started = std::time::Instant::now();
+        let (net, findings) = relint(&self.prepared, &editor.doc);
+        self.lint_ms = started.elapsed().as_millis();
+        self.net = net;
+        self.findings = findings;
+        self.editor = editor;
+        self.applied = applied;
+        Response::json(200, &self.edits_answer())
     }
 }
 
