@@ -564,3 +564,191 @@ fn what_if_inline_security_group_rules_stay_inline() {
     assert_eq!(status, 200, "{r}");
     assert!(r["edits"][0]["hcl"].as_str().unwrap().starts_with("resource \"aws_security_group_rule\""), "{r}");
 }
+
+/// Headless Chromium driven over the DevTools protocol through a pipe
+/// (`--remote-debugging-pipe`: NUL-terminated JSON messages on file descriptors 3 and 4, here
+/// two FIFOs), so a test can click and type in the page as a person does.
+struct Browser {
+    child: Child,
+    to: std::fs::File,
+    from: std::sync::mpsc::Receiver<serde_json::Value>,
+    next: u64,
+    session: String,
+    dir: std::path::PathBuf,
+}
+
+impl Browser {
+    fn launch(chrome: &str, name: &str) -> Browser {
+        let dir = std::env::temp_dir().join(format!("tfvpc-cdp-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (fifo_in, fifo_out) = (dir.join("in"), dir.join("out"));
+        assert!(Command::new("mkfifo").arg(&fifo_in).arg(&fifo_out).status().unwrap().success());
+        let script = format!(
+            "exec '{chrome}' --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+             --disable-component-update --disable-sync --disable-quic --remote-debugging-pipe \
+             --user-data-dir='{}' about:blank 3<'{}' 4>'{}'",
+            dir.join("profile").display(),
+            fifo_in.display(),
+            fifo_out.display()
+        );
+        let child =
+            Command::new("sh").arg("-c").arg(script).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let to = std::fs::OpenOptions::new().write(true).open(&fifo_in).unwrap();
+        let mut reader = BufReader::new(std::fs::File::open(&fifo_out).unwrap());
+        let (tx, from) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut buf = Vec::new();
+                match reader.read_until(0, &mut buf) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {
+                        buf.pop();
+                        if let Ok(v) = serde_json::from_slice(&buf)
+                            && tx.send(v).is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        let mut b = Browser { child, to, from, next: 0, session: String::new(), dir };
+        let target = b.call("Target.createTarget", serde_json::json!({"url": "about:blank"}));
+        let attached =
+            b.call("Target.attachToTarget", serde_json::json!({"targetId": target["targetId"], "flatten": true}));
+        b.session = attached["sessionId"].as_str().unwrap().to_string();
+        b.call(
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({"width": 1500, "height": 1000, "deviceScaleFactor": 1, "mobile": false}),
+        );
+        b
+    }
+
+    fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next += 1;
+        let mut msg = serde_json::json!({"id": self.next, "method": method, "params": params});
+        if !self.session.is_empty() {
+            msg["sessionId"] = serde_json::Value::String(self.session.clone());
+        }
+        let mut bytes = msg.to_string().into_bytes();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        loop {
+            let reply = self.from.recv_timeout(std::time::Duration::from_secs(30)).expect("the browser answers");
+            if reply["id"] == self.next {
+                assert!(reply.get("error").is_none(), "{method}: {reply}");
+                return reply["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates JavaScript in the page (awaiting promises) and returns its value.
+    fn eval(&mut self, js: &str) -> serde_json::Value {
+        let r = self.call(
+            "Runtime.evaluate",
+            serde_json::json!({"expression": js, "awaitPromise": true, "returnByValue": true}),
+        );
+        assert!(r.get("exceptionDetails").is_none(), "{js}: {r}");
+        r["result"]["value"].clone()
+    }
+
+    /// Waits (up to 20 s) for a JavaScript condition to hold.
+    fn wait(&mut self, condition: &str) {
+        let guarded = format!("(() => {{ try {{ return {condition}; }} catch (e) {{ return false; }} }})()");
+        for _ in 0..200 {
+            if self.eval(&guarded) == serde_json::Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let body = self.eval("document.body.outerHTML");
+        panic!("timed out waiting for {condition}:\n{body}");
+    }
+
+    fn goto(&mut self, url: &str) {
+        self.call("Page.navigate", serde_json::json!({"url": url}));
+    }
+
+    fn screenshot(&mut self, path: &std::path::Path) {
+        let shot = self.call("Page.captureScreenshot", serde_json::json!({"format": "png"}));
+        std::fs::write(path, base64_decode(shot["data"].as_str().unwrap())).unwrap();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let digits: Vec<u8> = text.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()).map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|c| {
+            let n = c.iter().enumerate().fold(0u32, |acc, (i, d)| acc | (u32::from(*d) << (18 - 6 * i)));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(c.len().saturating_sub(1))
+        })
+        .collect()
+}
+
+#[test]
+fn in_a_real_browser_a_what_if_rule_fixes_the_broken_path() {
+    let Some(chrome) = chromium() else { return };
+    let shots = common::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let server = start("testdata/rules/unreachable-path/fail_doc_example/plan.json");
+    let mut b = Browser::launch(chrome, "whatif");
+    // Send a packet (from the link) and read the verdict and the failing hop from the page.
+    b.goto(&server.url("#from=aws_instance.app&to=aws_instance.db&protocol=tcp&port=5432&fast=1"));
+    b.wait("document.body.dataset.traced === 'unreachable'");
+    assert_eq!(b.eval("document.querySelector('#result .verdict').textContent"), "unreachable");
+    assert_eq!(b.eval("document.querySelector('#result li.d-deny').dataset.resource"), "aws_network_acl.db");
+    assert_eq!(b.eval("document.querySelector('#result li.d-deny .stage').textContent"), "nacl-ingress");
+    assert_eq!(
+        b.eval("document.querySelector('g[data-address=\"aws_subnet.db\"]').classList.contains('hop-deny')"),
+        true
+    );
+    assert_eq!(b.eval("document.querySelector('#findings h2').textContent"), "Findings (1)");
+    b.screenshot(&shots.join("whatif-1-unreachable.png"));
+    // What if: the failing hop's rules, a new allow before the deny, through the form.
+    b.eval("document.querySelector('#result li.d-deny .edit-hop').click()");
+    b.wait("document.body.dataset.rules === 'aws_network_acl.db'");
+    assert!(b.eval("document.querySelector('#rules').textContent").as_str().unwrap().contains("rule 90 deny tcp 5432"));
+    b.eval("document.querySelector('#add-rule').click()");
+    b.eval(
+        "(() => { const f = document.querySelector('#edit-form');
+           const set = (n, v) => { f.elements[n].value = v; };
+           set('direction', 'ingress'); set('rule_number', '80'); set('action', 'allow'); set('protocol', 'tcp');
+           set('from_port', '5432'); set('to_port', '5432'); set('cidr', '10.0.1.0/24'); return true; })()",
+    );
+    b.screenshot(&shots.join("whatif-2-form.png"));
+    b.eval("document.querySelector('#apply-edit').click()");
+    b.wait("document.body.dataset.edited === '1'");
+    // Sent again: reachable, the finding gone, the change listed with its HCL.
+    assert_eq!(b.eval("document.body.dataset.traced"), "reachable");
+    assert_eq!(b.eval("document.querySelector('#result .verdict').textContent"), "reachable");
+    assert_eq!(b.eval("document.querySelector('#findings h2').textContent"), "Findings (0)");
+    let hcl = b.eval("document.querySelector('#changes pre.hcl').textContent");
+    assert!(hcl.as_str().unwrap().starts_with("resource \"aws_network_acl_rule\""), "{hcl}");
+    assert!(
+        b.eval("document.querySelector('#rules').textContent").as_str().unwrap().contains("rule 80 allow tcp 5432")
+    );
+    b.screenshot(&shots.join("whatif-3-reachable.png"));
+    // Reset: the input as read, the packet dropped again.
+    b.eval("document.querySelector('#reset-edits').click()");
+    b.wait("document.body.dataset.edited === '0'");
+    assert_eq!(b.eval("document.body.dataset.traced"), "unreachable");
+    assert_eq!(b.eval("document.querySelector('#findings h2').textContent"), "Findings (1)");
+}
