@@ -752,3 +752,80 @@ fn in_a_real_browser_a_what_if_rule_fixes_the_broken_path() {
     assert_eq!(b.eval("document.body.dataset.traced"), "unreachable");
     assert_eq!(b.eval("document.querySelector('#findings h2').textContent"), "Findings (1)");
 }
+
+#[test]
+fn the_matrix_groups_workloads_and_agrees_with_trace() {
+    for (plan, port) in
+        [("testdata/plans/basic-vpc/plan.json", "443"), ("testdata/plans/families-workloads/plan.json", "5432")]
+    {
+        let server = start(plan);
+        let (status, m) = get(&server, &format!("/api/matrix?protocol=tcp&port={port}"));
+        assert_eq!(status, 200, "{m}");
+        assert_eq!(m["version"], 1);
+        let rows = m["rows"].as_array().unwrap();
+        assert!(rows.len() >= 3, "{m}");
+        assert_eq!(rows.last().unwrap()["label"], "internet");
+        // Every workload is in exactly one group; a group shares subnets and security groups.
+        let members: Vec<&str> =
+            rows.iter().flat_map(|r| r["members"].as_array().unwrap()).map(|v| v.as_str().unwrap()).collect();
+        let mut unique = members.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), members.len(), "{m}");
+        let cells = m["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), rows.len());
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, row) in cells.iter().enumerate() {
+            assert_eq!(row.as_array().unwrap().len(), rows.len());
+            for (j, c) in row.as_array().unwrap().iter().enumerate() {
+                if c.is_null() {
+                    assert!(i == j, "only the diagonal may be empty: {i} {j}");
+                    continue;
+                }
+                // The page's cell is the trace of its pair: the same verdict as /api/trace (and so `tfvpc trace`).
+                let q = format!(
+                    "from={}&to={}&protocol=tcp&port={port}",
+                    c["from"].as_str().unwrap(),
+                    c["to"].as_str().unwrap()
+                );
+                assert_eq!(c["verdict"].as_str().unwrap(), verdict(&server, &q), "{plan} {q}: {c}");
+                seen.insert(c["verdict"].as_str().unwrap().to_string());
+                assert!(
+                    c["assumes"].as_array().unwrap().iter().any(|a| a.as_str().unwrap().contains("source ports")),
+                    "{c}"
+                );
+            }
+        }
+        assert!(seen.contains("reachable") && seen.contains("unreachable"), "{plan}: {seen:?}");
+    }
+    let server = start("testdata/plans/basic-vpc/plan.json");
+    assert_eq!(get(&server, "/api/matrix?protocol=tcp").0, 400, "tcp needs a port");
+    let (_, one) = get(&server, "/api/matrix?protocol=tcp&port=443&vpc=aws_vpc.nope");
+    assert_eq!(one["rows"].as_array().unwrap().len(), 1, "only the internet: {one}");
+}
+
+#[test]
+fn in_a_real_browser_a_matrix_cell_sends_its_packet() {
+    let Some(chrome) = chromium() else { return };
+    let shots = common::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let server = start("testdata/plans/families-workloads/plan.json");
+    let mut b = Browser::launch(chrome, "matrix");
+    b.goto(&server.url("#fast=1"));
+    b.wait("document.body.dataset.ready === '1'");
+    b.eval("document.querySelector('#m-port').value = '5432'; document.querySelector('#matrix-open').click(); true");
+    b.wait("document.body.dataset.matrix !== undefined");
+    let cells = b.eval("document.querySelectorAll('table.matrix td.reachable, table.matrix td.unreachable').length");
+    assert!(cells.as_u64().unwrap() >= 4, "{cells}");
+    b.screenshot(&shots.join("serve-matrix.png"));
+    // A cell is a packet: clicking it fills From/To and sends it; the trace agrees with the cell.
+    let cell = b.eval(
+        "(() => { const td = document.querySelector('table.matrix td.unreachable'); td.click();
+           return { from: td.dataset.from, to: td.dataset.to }; })()",
+    );
+    b.wait("document.body.dataset.traced === 'unreachable'");
+    assert_eq!(b.eval("document.querySelector('#from').value"), cell["from"]);
+    assert_eq!(b.eval("document.querySelector('#to').value"), cell["to"]);
+    assert_eq!(b.eval("document.querySelector('#result .verdict').textContent"), "unreachable");
+    b.screenshot(&shots.join("serve-matrix-cell.png"));
+}

@@ -444,8 +444,63 @@ function renderChanges(answer) {
 }
 
 
+// ---- the reachability matrix -----------------------------------------------------------------
+
+const MARK = { reachable: "✓", unreachable: "✗", indeterminate: "?", error: "!" };
+
+async function showMatrix(ev) {
+  if (ev) ev.preventDefault();
+  $("#matrix").hidden = false;
+  const q = new URLSearchParams();
+  const protocol = $("#m-protocol").value;
+  q.set("protocol", protocol);
+  if (protocol === "tcp" || protocol === "udp") q.set("port", $("#m-port").value.trim());
+  if (protocol === "icmp") q.set("icmp_type", "8");
+  if (state.vpc) q.set("vpc", state.vpc);
+  const grid = $("#matrix-grid");
+  let m;
+  try { m = await api(`/api/matrix?${q}`); } catch (e) {
+    grid.replaceChildren(el("p", { class: "error", text: e.message }));
+    return;
+  }
+  if (m.too_many) {
+    grid.replaceChildren(el("p", { class: "muted", text: `${m.too_many} groups of workloads (more than ${m.max_groups}): pick a VPC in View first.` }));
+    return;
+  }
+  const head = el("tr", {}, el("th", { text: "from \\ to" }));
+  for (const r of m.rows) head.append(el("th", { title: r.members.join(", ") || "internet", text: r.label }));
+  const body = el("tbody");
+  m.rows.forEach((r, i) => {
+    const tr = el("tr", {}, el("th", { title: `${r.members.join(", ") || "internet"}\nsubnets: ${r.subnets.join(", ")}\nsecurity groups: ${r.security_groups.join(", ")}`, text: r.label }));
+    m.cells[i].forEach((c) => {
+      if (!c) { tr.append(el("td", { class: "self", text: "" })); return; }
+      const why = [`${c.from} → ${c.to}: ${c.verdict}`];
+      if (c.stage) why.push(`at ${c.stage}${c.at ? " (" + c.at + ")" : ""}`);
+      if (c.reason) why.push(c.reason);
+      for (const a of c.assumes || []) why.push(`assumes: ${a}`);
+      const td = el("td", { class: c.verdict, title: why.join("\n"), "data-from": c.from, "data-to": c.to, text: MARK[c.verdict] || "" });
+      td.addEventListener("click", () => {
+        $("#from").value = c.from; $("#to").value = c.to;
+        $("#protocol").value = protocol; protocolChanged();
+        if (protocol === "tcp" || protocol === "udp") $("#port").value = $("#m-port").value.trim();
+        if (protocol === "icmp") $("#icmp_type").value = "8";
+        send();
+      });
+      tr.append(td);
+    });
+    body.append(tr);
+  });
+  grid.replaceChildren(
+    el("p", { class: "matrix-legend", text: `${m.flow}${m.vpc ? " in " + m.vpc : ""}: ✓ reachable · ✗ unreachable · ? indeterminate (unknown until apply). Each row or column stands for the workloads of one subnet set and security group set (its first member traced); hover a cell for what it assumes.` }),
+    el("table", { class: "matrix" }, el("thead", {}, head), body));
+  document.body.dataset.matrix = String(m.rows.length);
+}
+
 async function main() {
   $("#packet").addEventListener("submit", send);
+  $("#matrix-open").addEventListener("click", () => showMatrix());
+  $("#matrix-form").addEventListener("submit", showMatrix);
+  $("#matrix-close").addEventListener("click", () => { $("#matrix").hidden = true; });
   $("#rules-form").addEventListener("submit", (ev) => { ev.preventDefault(); showRules($("#rules-of").value.trim()); });
   $("#protocol").addEventListener("change", protocolChanged);
   $("#vpc-select").addEventListener("change", (e) => loadPicture(e.target.value));

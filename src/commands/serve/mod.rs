@@ -9,6 +9,7 @@
 //! configuration are read once, before the first request.
 
 mod http;
+mod matrix;
 mod whatif;
 
 use std::net::TcpListener;
@@ -150,6 +151,7 @@ impl App {
             }
             ("/api/findings", true) => Response::ok("application/json", self.findings.clone()),
             ("/api/trace", true) => self.trace(param),
+            ("/api/matrix", true) => self.matrix(param),
             ("/api/rules", true) => match self.editor.rules_of(param("of").unwrap_or_default().trim(), &self.net) {
                 Ok(rules) => Response::json(200, &rules),
                 Err(e) => Response::json(400, &json!({"error": e})),
@@ -158,7 +160,7 @@ impl App {
             ("/api/edits", false) if req.method == "POST" => self.post_edits(req),
             (
                 "/" | "/index.html" | "/app.js" | "/app.css" | "/api/picture" | "/api/findings" | "/api/trace"
-                | "/api/rules",
+                | "/api/rules" | "/api/matrix",
                 false,
             ) => Response::error(405, "only GET here"),
             ("/api/edits", false) => Response::error(405, "GET or POST"),
@@ -249,6 +251,36 @@ impl App {
         self.editor = editor;
         self.applied = applied;
         Response::json(200, &self.edits_answer())
+    }
+}
+
+impl App {
+    /// `GET /api/matrix?protocol=&port=&icmp_type=&vpc=`.
+    fn matrix<'q>(&self, param: impl Fn(&str) -> Option<&'q str>) -> Response {
+        let mut argv: Vec<String> =
+            ["tfvpc", "trace", "-", "--from", "internet", "--to", "internet"].map(String::from).to_vec();
+        for (key, flag) in [("protocol", "--protocol"), ("port", "--port"), ("icmp_type", "--icmp-type")] {
+            if let Some(v) = param(key).filter(|v| !v.trim().is_empty()) {
+                argv.push(flag.into());
+                argv.push(v.trim().to_string());
+            }
+        }
+        let flow = match <Cli as clap::Parser>::try_parse_from(&argv) {
+            Ok(Cli { command: cli::Command::Trace(args) }) => match super::trace::trace_flow(&args) {
+                Ok(f) => f,
+                Err(e) => return error_response(&e),
+            },
+            _ => return Response::error(400, "give a protocol and a port (or ICMP type)"),
+        };
+        let flow_text = [param("protocol"), param("port").or(param("icmp_type"))]
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let ev = eval::Evaluator::new(&self.net, self.prepared.settings.eval());
+        let vpc = param("vpc").filter(|v| !v.trim().is_empty());
+        Response::json(200, &matrix::matrix(&self.net, &ev, &flow, &flow_text, vpc))
     }
 }
 
