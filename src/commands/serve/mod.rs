@@ -38,7 +38,7 @@ pub(crate) fn serve(args: &cli::ServeArgs, io: &mut Io<'_>) -> Result<u8> {
     })?;
     let port = listener.local_addr().map_err(Error::Write)?.port();
     let gate = Gate { port, token: http::random_token() };
-    let mut app = App::load(args, gate, io)?;
+    let (mut app, mut net) = App::load(args, gate, io)?;
     let url = app.gate.url();
     write_out(
         io,
@@ -52,12 +52,29 @@ pub(crate) fn serve(args: &cli::ServeArgs, io: &mut Io<'_>) -> Result<u8> {
         open_browser(&url, io);
     }
     let mut served = 0usize;
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        app.answer(&stream);
-        served += 1;
-        if args.max_requests.is_some_and(|m| served >= m) {
-            break;
+    // The evaluator of the network in force is compiled once, not per packet; an edit brings a
+    // new network, and with it a new evaluator.
+    loop {
+        let next = {
+            let live = Live { net: &net, ev: eval::Evaluator::new(&net, app.prepared.settings.eval()) };
+            let mut next = None;
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                app.answer(&stream, &live);
+                served += 1;
+                if args.max_requests.is_some_and(|m| served >= m) {
+                    return Ok(EXIT_CLEAN);
+                }
+                if let Some(n) = app.next_net.take() {
+                    next = Some(n);
+                    break;
+                }
+            }
+            next
+        };
+        match next {
+            Some(n) => net = n,
+            None => break,
         }
     }
     Ok(EXIT_CLEAN)
@@ -75,12 +92,18 @@ fn open_browser(url: &str, io: &mut Io<'_>) {
     }
 }
 
+/// The network in force and its compiled evaluator.
+struct Live<'n> {
+    net: &'n Network,
+    ev: eval::Evaluator<'n>,
+}
+
 /// What the page asks about: read once, re-linted in memory after each what-if edit.
 struct App {
     gate: Gate,
     prepared: Prepared,
-    /// The network the page sees (after the edits).
-    net: Network,
+    /// The network after a `POST /api/edits`, taken by the serve loop.
+    next_net: Option<Network>,
     /// Its lint report, `tfvpc lint --format json`.
     findings: String,
     /// The separate rules' parents and the parents' style, as read.
@@ -94,7 +117,7 @@ struct App {
 }
 
 impl App {
-    fn load(args: &cli::ServeArgs, gate: Gate, io: &mut Io<'_>) -> Result<App> {
+    fn load(args: &cli::ServeArgs, gate: Gate, io: &mut Io<'_>) -> Result<(App, Network)> {
         let explicit = super::explicit_config(args.config.as_deref())?;
         let lint_args = lint_args(args)?;
         let prepared = lint::prepare(&args.input, explicit.as_ref(), &lint_args, io)?;
@@ -103,10 +126,11 @@ impl App {
         let lint_ms = started.elapsed().as_millis();
         let layout = whatif::Layout::of(&net);
         let editor = whatif::Editor::new(prepared.doc.clone(), &layout);
-        Ok(App { gate, prepared, net, findings, layout, editor, applied: Vec::new(), lint_ms })
+        let app = App { gate, prepared, next_net: None, findings, layout, editor, applied: Vec::new(), lint_ms };
+        Ok((app, net))
     }
 
-    fn answer(&mut self, stream: &std::net::TcpStream) {
+    fn answer(&mut self, stream: &std::net::TcpStream, live: &Live<'_>) {
         let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
         let (response, head_only) = match http::read_request(stream) {
             Err(refusal) => (refusal, false),
@@ -115,7 +139,7 @@ impl App {
                 let response = match self.gate.admit(&req) {
                     Admit::No(refusal) => refusal,
                     Admit::Exchange => self.gate.exchange(),
-                    Admit::Yes => self.route(&req),
+                    Admit::Yes => self.route(&req, live),
                 };
                 (response, head_only)
             }
@@ -123,7 +147,7 @@ impl App {
         http::write_response(stream, &response, head_only);
     }
 
-    fn route(&mut self, req: &Request) -> Response {
+    fn route(&mut self, req: &Request, live: &Live<'_>) -> Response {
         let (path, params) = req.path_and_query();
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let read = req.method == "GET" || req.method == "HEAD";
@@ -136,13 +160,13 @@ impl App {
                     vpc: param("vpc").filter(|v| !v.is_empty()).map(str::to_string),
                     collapse: param("collapse").map(|c| c == "1" || c == "true"),
                 };
-                let pic = picture::build(&self.net, &options);
+                let pic = picture::build(live.net, &options);
                 let svg = picture::svg::render(&pic);
-                let vpcs: Vec<&str> = self
+                let vpcs: Vec<&str> = live
                     .net
                     .present()
                     .filter(|(_, r)| matches!(r.obj, crate::model::Object::Vpc(_)))
-                    .map(|(id, _)| self.net.name(id))
+                    .map(|(id, _)| live.net.name(id))
                     .collect();
                 Response::json(
                     200,
@@ -150,9 +174,9 @@ impl App {
                 )
             }
             ("/api/findings", true) => Response::ok("application/json", self.findings.clone()),
-            ("/api/trace", true) => self.trace(param),
-            ("/api/matrix", true) => self.matrix(param),
-            ("/api/rules", true) => match self.editor.rules_of(param("of").unwrap_or_default().trim(), &self.net) {
+            ("/api/trace", true) => self.trace(param, &live.ev),
+            ("/api/matrix", true) => self.matrix(param, live),
+            ("/api/rules", true) => match self.editor.rules_of(param("of").unwrap_or_default().trim(), live.net) {
                 Ok(rules) => Response::json(200, &rules),
                 Err(e) => Response::json(400, &json!({"error": e})),
             },
@@ -168,7 +192,7 @@ impl App {
         }
     }
 
-    fn trace<'q>(&self, param: impl Fn(&str) -> Option<&'q str>) -> Response {
+    fn trace<'q>(&self, param: impl Fn(&str) -> Option<&'q str>, ev: &eval::Evaluator<'_>) -> Response {
         let mut argv: Vec<String> = vec!["tfvpc".into(), "trace".into(), self.prepared.input.name.clone()];
         for (key, flag) in [
             ("from", "--from"),
@@ -201,8 +225,17 @@ impl App {
             Err(e) => return error_response(&e),
         };
         let options = eval::TraceOptions { gb_per_month: args.gb_per_month, family: None };
-        match eval::trace(&self.net, self.prepared.settings.eval(), &args.from, &args.to, &flow, &options) {
-            Ok(report) => Response::ok("application/json", report.to_json()),
+        let ends = ev
+            .resolve(&args.from, None)
+            .map_err(|error| eval::TraceError { which: eval::TraceEnd::From, error })
+            .and_then(|x| {
+                let y = ev
+                    .resolve(&args.to, x.places.first())
+                    .map_err(|error| eval::TraceError { which: eval::TraceEnd::To, error })?;
+                Ok((x, y))
+            });
+        match ends {
+            Ok((x, y)) => Response::ok("application/json", ev.trace(&x, &y, &flow, &options).to_json()),
             Err(e) => error_response(&super::trace::endpoint_error(e)),
         }
     }
@@ -246,7 +279,7 @@ impl App {
         let started = std::time::Instant::now();
         let (net, findings) = relint(&self.prepared, &editor.doc);
         self.lint_ms = started.elapsed().as_millis();
-        self.net = net;
+        self.next_net = Some(net);
         self.findings = findings;
         self.editor = editor;
         self.applied = applied;
@@ -256,7 +289,7 @@ impl App {
 
 impl App {
     /// `GET /api/matrix?protocol=&port=&icmp_type=&vpc=`.
-    fn matrix<'q>(&self, param: impl Fn(&str) -> Option<&'q str>) -> Response {
+    fn matrix<'q>(&self, param: impl Fn(&str) -> Option<&'q str>, live: &Live<'_>) -> Response {
         let mut argv: Vec<String> =
             ["tfvpc", "trace", "-", "--from", "internet", "--to", "internet"].map(String::from).to_vec();
         for (key, flag) in [("protocol", "--protocol"), ("port", "--port"), ("icmp_type", "--icmp-type")] {
@@ -278,9 +311,8 @@ impl App {
             .filter(|s| !s.trim().is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let ev = eval::Evaluator::new(&self.net, self.prepared.settings.eval());
         let vpc = param("vpc").filter(|v| !v.trim().is_empty());
-        Response::json(200, &matrix::matrix(&self.net, &ev, &flow, &flow_text, vpc))
+        Response::json(200, &matrix::matrix(live.net, &live.ev, &flow, &flow_text, vpc))
     }
 }
 

@@ -610,6 +610,12 @@ impl Editor {
             let (text, form) = describe(kind, &fields, (child, None));
             rules.push(json!({"rule": rule, "text": text, "fields": form}));
         }
+        if kind == Kind::NaclRule {
+            // In the order AWS evaluates them: ingress then egress, by rule number.
+            rules.sort_by_key(|r| {
+                (r["fields"]["direction"] == "egress", r["fields"]["rule_number"].as_i64().unwrap_or(i64::MAX))
+            });
+        }
         let style = if self.uses_inline(pi, kind) { "inline" } else { "separate" };
         Ok(json!({"version": VERSION, "of": address, "kind": kind, "style": style, "rules": rules}))
     }
