@@ -224,6 +224,8 @@ pub(crate) struct Prepared {
     repo_root: Option<std::path::PathBuf>,
     shown: String,
     explicit_source_dir: bool,
+    /// The fingerprints of the findings before the change (plans), once computed.
+    before: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
 
 /// Reads one input, its sources and its settings.
@@ -269,6 +271,7 @@ pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs
         repo_root,
         shown,
         explicit_source_dir: args.source_dir.is_some(),
+        before: std::sync::OnceLock::new(),
     })
 }
 
@@ -285,10 +288,14 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
     warnings.extend(hcl_notes);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
+    // Edits change only the network after the change: the one before is the prepared
+    // document's, checked once.
     if doc.kind == ingest::DocKind::Plan {
-        let before = check(&input.name, doc, Side::Before, settings, &suppressions, show_indeterminate, None).checked;
-        let present: std::collections::HashSet<&str> =
-            before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
+        let present = p.before.get_or_init(|| {
+            let before =
+                check(&input.name, &p.doc, Side::Before, settings, &suppressions, show_indeterminate, None).checked;
+            before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.clone()).collect()
+        });
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
         }

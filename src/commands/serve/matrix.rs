@@ -30,7 +30,15 @@ struct Group {
 /// The matrix of `net` for `flow`, optionally only the workloads of one VPC.
 pub(super) fn matrix(net: &Network, ev: &Evaluator<'_>, flow: &Flow, flow_text: &str, vpc: Option<&str>) -> Value {
     let names = |links: &[Link]| -> Vec<String> {
-        let mut v: Vec<String> = links.iter().filter_map(Link::res).map(|id| net.name(id).to_string()).collect();
+        // A link the linker could not resolve keeps its own place: unresolved workloads are not
+        // lumped together as if they shared subnets and groups.
+        let mut v: Vec<String> = links
+            .iter()
+            .map(|l| match l.res() {
+                Some(id) => net.name(id).to_string(),
+                None => "(unknown until apply)".to_string(),
+            })
+            .collect();
         v.sort();
         v.dedup();
         v
@@ -53,7 +61,12 @@ pub(super) fn matrix(net: &Network, ev: &Evaluator<'_>, flow: &Flow, flow_text: 
         }
         let groups =
             w.security_groups.known().map(|g| names(g)).unwrap_or_else(|| vec!["(unknown until apply)".into()]);
-        by_key.entry((names(subnets), groups)).or_default().push(net.name(id).to_string());
+        let mut subnet_names = names(subnets);
+        if subnet_names.iter().any(|n| n.starts_with('(')) {
+            // Its subnet is one of several until apply: it stands only for itself.
+            subnet_names = vec![format!("(the subnet of {} is unknown until apply)", net.name(id))];
+        }
+        by_key.entry((subnet_names, groups)).or_default().push(net.name(id).to_string());
     }
     let mut groups: Vec<Group> = by_key
         .into_iter()
@@ -110,7 +123,8 @@ pub(super) fn matrix(net: &Network, ev: &Evaluator<'_>, flow: &Flow, flow_text: 
 
 fn label(g: &Group) -> String {
     let short = |a: &str| a.rsplit_once('.').map_or(a.to_string(), |(_, n)| n.to_string());
-    let subnets: Vec<String> = g.subnets.iter().map(|s| short(s)).collect();
+    let subnets: Vec<String> =
+        g.subnets.iter().map(|s| if s.starts_with('(') { "subnet unknown".to_string() } else { short(s) }).collect();
     let groups: Vec<String> = g.groups.iter().map(|s| short(s)).collect();
     let groups = if groups.is_empty() { "no SG".to_string() } else { groups.join("+") };
     match g.members.as_slice() {
