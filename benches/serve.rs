@@ -1,4 +1,5 @@
-//! `tfvpc serve`'s packet answer on the 1,200-subnet estate of docs/performance.md: resolving
+//! `tfvpc serve`'s packet answer on the 1,200-subnet estate of docs/performance.md (a private
+//! subnet to the internet, and to a subnet of another VPC): resolving
 //! "from" and "to" and tracing both legs with the hop texts, the bill and the JSON the page
 //! gets. `with_compiled_evaluator` is what the server does (the evaluator is compiled once per
 //! network version, docs/simulator.md#speed); `compiling_evaluator` is `tfvpc trace`'s path,
@@ -21,9 +22,10 @@ fn packet(c: &mut Criterion) {
     let doc = parse_input(&input).unwrap();
     let net = lower(&input.name, &doc, Side::After);
     let settings = tfvpc::config::resolve(None, &tfvpc::rules::defaults()).unwrap();
-    let from = net.present().map(|(id, _)| net.name(id)).find(|n| n.contains("aws_instance.")).unwrap().to_string();
-    let to =
-        net.present().map(|(id, _)| net.name(id)).filter(|n| n.contains("aws_instance.")).nth(700).unwrap().to_string();
+    // Subnets: the generated instances' subnets are unknown until apply (indeterminate at once).
+    let subnets: Vec<String> =
+        net.present().map(|(id, _)| net.name(id).to_string()).filter(|n| n.contains("aws_subnet.private[")).collect();
+    let (from, to) = (subnets[0].clone(), subnets[subnets.len() / 2].clone());
     let flow = Flow::tcp(443);
     let options = TraceOptions { gb_per_month: Some(100.0), family: None };
     let answer = |ev: &Evaluator<'_>, to: &str| {
@@ -35,7 +37,7 @@ fn packet(c: &mut Criterion) {
     group.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(5));
     let ev = Evaluator::new(&net, settings.eval());
     for dest in ["internet", to.as_str()] {
-        let name = if dest == "internet" { "to_internet" } else { "to_instance" };
+        let name = if dest == "internet" { "to_internet" } else { "to_subnet" };
         group.bench_function(format!("with_compiled_evaluator/{name}"), |b| b.iter(|| answer(black_box(&ev), dest)));
     }
     group.bench_function("compiling_evaluator/to_internet", |b| {

@@ -254,7 +254,10 @@ fn chromium() -> Option<&'static str> {
 
 /// Runs headless Chromium on `url`: the DOM after the page's scripts ran, and a screenshot.
 fn browse(chrome: &str, url: &str, shot: &std::path::Path) -> String {
-    let profile = std::env::temp_dir().join(format!("tfvpc-chromium-{}", std::process::id()));
+    // One profile per run: Chromium refuses a profile another instance holds (tests run in parallel).
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = std::env::temp_dir().join(format!("tfvpc-chromium-{}-{run}", std::process::id()));
     let common_flags = [
         "--headless",
         "--no-sandbox",

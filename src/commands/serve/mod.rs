@@ -101,7 +101,10 @@ struct Live<'n> {
 /// What the page asks about: read once, re-linted in memory after each what-if edit.
 struct App {
     gate: Gate,
-    prepared: Prepared,
+    prepared: std::sync::Arc<Prepared>,
+    /// The lint of the input as read, running on its own thread while the first requests (the
+    /// page, the picture, packets) are answered; joined when the findings are first needed.
+    pending: Option<std::sync::mpsc::Receiver<(String, u128)>>,
     /// The network after a `POST /api/edits`, taken by the serve loop.
     next_net: Option<Network>,
     /// Its lint report, `tfvpc lint --format json`.
@@ -120,14 +123,38 @@ impl App {
     fn load(args: &cli::ServeArgs, gate: Gate, io: &mut Io<'_>) -> Result<(App, Network)> {
         let explicit = super::explicit_config(args.config.as_deref())?;
         let lint_args = lint_args(args)?;
-        let prepared = lint::prepare(&args.input, explicit.as_ref(), &lint_args, io)?;
-        let started = std::time::Instant::now();
-        let (net, findings) = relint(&prepared, &prepared.doc);
-        let lint_ms = started.elapsed().as_millis();
+        let prepared = std::sync::Arc::new(lint::prepare(&args.input, explicit.as_ref(), &lint_args, io)?);
+        // The network is what the lint lowers too; the picture and packets need only it.
+        let net = crate::model::lower::lower(&prepared.input.name, &prepared.doc, crate::model::lower::Side::After);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let linting = std::sync::Arc::clone(&prepared);
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let (_, findings) = relint(&linting, &linting.doc);
+            let _ = tx.send((findings, started.elapsed().as_millis()));
+        });
         let layout = whatif::Layout::of(&net);
         let editor = whatif::Editor::new(prepared.doc.clone(), &layout);
-        let app = App { gate, prepared, next_net: None, findings, layout, editor, applied: Vec::new(), lint_ms };
+        let app = App {
+            gate,
+            prepared,
+            pending: Some(rx),
+            next_net: None,
+            findings: String::new(),
+            layout,
+            editor,
+            applied: Vec::new(),
+            lint_ms: 0,
+        };
         Ok((app, net))
+    }
+
+    /// Waits for the lint of the input as read, once.
+    fn settle(&mut self) {
+        if let Some(rx) = self.pending.take() {
+            (self.findings, self.lint_ms) =
+                rx.recv().unwrap_or_else(|_| (json!({"error": "the lint of the input failed"}).to_string(), 0));
+        }
     }
 
     fn answer(&mut self, stream: &std::net::TcpStream, live: &Live<'_>) {
@@ -149,6 +176,9 @@ impl App {
 
     fn route(&mut self, req: &Request, live: &Live<'_>) -> Response {
         let (path, params) = req.path_and_query();
+        if matches!(path, "/api/findings" | "/api/edits") {
+            self.settle();
+        }
         let param = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
         let read = req.method == "GET" || req.method == "HEAD";
         match (path, read) {
