@@ -438,6 +438,22 @@ fn what_if_edits_relint_in_memory_in_the_configurations_own_style() {
     assert_eq!(status, 200, "{broken}");
     assert_eq!(rules_of(&broken["findings"]), ["unreachable-path"]);
     assert!(broken["edits"][1]["summary"].as_str().unwrap().contains("→ ingress rule 80 deny tcp 5432"), "{broken}");
+    // A client that asks before sending its body (curl, above 1 KiB) is told to go on.
+    let padded = serde_json::json!({"version": 1, "edits": allow}).to_string() + &" ".repeat(2000);
+    let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        s,
+        "POST /api/edits HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nCookie: tfvpc_token_{}={}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+        server.port, server.port, server.token, padded.len()
+    )
+    .unwrap();
+    let mut interim = [0u8; 25];
+    s.read_exact(&mut interim).unwrap();
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(padded.as_bytes()).unwrap();
+    let mut rest = String::new();
+    s.read_to_string(&mut rest).unwrap();
+    assert!(rest.starts_with("HTTP/1.1 200 OK"), "{rest}");
     // Removing the deny fixes it too; GET shows the edits in force.
     let (status, removed) = post_edits(
         &server,
