@@ -136,6 +136,39 @@ fn the_api_answers_what_the_page_asks() {
     assert_eq!(t["version"], 1);
     assert_eq!(t["verdict"], "reachable");
     assert!(t["bill"]["usd_per_month"].as_f64().unwrap() > 0.0, "{}", t["bill"]);
+    // The page's packets are `tfvpc trace`'s, to the byte.
+    for q in [
+        ["aws_instance.app", "internet", "tcp", "443"],
+        ["aws_instance.web", "aws_instance.app", "tcp", "8080"],
+        ["internet", "aws_instance.web", "tcp", "443"],
+        ["aws_instance.app", "aws_instance.web", "udp", "53"],
+    ] {
+        let api = get_as(
+            s,
+            &format!("/api/trace?from={}&to={}&protocol={}&port={}", q[0], q[1], q[2], q[3]),
+            &format!("127.0.0.1:{port}"),
+        )
+        .1;
+        let cli = Command::new(env!("CARGO_BIN_EXE_tfvpc"))
+            .current_dir(common::root())
+            .args([
+                "trace",
+                "testdata/plans/basic-vpc/plan.json",
+                "--format",
+                "json",
+                "--from",
+                q[0],
+                "--to",
+                q[1],
+                "--protocol",
+                q[2],
+                "--port",
+                q[3],
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(api.trim_end(), String::from_utf8(cli.stdout).unwrap().trim_end(), "{q:?}");
+    }
     // Bad packets are explained, not crashes.
     let (status, e) = get(s, "/api/trace?from=aws_instance.wbe&to=internet&protocol=tcp&port=443");
     assert_eq!(status, 400);
