@@ -96,6 +96,9 @@ pub enum LintFormat {
     Markdown,
     /// GitLab code quality report (a Code Climate JSON array) for merge-request widgets.
     Gitlab,
+    /// One self-contained HTML page (the network picture, the findings and their traces) for a
+    /// CI artifact; no server, nothing loaded from elsewhere.
+    Html,
 }
 
 /// When findings fail the run.

@@ -12,7 +12,7 @@ use crate::model::Network;
 use crate::model::lower::{Side, lower};
 use crate::report::{self, InputReport, LintReport};
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Error, Io, Result, render_error};
-use crate::{baseline, eval, group, ingest, locate, model, rules, source, suppress};
+use crate::{baseline, eval, group, ingest, locate, model, picture, rules, source, suppress};
 
 /// Runs `tfvpc lint`.
 pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
@@ -32,16 +32,10 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     let mut report = LintReport::default();
     let mut used_sites = std::collections::HashSet::new();
+    let mut nets = Vec::new();
     for arg in &args.inputs {
         match lint_one(arg, explicit.as_ref(), args, io) {
-            Ok(mut one) => {
-                report.inputs.push(one.input);
-                report.findings.append(&mut one.findings);
-                report.files.append(&mut one.files);
-                report.repo_root = report.repo_root.take().or(one.repo_root);
-                report.suppressed += one.suppressed;
-                used_sites.extend(one.used_sites);
-            }
+            Ok(one) => nets.push(add(&mut report, &mut used_sites, one)),
             Err(e) => {
                 write_err(io, &render_error(&e));
                 report.errors.push((arg.clone(), e.to_string()));
@@ -85,6 +79,10 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
         LintFormat::Github => report::github::render(&report),
         LintFormat::Markdown => report::markdown::render(&report),
         LintFormat::Gitlab => report::gitlab::render(&report),
+        LintFormat::Html => {
+            let pictures: Vec<String> = nets.iter().map(|net| picture_of(net, &report)).collect();
+            report::html::render(&report, &pictures)
+        }
     };
     match &args.output {
         Some(path) => {
@@ -104,6 +102,40 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     };
     let failing = threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t && !f.indeterminate));
     Ok(if failing { EXIT_FINDINGS } else { EXIT_CLEAN })
+}
+
+/// The picture of one input's network with the badges of its findings.
+fn picture_of(net: &model::Network, report: &LintReport) -> String {
+    let pic = picture::build(net, &picture::Options::default());
+    let findings: Vec<(usize, &finding::Finding)> =
+        report.findings.iter().enumerate().filter(|(_, f)| f.input == net.input).collect();
+    picture::svg::render_with(&pic, &picture::badges(&pic, &findings))
+}
+
+/// Adds one input's lint to the report; returns its network.
+fn add(
+    report: &mut LintReport,
+    used_sites: &mut std::collections::HashSet<(String, usize, usize)>,
+    mut one: Linted,
+) -> model::Network {
+    report.inputs.push(one.input);
+    report.findings.append(&mut one.findings);
+    report.files.append(&mut one.files);
+    report.repo_root = report.repo_root.take().or(one.repo_root);
+    report.suppressed += one.suppressed;
+    used_sites.extend(one.used_sites);
+    one.net
+}
+
+/// The report of one input alone, as `lint --format json` of that input makes it (for `tfvpc
+/// serve`), and its network.
+pub(crate) fn report_of_one(one: Linted) -> (LintReport, model::Network) {
+    let mut report = LintReport::default();
+    let mut used_sites = std::collections::HashSet::new();
+    let net = add(&mut report, &mut used_sites, one);
+    merge_suppression_findings(&mut report.findings, &used_sites);
+    rules::sort(&mut report.findings);
+    (report, net)
 }
 
 /// Several inputs may share a configuration file and sources: a suppression is unused only when
@@ -126,7 +158,7 @@ fn merge_suppression_findings(
 }
 
 /// What linting one input produced.
-struct Linted {
+pub(crate) struct Linted {
     input: InputReport,
     findings: Vec<finding::Finding>,
     /// Source texts by displayed path, for snippets.
@@ -137,6 +169,8 @@ struct Linted {
     suppressed: usize,
     /// The suppressions that covered a finding, by [`suppress::site`].
     used_sites: Vec<(String, usize, usize)>,
+    /// The network after the change (the HTML report draws it).
+    pub(crate) net: model::Network,
 }
 
 /// What the rules found on one side of a document.
@@ -177,6 +211,32 @@ fn check(
 }
 
 fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
+    let prepared = prepare(arg, explicit, args, io)?;
+    Ok(check_prepared(&prepared, &prepared.doc, args.show_indeterminate))
+}
+
+/// What one input's lint reads from disk (the input, its sources, its configuration file),
+/// read once: [`check_prepared`] runs the rest in memory, also on an edited document
+/// (`tfvpc serve`'s what-if).
+pub(crate) struct Prepared {
+    pub(crate) input: ingest::Input,
+    pub(crate) doc: ingest::Document,
+    hcl_notes: Vec<String>,
+    /// Warnings of reading the sources beside a plan ([`super::lower_after`]).
+    source_notes: Vec<String>,
+    /// The network of `doc` after the change, lowered by `prepare`, until the first check.
+    after_net: std::sync::Mutex<Option<model::Network>>,
+    pub(crate) settings: Settings,
+    sources: Option<source::Sources>,
+    repo_root: Option<std::path::PathBuf>,
+    shown: String,
+    explicit_source_dir: bool,
+    /// The fingerprints of the findings before the change (plans), once computed.
+    before: std::sync::OnceLock<std::collections::HashSet<String>>,
+}
+
+/// Reads one input, its sources and its settings.
+pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Prepared> {
     // Sources: --source-dir, else the input's folder; standard input has none without the flag.
     // They are read before the rules run (inline suppressions live in them), on a second thread
     // while the input is parsed: neither needs the other.
@@ -209,18 +269,37 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let (input, mut doc, hcl_notes) = loaded?;
     let settings = settings_for(explicit, input.dir())?;
     let sources = sources.filter(|s| !s.is_empty());
-    let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
+    // A plan whose links stay unresolved reads its sources (docs/hcl-mode.md): the document
+    // gets their targets here, once; the network lowered for it is kept for the first check.
     let (after_net, source_notes) =
         super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &super::hcl_options(&args.var_args));
-    let SideChecked { checked: mut after, net, expects, undecided } = check(
-        &input.name,
-        after_net,
-        Side::After,
-        &settings,
-        &suppressions,
-        args.show_indeterminate,
-        repo_root.as_deref(),
-    );
+    Ok(Prepared {
+        input,
+        doc,
+        hcl_notes,
+        source_notes,
+        after_net: std::sync::Mutex::new(Some(after_net)),
+        settings,
+        sources,
+        repo_root,
+        shown,
+        explicit_source_dir: args.source_dir.is_some(),
+        before: std::sync::OnceLock::new(),
+    })
+}
+
+/// Lints `doc` (the prepared document, or an edit of it) with the prepared sources and settings.
+pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterminate: bool) -> Linted {
+    let Prepared { input, settings, sources, repo_root, shown, .. } = p;
+    let hcl_notes = p.hcl_notes.clone();
+    let source_notes = p.source_notes.clone();
+    let sources = sources.as_ref();
+    let suppressions = suppress::Suppressions::new(settings, sources, repo_root.as_deref());
+    // The prepared document's network, lowered by `prepare`, is used once; an edit is lowered.
+    let kept = if std::ptr::eq(doc, &p.doc) { p.after_net.lock().ok().and_then(|mut n| n.take()) } else { None };
+    let after_net = kept.unwrap_or_else(|| lower(&input.name, doc, Side::After));
+    let SideChecked { checked: mut after, net, expects, undecided } =
+        check(&input.name, after_net, Side::After, settings, &suppressions, show_indeterminate, repo_root.as_deref());
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     warnings.extend(hcl_notes);
@@ -228,13 +307,15 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     warnings.extend(undecided);
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
+    // Edits change only the network after the change: the one before is the prepared
+    // document's, checked once.
     if doc.kind == ingest::DocKind::Plan {
-        let before_net = lower(&input.name, &doc, Side::Before);
-        let before =
-            check(&input.name, before_net, Side::Before, &settings, &suppressions, args.show_indeterminate, None)
-                .checked;
-        let present: std::collections::HashSet<&str> =
-            before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
+        let present = p.before.get_or_init(|| {
+            let before_net = lower(&input.name, &p.doc, Side::Before);
+            let before =
+                check(&input.name, before_net, Side::Before, settings, &suppressions, show_indeterminate, None).checked;
+            before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.clone()).collect()
+        });
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
         }
@@ -243,7 +324,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     for (used, by_expect) in after.used.iter_mut().zip(&expects.used) {
         *used |= *by_expect;
     }
-    let audit = rules::audit(&suppressions, &after, &settings, &input.name);
+    let audit = rules::audit(&suppressions, &after, settings, &input.name);
     findings.extend(audit.findings);
     findings.extend(expects.findings);
     let used_sites = suppressions
@@ -253,15 +334,14 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         .filter(|(_, used)| **used)
         .map(|(s, _)| suppress::site(&s.location))
         .collect();
-    if let Some(s) = &sources {
+    if let Some(s) = sources {
         warnings.extend(s.warnings.iter().cloned());
     }
     let summary = net.summary();
     if summary.vpcs == 0 && summary.subnets == 0 {
         warnings.push(report::NOTHING_MODELLED.to_string());
     }
-    let foreign_sources =
-        sources.as_ref().and_then(|s| sources_without_resources(s, &net, &shown, args.source_dir.is_some()));
+    let foreign_sources = sources.and_then(|s| sources_without_resources(s, &net, shown, p.explicit_source_dir));
     let said_why = foreign_sources.is_some();
     warnings.extend(foreign_sources);
     let fallback = finding::Location {
@@ -274,10 +354,10 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         uri: input.path.as_deref().zip(repo_root.as_deref()).and_then(|(p, root)| source::uri_of(p, root)),
     };
     rules::sort(&mut findings);
-    locate::locate(&mut findings, sources.as_ref(), &fallback);
+    locate::locate(&mut findings, sources, &fallback);
     let mut findings = group::group(findings);
     group::disambiguate(&mut findings);
-    if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), &shown)
+    if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), shown)
         && !said_why
     {
         warnings.push(w);
@@ -287,14 +367,15 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     if let (Some(path), Some(text)) = (settings.config_path(), settings.config_text()) {
         files.insert(suppress::shown_path(path), text.into());
     }
-    Ok(Linted {
-        input: InputReport { input: input.name, kind: doc.kind.as_str(), summary, warnings },
+    Linted {
+        input: InputReport { input: input.name.clone(), kind: doc.kind.as_str(), summary, warnings },
         findings,
         files,
-        repo_root,
+        repo_root: repo_root.clone(),
         suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len(),
         used_sites,
-    })
+        net,
+    }
 }
 
 /// Why findings point at the input's first line, said once per input: standard input has no

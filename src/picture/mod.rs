@@ -138,6 +138,46 @@ struct SubnetInfo {
     chips: Vec<ResId>,
 }
 
+/// The drawn elements that stand for an address: itself when drawn, else what it is anchored on
+/// (a route table's subnets, a group's workloads).
+pub(crate) fn drawn<'p>(pic: &'p Picture, address: &'p str) -> Vec<&'p str> {
+    if pic.nodes.iter().any(|n| n.address == address) {
+        return vec![address];
+    }
+    pic.anchors.get(address).map(|a| a.iter().map(String::as_str).collect()).unwrap_or_default()
+}
+
+/// The badges of findings on the picture: each finding on its primary resource and, for a
+/// grouped finding, every member's, drawn or anchored; a click goes to `#finding-N` of the first
+/// (worst, in report order) finding there. `findings` pairs each finding with its report index.
+pub(crate) fn badges(pic: &Picture, findings: &[(usize, &crate::finding::Finding)]) -> Vec<svg::Badge> {
+    use crate::finding::Severity;
+    let mut on: BTreeMap<&str, (usize, Severity, usize)> = BTreeMap::new();
+    for (index, f) in findings {
+        let mut addresses: Vec<&str> = f.resources.first().map(String::as_str).into_iter().collect();
+        addresses.extend(f.affected.members.iter().filter_map(|m| m.address.as_deref()));
+        let mut places: Vec<&str> = addresses.iter().flat_map(|a| drawn(pic, a)).collect();
+        places.sort_unstable();
+        places.dedup();
+        for p in places {
+            let entry = on.entry(p).or_insert((0, f.severity, *index));
+            entry.0 += 1;
+            if f.severity > entry.1 {
+                entry.1 = f.severity;
+                entry.2 = *index;
+            }
+        }
+    }
+    on.into_iter()
+        .map(|(address, (count, severity, index))| svg::Badge {
+            address: address.to_string(),
+            count,
+            severity: severity.as_str(),
+            href: format!("#finding-{index}"),
+        })
+        .collect()
+}
+
 /// Builds the picture of a network.
 pub(crate) fn build(net: &Network, options: &Options) -> Picture {
     let mut vpcs: Vec<ResId> =

@@ -19,7 +19,23 @@ const STYLE: &str = "\
 text{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px;fill:#212529}\
 text.title{font-weight:600;font-size:13px}text.detail{font-size:11px;fill:#495057}\
 line.peering{stroke:#2b8a3e;stroke-width:2.5}line.tgw{stroke:#7048e8;stroke-width:2;stroke-dasharray:6 3}\
-line.vpn{stroke:#e8590c;stroke-width:2;stroke-dasharray:2 3}";
+line.vpn{stroke:#e8590c;stroke-width:2;stroke-dasharray:2 3}\
+.badge circle{stroke:#fff;stroke-width:1.5}.badge.sev-error circle{fill:#e03131}.badge.sev-warning circle{fill:#f08c00}\
+.badge.sev-note circle{fill:#1c7ed6}.badge text{fill:#fff;font-size:10px;font-weight:700}";
+
+/// A finding badge drawn on a resource (`tfvpc lint --format html`; the live page draws its
+/// own): how many findings it carries, the worst severity, where a click goes.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Badge {
+    /// The drawn resource.
+    pub address: String,
+    /// Findings on it.
+    pub count: usize,
+    /// `error`, `warning` or `note`.
+    pub severity: &'static str,
+    /// The link target (`#finding-3`).
+    pub href: String,
+}
 
 /// Escapes text for XML.
 fn esc(text: &str) -> String {
@@ -86,6 +102,11 @@ fn icon(kind: &str) -> &'static str {
 
 /// Renders the picture.
 pub(crate) fn render(pic: &Picture) -> String {
+    render_with(pic, &[])
+}
+
+/// Renders the picture with finding badges on their resources.
+pub(crate) fn render_with(pic: &Picture, badges: &[Badge]) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -149,6 +170,17 @@ pub(crate) fn render(pic: &Picture) -> String {
                 "<text class=\"detail\" x=\"{tx:.1}\" y=\"{:.1}\">{}</text>",
                 ty + 15.0,
                 esc(&fit(&n.detail, n.w, 6.2))
+            );
+        }
+        for b in badges.iter().filter(|b| b.address == n.address) {
+            let (x, y) = (n.x + n.w - 4.0, n.y + 4.0);
+            let _ = write!(
+                out,
+                "<a href=\"{h}\"><g class=\"badge sev-{s}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"9\"/><text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text></g></a>",
+                y + 3.5,
+                h = esc(&b.href),
+                s = b.severity,
+                c = b.count
             );
         }
         out.push_str("</g>\n");

@@ -8,10 +8,12 @@
 //! | `github` | [`github`] | GitHub Actions annotations |
 //! | `markdown` | [`markdown`] | a pull-request comment |
 //! | `gitlab` | [`gitlab`] | GitLab code quality (merge-request widget) |
+//! | `html` | [`html`] | a CI artifact: the picture, the findings and their traces in one file |
 //! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
 pub mod github;
 pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod markdown;

@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { picture: null, findings: [], zoom: 1, timer: null, vpc: "" };
+const state = { picture: null, findings: [], zoom: 1, timer: null, vpc: "", edits: [], applied: [], rulesOf: "", lastPacket: null };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -13,8 +13,14 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
-async function api(path) {
-  const r = await fetch(path, { headers: { Accept: "application/json" } });
+async function api(path, payload) {
+  const init = { headers: { Accept: "application/json" } };
+  if (payload !== undefined) {
+    init.method = "POST";
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(payload);
+  }
+  const r = await fetch(path, init);
   const body = await r.json();
   if (!r.ok) throw Object.assign(new Error(body.error || r.statusText), { help: body.help });
   return body;
@@ -64,6 +70,9 @@ async function loadPicture(vpc) {
   for (const g of svgRoot().querySelectorAll("g[data-address]")) {
     g.addEventListener("click", () => pick(g));
   }
+  const editables = $("#editables");
+  editables.innerHTML = "";
+  for (const a of Object.keys(p.picture.anchors).filter(isEditable)) editables.append(el("option", { value: a }));
   applyZoom();
   drawBadges();
 }
@@ -121,12 +130,14 @@ function drawBadges() {
   }
 }
 
-async function loadFindings() {
+async function loadFindings(given) {
   const section = $("#findings");
-  let report;
-  try { report = await api("/api/findings"); } catch (e) {
-    section.replaceChildren(el("h2", { text: "Findings" }), el("p", { class: "error", text: e.message }));
-    return;
+  let report = given;
+  if (!report) {
+    try { report = await api("/api/findings"); } catch (e) {
+      section.replaceChildren(el("h2", { text: "Findings" }), el("p", { class: "error", text: e.message }));
+      return;
+    }
   }
   state.findings = report.findings || [];
   const s = report.summary || {};
@@ -220,8 +231,14 @@ function renderTrace(report) {
     sections.push(el("div", { class: "leg", text: name === "forward" ? "forward leg" : "return leg" }));
     const ol = el("ol", { class: "hops" });
     for (const h of hops) {
-      const li = el("li", { class: `d-${h.decision}` }, el("span", { class: "stage", text: h.stage }), " ",
-        el("span", { class: "dec", text: h.decision }), ` ${h.resource}`, el("span", { class: "why", text: h.reason }));
+      const li = el("li", { class: `d-${h.decision}`, "data-resource": h.resource || "" }, el("span", { class: "stage", text: h.stage }), " ",
+        el("span", { class: "dec", text: h.decision }), ` ${h.resource}`);
+      if (isEditable(h.resource)) {
+        const b = el("button", { type: "button", class: "small edit-hop", title: `what if: edit the rules of ${h.resource}`, text: "edit" });
+        b.addEventListener("click", () => showRules(h.resource));
+        li.append(" ", b);
+      }
+      li.append(el("span", { class: "why", text: h.reason }));
       ol.append(li);
       log.push({ hop: h, li });
     }
@@ -295,6 +312,7 @@ async function send(ev) {
   if (proto === "icmp" || proto === "icmpv6" || proto === "all") q.delete("port");
   if (proto !== "icmp" && proto !== "icmpv6") q.delete("icmp_type");
   history.replaceState(null, "", `#${q}`);
+  state.lastPacket = q.toString();
   try {
     renderTrace(await api(`/api/trace?${q}`));
   } catch (e) {
@@ -312,8 +330,178 @@ function protocolChanged() {
   $("#icmp-label").hidden = !(p === "icmp" || p === "icmpv6");
 }
 
+// ---- what if -------------------------------------------------------------------------------
+
+// The resources whose rules the page edits: security groups, network ACLs, route tables.
+function isEditable(address) {
+  return /(^|\.)aws_(default_)?(security_group|network_acl|route_table)\.[^:]*$/.test(address || "");
+}
+
+async function showRules(address) {
+  $("#rules-of").value = address;
+  state.rulesOf = address;
+  const box = $("#rules");
+  let r;
+  try { r = await api(`/api/rules?of=${encodeURIComponent(address)}`); } catch (e) {
+    box.replaceChildren(el("p", { class: "error", text: e.message }));
+    $("#edit-form").hidden = true;
+    return;
+  }
+  const list = el("ul");
+  for (const rule of r.rules) {
+    const change = el("button", { type: "button", class: "small", text: "change" });
+    change.addEventListener("click", () => editForm(r.kind, address, rule));
+    const remove = el("button", { type: "button", class: "small danger", text: "remove" });
+    remove.addEventListener("click", () => applyEdit({ op: "remove", rule: rule.rule }));
+    list.append(el("li", { "data-rule": JSON.stringify(rule.rule) }, el("span", { class: "text", text: rule.text }), change, remove));
+  }
+  const add = el("button", { type: "button", class: "small", id: "add-rule", text: r.kind === "route" ? "add a route" : "add a rule" });
+  add.addEventListener("click", () => editForm(r.kind, address, null));
+  const style = r.style === "inline" ? "inline blocks: edits are written as blocks inside the resource"
+    : "separate resources: edits are written as their own resources";
+  box.replaceChildren(el("p", { class: "style-note", text: `${address}: ${r.rules.length} ${r.kind === "route" ? "routes" : "rules"} · ${style}` }), list, add);
+  $("#edit-form").hidden = true;
+  document.body.dataset.rules = address;
+}
+
+const FORM_FIELDS = {
+  sg_rule: [["direction", ["ingress", "egress"]], ["protocol", ["tcp", "udp", "icmp", "icmpv6", "all"]], ["from_port"], ["to_port"], ["cidr", null, "wide"], ["peer_group", null, "wide"]],
+  nacl_rule: [["direction", ["ingress", "egress"]], ["rule_number"], ["action", ["allow", "deny"]], ["protocol", ["tcp", "udp", "icmp", "icmpv6", "all"]], ["from_port"], ["to_port"], ["cidr", null, "wide"]],
+  route: [["destination", null, "wide"], ["target", null, "wide"]],
+};
+
+// The form of a new rule (`rule` null) or of a change to `rule`, pre-filled with its fields.
+function editForm(kind, parent, rule) {
+  const form = $("#edit-form");
+  const fields = (rule && rule.fields) || {};
+  const inputs = [];
+  for (const [name, options, cls] of FORM_FIELDS[kind]) {
+    let input;
+    if (options) {
+      input = el("select", { name });
+      for (const o of options) input.append(el("option", { text: o }));
+      if (fields[name] != null) input.value = String(fields[name]);
+    } else {
+      input = el("input", { name, class: cls || "" });
+      if (fields[name] != null) input.value = String(fields[name]);
+    }
+    inputs.push(el("label", {}, `${name.replace("_", " ")} `, input));
+  }
+  const submit = el("button", { type: "submit", id: "apply-edit", text: rule ? "apply change" : "apply" });
+  const cancel = el("button", { type: "button", class: "small", text: "cancel" });
+  cancel.addEventListener("click", () => { form.hidden = true; });
+  form.replaceChildren(el("div", { class: "style-note", text: rule ? `change: ${rule.text}` : `new ${kind === "route" ? "route in" : "rule of"} ${parent}` }),
+    ...inputs, el("div", {}, submit, " ", cancel), el("p", { class: "error", id: "edit-error" }));
+  form.onsubmit = (ev) => {
+    ev.preventDefault();
+    const edit = rule ? { op: "change", rule: rule.rule } : { op: "add", kind, parent };
+    for (const [k, v] of new FormData(form).entries()) {
+      const t = String(v).trim();
+      if (!t) continue;
+      edit[k] = ["from_port", "to_port", "rule_number"].includes(k) ? Number(t) : t;
+    }
+    applyEdit(edit);
+  };
+  form.hidden = false;
+}
+
+// Sends the whole list with `edit` appended (or `edits` as given); the server applies all or none.
+async function applyEdit(edit, edits) {
+  const list = edits || [...state.edits, edit];
+  let answer;
+  try { answer = await api("/api/edits", { version: 1, edits: list }); } catch (e) {
+    const where = $("#edit-form").hidden ? $("#rules") : $("#edit-error");
+    where.append(el("p", { class: "error", text: e.message }));
+    document.body.dataset.edited = "error";
+    return;
+  }
+  state.edits = list;
+  state.applied = answer.edits;
+  renderChanges(answer);
+  await loadFindings(answer.findings);
+  try { await loadPicture(state.vpc); } catch (e) { /* the picture stays as it was */ }
+  if (state.rulesOf) await showRules(state.rulesOf);
+  if (state.lastPacket) await send();
+  document.body.dataset.edited = String(state.edits.length);
+}
+
+function renderChanges(answer) {
+  const box = $("#changes");
+  if (!answer.edits.length) {
+    box.replaceChildren(el("p", { class: "muted", text: "No edits: the input as read. Edits live in memory only: nothing is written to disk." }));
+    return;
+  }
+  const list = el("ul");
+  answer.edits.forEach((a, i) => {
+    const undo = el("button", { type: "button", class: "small", text: "undo" });
+    undo.addEventListener("click", () => applyEdit(null, state.edits.filter((_, j) => j !== i)));
+    list.append(el("li", {}, el("div", {}, el("b", { text: `${i + 1}. ` }), a.summary, " ", undo), el("pre", { class: "hcl", text: a.hcl })));
+  });
+  const reset = el("button", { type: "button", class: "small danger", id: "reset-edits", text: "reset all" });
+  reset.addEventListener("click", () => applyEdit(null, []));
+  box.replaceChildren(el("h2", { text: `Changes (${answer.edits.length}), in memory only` }),
+    el("p", { class: "style-note", text: `re-linted in ${answer.lint_ms} ms · the HCL to paste into your configuration:` }), list, reset);
+}
+
+
+// ---- the reachability matrix -----------------------------------------------------------------
+
+const MARK = { reachable: "✓", unreachable: "✗", indeterminate: "?", error: "!" };
+
+async function showMatrix(ev) {
+  if (ev) ev.preventDefault();
+  $("#matrix").hidden = false;
+  const q = new URLSearchParams();
+  const protocol = $("#m-protocol").value;
+  q.set("protocol", protocol);
+  if (protocol === "tcp" || protocol === "udp") q.set("port", $("#m-port").value.trim());
+  if (protocol === "icmp") q.set("icmp_type", "8");
+  if (state.vpc) q.set("vpc", state.vpc);
+  const grid = $("#matrix-grid");
+  let m;
+  try { m = await api(`/api/matrix?${q}`); } catch (e) {
+    grid.replaceChildren(el("p", { class: "error", text: e.message }));
+    return;
+  }
+  if (m.too_many) {
+    grid.replaceChildren(el("p", { class: "muted", text: `${m.too_many} groups of workloads (more than ${m.max_groups}): pick a VPC in View first.` }));
+    return;
+  }
+  const head = el("tr", {}, el("th", { text: "from \\ to" }));
+  for (const r of m.rows) head.append(el("th", { title: r.members.join(", ") || "internet", text: r.label }));
+  const body = el("tbody");
+  m.rows.forEach((r, i) => {
+    const tr = el("tr", {}, el("th", { title: `${r.members.join(", ") || "internet"}\nsubnets: ${r.subnets.join(", ")}\nsecurity groups: ${r.security_groups.join(", ")}`, text: r.label }));
+    m.cells[i].forEach((c) => {
+      if (!c) { tr.append(el("td", { class: "self", text: "" })); return; }
+      const why = [`${c.from} → ${c.to}: ${c.verdict}`];
+      if (c.stage) why.push(`at ${c.stage}${c.at ? " (" + c.at + ")" : ""}`);
+      if (c.reason) why.push(c.reason);
+      for (const a of c.assumes || []) why.push(`assumes: ${a}`);
+      const td = el("td", { class: c.verdict, title: why.join("\n"), "data-from": c.from, "data-to": c.to, text: MARK[c.verdict] || "" });
+      td.addEventListener("click", () => {
+        $("#from").value = c.from; $("#to").value = c.to;
+        $("#protocol").value = protocol; protocolChanged();
+        if (protocol === "tcp" || protocol === "udp") $("#port").value = $("#m-port").value.trim();
+        if (protocol === "icmp") $("#icmp_type").value = "8";
+        send();
+      });
+      tr.append(td);
+    });
+    body.append(tr);
+  });
+  grid.replaceChildren(
+    el("p", { class: "matrix-legend", text: `${m.flow}${m.vpc ? " in " + m.vpc : ""}: ✓ reachable · ✗ unreachable · ? indeterminate (unknown until apply). Each row or column stands for the workloads of one subnet set and security group set (its first member traced); hover a cell for what it assumes.` }),
+    el("table", { class: "matrix" }, el("thead", {}, head), body));
+  document.body.dataset.matrix = String(m.rows.length);
+}
+
 async function main() {
   $("#packet").addEventListener("submit", send);
+  $("#matrix-open").addEventListener("click", () => showMatrix());
+  $("#matrix-form").addEventListener("submit", showMatrix);
+  $("#matrix-close").addEventListener("click", () => { $("#matrix").hidden = true; });
+  $("#rules-form").addEventListener("submit", (ev) => { ev.preventDefault(); showRules($("#rules-of").value.trim()); });
   $("#protocol").addEventListener("change", protocolChanged);
   $("#vpc-select").addEventListener("change", (e) => loadPicture(e.target.value));
   $("#zoom-in").addEventListener("click", () => { state.zoom *= 1.25; applyZoom(); });
