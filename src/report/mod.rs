@@ -10,6 +10,7 @@
 //! | `gitlab` | [`gitlab`] | GitLab code quality (merge-request widget) |
 //! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod human;
