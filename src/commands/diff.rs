@@ -67,6 +67,19 @@ pub(crate) fn locate_reported(
     };
     let mut findings: Vec<finding::Finding> = judged.reported.iter().map(|r| r.finding.clone()).collect();
     locate::locate(&mut findings, sources, &fallback);
+    for f in &mut findings {
+        // A deleted cause has no block left: point at the first related resource that has one
+        // (the table that lost the route, the destination).
+        if f.location.as_ref().is_some_and(|l| l.kind == finding::LocationKind::Input)
+            && let Some(l) = f
+                .related
+                .iter()
+                .filter_map(|r| r.location.as_ref())
+                .find(|l| l.kind != finding::LocationKind::Input)
+        {
+            f.location = Some(l.clone());
+        }
+    }
     for (r, f) in judged.reported.iter_mut().zip(findings) {
         r.finding = f;
     }

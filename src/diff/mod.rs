@@ -177,9 +177,11 @@ fn same_attrs(a: Option<&crate::ingest::Attrs>, b: Option<&crate::ingest::Attrs>
 /// `after_unknown` without its `false` leaves (before has none).
 fn unknowns(v: &serde_json::Value) -> serde_json::Value {
     match v {
-        serde_json::Value::Object(m) => serde_json::Value::Object(
-            m.iter().map(|(k, v)| (k.clone(), unknowns(v))).filter(|(_, v)| !is_nothing(v)).collect(),
-        ),
+        serde_json::Value::Object(m) => {
+            let kept: serde_json::Map<String, serde_json::Value> =
+                m.iter().map(|(k, v)| (k.clone(), unknowns(v))).filter(|(_, v)| !is_nothing(v)).collect();
+            if kept.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(kept) }
+        }
         serde_json::Value::Array(items) => {
             let items: Vec<serde_json::Value> = items.iter().map(unknowns).collect();
             if items.iter().all(is_nothing) { serde_json::Value::Null } else { serde_json::Value::Array(items) }
@@ -429,6 +431,8 @@ fn compare_pair(sides: &Sides<'_>, links: &Members, before: PairSide<'_, '_>, af
             g.candidates.extend(first.iter().map(|r| renamed(pass_rename, net.name(*r))));
         }
         let mut causes = links.causes(&g.candidates, sides);
+        // What remains after the change has a block to point at: it comes first.
+        causes.sort_by_key(|c| sides.after.find(c).is_none_or(|id| !sides.after.res(id).present()));
         if causes.is_empty() {
             // A new or removed end explains everything about it.
             causes = [&from, &to].into_iter().filter(|e| sides.changed.contains(*e)).cloned().collect();

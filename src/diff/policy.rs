@@ -112,7 +112,7 @@ fn draft(settings: &Settings, d: &Difference) -> Option<AddressedDraft> {
     };
     // The primary resource is the first cause (where the annotation goes), else the destination.
     let mut resources: Vec<String> = d.causes.clone();
-    for end in [&d.to, &d.from] {
+    for end in d.at.iter().chain([&d.to, &d.from]) {
         if !resources.contains(end) && !matches!(end.as_str(), "internet" | "on-premises") && end.contains('.') {
             resources.push(end.clone());
         }

@@ -169,10 +169,10 @@ fn human_item(r: &Reported, out: &mut String) {
     }
     match (d.change, d.stage, &d.at) {
         (Change::Rerouted, _, _) => {
+            let _ = writeln!(out, "  before: {}", path_text(&d.path_before));
             let _ = writeln!(
                 out,
-                "  path: {} → {}{}",
-                path_text(&d.path_before),
+                "  after:  {}{}",
                 path_text(&d.path_after),
                 cost_text(d.usd_per_gb_before, d.usd_per_gb_after)
             );

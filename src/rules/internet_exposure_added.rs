@@ -1,6 +1,6 @@
 //! `internet-exposure-added`: a change makes a workload reachable from the internet (or may,
 //! depending on values unknown until apply) that is neither a load balancer nor declared public
-//! (`diff { public = [...] }` or an `expect` from the internet with `reachable = true` in
+//! (a `public "<address>" {}` block or an `expect` from the internet with `reachable = true` in
 //! `.tfvpc.hcl`). Found by comparing the two sides of the change (`crate::diff`), not by
 //! `check`: `tfvpc diff` and `tfvpc lint --diff` report it (docs/diff.md).
 

@@ -1,5 +1,6 @@
 """Build a terraform.tfstate (v4) from a create-only plan without hand-given ids: every value
-unknown at plan time gets a made-up one — an id from the address (`vpc-` + hash), a reference
+unknown at plan time gets a made-up one — an id from the address (`vpc-` + hash; a VPC's default
+route table, ACL and group too; other computed ids stay ""), a reference
 (`vpc_id = aws_vpc.main.id`) the referenced resource's made-up value, a private IP the next host
 of its subnet, anything else an empty value of its schema type. Good enough for small fixtures
 whose prior state only has to plan (testdata/diff/*; see testdata/tf/diff-state.sh).
@@ -57,7 +58,8 @@ def value(addr, typ, key):
         subnet = next((s for s, i in ids.items() if i == after[addr]["subnet_id"]), None)
         return bool(subnet and after[subnet].get("map_public_ip_on_launch"))
     if key in ("public_ip",): return "198.51.100." + str(int(hashlib.sha1(addr.encode()).hexdigest()[:2], 16) % 250 + 1)
-    if key.endswith("_id") and key != "ipv6_cidr_block_association_id": return ids[addr] + "-" + key[:-3].replace("_", "")
+    # A VPC's default route table, ACL and group exist; other computed ids are unset ("").
+    if typ == "aws_vpc" and key.endswith("_id") and key != "ipv6_association_id": return ids[addr] + "-" + key[:-3].replace("_", "")
     if key == "availability_zone": return "us-east-1a"
     if key == "state": return "active"
     if key == "origin": return "CreateRoute"
