@@ -40,6 +40,9 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
                 report.repo_root = report.repo_root.take().or(one.repo_root);
                 report.suppressed += one.suppressed;
                 used_sites.extend(one.used_sites);
+                if args.diff {
+                    report.differences.get_or_insert_with(Vec::new).append(&mut one.differences);
+                }
             }
             Err(e) => {
                 write_err(io, &render_error(&e));
@@ -136,6 +139,8 @@ struct Linted {
     suppressed: usize,
     /// The suppressions that covered a finding, by [`suppress::site`].
     used_sites: Vec<(String, usize, usize)>,
+    /// `--diff`: what the plan opens and closes (their findings are in `findings`).
+    differences: Vec<crate::diff::policy::Reported>,
 }
 
 /// What the rules found on one side of a document.
@@ -212,15 +217,29 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     let mut findings = after.findings.clone();
     let mut warnings = net.warnings.clone();
     warnings.extend(hcl_notes);
+    let mut judged = None;
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     if doc.kind == ingest::DocKind::Plan {
-        let before =
-            check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate, None).checked;
+        let SideChecked { checked: before, net: before_net, .. } =
+            check(&input.name, &doc, Side::Before, &settings, &suppressions, args.show_indeterminate, None);
         let present: std::collections::HashSet<&str> =
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.as_str()).collect();
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
+        }
+        if args.diff {
+            let sides = crate::diff::Sides {
+                before: &before_net,
+                after: &net,
+                rename: std::collections::BTreeMap::new(),
+                changed: crate::diff::changed_in_plan(&doc),
+            };
+            let one = super::diff::judge_sides(&sides, &settings, &suppressions, &input.name);
+            for (used, by_diff) in after.used.iter_mut().zip(&one.used) {
+                *used |= *by_diff;
+            }
+            judged = Some(one);
         }
     }
     // An `ignore` block that covers an `expect-matches-nothing` finding is used.
@@ -240,6 +259,7 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     if let Some(s) = &sources {
         warnings.extend(s.warnings.iter().cloned());
     }
+    let mut suppressed_differences = 0;
     let summary = net.summary();
     if summary.vpcs == 0 && summary.subnets == 0 {
         warnings.push(report::NOTHING_MODELLED.to_string());
@@ -261,6 +281,14 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
     locate::locate(&mut findings, sources.as_ref(), &fallback);
     let mut findings = group::group(findings);
     group::disambiguate(&mut findings);
+    // Differences are reported one by one, after the grouped findings of the rules.
+    let mut differences = Vec::new();
+    if let Some(mut judged) = judged {
+        super::diff::locate_reported(&mut judged, sources.as_ref(), &input, repo_root.as_deref());
+        findings.extend(judged.reported.iter().map(|r| r.finding.clone()));
+        suppressed_differences = judged.suppressed;
+        differences = judged.reported;
+    }
     if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), &shown)
         && !said_why
     {
@@ -276,8 +304,9 @@ fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut
         findings,
         files,
         repo_root,
-        suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len(),
+        suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len() + suppressed_differences,
         used_sites,
+        differences,
     })
 }
 

@@ -15,6 +15,8 @@
 pub(crate) mod ends;
 pub mod policy;
 pub mod services;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 

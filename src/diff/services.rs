@@ -222,7 +222,11 @@ impl Services {
             return vec![("all".to_string(), None)];
         }
         let mut out = Vec::new();
-        for (p, set) in &self.by_protocol {
+        // TCP, UDP, ICMP, ICMPv6: the order people read them in.
+        let rank = |p: u8| [6u8, 17, 1, 58].iter().position(|&q| q == p).unwrap_or(4);
+        let mut protocols: Vec<(&u8, &PortSet)> = self.by_protocol.iter().collect();
+        protocols.sort_by_key(|(p, _)| (rank(**p), **p));
+        for (p, set) in protocols {
             if set.is_empty() {
                 continue;
             }

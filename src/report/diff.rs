@@ -202,6 +202,20 @@ pub fn human(report: &DiffReport) -> String {
     out
 }
 
+/// The section `tfvpc lint --diff` appends to the human report: one line per difference.
+pub fn summary_block(reported: &[Reported]) -> String {
+    let mut out = String::from("\nwhat this change opens and closes:\n");
+    if reported.is_empty() {
+        out.push_str("  no difference in reachability\n");
+    }
+    for r in reported {
+        let d = &r.difference;
+        let by = if d.causes.is_empty() { String::new() } else { format!(" (by {})", d.causes.join(", ")) };
+        let _ = writeln!(out, "  {} → {}: {} {}{by}", d.from, d.to, d.change, d.services.text());
+    }
+    out
+}
+
 /// `3 differences (1 opened, 2 closed), 1 suppressed` or `no difference in reachability`.
 pub fn summary_line(report: &DiffReport) -> String {
     let mut parts = Vec::new();

@@ -60,6 +60,8 @@ pub struct LintReport {
     pub baseline: Option<crate::baseline::Comparison>,
     /// `--write-baseline FILE`: the file and how many findings it records (they are not reported).
     pub baseline_written: Option<(String, usize)>,
+    /// `--diff`: what each plan opens and closes (their findings are among `findings` too).
+    pub differences: Option<Vec<crate::diff::policy::Reported>>,
 }
 
 impl LintReport {
