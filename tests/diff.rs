@@ -50,7 +50,9 @@ fn sg_rule_opened_to_the_world_is_internet_exposure() {
     assert_eq!(report["version"], 1);
     assert_eq!(
         lines(&report),
-        ["internet → aws_instance.web opened tcp 22 [aws_vpc_security_group_ingress_rule.ssh] internet-exposure-added error"]
+        [
+            "internet → aws_instance.web opened tcp 22 [aws_vpc_security_group_ingress_rule.ssh] internet-exposure-added error"
+        ]
     );
     assert_eq!(report["differences"][0]["stage"], "sg-ingress");
     assert_eq!(report["differences"][0]["at"], "aws_security_group.web");
@@ -82,8 +84,10 @@ fn peering_removed_closes_the_path() {
     let (_, report) = json(&[&case("peering-removed")]);
     assert_eq!(
         lines(&report),
-        ["aws_instance.app → aws_instance.payments closed tcp 443 [aws_route.app_to_payments, aws_route.payments_to_app, \
-          aws_vpc_peering_connection.app_payments] reachability-changed note"]
+        [
+            "aws_instance.app → aws_instance.payments closed tcp 443 [aws_route.app_to_payments, aws_route.payments_to_app, \
+          aws_vpc_peering_connection.app_payments] reachability-changed note"
+        ]
     );
     let d = &report["differences"][0];
     assert_eq!((d["stage"].as_str(), d["at"].as_str()), (Some("route"), Some("aws_route_table.app")));
@@ -96,7 +100,9 @@ fn nacl_tightened_closes_one_port() {
     let (_, report) = json(&[&case("nacl-tightened")]);
     assert_eq!(
         lines(&report),
-        ["aws_instance.client → aws_instance.app closed tcp 22 [aws_network_acl_rule.app_in_deny_ssh] reachability-changed note"]
+        [
+            "aws_instance.client → aws_instance.app closed tcp 22 [aws_network_acl_rule.app_in_deny_ssh] reachability-changed note"
+        ]
     );
 }
 
@@ -192,7 +198,11 @@ fn human_and_markdown_reports() {
     assert!(r.stdout.contains("caused by aws_vpc_security_group_ingress_rule.ssh"));
     assert!(r.stdout.ends_with("1 difference (1 opened)\n"));
     let r = common::run(&["diff", "--format", "markdown", &case("peering-removed")]);
-    assert!(r.stdout.contains("| 🔵 | closed | `aws_instance.app` | `aws_instance.payments` | tcp 443 |"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("| 🔵 | closed | `aws_instance.app` | `aws_instance.payments` | tcp 443 |"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("```mermaid\nflowchart LR\n"));
     assert!(r.stdout.contains("n0 -- \"closed: tcp 443\" --x n1"));
 }
@@ -223,11 +233,17 @@ fn lint_diff_appends_the_differences() {
     let report: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         lines(&report),
-        ["aws_instance.client → aws_instance.app closed tcp 22 [aws_network_acl_rule.app_in_deny_ssh] reachability-changed note"]
+        [
+            "aws_instance.client → aws_instance.app closed tcp 22 [aws_network_acl_rule.app_in_deny_ssh] reachability-changed note"
+        ]
     );
     assert!(report["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "reachability-changed"));
     let human = common::run(&["lint", "--diff", &case("nacl-tightened")]);
-    assert!(human.stdout.contains("what this change opens and closes:\n  aws_instance.client → aws_instance.app: closed tcp 22"));
+    assert!(
+        human
+            .stdout
+            .contains("what this change opens and closes:\n  aws_instance.client → aws_instance.app: closed tcp 22")
+    );
     // Without --diff nothing of it.
     let plain = common::run(&["lint", "--format", "json", &case("nacl-tightened")]);
     let plain: Value = serde_json::from_str(&plain.stdout).unwrap();

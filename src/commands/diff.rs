@@ -71,11 +71,8 @@ pub(crate) fn locate_reported(
         // A deleted cause has no block left: point at the first related resource that has one
         // (the table that lost the route, the destination).
         if f.location.as_ref().is_some_and(|l| l.kind == finding::LocationKind::Input)
-            && let Some(l) = f
-                .related
-                .iter()
-                .filter_map(|r| r.location.as_ref())
-                .find(|l| l.kind != finding::LocationKind::Input)
+            && let Some(l) =
+                f.related.iter().filter_map(|r| r.location.as_ref()).find(|l| l.kind != finding::LocationKind::Input)
         {
             f.location = Some(l.clone());
         }

@@ -143,16 +143,17 @@ pub fn changed_in_plan(doc: &Document) -> BTreeSet<String> {
 /// mapping addresses of the first to those of the second.
 pub fn changed_between(before: &Document, after: &Document, rename: &BTreeMap<String, String>) -> BTreeSet<String> {
     let side = |r: &RawResource| if r.action == Action::Delete { None } else { r.after.clone().or(r.before.clone()) };
-    let by_addr = |doc: &Document, rename: Option<&BTreeMap<String, String>>| -> BTreeMap<String, Option<crate::ingest::Attrs>> {
-        doc.resources
-            .iter()
-            .filter(|r| r.action != Action::Delete && r.addr.mode() == crate::model::Mode::Managed)
-            .map(|r| {
-                let a = r.addr.as_str();
-                (rename.and_then(|m| m.get(a)).cloned().unwrap_or_else(|| a.to_string()), side(r))
-            })
-            .collect()
-    };
+    let by_addr =
+        |doc: &Document, rename: Option<&BTreeMap<String, String>>| -> BTreeMap<String, Option<crate::ingest::Attrs>> {
+            doc.resources
+                .iter()
+                .filter(|r| r.action != Action::Delete && r.addr.mode() == crate::model::Mode::Managed)
+                .map(|r| {
+                    let a = r.addr.as_str();
+                    (rename.and_then(|m| m.get(a)).cloned().unwrap_or_else(|| a.to_string()), side(r))
+                })
+                .collect()
+        };
     let b = by_addr(before, Some(rename));
     let a = by_addr(after, None);
     let mut out = BTreeSet::new();
@@ -253,7 +254,11 @@ struct Walked<'e, 'n> {
 impl Walked<'_, '_> {
     /// The gateways on the forward path of the passing leaves within `atom`, and the bill of
     /// the first such path.
-    fn paths(&self, atom: &PacketSet, rename: &BTreeMap<String, String>) -> (BTreeSet<Vec<String>>, Vec<crate::model::ResId>) {
+    fn paths(
+        &self,
+        atom: &PacketSet,
+        rename: &BTreeMap<String, String>,
+    ) -> (BTreeSet<Vec<String>>, Vec<crate::model::ResId>) {
         let mut out = BTreeSet::new();
         let mut first = Vec::new();
         for leaf in &self.reach.leaves {
@@ -331,7 +336,12 @@ struct Gathered {
     candidates: BTreeSet<String>,
 }
 
-fn compare_pair(sides: &Sides<'_>, links: &Members, before: PairSide<'_, '_>, after: PairSide<'_, '_>) -> Vec<Difference> {
+fn compare_pair(
+    sides: &Sides<'_>,
+    links: &Members,
+    before: PairSide<'_, '_>,
+    after: PairSide<'_, '_>,
+) -> Vec<Difference> {
     let (b, a) = (walk(before), walk(after));
     if let (Some(b), Some(a)) = (&b, &a)
         && b.reach.passed == a.reach.passed
@@ -400,8 +410,7 @@ fn compare_pair(sides: &Sides<'_>, links: &Members, before: PairSide<'_, '_>, af
             g.packets = g.packets.union(&packets);
         }
     }
-    let (Some(src), Some(dst)) =
-        (a.as_ref().or(b.as_ref()).map(|w| w.src), a.as_ref().or(b.as_ref()).map(|w| w.dst))
+    let (Some(src), Some(dst)) = (a.as_ref().or(b.as_ref()).map(|w| w.src), a.as_ref().or(b.as_ref()).map(|w| w.dst))
     else {
         return Vec::new();
     };

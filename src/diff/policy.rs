@@ -41,9 +41,7 @@ pub struct Judged {
 fn declared_public(settings: &Settings, address: &str) -> bool {
     settings.diff().public.iter().any(|p| p.matches(address))
         || settings.expects().iter().any(|e| {
-            e.reachable
-                && e.from == Endpoint::Internet
-                && matches!(&e.to, Endpoint::Address(p) if p.matches(address))
+            e.reachable && e.from == Endpoint::Internet && matches!(&e.to, Endpoint::Address(p) if p.matches(address))
         })
 }
 
@@ -89,10 +87,9 @@ fn draft(settings: &Settings, d: &Difference) -> Option<AddressedDraft> {
             Change::MayOpen => {
                 format!("{} may reach {} on {services} (values unknown until apply){by}", d.from, d.to)
             }
-            Change::MayClose => format!(
-                "{} may no longer reach {} on {services} (values unknown until apply){by}",
-                d.from, d.to
-            ),
+            Change::MayClose => {
+                format!("{} may no longer reach {} on {services} (values unknown until apply){by}", d.from, d.to)
+            }
             Change::Rerouted => format!(
                 "{} → {} on {services} now goes through {} instead of {}{}{by}",
                 d.from,
@@ -149,7 +146,12 @@ pub fn cost_text(before: Option<f64>, after: Option<f64>) -> String {
 }
 
 /// Gives each difference its rule and severity, and sets aside those a suppression covers.
-pub fn judge(differences: Vec<Difference>, settings: &Settings, suppressions: &Suppressions<'_>, input: &str) -> Judged {
+pub fn judge(
+    differences: Vec<Difference>,
+    settings: &Settings,
+    suppressions: &Suppressions<'_>,
+    input: &str,
+) -> Judged {
     let mut out = Judged { used: vec![false; suppressions.all().len()], ..Judged::default() };
     let mut seen = std::collections::HashMap::<String, usize>::new();
     for d in differences {

@@ -265,7 +265,10 @@ impl Services {
 }
 
 fn list(set: &PortSet) -> String {
-    set.ranges().map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") }).collect::<Vec<_>>().join(", ")
+    set.ranges()
+        .map(|(lo, hi)| if lo == hi { lo.to_string() } else { format!("{lo}-{hi}") })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `0-65535`, `22, 80-81`, or `0-65535 except 22` when what is left out is shorter.
