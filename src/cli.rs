@@ -60,6 +60,9 @@ pub enum Command {
     Graph(GraphArgs),
     /// Trace one flow from X to Y, hop by hop, both ways, with the bill.
     Trace(TraceArgs),
+    /// What a change opens and closes: reachability before and after a plan (or between two
+    /// plans, states or folders), over every port and protocol.
+    Diff(DiffArgs),
     /// The packet-flow simulator in the browser: the network drawn, findings on it, send a
     /// packet and watch each hop (a local web app on 127.0.0.1).
     Serve(ServeArgs),
@@ -182,6 +185,65 @@ pub struct LintArgs {
     /// not reported.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Append what each plan opens and closes (the differences of `tfvpc diff`) to the report.
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// Output format of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped differences for people (default).
+    Human,
+    /// The JSON report (a stable contract: a `differences` array).
+    Json,
+    /// Markdown for a pull-request comment: a table and a Mermaid diagram.
+    Markdown,
+    /// SARIF 2.1.0, at the `.tf` lines that caused each difference.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations at the `.tf` lines).
+    Github,
+}
+
+/// `tfvpc diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// A plan (its prior state is the before side), or the before side of two inputs: a plan,
+    /// state or folder of Terraform configuration (`-` reads standard input).
+    #[arg(value_name = "BEFORE|PLAN")]
+    pub before: String,
+    /// The after side (a plan, state or folder); without it, INPUT is a plan compared with its
+    /// own prior state.
+    #[arg(value_name = "AFTER")]
+    pub after: Option<String>,
+    /// Root variables for folder inputs.
+    #[command(flatten)]
+    pub var_args: VarArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Lowest severity of a difference that makes the run fail (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Configuration file (default: `.tfvpc.hcl` found by walking up from the after input's folder).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Colour.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The Terraform configuration of the after side, to point differences at `.tf` lines
+    /// (default: the after input's folder).
+    #[arg(long, value_name = "DIR")]
+    pub source_dir: Option<PathBuf>,
+    /// The repository root that SARIF and GitHub paths are relative to.
+    #[arg(long, value_name = "DIR")]
+    pub repo_root: Option<PathBuf>,
+    /// SARIF `runAutomationDetails.id` category.
+    #[arg(long, value_name = "CATEGORY")]
+    pub sarif_category: Option<String>,
 }
 
 /// Output format of `graph`.

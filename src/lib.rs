@@ -16,6 +16,7 @@ pub(crate) mod catalog;
 pub mod cli;
 mod commands;
 pub mod config;
+pub mod diff;
 pub mod error;
 pub mod eval;
 pub mod finding;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<u8> {
         Command::Lint(args) => commands::lint::lint(&args, io),
         Command::Graph(args) => commands::graph::graph(&args, io),
         Command::Trace(args) => commands::trace::trace(&args, io),
+        Command::Diff(args) => commands::diff::diff(&args, io),
         Command::Serve(args) => commands::serve::serve(&args, io),
         Command::Rules => commands::explain::list(io),
         Command::Explain(args) => commands::explain::explain(&args.rule, io),

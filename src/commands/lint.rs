@@ -35,7 +35,7 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     let mut nets = Vec::new();
     for arg in &args.inputs {
         match lint_one(arg, explicit.as_ref(), args, io) {
-            Ok(one) => nets.push(add(&mut report, &mut used_sites, one)),
+            Ok(one) => nets.push(add(&mut report, &mut used_sites, one, args.diff)),
             Err(e) => {
                 write_err(io, &render_error(&e));
                 report.errors.push((arg.clone(), e.to_string()));
@@ -117,6 +117,7 @@ fn add(
     report: &mut LintReport,
     used_sites: &mut std::collections::HashSet<(String, usize, usize)>,
     mut one: Linted,
+    diff: bool,
 ) -> model::Network {
     report.inputs.push(one.input);
     report.findings.append(&mut one.findings);
@@ -124,6 +125,9 @@ fn add(
     report.repo_root = report.repo_root.take().or(one.repo_root);
     report.suppressed += one.suppressed;
     used_sites.extend(one.used_sites);
+    if diff {
+        report.differences.get_or_insert_with(Vec::new).append(&mut one.differences);
+    }
     one.net
 }
 
@@ -132,7 +136,7 @@ fn add(
 pub(crate) fn report_of_one(one: Linted) -> (LintReport, model::Network) {
     let mut report = LintReport::default();
     let mut used_sites = std::collections::HashSet::new();
-    let net = add(&mut report, &mut used_sites, one);
+    let net = add(&mut report, &mut used_sites, one, false);
     merge_suppression_findings(&mut report.findings, &used_sites);
     rules::sort(&mut report.findings);
     (report, net)
@@ -171,6 +175,8 @@ pub(crate) struct Linted {
     used_sites: Vec<(String, usize, usize)>,
     /// The network after the change (the HTML report draws it).
     pub(crate) net: model::Network,
+    /// `--diff`: what the plan opens and closes (their findings are in `findings`).
+    differences: Vec<crate::diff::policy::Reported>,
 }
 
 /// What the rules found on one side of a document.
@@ -231,6 +237,8 @@ pub(crate) struct Prepared {
     repo_root: Option<std::path::PathBuf>,
     shown: String,
     explicit_source_dir: bool,
+    /// `--diff`: append what the plan opens and closes.
+    diff: bool,
     /// The fingerprints of the findings before the change (plans), once computed.
     before: std::sync::OnceLock<std::collections::HashSet<String>>,
 }
@@ -284,6 +292,7 @@ pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs
         repo_root,
         shown,
         explicit_source_dir: args.source_dir.is_some(),
+        diff: args.diff,
         before: std::sync::OnceLock::new(),
     })
 }
@@ -305,6 +314,7 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
     warnings.extend(hcl_notes);
     warnings.extend(source_notes);
     warnings.extend(undecided);
+    let mut judged = None;
     // What this change introduces: a finding is new when no finding of the network before the
     // change has its fingerprint. States have no before.
     // Edits change only the network after the change: the one before is the prepared
@@ -316,6 +326,20 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
                 check(&input.name, before_net, Side::Before, settings, &suppressions, show_indeterminate, None).checked;
             before.findings.iter().chain(&before.suppressed).map(|f| f.fingerprint.clone()).collect()
         });
+        if p.diff {
+            let before_net = lower(&input.name, &p.doc, Side::Before);
+            let sides = crate::diff::Sides {
+                before: &before_net,
+                after: &net,
+                rename: std::collections::BTreeMap::new(),
+                changed: crate::diff::changed_in_plan(doc),
+            };
+            let one = super::diff::judge_sides(&sides, settings, &suppressions, &input.name);
+            for (used, by_diff) in after.used.iter_mut().zip(&one.used) {
+                *used |= *by_diff;
+            }
+            judged = Some(one);
+        }
         for f in &mut findings {
             f.introduced = Some(!present.contains(f.fingerprint.as_str()));
         }
@@ -337,6 +361,7 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
     if let Some(s) = sources {
         warnings.extend(s.warnings.iter().cloned());
     }
+    let mut suppressed_differences = 0;
     let summary = net.summary();
     if summary.vpcs == 0 && summary.subnets == 0 {
         warnings.push(report::NOTHING_MODELLED.to_string());
@@ -357,6 +382,14 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
     locate::locate(&mut findings, sources, &fallback);
     let mut findings = group::group(findings);
     group::disambiguate(&mut findings);
+    // Differences are reported one by one, after the grouped findings of the rules.
+    let mut differences = Vec::new();
+    if let Some(mut judged) = judged {
+        super::diff::locate_reported(&mut judged, sources, input, repo_root.as_deref());
+        findings.extend(judged.reported.iter().map(|r| r.finding.clone()));
+        suppressed_differences = judged.suppressed;
+        differences = judged.reported;
+    }
     if let Some(w) = fallback_warning(&findings, input.path.is_none(), sources.is_some(), shown)
         && !said_why
     {
@@ -372,9 +405,10 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
         findings,
         files,
         repo_root: repo_root.clone(),
-        suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len(),
+        suppressed: after.suppressed.len() + audit.suppressed.len() + expects.suppressed.len() + suppressed_differences,
         used_sites,
         net,
+        differences,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The subcommands: each reads its inputs through the library's stages and writes its report
 //! to the injected streams. `lib.rs::run` dispatches here.
 
+pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod graph;
 pub(crate) mod lint;

@@ -26,7 +26,7 @@ use crate::finding::Severity;
 pub(crate) use crate::suggest::closest as closest_name;
 pub use pattern::AddrPattern;
 pub use prices::Prices;
-pub use schema::{AttrSpec, BlockSpec, Kind, LabelSpec, SCHEMA, block_spec};
+pub use schema::{AttrSpec, BlockSpec, CHANGE_NAMES, Kind, LabelSpec, SCHEMA, block_spec};
 pub use settings::{Settings, resolve};
 
 /// The file name discovery looks for.
@@ -49,6 +49,18 @@ pub struct Config {
     pub expects: Vec<Expect>,
     /// `ignore` blocks, in file order.
     pub ignores: Vec<Ignore>,
+    /// The `diff` block and the `public` blocks.
+    pub diff: DiffOptions,
+}
+
+/// What `tfvpc diff` reads of the file: `diff { fail_on = "…" }` and `public "<pattern>" {}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiffOptions {
+    /// The kinds of change (`opened`, `closed`, `may-open`, `may-close`, `rerouted`) whose
+    /// `reachability-changed` findings are errors.
+    pub fail_on: Vec<String>,
+    /// Resources meant to be reachable from the internet (no `internet-exposure-added`).
+    pub public: Vec<AddrPattern>,
 }
 
 /// Where a block sits in the configuration file, for diagnostics and findings about it.

@@ -12,9 +12,10 @@ use hcl::edit::expr::Expression;
 use hcl::edit::structure::{Block, Structure};
 use miette::NamedSource;
 
-use super::schema::{AttrSpec, BlockSpec, Kind, SCHEMA, block_spec};
+use super::schema::{AttrSpec, BlockSpec, CHANGE_NAMES, Kind, SCHEMA, block_spec};
 use super::{
-    AddrPattern, ClientPorts, Config, Endpoint, Expect, Ignore, Location, PriceOverrides, Protocol, RuleOverride,
+    AddrPattern, ClientPorts, Config, DiffOptions, Endpoint, Expect, Ignore, Location, PriceOverrides, Protocol,
+    RuleOverride,
 };
 use crate::error::{Error, Result};
 use crate::finding::Severity;
@@ -70,6 +71,7 @@ enum Value {
     Icmp(u8),
     Pattern(AddrPattern),
     Endpoint(Endpoint),
+    Changes(Vec<String>),
 }
 
 /// One attribute of a block, checked against its [`AttrSpec`].
@@ -216,6 +218,7 @@ impl Parser<'_> {
             prices: None,
             expects: Vec::new(),
             ignores: Vec::new(),
+            diff: DiffOptions::default(),
         };
         // (block type, label) → line of the first such block, for duplicate checks.
         let mut first_lines: HashMap<(&'static str, String), usize> = HashMap::new();
@@ -265,6 +268,16 @@ impl Parser<'_> {
                 }
                 "expect" => config.expects.push(self.expect_block(label, &fields, block, location)?),
                 "ignore" => config.ignores.push(self.ignore_block(&fields, block, location)?),
+                "diff" => {
+                    if let Some(Field { value: Value::Changes(changes), .. }) = fields.find("fail_on") {
+                        config.diff.fail_on.clone_from(changes);
+                    }
+                }
+                "public" => {
+                    if let Some(Label { value: Value::Pattern(pattern), .. }) = label {
+                        config.diff.public.push(pattern);
+                    }
+                }
                 other => {
                     return Err(self.error(
                         span_of(&block.ident),
@@ -494,6 +507,22 @@ impl Parser<'_> {
             (Kind::Endpoint, Literal::String(text)) => AddrPattern::parse(text)
                 .map(|pattern| Value::Endpoint(Endpoint::Address(pattern)))
                 .map_err(|reason| self.bad_pattern(subject, text, span, &reason)),
+            (Kind::ChangeList, Literal::String(text)) => {
+                let mut changes = Vec::new();
+                for name in text.split(',').map(str::trim) {
+                    if !CHANGE_NAMES.contains(&name) {
+                        return Err(self.error(
+                            span,
+                            format!("unknown kind of change \"{name}\" in {subject}"),
+                            with_suggestion(name, CHANGE_NAMES.iter().copied(), write),
+                        ));
+                    }
+                    if !changes.iter().any(|c| c == name) {
+                        changes.push(name.to_owned());
+                    }
+                }
+                Ok(Value::Changes(changes))
+            }
             (Kind::RuleName, Literal::String(text)) => {
                 self.known_rule(text, span).map(|()| Value::Text((*text).to_owned()))
             }
@@ -715,6 +744,7 @@ fn noun(kind: Kind) -> &'static str {
         Kind::Pattern => "an address pattern string",
         Kind::Endpoint => "\"internet\" or an address pattern string",
         Kind::RuleName => "a rule name string",
+        Kind::ChangeList => "a string of kinds of change",
     }
 }
 

@@ -64,7 +64,13 @@ pub enum Kind {
     Endpoint,
     /// The name of a rule tfvpc knows.
     RuleName,
+    /// A list of kinds of change: `"opened,closed"` (`opened`, `closed`, `may-open`,
+    /// `may-close`, `rerouted`).
+    ChangeList,
 }
+
+/// The kinds of change of `tfvpc diff`, as `diff { fail_on = "…" }` names them.
+pub const CHANGE_NAMES: &[&str] = &["opened", "closed", "may-open", "may-close", "rerouted"];
 
 impl Kind {
     /// How the type is written in the type column of `docs/configuration.md`.
@@ -81,6 +87,7 @@ impl Kind {
             Kind::Pattern => "string: address pattern",
             Kind::Endpoint => "string: `internet` or address pattern",
             Kind::RuleName => "string: rule name",
+            Kind::ChangeList => "string: kinds of change separated by commas",
         }
     }
 
@@ -102,6 +109,9 @@ impl Kind {
             Kind::Pattern => "a Terraform address pattern in double quotes, e.g. \"module.vpc.aws_subnet.private[*]\"",
             Kind::Endpoint => "\"internet\" or a Terraform address pattern, e.g. \"module.db.aws_db_instance.main\"",
             Kind::RuleName => "the name of a tfvpc rule in double quotes (`tfvpc rules` lists them)",
+            Kind::ChangeList => {
+                "a string of kinds of change separated by commas, from opened, closed, may-open, may-close and rerouted, e.g. \"opened,closed\""
+            }
         }
     }
 }
@@ -179,6 +189,20 @@ pub const SCHEMA: &[BlockSpec] = &[
             optional("address", Kind::Pattern, "every address"),
             required("reason", Kind::Text),
         ],
+    },
+    BlockSpec {
+        name: "diff",
+        example: "diff { fail_on = \"opened,closed\" }",
+        label: None,
+        repeatable: false,
+        attributes: &[optional("fail_on", Kind::ChangeList, "none (internet exposure only)")],
+    },
+    BlockSpec {
+        name: "public",
+        example: "public \"aws_instance.bastion\" { reason = \"the SSH bastion\" }",
+        label: Some(LabelSpec { what: "address pattern", kind: Kind::Pattern }),
+        repeatable: true,
+        attributes: &[optional("reason", Kind::Text, "none")],
     },
 ];
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use miette::NamedSource;
 
-use super::{ClientPorts, Config, Expect, Ignore, Prices};
+use super::{ClientPorts, Config, DiffOptions, Expect, Ignore, Prices};
 use crate::error::Result;
 use crate::eval::{ClientPortsRule, EvalSettings, UnitPrices};
 use crate::finding::Severity;
@@ -23,6 +23,7 @@ pub struct Settings {
     prices: Prices,
     expects: Vec<Expect>,
     ignores: Vec<Ignore>,
+    diff: DiffOptions,
 }
 
 /// Merges the configuration file (if any) with the rule registry's default severities
@@ -43,6 +44,7 @@ pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result
             prices,
             expects: Vec::new(),
             ignores: Vec::new(),
+            diff: DiffOptions::default(),
         });
     };
     let mut explicit_severities = std::collections::BTreeSet::new();
@@ -69,10 +71,16 @@ pub fn resolve(config: Option<&Config>, defaults: &[(&str, Severity)]) -> Result
         prices,
         expects: config.expects.clone(),
         ignores: config.ignores.clone(),
+        diff: config.diff.clone(),
     })
 }
 
 impl Settings {
+    /// What `tfvpc diff` reads: the kinds of change that fail, the resources declared public.
+    pub fn diff(&self) -> &DiffOptions {
+        &self.diff
+    }
+
     /// The severity findings of `rule` get, or `None` when the rule is disabled (or unknown).
     pub fn severity(&self, rule: &str) -> Option<Severity> {
         self.severities.get(rule).copied().flatten()

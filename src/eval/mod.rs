@@ -401,7 +401,7 @@ pub(crate) mod reference;
 pub(crate) mod testnet;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 #[cfg(test)]
 mod sync_tests {

@@ -11,7 +11,7 @@ use super::{Evaluator, Flow, Place, TraceOptions};
 use crate::eval::EvalSettings;
 use crate::model::{Link, Network, Object, ResId, SgPeer, TargetKind, Val};
 
-fn settings() -> EvalSettings {
+pub(crate) fn settings() -> EvalSettings {
     EvalSettings::default()
 }
 
@@ -570,7 +570,7 @@ struct InstSpec {
 }
 
 #[derive(Debug, Clone)]
-struct Spec {
+pub(crate) struct Spec {
     two_vpcs: bool,
     pcx: Option<bool>,
     igw: bool,
@@ -608,7 +608,7 @@ fn sg_rule_spec(instances: usize) -> impl Strategy<Value = SgRuleSpec> {
         .prop_map(|(proto, ports, icmp, peer)| SgRuleSpec { proto, ports, icmp, peer })
 }
 
-fn spec() -> impl Strategy<Value = Spec> {
+pub(crate) fn spec() -> impl Strategy<Value = Spec> {
     let rules = || {
         (prop::collection::vec(rule_spec(), 0..4), prop::bool::weighted(0.7)).prop_map(|(mut rules, open)| {
             if open {
@@ -665,7 +665,7 @@ fn spec() -> impl Strategy<Value = Spec> {
         })
 }
 
-fn build(spec: &Spec) -> Network {
+pub(crate) fn build(spec: &Spec) -> Network {
     let mut b = NetBuilder::new();
     let v0 = b.vpc("aws_vpc.v0", "10.0.0.0/16");
     let v1 = spec.two_vpcs.then(|| b.vpc("aws_vpc.v1", "10.1.0.0/16"));

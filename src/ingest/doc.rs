@@ -201,4 +201,7 @@ pub struct Document {
     pub variables: BTreeMap<String, Value>,
     /// Instances of other providers' resources, by provider (`google`, `kubernetes`).
     pub other_providers: BTreeMap<String, usize>,
+    /// Instances a plan moves (a `moved` block): new address → `previous_address`. The same
+    /// object on both sides of the change; empty for states and configurations.
+    pub moved: BTreeMap<String, String>,
 }

@@ -337,6 +337,9 @@ fn suppression_lines(report: &LintReport) -> String {
         let _ =
             writeln!(out, "wrote {} to the baseline {file}; they are not reported", plural(*n, "finding", "findings"));
     }
+    if let Some(differences) = &report.differences {
+        out.push_str(&super::diff::summary_block(differences));
+    }
     out
 }
 

@@ -74,6 +74,9 @@ struct Report<'a> {
     suppressed: usize,
     baseline: Option<&'a Comparison>,
     baseline_written: Option<Written<'a>>,
+    /// `--diff` only: the differences, as `tfvpc diff --format json` lists them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    differences: Option<Vec<super::diff::Entry<'a>>>,
 }
 
 fn add(total: &mut Summary, s: &Summary) {
@@ -136,6 +139,7 @@ pub fn render(report: &LintReport) -> String {
             .baseline_written
             .as_ref()
             .map(|(file, findings)| Written { file, findings: *findings }),
+        differences: report.differences.as_deref().map(super::diff::entries),
     };
     let mut out = serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');

@@ -153,5 +153,9 @@ pub fn render(report: &LintReport) -> String {
             parts.join(" and ")
         );
     }
+    if let Some(differences) = report.differences.as_deref().filter(|d| !d.is_empty()) {
+        out.push_str("\n#### What this change opens and closes\n\n");
+        super::diff::markdown_section(differences, &mut out);
+    }
     out
 }

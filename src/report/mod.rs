@@ -11,6 +11,7 @@
 //! | `html` | [`html`] | a CI artifact: the picture, the findings and their traces in one file |
 //! | trace | [`trace`] | `tfvpc trace` (human; JSON is the report's serialisation) |
 
+pub mod diff;
 pub mod github;
 pub mod gitlab;
 pub mod html;
@@ -61,6 +62,8 @@ pub struct LintReport {
     pub baseline: Option<crate::baseline::Comparison>,
     /// `--write-baseline FILE`: the file and how many findings it records (they are not reported).
     pub baseline_written: Option<(String, usize)>,
+    /// `--diff`: what each plan opens and closes (their findings are among `findings` too).
+    pub differences: Option<Vec<crate::diff::policy::Reported>>,
 }
 
 impl LintReport {

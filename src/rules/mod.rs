@@ -35,6 +35,7 @@ register_rules! {
     duplicate_route::DuplicateRoute,
     expect_matches_nothing::ExpectMatchesNothing,
     inline_and_separate_rules::InlineAndSeparateRules,
+    internet_exposure_added::InternetExposureAdded,
     internet_ingress_without_public_ip::InternetIngressWithoutPublicIp,
     invalid_private_ip::InvalidPrivateIp,
     missing_return_route::MissingReturnRoute,
@@ -46,6 +47,7 @@ register_rules! {
     public_ip_without_igw::PublicIpWithoutIgw,
     public_subnet_without_igw::PublicSubnetWithoutIgw,
     public_vpc_cidr::PublicVpcCidr,
+    reachability_changed::ReachabilityChanged,
     route_target_in_other_vpc::RouteTargetInOtherVpc,
     s3_via_nat::S3ViaNat,
     sg_no_egress::SgNoEgress,
@@ -337,6 +339,58 @@ fn stamp_audit(drafts: Vec<AuditDraft>, suppressions: &Suppressions<'_>, setting
     sort(&mut findings);
     disambiguate(&mut findings);
     suppress(findings, suppressions)
+}
+
+/// A finding about something other than one network, by address: a difference between the
+/// two sides of a change (`crate::diff::policy`). Stamped like the rules' drafts.
+#[derive(Debug, Clone)]
+pub struct AddressedDraft {
+    /// The rule.
+    pub rule: RuleId,
+    /// Lower-case message with concrete values, no trailing period.
+    pub message: String,
+    /// Resources involved, primary first (addresses).
+    pub resources: Vec<String>,
+    /// How to fix it.
+    pub help: String,
+    /// The values that tell it apart from others of the rule on the same primary resource.
+    pub key: Vec<String>,
+    /// The documented default severity of this case when it differs from the rule's; a
+    /// severity set in the configuration still wins.
+    pub case_severity: Option<Severity>,
+    /// The flows it is about, for `affected.flows`.
+    pub flows: Vec<String>,
+}
+
+/// Stamps an [`AddressedDraft`] (severity, fingerprint) for `input`; `None` when its rule is
+/// disabled. Suppressions are the caller's to apply (`Suppressions::covering`).
+pub fn stamp_addressed(d: AddressedDraft, settings: &Settings, input: &str) -> Option<Finding> {
+    let rule = d.rule.as_str();
+    let configured = settings.severity(rule)?;
+    let severity = match d.case_severity {
+        Some(case) if !settings.severity_is_explicit(rule) => case,
+        _ => configured,
+    };
+    let mut flows = d.flows;
+    flows.sort();
+    flows.dedup();
+    Some(Finding {
+        rule,
+        severity,
+        fingerprint: fingerprint(rule, &d.resources, &d.key),
+        related: d.resources.iter().skip(1).map(|a| Related { address: a.clone(), location: None }).collect(),
+        message: d.message,
+        resources: d.resources,
+        input: input.to_string(),
+        location: None,
+        help: d.help,
+        attribute: None,
+        key: d.key,
+        introduced: Some(true),
+        trace: None,
+        indeterminate: false,
+        affected: crate::finding::Affected { count: 1, flows, ..Default::default() },
+    })
 }
 
 /// Two findings of one input with the same fingerprint (a rule that reports twice on one

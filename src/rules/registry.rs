@@ -26,6 +26,8 @@ pub enum Category {
     Security,
     /// tfvpc's own suppressions.
     Suppression,
+    /// What a change does to reachability (`tfvpc diff`, `tfvpc lint --diff`).
+    Change,
 }
 
 impl Category {
@@ -39,6 +41,7 @@ impl Category {
             Category::Configuration => "configuration",
             Category::Security => "security",
             Category::Suppression => "suppression",
+            Category::Change => "change",
         }
     }
 }

@@ -62,7 +62,20 @@ pub(crate) fn corpus_dir() -> Option<PathBuf> {
 
 /// Runs `tfvpc lint --format json` on a file and parses the report.
 pub(crate) fn lint_json(file: &Path) -> (u8, serde_json::Value) {
-    let r = run(&["lint", "--format", "json", "--fail-on", "never", &file.to_string_lossy()]);
+    // The fixtures of the rules about changes (`testdata/rules/<rule>/<case>/plan.json`) are
+    // linted with `--diff`: those rules report differences between the two sides of a plan.
+    let of_change_rule = file
+        .parent()
+        .and_then(Path::parent)
+        .and_then(Path::file_name)
+        .and_then(|n| n.to_str())
+        .is_some_and(|rule| tfvpc::rules::infos().iter().any(|i| i.name == rule && i.category == "change"));
+    let shown = file.to_string_lossy();
+    let mut args = vec!["lint", "--format", "json", "--fail-on", "never", &shown];
+    if of_change_rule {
+        args.push("--diff");
+    }
+    let r = run(&args);
     let v = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("{}: {e}\n{}\n{}", file.display(), r.stdout, r.stderr));
     (r.code, v)

@@ -1307,6 +1307,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         config: Some(config),
         variables,
         other_providers,
+        moved: BTreeMap::new(),
     };
     Ok((doc, notes))
 }

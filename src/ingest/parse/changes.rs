@@ -64,7 +64,7 @@ impl<'de> Reader<'de> for ResourceChangesReader<'_> {
 
 struct ResourceChangeReader<'c>(&'c mut Collected);
 
-const RC_KEYS: &[&str] = &["address", "mode", "type", "provider_name", "deposed", "change"];
+const RC_KEYS: &[&str] = &["address", "mode", "type", "provider_name", "deposed", "change", "previous_address"];
 
 impl<'de> Reader<'de> for ResourceChangeReader<'_> {
     type Value = ();
@@ -75,10 +75,12 @@ impl<'de> Reader<'de> for ResourceChangeReader<'_> {
         let mut deposed = false;
         let mut change: Option<Change<'de>> = None;
         let mut raw_change: Option<&'de RawValue> = None;
+        let mut previous: Option<Text<'de>> = None;
         each_field(map, RC_KEYS, |idx, map| {
             match idx {
                 0..=3 => id.read(idx, map)?,
                 4 => deposed = map.next_value::<Option<IgnoredAny>>()?.is_some(),
+                6 => previous = map.next_value()?,
                 _ => match (id.mode, &id.rtype) {
                     (Some(m), Some(t)) => {
                         change = Some(map.next_value_seed(Seed(ChangeReader(keep_for(m, t.as_ref()))))?);
@@ -120,6 +122,10 @@ impl<'de> Reader<'de> for ResourceChangeReader<'_> {
             return Ok(());
         }
         let addr = parse_addr(address)?;
+        if let Some(previous) = previous.filter(|p| p.as_ref() != address) {
+            // A `moved` block (or `terraform state mv` in a plan): the same object, renamed.
+            self.0.moved.insert(address.to_string(), previous.as_ref().to_string());
+        }
         let provider = provider.map(|p| p.0.into_owned()).unwrap_or_default();
         if mode == Mode::Data {
             // Deferred reads: unknown until apply, but present.

@@ -156,6 +156,8 @@ pub(super) fn attrs_of(values: Value, unknown: Value, sensitive: Value) -> Optio
 pub(super) struct Collected {
     pub(super) resources: Vec<RawResource>,
     pub(super) other_providers: BTreeMap<String, usize>,
+    /// Moved instances: new address → `previous_address` (plans only).
+    pub(super) moved: BTreeMap<String, String>,
 }
 
 impl Collected {

@@ -175,6 +175,7 @@ fn classify(top: TopLevel) -> Parsed {
             config: None,
             variables: BTreeMap::new(),
             other_providers: top.tfstate.other_providers,
+            moved: BTreeMap::new(),
         }));
     }
     let Some(format_version) = top.format_version else {
@@ -198,6 +199,7 @@ fn classify(top: TopLevel) -> Parsed {
             config: top.config,
             variables: top.variables,
             other_providers: top.changes.other_providers,
+            moved: top.changes.moved,
         }));
     }
     if top.has_values || top.terraform_version.is_some() {
@@ -214,6 +216,7 @@ fn classify(top: TopLevel) -> Parsed {
             config: None,
             variables: BTreeMap::new(),
             other_providers: top.values.other_providers,
+            moved: BTreeMap::new(),
         }));
     }
     Parsed::Unrecognised(Unrecognised::NotTerraform)
