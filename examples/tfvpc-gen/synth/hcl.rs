@@ -92,13 +92,17 @@ fn rich_locals(estate: &Estate) -> String {
     let rows: Vec<(String, String)> = estate
         .vpcs
         .values()
-        .map(|v| (quoted(&v.name), format!("{{ tgw_rt = {}, nat_count = {} }}", quoted(tgw_route_table(v)), v.nat_count())))
+        .map(|v| {
+            (quoted(&v.name), format!("{{ tgw_rt = {}, nat_count = {} }}", quoted(tgw_route_table(v)), v.nat_count()))
+        })
         .collect();
     aligned(&mut out, "    ", &rows);
     out.push_str("  }\n\n  mesh = {\n");
     let rows: Vec<(String, String)> = mesh(estate)
         .iter()
-        .map(|(a, b)| (quoted(&format!("mesh-{a}--{b}")), format!("{{ requester = {}, accepter = {} }}", quoted(a), quoted(b))))
+        .map(|(a, b)| {
+            (quoted(&format!("mesh-{a}--{b}")), format!("{{ requester = {}, accepter = {} }}", quoted(a), quoted(b)))
+        })
         .collect();
     aligned(&mut out, "    ", &rows);
     out.push_str("  }\n\n");
