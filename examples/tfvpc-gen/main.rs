@@ -33,6 +33,11 @@ struct Cli {
     /// Output folder: main.tf, providers.tf, modules/ and plan.json are written there.
     #[arg(long, required_unless_present = "record_templates")]
     out: Option<PathBuf>,
+    /// Write a richer estate for real Terraform (data tier, per-tier NACL rule sets, ALBs, TGW
+    /// route tables, a peering mesh with cross-VPC security group rules, a nested module) and a
+    /// small `terraform.tfstate`; no plan.json (run `examples/tfvpc-gen/real.sh` for the plan).
+    #[arg(long)]
+    rich: bool,
     /// Maintainers: print the templates.json recorded from a real plan of the generated HCL.
     #[arg(long, value_name = "PLAN_JSON", hide = true)]
     record_templates: Option<PathBuf>,
@@ -63,6 +68,19 @@ fn run(cli: &Cli) -> Result<(), String> {
     };
     let estate = synth::Estate::new(params).map_err(|e| e.to_string())?;
     let Some(out) = &cli.out else { return Err("--out is required".into()) };
+    if cli.rich {
+        let files = synth::write_rich(&estate, out)?;
+        eprintln!(
+            "wrote {}: {} files, {} VPCs, {} services, {} + {} peerings, terraform.tfstate (no plan.json: run Terraform)",
+            out.display(),
+            files,
+            estate.vpcs.len(),
+            estate.services.len(),
+            estate.peerings.len(),
+            synth::hcl::mesh(&estate).len()
+        );
+        return Ok(());
+    }
     let bytes = synth::write_estate(&estate, out)?;
     eprintln!(
         "wrote {}: {} VPCs, {} subnets, {} services, {} peerings; plan.json {:.1} MB",

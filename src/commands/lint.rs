@@ -33,8 +33,17 @@ pub(crate) fn lint(args: &cli::LintArgs, io: &mut Io<'_>) -> Result<u8> {
     let mut report = LintReport::default();
     let mut used_sites = std::collections::HashSet::new();
     let mut nets = Vec::new();
-    for arg in &args.inputs {
-        match lint_one(arg, explicit.as_ref(), args, io) {
+    // Inputs are independent: several are linted in parallel (each also uses the pool inside),
+    // and reported in the order given. Standard input (`-`) needs `io`, so a run that reads it
+    // goes one input at a time.
+    let results: Vec<Result<Linted>> = if args.inputs.len() > 1 && !args.inputs.iter().any(|a| a == "-") {
+        use rayon::prelude::*;
+        args.inputs.par_iter().map(|arg| lint_one(arg, explicit.as_ref(), args, &mut std::io::empty())).collect()
+    } else {
+        args.inputs.iter().map(|arg| lint_one(arg, explicit.as_ref(), args, io.stdin)).collect()
+    };
+    for (arg, result) in args.inputs.iter().zip(results) {
+        match result {
             Ok(one) => nets.push(add(&mut report, &mut used_sites, one, args.diff)),
             Err(e) => {
                 write_err(io, &render_error(&e));
@@ -216,8 +225,13 @@ fn check(
     SideChecked { checked, net, expects, undecided }
 }
 
-fn lint_one(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Linted> {
-    let prepared = prepare(arg, explicit, args, io)?;
+fn lint_one(
+    arg: &str,
+    explicit: Option<&Config>,
+    args: &cli::LintArgs,
+    stdin: &mut dyn std::io::Read,
+) -> Result<Linted> {
+    let prepared = prepare(arg, explicit, args, stdin)?;
     Ok(check_prepared(&prepared, &prepared.doc, args.show_indeterminate))
 }
 
@@ -244,7 +258,12 @@ pub(crate) struct Prepared {
 }
 
 /// Reads one input, its sources and its settings.
-pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs, io: &mut Io<'_>) -> Result<Prepared> {
+pub(crate) fn prepare(
+    arg: &str,
+    explicit: Option<&Config>,
+    args: &cli::LintArgs,
+    stdin: &mut dyn std::io::Read,
+) -> Result<Prepared> {
     // Sources: --source-dir, else the input's folder; standard input has none without the flag.
     // They are read before the rules run (inline suppressions live in them), on a second thread
     // while the input is parsed: neither needs the other.
@@ -270,7 +289,7 @@ pub(crate) fn prepare(arg: &str, explicit: Option<&Config>, args: &cli::LintArgs
     let (loaded, sources) = std::thread::scope(|scope| {
         let sources =
             scope.spawn(|| source_dir.as_deref().map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref())));
-        let loaded = ingest::load_any(arg, io.stdin, &super::hcl_options(&args.var_args));
+        let loaded = ingest::load_any(arg, stdin, &super::hcl_options(&args.var_args));
         // A panic in the source reader is a bug; without sources, findings point at the input.
         (loaded, sources.join().unwrap_or_default())
     });

@@ -294,12 +294,30 @@ impl<'n> Evaluator<'n> {
         let mut tables: Vec<Option<route::Table>> = vec![None; n];
         let mut acls: Vec<Option<nacl::Acl>> = vec![None; n];
         let mut groups: Vec<Option<sg::Group>> = vec![None; n];
-        for (id, r) in net.present() {
-            match &r.obj {
-                Object::RouteTable(_) => tables[id.index()] = route::compile(&ctx, id),
-                Object::NetworkAcl(_) => acls[id.index()] = nacl::compile(net, id, &services),
-                Object::SecurityGroup(_) => groups[id.index()] = sg::compile(net, id, &services),
-                _ => {}
+        // Each table, ACL and group compiles on its own: in parallel, placed by id.
+        enum Compiled {
+            Table(Option<route::Table>),
+            Acl(Option<nacl::Acl>),
+            Group(Option<sg::Group>),
+        }
+        let present: Vec<ResId> = net.present().map(|(id, _)| id).collect();
+        let compiled: Vec<(ResId, Compiled)> = {
+            use rayon::prelude::*;
+            present
+                .par_iter()
+                .filter_map(|&id| match &net.res(id).obj {
+                    Object::RouteTable(_) => Some((id, Compiled::Table(route::compile(&ctx, id)))),
+                    Object::NetworkAcl(_) => Some((id, Compiled::Acl(nacl::compile(net, id, &services)))),
+                    Object::SecurityGroup(_) => Some((id, Compiled::Group(sg::compile(net, id, &services)))),
+                    _ => None,
+                })
+                .collect()
+        };
+        for (id, c) in compiled {
+            match c {
+                Compiled::Table(t) => tables[id.index()] = t,
+                Compiled::Acl(a) => acls[id.index()] = a,
+                Compiled::Group(g) => groups[id.index()] = g,
             }
         }
         let tgw = tgw::build(net, &vpc_blocks);

@@ -80,15 +80,15 @@ pub(crate) enum RefValidity {
 /// One compiled rule.
 #[derive(Debug, Clone)]
 pub(crate) struct SgEntry {
-    protocols: ProtoSet,
-    a: PortSet,
-    b: PortSet,
     /// Protocol and ports are known.
     l4_known: bool,
     peer: Peer,
     /// For address peers: the packets the rule certainly matches, and may match.
     fixed: PacketSet,
     fixed_maybe: PacketSet,
+    /// The packets of the rule's protocols and ports from and to any address: what
+    /// [`SgEntry::shape`] narrows to a peer's addresses.
+    l4_shape: PacketSet,
     /// `allow tcp 443 from 0.0.0.0/0 (aws_vpc_security_group_ingress_rule.web_https)`.
     pub text: String,
     /// The rule may or may not belong to this group (why): what it admits is undetermined.
@@ -269,7 +269,8 @@ fn compile_rule(net: &Network, group: ResId, r: &SgRule, dir: SgDirection, servi
     if r.source != group {
         text.push_str(&format!(" ({})", net.name(r.source)));
     }
-    SgEntry { protocols, a, b, l4_known, peer, fixed, fixed_maybe, text, uncertain: None }
+    let l4_shape = PacketSet::from_match(&PacketMatch { protocols, a, b, ..PacketMatch::all() });
+    SgEntry { l4_known, peer, fixed, fixed_maybe, l4_shape, text, uncertain: None }
 }
 
 fn prefix_list_peer(net: &Network, link: &Link, services: &Services) -> (Peer, IpSet, IpSet, String) {
@@ -394,18 +395,11 @@ impl SgEntry {
         }
     }
 
+    /// The rule's packets from (ingress) or to (egress) `addrs`: the same set as
+    /// `PacketSet::from_match` of the rule's protocols and ports with `addrs` there, made from
+    /// [`SgEntry::l4_shape`] without canonicalising again.
     fn shape(&self, dir: SgDirection, addrs: &IpSet) -> PacketSet {
-        let mut m = PacketMatch {
-            protocols: self.protocols.clone(),
-            a: self.a.clone(),
-            b: self.b.clone(),
-            ..PacketMatch::all()
-        };
-        match dir {
-            SgDirection::Ingress => m.src = addrs.clone(),
-            SgDirection::Egress => m.dst = addrs.clone(),
-        }
-        PacketSet::from_match(&m)
+        self.l4_shape.with_addresses(dir == SgDirection::Ingress, addrs)
     }
 }
 

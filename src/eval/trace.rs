@@ -304,7 +304,7 @@ impl<'n> Evaluator<'n> {
         let request = self.flow_packets(src, dst, flow, family);
         let reach = self.reach_traced(src, dst, &request);
         let mut notes = Vec::new();
-        let has_ports = flow.protocol.to_set().intersects(&L4Kind::Ports.protocols());
+        let has_ports = flow.protocol.to_set().intersects(L4Kind::Ports.protocol_set());
         if has_ports {
             notes.push(format!(
                 "{} picks source ports {}-{} ({})",

@@ -31,6 +31,21 @@ pub(crate) fn write_estate(estate: &Estate, dir: &Path) -> Result<usize, String>
     Ok(plan.len())
 }
 
+/// Writes the configuration of a rich estate ([`hcl::files_rich`]) and its `terraform.tfstate`
+/// into `dir`, and returns the number of files written. Real Terraform makes the plan.
+pub(crate) fn write_rich(estate: &Estate, dir: &Path) -> Result<usize, String> {
+    let mut files = hcl::files_rich(estate);
+    files.push(("terraform.tfstate".to_string(), hcl::rich_state(estate)));
+    for (rel, content) in &files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, content).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(files.len())
+}
+
 /// The plan JSON of an estate, in memory.
 pub(crate) fn plan_for(params: Params) -> Result<String, String> {
     let estate = Estate::new(params).map_err(|e| e.to_string())?;

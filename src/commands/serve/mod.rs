@@ -123,7 +123,7 @@ impl App {
     fn load(args: &cli::ServeArgs, gate: Gate, io: &mut Io<'_>) -> Result<(App, Network)> {
         let explicit = super::explicit_config(args.config.as_deref())?;
         let lint_args = lint_args(args)?;
-        let prepared = std::sync::Arc::new(lint::prepare(&args.input, explicit.as_ref(), &lint_args, io)?);
+        let prepared = std::sync::Arc::new(lint::prepare(&args.input, explicit.as_ref(), &lint_args, io.stdin)?);
         // The network is what the lint lowers too; the picture and packets need only it.
         let net = crate::model::lower::lower(&prepared.input.name, &prepared.doc, crate::model::lower::Side::After);
         let (tx, rx) = std::sync::mpsc::channel();

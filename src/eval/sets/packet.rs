@@ -227,9 +227,9 @@ impl<A: Address> PacketBox<A> {
             out.push(self);
             return;
         }
-        let ports = self.protocols.intersect(&L4Kind::Ports.protocols());
-        let icmp = self.protocols.intersect(&L4Kind::Icmp.protocols());
-        let other = self.protocols.intersect(&L4Kind::Other.protocols());
+        let ports = self.protocols.intersect(L4Kind::Ports.protocol_set());
+        let icmp = self.protocols.intersect(L4Kind::Icmp.protocol_set());
+        let other = self.protocols.intersect(L4Kind::Other.protocol_set());
         if !icmp.is_empty() {
             let piece = Self {
                 protocols: icmp,
@@ -649,6 +649,33 @@ impl PacketSet {
             v4: inside_boxes(&self.v4, &addrs.v4, AddrDim::Dst),
             v6: inside_boxes(&self.v6, &addrs.v6, AddrDim::Dst),
         }
+    }
+
+    /// `self` with the source (`src`) or destination addresses of every box replaced by those of
+    /// `addrs` of its family (boxes of a family `addrs` has none of are dropped). For a set made
+    /// by [`PacketSet::from_match`] of a match with any address in that dimension, this is the
+    /// set of the same match with `addrs` there, box for box: canonical pieces and their merges
+    /// depend on protocols and ports only. Security groups shape every rule this way per peer.
+    #[must_use]
+    pub(crate) fn with_addresses(&self, src: bool, addrs: &IpSet) -> Self {
+        fn each<A: Address>(boxes: &[PacketBox<A>], src: bool, addrs: &IntervalSet<A>) -> Vec<PacketBox<A>> {
+            if addrs.is_empty() {
+                return Vec::new();
+            }
+            boxes
+                .iter()
+                .map(|b| {
+                    let mut b = b.clone();
+                    if src {
+                        b.src = addrs.clone();
+                    } else {
+                        b.dst = addrs.clone();
+                    }
+                    b
+                })
+                .collect()
+        }
+        Self { v4: each(&self.v4, src, u32::part(addrs)), v6: each(&self.v6, src, u128::part(addrs)) }
     }
 
     /// The packets whose source is in `addrs` (the first half of [`PacketSet::split_src`]).

@@ -100,12 +100,23 @@ impl L4Kind {
     /// The protocols of this kind: {6, 17}, {1, 58}, or every other number.
     #[must_use]
     pub fn protocols(self) -> ProtoSet {
-        let ports = || ProtoSet::from_ranges([(6, 6), (17, 17)]);
-        let icmp = || ProtoSet::from_ranges([(1, 1), (58, 58)]);
+        self.protocol_set().clone()
+    }
+
+    /// [`L4Kind::protocols`] without a copy: the three sets are built once (canonicalising a
+    /// packet box intersects with all three, millions of times on a large plan).
+    #[must_use]
+    pub fn protocol_set(self) -> &'static ProtoSet {
+        static SETS: std::sync::LazyLock<[ProtoSet; 3]> = std::sync::LazyLock::new(|| {
+            let ports = ProtoSet::from_ranges([(6, 6), (17, 17)]);
+            let icmp = ProtoSet::from_ranges([(1, 1), (58, 58)]);
+            let other = ports.union(&icmp).complement();
+            [ports, icmp, other]
+        });
         match self {
-            L4Kind::Ports => ports(),
-            L4Kind::Icmp => icmp(),
-            L4Kind::Other => ports().union(&icmp()).complement(),
+            L4Kind::Ports => &SETS[0],
+            L4Kind::Icmp => &SETS[1],
+            L4Kind::Other => &SETS[2],
         }
     }
 

@@ -95,7 +95,7 @@ impl<'e, 'n> Walker<'e, 'n> {
 
     /// Turns the delivered requests into replies and walks them back.
     pub(super) fn start_return(&mut self, b: Branch, exit: Option<Exit>) {
-        let icmp = b.set.protocols().intersects(&L4Kind::Icmp.protocols());
+        let icmp = b.set.protocols().intersects(L4Kind::Icmp.protocol_set());
         let replies = if icmp { icmp_to_replies(&b.set.reverse()) } else { b.set.reverse() };
         let no_reply = if icmp { crate::eval::flow::icmp_without_reply(&b.set) } else { PacketSet::empty() };
         if !no_reply.is_empty() {

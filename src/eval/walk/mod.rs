@@ -342,7 +342,7 @@ impl<'e, 'n> Walker<'e, 'n> {
         let base = if depth == 0 { &self.request } else { &b.frames[depth - 1].post };
         let local = match b.leg {
             Leg::Forward => part.clone(),
-            Leg::Return if part.protocols().intersects(&L4Kind::Icmp.protocols()) => {
+            Leg::Return if part.protocols().intersects(L4Kind::Icmp.protocol_set()) => {
                 icmp_to_requests(part).reverse().intersect(base)
             }
             Leg::Return => part.reverse().intersect(base),

@@ -77,7 +77,8 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
             Fate::Traced(e) => groups.entry(e.intent.group).or_default().push(*e),
         }
     }
-    let mut out = PathAnalysis { evaluated: count, ..PathAnalysis::default() };
+    let traced = groups.values().map(Vec::len).sum();
+    let mut out = PathAnalysis { evaluated: count, classes: unique.len(), traced, ..PathAnalysis::default() };
     for (group, members) in groups {
         if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
             if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {

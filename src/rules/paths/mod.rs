@@ -63,6 +63,12 @@ pub struct PathAnalysis {
     pub unexpected: Vec<Evaluated>,
     /// Intents evaluated.
     pub evaluated: usize,
+    /// Distinct intent classes (source, destination and flow that evaluate alike): each is
+    /// decided once.
+    pub classes: usize,
+    /// Intents traced for the report (failures, forbidden paths that exist, and the
+    /// undetermined ones when they are shown).
+    pub traced: usize,
 }
 
 /// Builds intents and evaluates them.
