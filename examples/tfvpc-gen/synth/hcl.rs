@@ -30,7 +30,7 @@ pub(crate) const RICH_FILES: &[(&str, &str)] = &[
 /// The transit gateway route table a VPC is associated with in a rich estate: every tenth VPC is
 /// a shared one (the first is the egress VPC), `prod` VPCs go to `prod`, the rest to `nonprod`.
 pub(crate) fn tgw_route_table(vpc: &Vpc) -> &'static str {
-    if vpc.octet % 10 == 0 {
+    if vpc.octet.is_multiple_of(10) {
         "shared"
     } else if vpc.name.contains("-prod") {
         "prod"

@@ -252,9 +252,10 @@ impl<'e, 'n> Walker<'e, 'n> {
             return;
         }
         let mut b = b;
-        // ICMPv6 for NAT64 (below).
-        let supported = ProtoSet::from_ranges([(1, 1), (6, 6), (17, 17), (58, 58)]);
-        let other = b.set.difference(&protocols_part(&b.set, &supported));
+        // IPv4 here; IPv6 (NAT64: TCP, UDP, ICMPv6 echo) below.
+        let supported = ProtoSet::from_ranges([(1, 1), (6, 6), (17, 17)]);
+        let v4_part = family_part(&b.set, Family::V4);
+        let other = v4_part.difference(&protocols_part(&v4_part, &supported));
         if !other.is_empty() {
             self.drop(&b, &other, Stage::Nat, Some(name), || "NAT gateways translate TCP, UDP and ICMP only".into());
             b.set = b.set.difference(&other);
