@@ -55,6 +55,9 @@ pub enum LocationKind {
     /// The `module` block, in the user's own code, that instantiates a module whose source is
     /// not on disk or is downloaded code (`.terraform/modules/…`).
     ModuleCall,
+    /// An argument of the caller's `module` block (`single_nat = true`): the input that makes
+    /// the module instances a finding names differ from the others.
+    ModuleArgument,
     /// No source: the input file itself, line 1.
     Input,
     /// An inline suppression comment (`# tfvpc:ignore:<rule> <reason>`) in a `.tf` file.
@@ -70,6 +73,7 @@ impl LocationKind {
             LocationKind::Attribute => "attribute",
             LocationKind::Block => "block",
             LocationKind::ModuleCall => "module_call",
+            LocationKind::ModuleArgument => "module_argument",
             LocationKind::Input => "input",
             LocationKind::Comment => "comment",
             LocationKind::Config => "config",
@@ -188,6 +192,22 @@ pub struct Finding {
     /// What the finding breaks and, once grouped (`crate::group`), the findings of the same
     /// defect it stands for (JSON report version 2).
     pub affected: Affected,
+    /// Where the values that make this finding are written, besides its own attribute: for
+    /// `cross-az-nat`, the route's `nat_gateway_id` (not output; used to point the finding at
+    /// the caller's argument that decides them, `crate::caller`).
+    #[serde(skip)]
+    pub decided_by: Vec<Decider>,
+}
+
+/// An attribute whose value decides a finding ([`Finding::decided_by`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Decider {
+    /// The resource.
+    pub address: String,
+    /// Its attribute, as [`Finding::attribute`] (`nat_gateway_id`, `route.nat_gateway_id`).
+    pub attribute: &'static str,
+    /// Values that pick one of several nested blocks, as [`Finding::key`].
+    pub key: Vec<String>,
 }
 
 /// What one finding breaks: the flows, subnets, instances and module instances of every

@@ -157,6 +157,8 @@ fn merge(mut members: Vec<Finding>) -> Finding {
             })
             .collect(),
     };
+    out.decided_by =
+        members.iter().flat_map(|m| m.decided_by.iter().cloned()).collect::<BTreeSet<_>>().into_iter().collect();
     out.severity = members.iter().map(|m| m.severity).max().unwrap_or(out.severity);
     out.introduced = if members.iter().any(|m| m.introduced == Some(true)) {
         Some(true)
@@ -226,6 +228,7 @@ mod tests {
             trace: None,
             indeterminate: false,
             affected: Affected { count: 1, ..Affected::default() },
+            decided_by: Vec::new(),
         }
     }
 

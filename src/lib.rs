@@ -12,6 +12,7 @@
 
 pub(crate) mod addr;
 pub(crate) mod baseline;
+mod caller;
 pub(crate) mod catalog;
 pub mod cli;
 mod commands;

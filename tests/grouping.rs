@@ -112,6 +112,7 @@ fn module_instances_are_one_finding_per_source_location() {
         strings(&f[0]["affected"]["module_instances"]),
         [r#"module.vpc["a"]"#, r#"module.vpc["b"]"#, r#"module.vpc["c"]"#]
     );
+    // Every instance passes `single_nat = true`: the module's code is what to change.
     assert!(f[0]["location"]["file"].as_str().unwrap().ends_with("modules/vpc/main.tf"));
     assert_eq!(findings(&r, "s3-via-nat").len(), 1);
     let sarif: Value =
@@ -327,7 +328,10 @@ fn generated_estate_gives_one_cross_az_nat_per_source_location() {
     assert_eq!(f[0]["affected"]["count"], 18);
     assert_eq!(f[0]["affected"]["subnets"].as_array().unwrap().len(), 18);
     assert_eq!(f[0]["affected"]["module_instances"].as_array().unwrap().len(), 3);
-    assert!(f[0]["location"]["file"].as_str().unwrap().ends_with("modules/vpc/main.tf"));
+    // The three VPCs with the finding are those whose `single_nat` is true: the finding points
+    // at that argument of the `module "vpc"` block (tests/caller.rs), not at the module's code.
+    assert!(f[0]["location"]["file"].as_str().unwrap().ends_with("estate/main.tf"), "{}", f[0]["location"]);
+    assert_eq!(f[0]["location"]["kind"], "module_argument");
     let human = common::run(&["lint", "--color", "never", &plan.to_string_lossy()]).stdout;
     // With the sources beside the plan, one more real defect: the public tables' inline routes
     // and the root's `aws_route.peering_*` on the same tables (a plan alone cannot tell which

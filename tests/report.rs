@@ -496,6 +496,7 @@ fn finding(i: usize, severity: Severity) -> Finding {
         trace: None,
         indeterminate: false,
         affected: tfvpc::finding::Affected { count: 1, ..Default::default() },
+        decided_by: Vec::new(),
     }
 }
 
@@ -533,6 +534,7 @@ fn path_finding() -> Finding {
         }),
         indeterminate: false,
         affected: tfvpc::finding::Affected { count: 1, ..Default::default() },
+        decided_by: Vec::new(),
     }
 }
 

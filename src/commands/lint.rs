@@ -255,6 +255,12 @@ pub(crate) struct Prepared {
     diff: bool,
     /// The fingerprints of the findings before the change (plans), once computed.
     before: std::sync::OnceLock<std::collections::HashSet<String>>,
+    /// The folder of the sources, and how HCL mode reads it (for a plan's module inputs).
+    source_dir: Option<std::path::PathBuf>,
+    hcl: ingest::HclOptions,
+    /// Module inputs a plan does not record, evaluated from its sources once when a finding
+    /// needs them (`crate::caller`).
+    plan_inputs: std::sync::OnceLock<crate::caller::Inputs>,
 }
 
 /// Reads one input, its sources and its settings.
@@ -313,6 +319,9 @@ pub(crate) fn prepare(
         explicit_source_dir: args.source_dir.is_some(),
         diff: args.diff,
         before: std::sync::OnceLock::new(),
+        source_dir: source_dir.filter(|d| ingest::has_config(d)),
+        hcl: super::hcl_options(&args.var_args),
+        plan_inputs: std::sync::OnceLock::new(),
     })
 }
 
@@ -401,6 +410,9 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
     locate::locate(&mut findings, sources, &fallback);
     let mut findings = group::group(findings);
     group::disambiguate(&mut findings);
+    if let Some(s) = sources {
+        findings = point_at_callers(p, doc, s, findings);
+    }
     // Differences are reported one by one, after the grouped findings of the rules.
     let mut differences = Vec::new();
     if let Some(mut judged) = judged {
@@ -428,6 +440,34 @@ pub(crate) fn check_prepared(p: &Prepared, doc: &ingest::Document, show_indeterm
         used_sites,
         net,
         differences,
+    }
+}
+
+/// Points findings whose module instances differ only by an input the caller passes at that
+/// argument (`crate::caller`). A plan does not record module inputs: when a finding needs
+/// some, the sources are evaluated for them, once per input.
+fn point_at_callers(
+    p: &Prepared,
+    doc: &ingest::Document,
+    sources: &source::Sources,
+    findings: Vec<finding::Finding>,
+) -> Vec<finding::Finding> {
+    let wanted = crate::caller::wanted(&findings, sources, doc, &doc.module_inputs);
+    let evaluated = match (&p.source_dir, doc.kind) {
+        (Some(dir), ingest::DocKind::Plan) if !wanted.is_empty() => {
+            Some(p.plan_inputs.get_or_init(|| ingest::module_inputs(doc, dir, &p.hcl, wanted)))
+        }
+        _ => None,
+    };
+    match evaluated {
+        Some(inputs) if !inputs.is_empty() => {
+            let mut all = doc.module_inputs.clone();
+            for (instance, values) in inputs {
+                all.entry(instance.clone()).or_default().extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+            crate::caller::point_at_callers(findings, sources, doc, &all)
+        }
+        _ => crate::caller::point_at_callers(findings, sources, doc, &doc.module_inputs),
     }
 }
 

@@ -204,4 +204,10 @@ pub struct Document {
     /// Instances a plan moves (a `moved` block): new address → `previous_address`. The same
     /// object on both sides of the change; empty for states and configurations.
     pub moved: BTreeMap<String, String>,
+    /// What each module instance's caller passes, where evaluation knew it: module instance
+    /// address (`module.vpc["a"]`) → variable → its value (known, not sensitive). Filled by HCL
+    /// evaluation (a plan does not record module inputs); empty for plans and states, whose
+    /// constant arguments are in [`Configuration`]. Used to point a finding at the argument in
+    /// the caller's `module` block that makes one instance differ (`crate::caller`).
+    pub module_inputs: BTreeMap<String, BTreeMap<String, Value>>,
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use miette::{NamedSource, SourceSpan};
 
 pub use doc::{Action, Attrs, ConfigModule, ConfigResource, Configuration, DocKind, Document, ModuleCall, RawResource};
-pub use hcl::{Attached, HclOptions, VarArg, attach_sources};
+pub use hcl::{Attached, HclOptions, VarArg, attach_sources, module_inputs};
 
 /// True when `dir` holds Terraform configuration files (`.tf`, `.tf.json`, `.tofu`).
 pub fn has_config(dir: &Path) -> bool {

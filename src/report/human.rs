@@ -110,6 +110,7 @@ fn merge_label(labels: &mut Vec<LabeledSpan>, span: SourceSpan, address: &str, l
 fn label_text(address: &str, l: &Location) -> String {
     match l.kind {
         LocationKind::ModuleCall => format!("{address} (created by this module)"),
+        LocationKind::ModuleArgument => format!("{address} (decided by this module argument)"),
         LocationKind::Config => "this ignore block".to_string(),
         _ => address.to_string(),
     }

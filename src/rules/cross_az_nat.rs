@@ -30,6 +30,7 @@ impl Rule for CrossAzNat {
             let Some(routes) = facts::routes(t) else { continue };
             // (destination, NAT, NAT's AZ) of every route to a NAT in another AZ.
             let mut far: Vec<(String, ResId, String)> = Vec::new();
+            let mut decided_by = Vec::new();
             for route in routes {
                 let nat = match facts::target(net, route) {
                     Target::Nat(n) => n,
@@ -39,11 +40,24 @@ impl Rule for CrossAzNat {
                 };
                 let Some(nat_az) = facts::az_of(net, nat) else { continue };
                 if nat_az != az && !far.iter().any(|(_, n, _)| *n == nat) {
-                    far.push((facts::dest_text(&route.dest), nat, nat_az.to_string()));
+                    let dest = facts::dest_text(&route.dest);
+                    let attribute = match (route.inline_index.is_some(), net.res(nat).obj.workload().is_some()) {
+                        (false, false) => "nat_gateway_id",
+                        (false, true) => "network_interface_id",
+                        (true, false) => "route.nat_gateway_id",
+                        (true, true) => "route.network_interface_id",
+                    };
+                    let key = if route.inline_index.is_some() { vec![dest.clone()] } else { Vec::new() };
+                    decided_by.push((route.source, attribute, key));
+                    far.push((dest, nat, nat_az.to_string()));
                 }
             }
             if far.is_empty() {
                 continue;
+            }
+            // Which table the subnet uses is decided by its association.
+            if let Some(a) = s.route_table_association {
+                decided_by.push((a, "route_table_id", Vec::new()));
             }
             let (dest, nat, nat_az) = &far[0];
             let per_gb = prices.inter_az_gb * 2.0;
@@ -68,6 +82,7 @@ impl Rule for CrossAzNat {
                     "give each AZ its own NAT gateway and route {az}'s subnets to the one in {az} \
                      (one route table per AZ), or accept the cost and the shared failure domain"
                 ),
+                decided_by,
                 ..Draft::default()
             });
         }

@@ -106,6 +106,11 @@ pub struct Draft {
     /// Subnets and workloads the draft's flows break besides its resources (the ends' subnets),
     /// for `affected.subnets` and `affected.instances`.
     pub affects: Vec<ResId>,
+    /// Attributes of other resources whose values make the finding (resource, attribute as
+    /// [`Draft::attribute`], key as [`Draft::key`]): the route's `nat_gateway_id` of a
+    /// `cross-az-nat`. They let a finding in a module point at the caller's argument that
+    /// decides them (`crate::caller`).
+    pub decided_by: Vec<(ResId, &'static str, Vec<String>)>,
 }
 
 /// Everything a rule may read.
@@ -332,6 +337,7 @@ fn stamp_audit(drafts: Vec<AuditDraft>, suppressions: &Suppressions<'_>, setting
                 trace: None,
                 indeterminate: false,
                 affected: crate::finding::Affected { count: 1, ..Default::default() },
+                decided_by: Vec::new(),
             })
         })
         .collect();
@@ -390,6 +396,7 @@ pub fn stamp_addressed(d: AddressedDraft, settings: &Settings, input: &str) -> O
         trace: None,
         indeterminate: false,
         affected: crate::finding::Affected { count: 1, flows, ..Default::default() },
+        decided_by: Vec::new(),
     })
 }
 
@@ -447,6 +454,11 @@ fn stamp(ctx: &Context<'_>, id: RuleId, configured: Severity, d: Draft) -> Findi
         trace,
         indeterminate: d.indeterminate,
         affected: affected(ctx.net, &d.resources, &d.affects, d.flows),
+        decided_by: d
+            .decided_by
+            .into_iter()
+            .map(|(r, attribute, key)| crate::finding::Decider { address: name(r), attribute, key })
+            .collect(),
     }
 }
 

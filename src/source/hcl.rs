@@ -40,8 +40,10 @@ pub(super) fn items(text: &str) -> Result<FileItems, String> {
                     ignores: hcl_ignores(text, &header),
                     header,
                     source,
+                    args: body_items(&block.body),
                 });
             }
+            ("locals", []) => out.locals.extend(body_items(&block.body).into_iter().filter(|i| i.children.is_empty())),
             _ => {}
         }
     }
@@ -75,6 +77,7 @@ fn body_items(body: &Body) -> Vec<Item> {
                     span: attr.span().unwrap_or(0..0),
                     literals,
                     children: Vec::new(),
+                    value: attr.value.span().unwrap_or(0..0),
                 });
             }
             Structure::Block(block) => {
@@ -87,7 +90,7 @@ fn body_items(body: &Body) -> Vec<Item> {
                     (ident, _) => (ident.to_string(), body_items(&block.body)),
                 };
                 let literals = children.iter().flat_map(|c| c.literals.iter().cloned()).collect();
-                out.push(Item { name, span: block.span().unwrap_or(0..0), literals, children });
+                out.push(Item { name, span: block.span().unwrap_or(0..0), literals, children, value: 0..0 });
             }
         }
     }

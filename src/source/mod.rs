@@ -41,6 +41,8 @@ struct Item {
     literals: Vec<String>,
     /// A nested block's own attributes and blocks.
     children: Vec<Item>,
+    /// An attribute's expression (empty for a nested block).
+    value: Range<usize>,
 }
 
 /// One `resource` or `data` block.
@@ -60,6 +62,8 @@ struct CallItem {
     name: String,
     header: Range<usize>,
     source: Option<String>,
+    /// The arguments (module inputs and meta-arguments), with spans.
+    args: Vec<Item>,
     ignores: Vec<IgnoreComment>,
 }
 
@@ -95,6 +99,8 @@ pub struct InlineIgnore {
 struct FileItems {
     blocks: Vec<BlockItem>,
     calls: Vec<CallItem>,
+    /// The attributes of its `locals` blocks.
+    locals: Vec<Item>,
 }
 
 /// One source file that was read.
@@ -163,10 +169,14 @@ struct InFile<T> {
 /// One module folder: its resource blocks and module calls.
 #[derive(Debug, Clone, Default)]
 struct ModuleSource {
+    /// The folder, as read (module calls with the same source share it).
+    folder: PathBuf,
     /// `(data?, type, name)` → base block first, then override blocks in file-name order.
     resources: HashMap<(bool, String, String), Vec<InFile<BlockItem>>>,
     /// Call name → its blocks (base first, then overrides).
     calls: HashMap<String, Vec<InFile<CallItem>>>,
+    /// Local value name → its definition (a name is defined once per module).
+    locals: HashMap<String, InFile<Item>>,
 }
 
 /// The configuration of one Terraform root, read with spans.
@@ -274,7 +284,8 @@ impl Sources {
             .unwrap_or_default();
         // Base files first, then overrides, each in lexical order (Terraform's merge order).
         names.sort_by_key(|n| (is_override(n), n.clone()));
-        let mut module = ModuleSource::default();
+        let folder_id = folder.canonicalize().unwrap_or_else(|_| folder.to_path_buf());
+        let mut module = ModuleSource { folder: folder_id, ..ModuleSource::default() };
         for name in names {
             let path = folder.join(&name);
             let display = join_display(shown, &name);
@@ -302,6 +313,9 @@ impl Sources {
                 let ignores = self.add_ignores(file, &block.ignores, &address);
                 let key = (block.data, block.rtype.clone(), block.name.clone());
                 module.resources.entry(key).or_default().push(InFile { file, item: block, ignores });
+            }
+            for local in items.locals {
+                module.locals.entry(local.name.clone()).or_insert(InFile { file, item: local, ignores: Vec::new() });
             }
             for call in items.calls {
                 let address = format!("{prefix}module.{}", call.name);
@@ -383,18 +397,81 @@ impl Sources {
         let Some(blocks) = blocks.filter(|b| !b.is_empty()) else {
             return via.map(|c| self.call_location(c));
         };
-        if let Some(attribute) = attribute {
-            // Overrides merge in order: the last file that sets the attribute wins.
-            let overrides = blocks.iter().filter(|b| self.files[b.file].is_override).rev();
-            let bases = blocks.iter().filter(|b| !self.files[b.file].is_override);
-            for b in overrides.chain(bases) {
-                if let Some(span) = find_attribute(&b.item.items, attribute, key) {
-                    return Some(self.files[b.file].location(&span, LocationKind::Attribute));
-                }
-            }
+        if let Some(attribute) = attribute
+            && let Some((file, item)) = self.set_in(blocks, |b| &b.item.items, attribute, key)
+        {
+            return Some(self.files[file].location(&item.span, LocationKind::Attribute));
         }
         let primary = blocks.iter().find(|b| !self.files[b.file].is_override).unwrap_or(&blocks[0]);
         Some(self.files[primary.file].location(&primary.item.header, LocationKind::Block))
+    }
+
+    /// The item that sets `attribute` among a block's base and override parts: overrides merge
+    /// in order, so the last file that sets it wins.
+    fn set_in<'a, T>(
+        &self,
+        parts: &'a [InFile<T>],
+        items: impl Fn(&'a InFile<T>) -> &'a [Item],
+        attribute: &str,
+        key: &[String],
+    ) -> Option<(usize, &'a Item)> {
+        let overrides = parts.iter().filter(|b| self.files[b.file].is_override).rev();
+        let bases = parts.iter().filter(|b| !self.files[b.file].is_override);
+        overrides.chain(bases).find_map(|b| find_item(items(b), attribute, key).map(|i| (b.file, i)))
+    }
+
+    /// What a module instance path's folder declares, when read.
+    fn module_of(&self, steps: &[crate::addr::ModuleStep]) -> Option<&ModuleSource> {
+        let key: Vec<&str> = steps.iter().map(|s| s.name.as_str()).collect();
+        self.modules.get(&key.join("."))
+    }
+
+    /// What a configuration module path's folder declares (`module.a.module.b`), when read.
+    fn config_module(&self, config_path: &str) -> Option<&ModuleSource> {
+        let names: Vec<&str> =
+            config_path.split('.').collect::<Vec<_>>().chunks(2).filter_map(|c| c.get(1).copied()).collect();
+        self.modules.get(&names.join("."))
+    }
+
+    /// The expression text of `attribute` of a resource instance (as [`Sources::locate`] finds
+    /// the attribute), when the sources set it in the resource's own block.
+    pub fn attribute_expression(&self, address: &str, attribute: &str, key: &[String]) -> Option<&str> {
+        let addr = ResourceAddr::parse(address.split_once(':').map_or(address, |(parent, _)| parent)).ok()?;
+        let module = self.module_of(addr.module())?;
+        let blocks =
+            module.resources.get(&(addr.mode() == Mode::Data, addr.rtype().to_string(), addr.name().to_string()))?;
+        let (file, item) = self.set_in(blocks, |b| &b.item.items, attribute, key)?;
+        self.files[file].text.get(item.value.clone()).filter(|t| !t.is_empty())
+    }
+
+    /// The expression text of local value `name` of a configuration module (`""` for the root,
+    /// `module.a`), when its code was read.
+    pub fn local_expression(&self, config_path: &str, name: &str) -> Option<&str> {
+        let module = if config_path.is_empty() { self.modules.get("")? } else { self.config_module(config_path)? };
+        let local = module.locals.get(name)?;
+        self.files[local.file].text.get(local.item.value.clone()).filter(|t| !t.is_empty())
+    }
+
+    /// The folder of a configuration module (`module.a.module.b`; calls with the same source
+    /// share it), when its code was read.
+    pub fn module_folder(&self, config_path: &str) -> Option<&Path> {
+        self.config_module(config_path).map(|m| m.folder.as_path())
+    }
+
+    /// The argument `name` of the `module` block of a configuration module path
+    /// (`module.a.module.b`: block `b` in `a`'s folder), located (kind
+    /// [`LocationKind::ModuleArgument`]), with its expression text; `None` when the call does
+    /// not set it or its caller's code was not read.
+    pub fn module_argument(&self, config_path: &str, name: &str) -> Option<(Location, &str)> {
+        let (parent, last) = match config_path.rsplit_once(".module.") {
+            Some((parent, last)) => (parent, last),
+            None => ("", config_path.strip_prefix("module.")?),
+        };
+        let caller = if parent.is_empty() { self.modules.get("")? } else { self.config_module(parent)? };
+        let calls = caller.calls.get(last)?;
+        let (file, item) = self.set_in(calls, |c| &c.item.args, name, &[])?;
+        let text = self.files[file].text.get(item.value.clone())?;
+        Some((self.files[file].location(&item.span, LocationKind::ModuleArgument), text))
     }
 
     fn call_location(&self, call: &InFile<CallItem>) -> Location {
@@ -404,7 +481,7 @@ impl Sources {
 
 /// Finds `name` or `block.attr` among items; among repeated nested blocks prefers one whose
 /// literals hold a key value.
-fn find_attribute(items: &[Item], path: &str, key: &[String]) -> Option<Range<usize>> {
+fn find_item<'a>(items: &'a [Item], path: &str, key: &[String]) -> Option<&'a Item> {
     let (head, rest) = match path.split_once('.') {
         Some((h, r)) => (h, Some(r)),
         None => (path, None),
@@ -412,7 +489,7 @@ fn find_attribute(items: &[Item], path: &str, key: &[String]) -> Option<Range<us
     let candidates: Vec<&Item> = items
         .iter()
         .filter(|i| i.name == head)
-        .filter(|i| rest.is_none_or(|r| find_attribute(&i.children, r, key).is_some()))
+        .filter(|i| rest.is_none_or(|r| find_item(&i.children, r, key).is_some()))
         .collect();
     let best = candidates
         .iter()
@@ -420,8 +497,8 @@ fn find_attribute(items: &[Item], path: &str, key: &[String]) -> Option<Range<us
         .or_else(|| candidates.first())
         .copied()?;
     match rest {
-        Some(r) => find_attribute(&best.children, r, key),
-        None => Some(best.span.clone()),
+        Some(r) => find_item(&best.children, r, key),
+        None => Some(best),
     }
 }
 
@@ -451,6 +528,7 @@ fn json_items(text: &str) -> Result<FileItems, String> {
                     }
                 }
             }
+            "locals" => out.locals.extend(json_body(value)),
             "module" => {
                 for (name, name_span, body) in value.members() {
                     let source =
@@ -462,6 +540,7 @@ fn json_items(text: &str) -> Result<FileItems, String> {
                         name: name.clone(),
                         header: name_span.clone(),
                         source,
+                        args: json_body(body),
                         ignores: json_ignores(body),
                     });
                 }
@@ -588,13 +667,20 @@ fn json_body(body: &json::Spanned) -> Vec<Item> {
             for b in blocks {
                 let mut literals = Vec::new();
                 b.strings(&mut literals);
-                out.push(Item { name: name.clone(), span: b.span.clone(), literals, children: json_body(b) });
+                out.push(Item {
+                    name: name.clone(),
+                    span: b.span.clone(),
+                    literals,
+                    children: json_body(b),
+                    value: 0..0,
+                });
             }
         } else {
             let mut literals = Vec::new();
             value.strings(&mut literals);
             let children = blocks.first().map(|b| json_body(b)).unwrap_or_default();
-            out.push(Item { name: name.clone(), span, literals, children });
+            let value = if children.is_empty() { value.span.clone() } else { 0..0 };
+            out.push(Item { name: name.clone(), span, literals, children, value });
         }
     }
     out

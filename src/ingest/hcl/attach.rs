@@ -120,6 +120,25 @@ pub fn attach_sources(doc: &mut Document, dir: &Path, opts: &HclOptions) -> Atta
     out
 }
 
+/// The values module instances get for the `wanted` inputs (configuration module path,
+/// variable), from the root module in `dir` evaluated with the plan's variables; no resource is
+/// evaluated but what those inputs need. Empty when the sources cannot be evaluated (the
+/// findings then stay where they are; reading them for links said why already).
+pub fn module_inputs(
+    doc: &Document,
+    dir: &Path,
+    opts: &HclOptions,
+    wanted: std::collections::BTreeSet<(String, String)>,
+) -> std::collections::BTreeMap<String, std::collections::BTreeMap<String, Json>> {
+    let opts = HclOptions {
+        plan_variables: Some(doc.variables.clone()),
+        only_blocks: Some(std::collections::BTreeSet::new()),
+        inputs: wanted,
+        ..opts.clone()
+    };
+    evaluate(dir, &opts).map(|(code, _)| code.module_inputs).unwrap_or_default()
+}
+
 fn declares(code: &Document, name: &str) -> bool {
     code.config.as_ref().is_some_and(|c| c.root.variable_defaults.contains_key(name))
         || code.variables.contains_key(name)

@@ -14,6 +14,6 @@ pub(crate) mod tfrefs;
 pub(crate) mod value;
 pub(crate) mod vars;
 
-pub use attach::{Attached, attach_sources};
+pub use attach::{Attached, attach_sources, module_inputs};
 pub use root::HclOptions;
 pub use vars::VarArg;

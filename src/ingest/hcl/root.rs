@@ -49,6 +49,10 @@ pub struct HclOptions {
     /// keys, `data.` prefix for data sources, type, name: `("module.net", "aws_route.x")`);
     /// what they refer to is still evaluated as needed. None: every block.
     pub only_blocks: Option<BTreeSet<(String, String)>>,
+    /// Module inputs to evaluate even when nothing evaluated needs them: (configuration module
+    /// path without keys, variable), for every instance of that module. Their values go into
+    /// [`Document::module_inputs`] with the inputs evaluation needed anyway.
+    pub inputs: BTreeSet<(String, String)>,
 }
 
 /// One resource block's instances, as evaluated.
@@ -1293,6 +1297,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
             variables.insert(name.clone(), j);
         }
     }
+    let module_inputs = module_inputs(&world, &opts.inputs);
     notes.extend(world.notes.borrow().iter().cloned());
     let doc = Document {
         kind: DocKind::Configuration,
@@ -1308,8 +1313,50 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         variables,
         other_providers,
         moved: BTreeMap::new(),
+        module_inputs,
     };
     Ok((doc, notes))
+}
+
+/// The known, non-sensitive inputs each module instance's caller passes: those evaluation
+/// needed, and the `wanted` ones (evaluated here). An input the call does not set (its default)
+/// is not the caller's and is left out.
+fn module_inputs(world: &World, wanted: &BTreeSet<(String, String)>) -> BTreeMap<String, BTreeMap<String, Json>> {
+    let all: Vec<Rc<Inst>> = world.all.borrow().clone();
+    let mut out: BTreeMap<String, BTreeMap<String, Json>> = BTreeMap::new();
+    for inst in all.iter().filter(|i| !i.placeholder) {
+        let Some(caller) = &inst.caller else { continue };
+        for (cfg, name) in wanted.range((inst.cfg_path.clone(), String::new())..) {
+            if *cfg != inst.cfg_path {
+                break;
+            }
+            if caller.body.attr(name).is_some() {
+                let _ = world.var(inst, name);
+            }
+        }
+        let vars = inst.vars.borrow();
+        let mut known: Vec<(&String, &Value)> = vars
+            .iter()
+            .filter(|(name, _)| caller.body.attr(name).is_some())
+            .filter_map(|(name, slot)| match slot {
+                Slot::Done(Ok(v)) => Some((name, v.as_ref())),
+                Slot::Done(Err(_)) => None,
+            })
+            .collect();
+        known.sort_by_key(|(name, _)| *name);
+        let values: BTreeMap<String, Json> = known
+            .into_iter()
+            .filter(|(_, v)| !v.has_unknown())
+            .filter_map(|(name, v)| match v.clone().unmarked() {
+                (plain, false) => plain.to_json().map(|j| (name.clone(), j)),
+                (_, true) => None,
+            })
+            .collect();
+        if !values.is_empty() {
+            out.insert(crate::addr::module_steps_text(&inst.path), values);
+        }
+    }
+    out
 }
 
 fn read_modules_json(dir: &Path) -> BTreeMap<String, String> {

@@ -176,6 +176,7 @@ fn classify(top: TopLevel) -> Parsed {
             variables: BTreeMap::new(),
             other_providers: top.tfstate.other_providers,
             moved: BTreeMap::new(),
+            module_inputs: BTreeMap::new(),
         }));
     }
     let Some(format_version) = top.format_version else {
@@ -200,6 +201,7 @@ fn classify(top: TopLevel) -> Parsed {
             variables: top.variables,
             other_providers: top.changes.other_providers,
             moved: top.changes.moved,
+            module_inputs: BTreeMap::new(),
         }));
     }
     if top.has_values || top.terraform_version.is_some() {
@@ -217,6 +219,7 @@ fn classify(top: TopLevel) -> Parsed {
             variables: BTreeMap::new(),
             other_providers: top.values.other_providers,
             moved: BTreeMap::new(),
+            module_inputs: BTreeMap::new(),
         }));
     }
     Parsed::Unrecognised(Unrecognised::NotTerraform)
