@@ -5,6 +5,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: the evaluator allocates many small packet sets and
+/// strings, and glibc's malloc/free were a quarter of a lint's instructions (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = tfvpc::cli::Cli::parse();
     let stdout = std::io::stdout();
