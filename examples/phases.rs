@@ -18,6 +18,14 @@ fn ms(t: Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1e3
 }
 
+/// Peak resident memory so far (Linux `VmHWM`), for the phase lines.
+fn peak() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_string()))
+        .unwrap_or_default()
+}
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: phases PLAN.json");
@@ -27,23 +35,40 @@ fn main() {
     let dir = if dir.as_os_str().is_empty() { Path::new(".").to_path_buf() } else { dir };
     let t = Instant::now();
     let sources = tfvpc::source::Sources::load(&dir, &dir.display().to_string(), None);
-    eprintln!("sources     {:>8.1} ms ({} files; on a second thread in lint)", ms(t), sources.files().len());
+    eprintln!(
+        "sources     {:>8.1} ms ({} files; on a second thread in lint) peak {}",
+        ms(t),
+        sources.files().len(),
+        peak()
+    );
     let t = Instant::now();
-    let Ok((input, doc)) = tfvpc::ingest::load(&path, &mut std::io::empty()) else {
+    let Ok((input, mut doc)) = tfvpc::ingest::load(&path, &mut std::io::empty()) else {
         eprintln!("cannot read {path}");
         return;
     };
-    eprintln!("ingest      {:>8.1} ms ({} bytes)", ms(t), input.text.len());
+    eprintln!("ingest      {:>8.1} ms ({} bytes) peak {}", ms(t), input.text.len(), peak());
+    if tfvpc::ingest::has_config(&dir) {
+        // As lint does when the plan alone leaves links unresolved (here: every block, where
+        // lint evaluates only those with unresolved links).
+        let t = Instant::now();
+        let attached = tfvpc::ingest::attach_sources(&mut doc, &dir, &tfvpc::ingest::HclOptions::default());
+        eprintln!(
+            "sources+    {:>8.1} ms (evaluated beside the plan: {} resources got targets) peak {}",
+            ms(t),
+            attached.resources,
+            peak()
+        );
+    }
     let Ok(settings) = tfvpc::config::resolve(None, &tfvpc::rules::defaults()) else { return };
     let suppressions = tfvpc::suppress::Suppressions::new(&settings, Some(&sources), None);
     for side in [Side::After, Side::Before] {
         let label = if side == Side::After { "after" } else { "before" };
         let t = Instant::now();
         let net = lower(&input.name, &doc, side);
-        eprintln!("{label:<6} model {:>8.1} ms ({} resources)", ms(t), net.resources.len());
+        eprintln!("{label:<6} model {:>8.1} ms ({} resources) peak {}", ms(t), net.resources.len(), peak());
         let t = Instant::now();
         let ev = tfvpc::eval::Evaluator::new(&net, settings.eval());
-        eprintln!("{label:<6} eval  {:>8.1} ms", ms(t));
+        eprintln!("{label:<6} eval  {:>8.1} ms peak {}", ms(t), peak());
         let ctx = tfvpc::rules::Context::new(&net, &settings, &ev);
         let t = Instant::now();
         let paths = ctx.paths();
@@ -58,7 +83,7 @@ fn main() {
         );
         let t = Instant::now();
         let checked = tfvpc::rules::run(&ctx, &suppressions);
-        eprintln!("{label:<6} rules {:>8.1} ms ({} findings)", ms(t), checked.findings.len());
+        eprintln!("{label:<6} rules {:>8.1} ms ({} findings) peak {}", ms(t), checked.findings.len(), peak());
     }
     drop(doc);
     let t = Instant::now();
@@ -67,5 +92,10 @@ fn main() {
     let mut io =
         tfvpc::Io { stdin: &mut std::io::empty(), stdout: &mut stdout, stderr: &mut stderr, stdout_is_terminal: false };
     let status = tfvpc::run(cli, &mut io);
-    eprintln!("total       {:>8.1} ms (whole lint in process, {status:?}, {} bytes of JSON)", ms(t), stdout.len());
+    eprintln!(
+        "total       {:>8.1} ms (whole lint in process, {status:?}, {} bytes of JSON) peak {}",
+        ms(t),
+        stdout.len(),
+        peak()
+    );
 }

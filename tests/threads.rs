@@ -97,7 +97,8 @@ fn one_bad_root_among_many_still_reports_the_others() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("root-11"), "{stderr}");
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let linted: Vec<&str> = report["per_input"].as_array().unwrap().iter().map(|i| i["input"].as_str().unwrap()).collect();
+    let linted: Vec<&str> =
+        report["per_input"].as_array().unwrap().iter().map(|i| i["input"].as_str().unwrap()).collect();
     assert_eq!(linted.len(), 23, "{linted:?}");
     assert!(!linted.iter().any(|i| i.contains("root-11")));
     // Each estate has its findings (one NAT for some VPCs, the generator's inline routes…).

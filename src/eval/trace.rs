@@ -416,7 +416,7 @@ fn family_only(family: Family) -> IpSet {
 
 /// The stage a drop is reported at: replies that have no usable route are `return-path`; NACL
 /// drops keep their stage.
-fn drop_stage(leaf: &Leaf) -> Stage {
+pub(crate) fn drop_stage(leaf: &Leaf) -> Stage {
     match leaf.leg {
         Leg::Return if !leaf.stage.is_nacl() => Stage::ReturnPath,
         _ => leaf.stage,

@@ -13,6 +13,9 @@ use crate::eval::{Evaluator, Place, PlaceKind, TraceOptions, Verdict};
 enum Fate {
     /// Its flow passes: its group is fine (the group's id).
     Passes(u32),
+    /// Its flow fails, but only where no path rule would report it for this intent (a route's
+    /// intent dropped by a NACL on the way out): not traced, and its group still fails.
+    Unreported,
     /// Its fate is unknown until apply and not shown: its group does not fail (the group's id).
     Undetermined(u32),
     /// Traced for the report.
@@ -35,14 +38,30 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
         first_of.entry(k.as_str()).or_insert(i);
     }
     let unique: Vec<usize> = first_of.values().copied().collect();
-    let verdicts: BTreeMap<&str, Option<Verdict>> = unique
+    // With each verdict, where its packets are dropped (stage as reported, leg): every drop, so
+    // that a failure is left untraced only when none of its drops could be reported.
+    type Drops = Vec<(crate::eval::Stage, crate::eval::Leg)>;
+    let verdicts: BTreeMap<&str, (Option<Verdict>, Drops)> = unique
         .par_iter()
         .map(|&i| {
             let intent = &intents[i];
             let packets = ev.flow_packets(&intent.src, &intent.dst, &intent.flow, intent.family);
             // No packet at all: the trace says why (an end without an address of the family).
-            let verdict = (!packets.is_empty()).then(|| ev.reach(&intent.src, &intent.dst, &packets).verdict());
-            (keys[i].as_str(), verdict)
+            if packets.is_empty() {
+                return (keys[i].as_str(), (None, Vec::new()));
+            }
+            let reach = ev.reach(&intent.src, &intent.dst, &packets);
+            let verdict = reach.verdict();
+            let mut drops: Drops = Vec::new();
+            if verdict == Verdict::Unreachable {
+                for l in reach.leaves.iter().filter(|l| l.outcome == crate::eval::reach::Outcome::Dropped) {
+                    let d = (crate::eval::trace::drop_stage(l), l.leg);
+                    if !drops.contains(&d) {
+                        drops.push(d);
+                    }
+                }
+            }
+            (keys[i].as_str(), (Some(verdict), drops))
         })
         .collect();
     let fates: Vec<Fate> = intents
@@ -50,10 +69,23 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
         .enumerate()
         .map(|(i, intent)| {
             let expect_false = matches!(intent.source, Source::Expect { reachable: false, .. });
-            match verdicts.get(keys[i].as_str()).copied().flatten() {
+            let (verdict, drops) = match verdicts.get(keys[i].as_str()) {
+                Some((v, d)) => (*v, d.as_slice()),
+                None => (None, &[][..]),
+            };
+            match verdict {
                 Some(Verdict::Reachable) if !expect_false => return Fate::Passes(intent.group),
                 Some(Verdict::Indeterminate) if !expect_false && !show_undetermined => {
                     return Fate::Undetermined(intent.group);
+                }
+                Some(Verdict::Unreachable)
+                    if !matches!(intent.source, Source::Expect { .. })
+                        && !drops.is_empty()
+                        && !drops
+                            .iter()
+                            .any(|(stage, leg)| super::precedence::may_be_reported(intent.scope, *stage, *leg)) =>
+                {
+                    return Fate::Unreported;
                 }
                 _ => {}
             }
@@ -66,11 +98,13 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
     let mut passing: BTreeSet<u32> = BTreeSet::new();
     let mut undetermined: BTreeSet<u32> = BTreeSet::new();
     let mut groups: BTreeMap<u32, Vec<Evaluated>> = BTreeMap::new();
+    let mut unreported = 0;
     for fate in fates {
         match fate {
             Fate::Passes(g) => {
                 passing.insert(g);
             }
+            Fate::Unreported => unreported += 1,
             Fate::Undetermined(g) => {
                 undetermined.insert(g);
             }
@@ -78,7 +112,8 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
         }
     }
     let traced = groups.values().map(Vec::len).sum();
-    let mut out = PathAnalysis { evaluated: count, classes: unique.len(), traced, ..PathAnalysis::default() };
+    let mut out =
+        PathAnalysis { evaluated: count, classes: unique.len(), traced, unreported, ..PathAnalysis::default() };
     for (group, members) in groups {
         if let Some(Source::Expect { reachable: false, .. }) = members.first().map(|m| m.intent.source.clone()) {
             if let Some(m) = members.into_iter().find(|m| m.trace.verdict == Verdict::Reachable) {

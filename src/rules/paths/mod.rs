@@ -69,6 +69,9 @@ pub struct PathAnalysis {
     /// Intents traced for the report (failures, forbidden paths that exist, and the
     /// undetermined ones when they are shown).
     pub traced: usize,
+    /// Intents whose flow fails only where no path rule would report it for them (a route's
+    /// intent dropped by a NACL on the way out): decided, not traced.
+    pub unreported: usize,
 }
 
 /// Builds intents and evaluates them.

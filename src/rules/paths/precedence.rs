@@ -198,11 +198,24 @@ pub(crate) fn is_reply_acl_drop(e: &Evaluated) -> bool {
 
 /// Whether an intent speaks for a failure at this stage.
 pub(crate) fn in_scope(e: &Evaluated) -> bool {
-    let Some(stage) = e.trace.dropped_at else { return false };
-    match e.intent.scope {
+    e.trace.dropped_at.is_some_and(|stage| scope_covers(e.intent.scope, stage))
+}
+
+/// Whether an intent of this scope speaks for a failure at `stage` (as reported: a reply
+/// without a usable route is `return-path`).
+fn scope_covers(scope: Scope, stage: Stage) -> bool {
+    match scope {
         Scope::Full => true,
-        Scope::Routing => is_routing_stage(stage) && !stage.is_nacl(),
-        Scope::RoutingAndReplies => is_routing_stage(stage) && !stage.is_nacl(),
+        Scope::Routing | Scope::RoutingAndReplies => is_routing_stage(stage) && !stage.is_nacl(),
         Scope::ReplyAcl(_) => false,
     }
+}
+
+/// Whether any path rule may report a failure of an intent of this scope dropped at `stage` on
+/// `leg`: `unreachable-path` and `missing-return-route` take failures [`in_scope`],
+/// `nacl-ephemeral-gap` the replies dropped by a NACL of intents not only about routing.
+/// `expect` failures are always reported (not asked here). The analysis traces only failures
+/// for which this holds (`analysis::decide`): the others would be traced for nothing.
+pub(crate) fn may_be_reported(scope: Scope, stage: Stage, leg: crate::eval::Leg) -> bool {
+    scope_covers(scope, stage) || (leg == crate::eval::Leg::Return && stage.is_nacl() && scope != Scope::Routing)
 }
