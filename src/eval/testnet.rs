@@ -398,6 +398,7 @@ impl NetBuilder {
                 subnets: known(subnets.iter().map(|t| to(*t)).collect()),
                 security_groups: known(sgs.iter().map(|t| to(*t)).collect()),
                 private_dns: known(true),
+                firewall: None,
             }),
         )
     }

@@ -510,6 +510,7 @@ impl Fold<'_, '_> {
         self.vpn_routes();
         self.prefix_list_entries();
         self.endpoint_associations();
+        self.firewall_endpoints();
         self.edge_associations();
         self.main_associations();
         // ENI security group attachments and EIPs before placements: a launch template's public
