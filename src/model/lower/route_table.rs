@@ -177,12 +177,15 @@ impl<'d> Lowerer<'_, '_, 'd> {
             // An unknown endpoint read from a Network Firewall's `firewall_status`
             // (docs/semantics.md §1.9): its endpoint when it has one subnet mapping, else unknown
             // with the candidates said, never a guess.
+            // (An unknown value's expression may also yield a constant it reads on the way, as
+            // `s.availability_zone == aws_subnet.a.availability_zone` does: not an endpoint id.)
             if kind == TargetKind::VpcEndpoint
-                && target.is_unknown()
+                && value.is_unknown()
+                && !matches!(target, Link::To(..))
                 && let Some(link) = self.firewall_endpoint_link(res, b, block, attr, value)
             {
                 let at = if block.is_some() { label.as_str() } else { attr };
-                self.links.retain(|l| !(l.from == res && l.attr == at && l.link.is_unknown()));
+                self.links.retain(|l| !(l.from == res && l.attr == at && l.link == target));
                 self.record(res, at, &link);
                 target = link;
             }
