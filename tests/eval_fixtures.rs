@@ -26,6 +26,12 @@ fn cases() -> Vec<(String, Value)> {
     out
 }
 
+/// A case's input: its plan, or the state a `state-only` fixture holds.
+fn input(case: &str) -> String {
+    let plan = format!("testdata/eval/{case}/plan.json");
+    if root().join(&plan).is_file() { path(&plan) } else { path(&format!("testdata/eval/{case}/state.json")) }
+}
+
 fn args<'a>(case: &str, t: &'a Value, plan: &'a str, format: &'a str) -> Vec<String> {
     let mut a = vec![
         "trace".to_string(),
@@ -55,7 +61,7 @@ fn every_fixture_trace_matches_its_expectation() {
     assert!(cases.len() >= 12, "fixtures missing");
     let mut failures = Vec::new();
     for (case, expect) in &cases {
-        let plan = path(&format!("testdata/eval/{case}/plan.json"));
+        let plan = input(case);
         for t in expect["traces"].as_array().unwrap() {
             let name = t["name"].as_str().unwrap();
             let a = args(case, t, &plan, "json");
@@ -83,6 +89,16 @@ fn every_fixture_trace_matches_its_expectation() {
                 if !path.contains(&want.as_str().unwrap()) {
                     failures.push(format!("{case}/{name}: path {path:?} lacks {want}"));
                 }
+            }
+            if let Some(at) = t.get("undetermined_at")
+                && &got["undetermined_at"] != at
+            {
+                failures.push(format!("{case}/{name}: undetermined_at {} (want {at})", got["undetermined_at"]));
+            }
+            if let Some(want) = t.get("reason_contains").and_then(Value::as_str)
+                && !got["reason"].as_str().unwrap_or_default().contains(want)
+            {
+                failures.push(format!("{case}/{name}: reason {} lacks {want:?}", got["reason"]));
             }
             if let Some(ports) = t.get("failing_ports")
                 && &got["failing_ports"] != ports
@@ -126,7 +142,7 @@ fn fixture_traces_snapshot() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for (case, expect) in cases() {
-            let plan = path(&format!("testdata/eval/{case}/plan.json"));
+            let plan = input(&case);
             for t in expect["traces"].as_array().unwrap() {
                 let name = t["name"].as_str().unwrap();
                 for (format, ext) in [("human", "human"), ("json", "json")] {
