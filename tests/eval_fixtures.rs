@@ -198,3 +198,40 @@ fn indeterminate_exits_zero_unless_asked() {
     strict.push("--fail-on-indeterminate");
     assert_eq!(run(&strict).code, 1);
 }
+
+#[test]
+fn network_firewall_inspection_lints_clean_and_its_defect_is_found() {
+    // docs/semantics.md §1.9: a correct inspection VPC (one AZ decided by the plan, two AZs
+    // undecided in the plan, two AZs linked by id in a state) gives no finding: only the
+    // firewall's policy, or which endpoint a route reads, is unknown.
+    for case in ["network-firewall", "network-firewall-2az", "network-firewall-state"] {
+        let input = input(case);
+        let r = run(&["lint", &input, "--format", "json"]);
+        assert_eq!(r.code, 0, "{case}: {}{}", r.stderr, r.stdout);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{case}: {}", r.stdout);
+        // The undecided flows are notes, each naming why.
+        let r = run(&["lint", &input, "--format", "json", "--show-indeterminate"]);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        let notes = v["findings"].as_array().unwrap();
+        assert!(!notes.is_empty(), "{case}: no note for the undecided flows");
+        for n in notes {
+            let m = n["message"].as_str().unwrap();
+            assert!(
+                m.contains("its policy is not evaluated") || m.contains("subnet mappings of aws_networkfirewall_firewall.main"),
+                "{case}: {m}"
+            );
+        }
+    }
+    // The firewall subnet has no route out: the replies are dropped after the firewall, whatever
+    // its policy says, and that is reported on the table that lacks the route.
+    let input = input("network-firewall-broken");
+    let r = run(&["lint", &input, "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stderr, r.stdout);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    assert_eq!(findings[0]["rule"], "unreachable-path");
+    assert_eq!(findings[0]["resources"][0], "aws_route_table.firewall");
+    assert!(findings[0]["message"].as_str().unwrap().contains("NO_ROUTE_TO_DESTINATION"), "{}", r.stdout);
+}
