@@ -1,6 +1,6 @@
 //! Middleboxes on the path (§1.3): appliance ENIs a route points at, Gateway Load Balancer
-//! endpoints (both pass the packets again on the way back), and gateway endpoints to S3 and
-//! DynamoDB (§1.5, §8).
+//! endpoints and AWS Network Firewall endpoints (§1.9; all pass the packets again on the way
+//! back), and gateway endpoints to S3 and DynamoDB (§1.5, §8).
 
 use super::{Arrival, Branch, Crossing, Exit, Open, StopKind, Walker, protocols_part};
 use crate::eval::place::{Place, PlaceKind};

@@ -97,7 +97,8 @@ pub(super) struct Builder<'d> {
 
 impl<'d> Builder<'d> {
     /// Registers one chosen instance, and what AWS creates with it: each VPC's main route table,
-    /// default network ACL and default security group; a transit gateway's default route table.
+    /// default network ACL and default security group; a transit gateway's default route table;
+    /// a Network Firewall's endpoint per subnet mapping.
     pub(super) fn register(&mut self, e: &Entry<'d>, config: Option<&'d ConfigResource>, region: Option<String>) {
         let id = match e.view {
             // A type the catalog does not list keeps only its network hint attributes.
