@@ -218,7 +218,8 @@ fn network_firewall_inspection_lints_clean_and_its_defect_is_found() {
         for n in notes {
             let m = n["message"].as_str().unwrap();
             assert!(
-                m.contains("its policy is not evaluated") || m.contains("subnet mappings of aws_networkfirewall_firewall.main"),
+                m.contains("its policy is not evaluated")
+                    || m.contains("subnet mappings of aws_networkfirewall_firewall.main"),
                 "{case}: {m}"
             );
         }

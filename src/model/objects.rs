@@ -466,10 +466,9 @@ pub struct Firewall {
     pub vpc: Link,
     /// `firewall_policy_arn`.
     pub policy: Link,
-    /// One per subnet mapping, in the plan's order; empty when the mappings are unknown.
+    /// One per subnet mapping, in the plan's order; empty when the mappings are unknown until
+    /// apply (a `dynamic` block over unknown values).
     pub mappings: Vec<FirewallMapping>,
-    /// The subnet mappings are unknown until apply (a `dynamic` block over unknown values).
-    pub mappings_unknown: bool,
 }
 
 /// One subnet mapping of a firewall and the endpoint AWS creates for it.

@@ -35,7 +35,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     security_groups: self
                         .many(res, "security_group_ids", types_of(Role::SecurityGroup))
                         .or_default_known(Vec::new()),
-                        private_dns: v.bool("private_dns_enabled"),
+                    private_dns: v.bool("private_dns_enabled"),
                     firewall: None,
                 })
             }
@@ -83,8 +83,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                 az: state.and_then(|s| s.az).map(str::to_string),
             });
         }
-        let mappings_unknown = !matches!(v.blocks("subnet_mapping"), Val::Known(_));
-        Object::Firewall(Firewall { vpc, policy, mappings, mappings_unknown })
+        Object::Firewall(Firewall { vpc, policy, mappings })
     }
 }
 

@@ -146,7 +146,14 @@ impl<'d> Builder<'d> {
                 ("aws_networkfirewall_firewall", _) if e.origin != Origin::Data => {
                     if let Some(Val::Known(mappings)) = e.view.map(|v| v.blocks("subnet_mapping")) {
                         let endpoints = (0..mappings.len())
-                            .map(|i| self.implicit_resource(res, format!("endpoint[{i}]"), "aws_vpc_endpoint", Family::VpcEndpoint))
+                            .map(|i| {
+                                self.implicit_resource(
+                                    res,
+                                    format!("endpoint[{i}]"),
+                                    "aws_vpc_endpoint",
+                                    Family::VpcEndpoint,
+                                )
+                            })
                             .collect();
                         self.firewall_endpoints.insert(res, endpoints);
                     }

@@ -234,9 +234,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
         let endpoints = ix.firewall_endpoints.get(&fw).map_or(&[][..], Vec::as_slice);
         Some(match endpoints {
             [one] => Link::To(*one, how),
-            [] => Link::Unknown(format!(
-                "an endpoint of {name}, whose subnet mappings are not known until apply"
-            )),
+            [] => Link::Unknown(format!("an endpoint of {name}, whose subnet mappings are not known until apply")),
             many => Link::Unknown(format!(
                 "may be the endpoint of any of the {} subnet mappings of {name} (one per AZ); the plan does not say which `firewall_status` entry it reads: a state after apply, or a literal vpce- id, decides it",
                 many.len()
