@@ -1,5 +1,6 @@
 # Issue 13: centralised inspection with AWS Network Firewall behind a transit gateway, one AZ
-# (https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-centralized-tgw.html).
+# (https://docs.aws.amazon.com/network-firewall/latest/developerguide/asymmetric-routing.html:
+# "centralized deployment model", transit gateway appliance mode).
 # The spoke sends 0.0.0.0/0 to the transit gateway; its table sends everything to the inspection
 # VPC, whose attachment subnet routes to the firewall endpoint; the firewall subnet routes the
 # internet to the NAT gateway and the spokes back to the transit gateway; the NAT's subnet sends

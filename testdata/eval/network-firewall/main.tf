@@ -1,7 +1,7 @@
 # Issue 13: distributed inspection with AWS Network Firewall in one AZ. The internet gateway's
 # edge route table sends the protected subnet's traffic to the firewall endpoint, the protected
 # subnet sends 0.0.0.0/0 to it, and the firewall subnet routes to the internet gateway
-# (https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-igw-ngw.html). The
+# (https://docs.aws.amazon.com/network-firewall/latest/developerguide/arch-single-zone-igw.html). The
 # firewall has one subnet mapping, so the plan decides its endpoint; its policy is not evaluated,
 # so internet ↔ protected instance is indeterminate at the firewall, and the instance without
 # a public IP is still dropped at the internet gateway.
