@@ -39,7 +39,8 @@ pub enum Family {
     TransitGatewayAttachment,
     /// Transit gateway route tables, routes, associations and propagations.
     TransitGatewayRouteTable,
-    /// `aws_vpc_endpoint` and its associations.
+    /// `aws_vpc_endpoint` and its associations; AWS Network Firewall (its endpoints are VPC
+    /// endpoints: the firewall, its policy and its rule groups).
     VpcEndpoint,
     /// `aws_ec2_managed_prefix_list` (+ entries).
     PrefixList,
@@ -163,11 +164,15 @@ pub(crate) enum Role {
     VpnConnection,
     /// A launch template or configuration (`launch_template.id`).
     LaunchTemplate,
+    /// An AWS Network Firewall (what a route's `vpc_endpoint_id` reads its endpoint from).
+    Firewall,
+    /// A Network Firewall policy (`firewall_policy_arn`).
+    FirewallPolicy,
 }
 
 impl Role {
     /// Every role, in declaration order (`role as usize` indexes it).
-    const ALL: [Role; 28] = [
+    const ALL: [Role; 30] = [
         Role::Vpc,
         Role::Subnet,
         Role::RouteTable,
@@ -196,6 +201,8 @@ impl Role {
         Role::CustomerGateway,
         Role::VpnConnection,
         Role::LaunchTemplate,
+        Role::Firewall,
+        Role::FirewallPolicy,
     ];
 }
 
@@ -582,6 +589,16 @@ pub(crate) const MANAGED: &[TypeInfo] = &[
             "region"
         ], plays [Endpoint, PrefixList]),
     t!("aws_vpc_endpoint_route_table_association", VpcEndpoint, ["route_table_id", "vpc_endpoint_id"]),
+    // AWS Network Firewall (docs/semantics.md §1.9): one endpoint per subnet mapping, read from
+    // `firewall_status`; the policy and its rule groups are read, not evaluated.
+    t!(
+        "aws_networkfirewall_firewall",
+        VpcEndpoint,
+        ["arn", "name", "vpc_id", "subnet_mapping", "firewall_status", "firewall_policy_arn", "region"],
+        plays[Firewall]
+    ),
+    t!("aws_networkfirewall_firewall_policy", VpcEndpoint, ["arn", "name", "region"], plays[FirewallPolicy]),
+    t!("aws_networkfirewall_rule_group", VpcEndpoint, ["arn", "name", "type", "region"]),
     t!("aws_vpc_endpoint_subnet_association", VpcEndpoint, ["subnet_id", "vpc_endpoint_id"]),
     t!(
         "aws_vpc_endpoint_security_group_association",
@@ -1140,9 +1157,6 @@ pub(crate) const DATA: &[TypeInfo] = &[
 /// AWS types that touch the network but that tfvpc does not model yet: reported as
 /// "present but not modelled" so a user knows the analysis does not cover them.
 pub(crate) const NOT_MODELLED_NETWORK: &[&str] = &[
-    "aws_networkfirewall_firewall",
-    "aws_networkfirewall_firewall_policy",
-    "aws_networkfirewall_rule_group",
     "aws_ec2_client_vpn_endpoint",
     "aws_ec2_client_vpn_network_association",
     "aws_ec2_client_vpn_route",

@@ -26,6 +26,12 @@ fn cases() -> Vec<(String, Value)> {
     out
 }
 
+/// A case's input: its plan, or the state a `state-only` fixture holds.
+fn input(case: &str) -> String {
+    let plan = format!("testdata/eval/{case}/plan.json");
+    if root().join(&plan).is_file() { path(&plan) } else { path(&format!("testdata/eval/{case}/state.json")) }
+}
+
 fn args<'a>(case: &str, t: &'a Value, plan: &'a str, format: &'a str) -> Vec<String> {
     let mut a = vec![
         "trace".to_string(),
@@ -55,7 +61,7 @@ fn every_fixture_trace_matches_its_expectation() {
     assert!(cases.len() >= 12, "fixtures missing");
     let mut failures = Vec::new();
     for (case, expect) in &cases {
-        let plan = path(&format!("testdata/eval/{case}/plan.json"));
+        let plan = input(case);
         for t in expect["traces"].as_array().unwrap() {
             let name = t["name"].as_str().unwrap();
             let a = args(case, t, &plan, "json");
@@ -83,6 +89,16 @@ fn every_fixture_trace_matches_its_expectation() {
                 if !path.contains(&want.as_str().unwrap()) {
                     failures.push(format!("{case}/{name}: path {path:?} lacks {want}"));
                 }
+            }
+            if let Some(at) = t.get("undetermined_at")
+                && &got["undetermined_at"] != at
+            {
+                failures.push(format!("{case}/{name}: undetermined_at {} (want {at})", got["undetermined_at"]));
+            }
+            if let Some(want) = t.get("reason_contains").and_then(Value::as_str)
+                && !got["reason"].as_str().unwrap_or_default().contains(want)
+            {
+                failures.push(format!("{case}/{name}: reason {} lacks {want:?}", got["reason"]));
             }
             if let Some(ports) = t.get("failing_ports")
                 && &got["failing_ports"] != ports
@@ -126,7 +142,7 @@ fn fixture_traces_snapshot() {
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for (case, expect) in cases() {
-            let plan = path(&format!("testdata/eval/{case}/plan.json"));
+            let plan = input(&case);
             for t in expect["traces"].as_array().unwrap() {
                 let name = t["name"].as_str().unwrap();
                 for (format, ext) in [("human", "human"), ("json", "json")] {
@@ -181,4 +197,44 @@ fn indeterminate_exits_zero_unless_asked() {
     let mut strict = args.to_vec();
     strict.push("--fail-on-indeterminate");
     assert_eq!(run(&strict).code, 1);
+}
+
+#[test]
+fn network_firewall_inspection_lints_clean_and_its_defect_is_found() {
+    // docs/semantics.md §1.9: a correct inspection VPC (one AZ decided by the plan, two AZs
+    // undecided in the plan, two AZs linked by id in a state, centralised behind a transit
+    // gateway) gives no finding: only the firewall's policy, or which endpoint a route reads,
+    // is unknown.
+    for case in ["network-firewall", "network-firewall-2az", "network-firewall-state", "network-firewall-tgw"] {
+        let input = input(case);
+        let r = run(&["lint", &input, "--format", "json"]);
+        assert_eq!(r.code, 0, "{case}: {}{}", r.stderr, r.stdout);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(v["findings"].as_array().unwrap().len(), 0, "{case}: {}", r.stdout);
+        // The undecided flows are notes, each naming why.
+        let r = run(&["lint", &input, "--format", "json", "--show-indeterminate"]);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        let notes = v["findings"].as_array().unwrap();
+        // (No intent crosses the transit gateway's inspection path: its spoke has no note.)
+        assert!(case == "network-firewall-tgw" || !notes.is_empty(), "{case}: no note for the undecided flows");
+        for n in notes {
+            let m = n["message"].as_str().unwrap();
+            assert!(
+                m.contains("its policy is not evaluated")
+                    || m.contains("subnet mappings of aws_networkfirewall_firewall.main"),
+                "{case}: {m}"
+            );
+        }
+    }
+    // The firewall subnet has no route out: the replies are dropped after the firewall, whatever
+    // its policy says, and that is reported on the table that lacks the route.
+    let input = input("network-firewall-broken");
+    let r = run(&["lint", &input, "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stderr, r.stdout);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{}", r.stdout);
+    assert_eq!(findings[0]["rule"], "unreachable-path");
+    assert_eq!(findings[0]["resources"][0], "aws_route_table.firewall");
+    assert!(findings[0]["message"].as_str().unwrap().contains("NO_ROUTE_TO_DESTINATION"), "{}", r.stdout);
 }

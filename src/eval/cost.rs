@@ -188,6 +188,12 @@ impl<'n> Evaluator<'n> {
                         "gateway endpoints are free",
                     ));
                 }
+                Object::Endpoint(e) if e.firewall.is_some() => {
+                    notes.push(format!(
+                        "{} (AWS Network Firewall endpoint) has its own charges (endpoint hours, data processed), not priced here",
+                        net.name(r)
+                    ));
+                }
                 Object::Endpoint(e) if e.kind == Val::Known(EndpointKind::GatewayLoadBalancer) => {
                     notes.push(format!(
                         "{} (Gateway Load Balancer endpoint) has its own charges, not priced here",

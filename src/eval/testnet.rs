@@ -398,8 +398,36 @@ impl NetBuilder {
                 subnets: known(subnets.iter().map(|t| to(*t)).collect()),
                 security_groups: known(sgs.iter().map(|t| to(*t)).collect()),
                 private_dns: known(true),
+                firewall: None,
             }),
         )
+    }
+
+    /// An AWS Network Firewall with one endpoint in each of `subnets` (docs/semantics.md §1.9),
+    /// named `<name>:endpoint[<subnet>]`; returns the firewall and its endpoints.
+    pub(crate) fn firewall(&mut self, name: &str, vpc: ResId, subnets: &[ResId]) -> (ResId, Vec<ResId>) {
+        let fw = self.add(name, Family::VpcEndpoint, Origin::Managed(Action::Create), Object::Other);
+        let mut mappings = Vec::new();
+        for &s in subnets {
+            let ep_name = format!("{name}:endpoint[{}]", self.net.name(s));
+            let ep = self.endpoint(&ep_name, vpc, "", EndpointKind::GatewayLoadBalancer, &[], &[s], &[]);
+            self.net.resources[ep.index()].origin = Origin::Implicit;
+            if let Object::Endpoint(e) = self.obj_mut(ep) {
+                e.service = Val::Absent;
+                e.firewall = Some(fw);
+            }
+            mappings.push(FirewallMapping { endpoint: ep, subnet: to(s), endpoint_id: None, az: None });
+        }
+        let endpoints = mappings.iter().map(|m| m.endpoint).collect();
+        *self.obj_mut(fw) = Object::Firewall(Firewall { vpc: to(vpc), policy: Link::Absent, mappings });
+        (fw, endpoints)
+    }
+
+    /// Associates `table` with gateway `g` (an edge association, docs/semantics.md §1.7).
+    pub(crate) fn edge_associate(&mut self, table: ResId, g: ResId) {
+        if let Object::RouteTable(t) = self.obj_mut(table) {
+            t.edge_gateways.push(to(g));
+        }
     }
 
     pub(crate) fn eigw(&mut self, name: &str, vpc: ResId) -> ResId {

@@ -256,6 +256,73 @@ fn sg_references_are_not_preserved_through_an_appliance() {
     assert!(r.decisive.reason.as_deref().unwrap_or("").contains("not preserved"), "{:?}", r.decisive.reason);
 }
 
+/// docs/semantics.md §1.9: an app subnet behind an AWS Network Firewall endpoint (0.0.0.0/0 to
+/// the endpoint, the firewall subnet to the IGW), with or without the IGW's edge route table
+/// that brings the replies back through the endpoint.
+fn firewall_net(ingress_routing: bool, firewall_to_igw: bool) -> Network {
+    let mut b = NetBuilder::new();
+    let vpc = b.vpc("aws_vpc.main", "10.0.0.0/16");
+    let fw_subnet = b.subnet("aws_subnet.firewall", vpc, "10.0.0.0/28", "us-east-1a", false);
+    let app = b.subnet("aws_subnet.app", vpc, "10.0.1.0/24", "us-east-1a", false);
+    let igw = b.igw("aws_internet_gateway.main", vpc);
+    let (_, eps) = b.firewall("aws_networkfirewall_firewall.main", vpc, &[fw_subnet]);
+    let rt_fw = b.table("aws_route_table.firewall", vpc);
+    if firewall_to_igw {
+        b.route(rt_fw, "0.0.0.0/0", TargetKind::Gateway, to(igw));
+    }
+    b.associate(fw_subnet, rt_fw);
+    let rt_app = b.table("aws_route_table.app", vpc);
+    b.route(rt_app, "0.0.0.0/0", TargetKind::VpcEndpoint, to(eps[0]));
+    b.associate(app, rt_app);
+    if ingress_routing {
+        let edge = b.table("aws_route_table.edge", vpc);
+        b.route(edge, "10.0.1.0/24", TargetKind::VpcEndpoint, to(eps[0]));
+        b.edge_associate(edge, igw);
+    }
+    let sg = b.sg("aws_security_group.web", vpc);
+    b.sg_add(sg, false, sg_rule(sg, "tcp", 443, 443, SgPeer::Cidr(known("0.0.0.0/0".parse().unwrap()))));
+    b.sg_add(sg, true, sg_rule(sg, "-1", 0, 0, SgPeer::Cidr(known("0.0.0.0/0".parse().unwrap()))));
+    b.instance("aws_instance.web", app, &[sg], true, "10.0.1.10", true);
+    b.build()
+}
+
+#[test]
+fn a_path_through_a_network_firewall_is_undecided_at_the_firewall_and_drops_around_it_are_not() {
+    let fw = "AWS Network Firewall aws_networkfirewall_firewall.main: its policy is not evaluated (rules decide)";
+    // Both legs through the endpoint: the network carries the flow; the policy decides.
+    let net = firewall_net(true, true);
+    for (from, to) in [("internet", "aws_instance.web"), ("aws_instance.web", "internet")] {
+        let r = trace(&net, from, to, &Flow::tcp(443));
+        let text = crate::report::trace::render_human(&r, false);
+        assert_eq!(r.verdict(), Verdict::Indeterminate, "{text}");
+        assert_eq!(r.decisive.undetermined_at, Some(Stage::Endpoint), "{text}");
+        assert_eq!(r.decisive.reason.as_deref(), Some(fw), "{text}");
+        assert!(
+            r.decisive.path.contains(&"aws_networkfirewall_firewall.main:endpoint[aws_subnet.firewall]".to_string())
+        );
+        // The fast evaluator agrees.
+        let ev = Evaluator::new(&net, settings());
+        let (x, y) = (place(&ev, from), place(&ev, to));
+        let reach = ev.reach(&x, &y, &Flow::tcp(443).packets(&x.addrs, &y.addrs, &x.client.set()));
+        assert_eq!(reach.verdict(), Verdict::Indeterminate);
+    }
+    // Without ingress routing the replies from the internet bypass the firewall: a firewall
+    // must see both directions (asymmetric routing is a decided drop).
+    let net = firewall_net(false, true);
+    let r = trace(&net, "aws_instance.web", "internet", &Flow::tcp(443));
+    let text = crate::report::trace::render_human(&r, false);
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{text}");
+    assert_eq!(r.decisive.dropped_at, Some(Stage::ReturnPath), "{text}");
+    assert!(r.decisive.reason.as_deref().unwrap_or("").contains("asymmetric path"), "{text}");
+    // After the firewall, no route to the internet gateway: decided, whatever the policy says.
+    let net = firewall_net(true, false);
+    let r = trace(&net, "aws_instance.web", "internet", &Flow::tcp(443));
+    let text = crate::report::trace::render_human(&r, false);
+    assert_eq!(r.verdict(), Verdict::Unreachable, "{text}");
+    assert_eq!(r.decisive.dropped_at, Some(Stage::Route), "{text}");
+    assert_eq!(r.decisive.dropped_in.as_deref(), Some("aws_route_table.firewall"), "{text}");
+}
+
 #[test]
 fn reach_accounts_for_every_packet() {
     let (b, _) = two_tier();

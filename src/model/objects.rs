@@ -452,6 +452,37 @@ pub struct Endpoint {
     pub security_groups: Links,
     /// Private DNS.
     pub private_dns: Val<bool>,
+    /// The AWS Network Firewall this endpoint belongs to (an implicit endpoint of one of its
+    /// subnet mappings, docs/semantics.md §1.9): a Gateway Load Balancer endpoint to routing.
+    pub firewall: Option<ResId>,
+}
+
+/// `aws_networkfirewall_firewall` (docs/semantics.md §1.9): its endpoints, one per subnet
+/// mapping, are implicit `aws_vpc_endpoint` objects (`<firewall>:endpoint[<subnet>]`); its
+/// policy is read, not evaluated.
+#[derive(Debug, Clone, Default)]
+pub struct Firewall {
+    /// `vpc_id`.
+    pub vpc: Link,
+    /// `firewall_policy_arn`.
+    pub policy: Link,
+    /// One per subnet mapping, in the plan's order; empty when the mappings are unknown until
+    /// apply (a `dynamic` block over unknown values).
+    pub mappings: Vec<FirewallMapping>,
+}
+
+/// One subnet mapping of a firewall and the endpoint AWS creates for it.
+#[derive(Debug, Clone)]
+pub struct FirewallMapping {
+    /// The implicit endpoint.
+    pub endpoint: ResId,
+    /// `subnet_mapping.subnet_id`.
+    pub subnet: Link,
+    /// `firewall_status[0].sync_states[*].attachment[0].endpoint_id` of this subnet (states,
+    /// no-op plans).
+    pub endpoint_id: Option<String>,
+    /// The sync state's `availability_zone`.
+    pub az: Option<String>,
 }
 
 /// `aws_vpc_endpoint_*_association`.
@@ -862,6 +893,8 @@ pub enum Object {
     TgwPropagation(TgwTableLink),
     /// VPC endpoint.
     Endpoint(Endpoint),
+    /// AWS Network Firewall.
+    Firewall(Firewall),
     /// Endpoint association.
     EndpointAssociation(EndpointAssociation),
     /// Prefix list.

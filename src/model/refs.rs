@@ -64,6 +64,8 @@ pub(crate) struct Index<'d> {
     /// Implicit children: `(parent, what)` → implicit resource (`main_route_table`,
     /// `default_network_acl`, `default_security_group`, `default_tgw_route_table`).
     pub implicit: HashMap<(ResId, &'static str), ResId>,
+    /// The implicit endpoints of each Network Firewall, one per subnet mapping.
+    pub firewall_endpoints: HashMap<ResId, Vec<ResId>>,
     /// `(type, name)` of resources referred to by name (subnet groups, launch templates).
     pub by_typed_name: HashMap<(String, String), ResId>,
 }
@@ -94,6 +96,8 @@ fn is_identity_attr(rtype: &str, attr: &str) -> bool {
         // A gateway endpoint's prefix list stands for the endpoint (its service).
         || (rtype == "aws_vpc_endpoint" && attr == "prefix_list_id")
         || (rtype.starts_with("aws_db_subnet_group") && attr == "name")
+        // A firewall's status holds its endpoints: it stands for the firewall (docs/semantics.md §1.9).
+        || (rtype == "aws_networkfirewall_firewall" && attr == "firewall_status")
 }
 
 /// Attributes of a parent that are an implicit child.

@@ -106,19 +106,33 @@ fn indeterminate(ctx: &Context<'_>, out: &mut Vec<Draft>) {
         resources.extend(e.intent.dst.res);
         let mut s = BTreeSet::new();
         resources.retain(|r| s.insert(*r));
+        let reason = e.trace.reason.clone().unwrap_or_default();
+        // docs/semantics.md §1.9: the network carries the flow through the firewall; its policy
+        // (not evaluated) decides it.
+        let firewall = reason.starts_with("AWS Network Firewall ");
+        let (unknown, help) = if firewall {
+            (
+                "is decided by a firewall policy tfvpc does not evaluate",
+                "nothing to fix in the network: the path through the firewall works both ways; whether the firewall's rule groups pass this flow is not evaluated",
+            )
+        } else {
+            (
+                "is not known until apply",
+                "nothing to fix: tfvpc does not guess; run again on a plan where the value is known (after a first apply), or describe the value in the configuration",
+            )
+        };
         out.push(Draft {
             message: format!(
-                "whether {} reaches {} ({}) — {} — is not known until apply: undetermined at {stage}: {}",
+                "whether {} reaches {} ({}) — {} — {unknown}: undetermined at {stage}: {reason}",
                 e.intent.src.name,
                 e.intent.dst.name,
                 paths::flow_text(&e.intent.flow),
                 e.intent.label,
-                e.trace.reason.clone().unwrap_or_default()
             ),
             resources,
             key: vec!["indeterminate".into(), e.intent.src.name.clone(), e.intent.dst.name.clone()],
             trace: Some(finding_trace(net, &e.trace)),
-            help: "nothing to fix: tfvpc does not guess; run again on a plan where the value is known (after a first apply), or describe the value in the configuration".into(),
+            help: help.into(),
             indeterminate: true,
             flows: vec![flow],
             affects,

@@ -1,6 +1,6 @@
 //! Middleboxes on the path (§1.3): appliance ENIs a route points at, Gateway Load Balancer
-//! endpoints (both pass the packets again on the way back), and gateway endpoints to S3 and
-//! DynamoDB (§1.5, §8).
+//! endpoints and AWS Network Firewall endpoints (§1.9; all pass the packets again on the way
+//! back), and gateway endpoints to S3 and DynamoDB (§1.5, §8).
 
 use super::{Arrival, Branch, Crossing, Exit, Open, StopKind, Walker, protocols_part};
 use crate::eval::place::{Place, PlaceKind};
@@ -136,10 +136,29 @@ impl<'e, 'n> Walker<'e, 'n> {
             Leg::Forward => b.fwd_appliances.push(e),
             Leg::Return => b.ret_appliances.push(e),
         }
-        self.hop(&mut b, Stage::Endpoint, name, Decision::Forward, || {
-            "Gateway Load Balancer endpoint: the appliances behind it are not modelled and are assumed to return the flow".into()
-        }, &[e]);
+        match self.firewall_of(e) {
+            // docs/semantics.md §1.9: the firewall forwards per its subnet's route table; whether
+            // its policy passes the flow is decided when the walk would deliver it (`pass`).
+            Some(fw) => {
+                let fw_name = ev.net.name(fw);
+                let subnet = ev.net.name(s);
+                self.hop(&mut b, Stage::Endpoint, name, Decision::Forward, || {
+                    format!("endpoint of AWS Network Firewall {fw_name}: it inspects the packets and sends them on per {subnet}'s route table (its policy is not evaluated)")
+                }, &[e, fw]);
+            }
+            None => self.hop(&mut b, Stage::Endpoint, name, Decision::Forward, || {
+                "Gateway Load Balancer endpoint: the appliances behind it are not modelled and are assumed to return the flow".into()
+            }, &[e]),
+        }
         self.leave(b, s);
+    }
+
+    /// The AWS Network Firewall endpoint `e` belongs to, if it is one.
+    pub(super) fn firewall_of(&self, e: ResId) -> Option<ResId> {
+        match &self.ev.net.res(e).obj {
+            Object::Endpoint(ep) => ep.firewall,
+            _ => None,
+        }
     }
 }
 

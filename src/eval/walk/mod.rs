@@ -458,8 +458,20 @@ impl<'e, 'n> Walker<'e, 'n> {
         }
     }
 
+    /// The packets of `b` complete the flow: passed, unless an AWS Network Firewall is on the
+    /// path, whose policy decides them (docs/semantics.md §1.9: not evaluated, so undetermined
+    /// at the firewall; drops before or after it were decided on the way).
     fn pass(&mut self, b: &Branch) {
         let set = b.set.clone();
+        let firewall = b.fwd_appliances.iter().chain(&b.ret_appliances).find_map(|&a| self.firewall_of(a));
+        if let Some(fw) = firewall {
+            let ev = self.namer();
+            let name = ev.net.name(fw);
+            self.undetermined(b, &set, Stage::Endpoint, Some(name), || {
+                format!("AWS Network Firewall {name}: its policy is not evaluated (rules decide)")
+            });
+            return;
+        }
         self.leaf(b, &set, Outcome::Passed, Stage::Deliver, None, String::new());
     }
 }

@@ -32,6 +32,14 @@ pub(super) fn implicit_object(r: &Resource) -> Object {
             ..SecurityGroup::default()
         }),
         "aws_ec2_transit_gateway_route_table" => Object::TgwRouteTable(TgwRouteTable::default()),
+        // A Network Firewall's endpoint: filled in by `Fold::firewall_endpoints`.
+        "aws_vpc_endpoint" => Object::Endpoint(Endpoint {
+            kind: Val::Known(EndpointKind::GatewayLoadBalancer),
+            route_tables: Val::Known(Vec::new()),
+            subnets: Val::Unknown,
+            security_groups: Val::Known(Vec::new()),
+            ..Endpoint::default()
+        }),
         _ => Object::Other,
     }
 }

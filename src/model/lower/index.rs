@@ -88,13 +88,17 @@ pub(super) struct Builder<'d> {
     pub(super) views: Vec<Option<View<'d>>>,
     pub(super) configs: Vec<Option<&'d ConfigResource>>,
     pub(super) implicit: HashMap<(ResId, &'static str), ResId>,
+    /// The implicit endpoints of each Network Firewall, one per subnet mapping in the plan's
+    /// order (docs/semantics.md §1.9).
+    pub(super) firewall_endpoints: HashMap<ResId, Vec<ResId>>,
     /// The attributes ingest kept for each resource (none for implicit ones).
     kept: Vec<&'static [&'static str]>,
 }
 
 impl<'d> Builder<'d> {
     /// Registers one chosen instance, and what AWS creates with it: each VPC's main route table,
-    /// default network ACL and default security group; a transit gateway's default route table.
+    /// default network ACL and default security group; a transit gateway's default route table;
+    /// a Network Firewall's endpoint per subnet mapping.
     pub(super) fn register(&mut self, e: &Entry<'d>, config: Option<&'d ConfigResource>, region: Option<String>) {
         let id = match e.view {
             // A type the catalog does not list keeps only its network hint attributes.
@@ -137,6 +141,23 @@ impl<'d> Builder<'d> {
                         Family::TransitGatewayRouteTable,
                     );
                 }
+                // One endpoint per subnet mapping (named by its subnet once links are resolved:
+                // `Fold::firewall_endpoints`).
+                ("aws_networkfirewall_firewall", _) if e.origin != Origin::Data => {
+                    if let Some(Val::Known(mappings)) = e.view.map(|v| v.blocks("subnet_mapping")) {
+                        let endpoints = (0..mappings.len())
+                            .map(|i| {
+                                self.implicit_resource(
+                                    res,
+                                    format!("endpoint[{i}]"),
+                                    "aws_vpc_endpoint",
+                                    Family::VpcEndpoint,
+                                )
+                            })
+                            .collect();
+                        self.firewall_endpoints.insert(res, endpoints);
+                    }
+                }
                 _ => {}
             }
         }
@@ -148,6 +169,12 @@ impl<'d> Builder<'d> {
     }
 
     pub(super) fn implicit_child(&mut self, parent: ResId, what: &'static str, rtype: &str, family: Family) {
+        let id = self.implicit_resource(parent, what.to_string(), rtype, family);
+        self.implicit.insert((parent, what), id);
+    }
+
+    /// An implicit object `<parent>:<what>` beside `parent`.
+    fn implicit_resource(&mut self, parent: ResId, what: String, rtype: &str, family: Family) -> ResId {
         let p = &self.resources[parent.index()];
         let r = Resource {
             addr: p.addr.clone(),
@@ -164,7 +191,7 @@ impl<'d> Builder<'d> {
         self.views.push(None);
         self.configs.push(None);
         self.kept.push(&[]);
-        self.implicit.insert((parent, what), id);
+        id
     }
 
     pub(super) fn index(
@@ -189,6 +216,7 @@ impl<'d> Builder<'d> {
             config_modules: config_modules.clone(),
             variables,
             implicit: self.implicit.clone(),
+            firewall_endpoints: self.firewall_endpoints.clone(),
             by_typed_name: HashMap::new(),
         };
         for (i, r) in self.resources.iter().enumerate() {
@@ -255,6 +283,14 @@ impl<'d> Builder<'d> {
                 }
                 ix.by_id.insert(v.to_string(), id);
             }
+            // A firewall's endpoint ids (states, no-op plans): each sync state names its subnet.
+            if let Some(endpoints) = self.firewall_endpoints.get(&id) {
+                for (i, state) in firewall_sync_states(view) {
+                    if let (Some(ep), Some(endpoint_id)) = (i.and_then(|i| endpoints.get(i)), state.endpoint_id) {
+                        ix.by_id.entry(endpoint_id.to_string()).or_insert(*ep);
+                    }
+                }
+            }
             // Ids of implicit children.
             for (attr, what) in [
                 ("default_route_table_id", "main_route_table"),
@@ -272,4 +308,43 @@ impl<'d> Builder<'d> {
         }
         ix
     }
+}
+
+/// What one `firewall_status[0].sync_states` entry of a Network Firewall says.
+pub(super) struct SyncState<'d> {
+    pub(super) az: Option<&'d str>,
+    pub(super) endpoint_id: Option<&'d str>,
+}
+
+/// The sync states of a firewall, each with the index of the subnet mapping whose subnet it
+/// names (`attachment[0].subnet_id`; with one mapping and one state, that mapping). States
+/// whose subnet matches no mapping get `None`.
+pub(super) fn firewall_sync_states<'d>(view: View<'d>) -> Vec<(Option<usize>, SyncState<'d>)> {
+    let mappings: Vec<Val<&'d str>> = match view.blocks("subnet_mapping") {
+        Val::Known(m) => m.iter().map(|b| b.str("subnet_id")).collect(),
+        _ => return Vec::new(),
+    };
+    let Val::Known(status) = view.blocks("firewall_status") else { return Vec::new() };
+    let Some(Val::Known(states)) = status.first().map(|s| s.blocks("sync_states")) else { return Vec::new() };
+    let single = mappings.len() == 1 && states.len() == 1;
+    states
+        .iter()
+        .map(|s| {
+            let attachment = match s.blocks("attachment") {
+                Val::Known(a) => a.first().copied(),
+                _ => None,
+            };
+            let subnet = attachment.and_then(|a| a.str("subnet_id").into_known());
+            let index = match subnet {
+                Some(sub) => mappings.iter().position(|m| *m == Val::Known(sub)),
+                None => None,
+            }
+            .or((single && (subnet.is_none() || !matches!(mappings[0], Val::Known(_)))).then_some(0));
+            let state = SyncState {
+                az: s.str("availability_zone").into_known(),
+                endpoint_id: attachment.and_then(|a| a.str("endpoint_id").into_known()),
+            };
+            (index, state)
+        })
+        .collect()
 }

@@ -4,7 +4,8 @@
 //!    or before it) and remember the ones the plan destroys.
 //! 2. **Index** (`index.rs`): register them, plus what AWS creates implicitly (each VPC's main
 //!    route table, default network ACL and default security group; a transit gateway's default
-//!    route table), and index ids, addresses and module instances.
+//!    route table; a Network Firewall's endpoint per subnet mapping), and index ids, addresses
+//!    and module instances.
 //! 3. **Type** every resource by its catalog family, resolving its links (`refs`): one file per
 //!    family (`vpc.rs`, `subnet.rs`, `route_table.rs`, `gateway.rs`, `peering.rs`, `tgw.rs`,
 //!    `endpoint.rs`, `prefix_list.rs`, `security_group.rs`, `nacl.rs`, `workload.rs`,
@@ -510,6 +511,7 @@ impl Fold<'_, '_> {
         self.vpn_routes();
         self.prefix_list_entries();
         self.endpoint_associations();
+        self.firewall_endpoints();
         self.edge_associations();
         self.main_associations();
         // ENI security group attachments and EIPs before placements: a launch template's public

@@ -157,7 +157,7 @@ impl<'d> Lowerer<'_, '_, 'd> {
                                 self.linker.expr(res, &format!("{bl}.{attr}")).or_else(|| self.linker.expr(res, bl))
                             }
                         };
-                        let relinked = self.linker.link(res, value, expr, nat_types);
+                        let relinked = self.linker.link(res, value.clone(), expr, nat_types);
                         if matches!(relinked, Link::To(..)) {
                             let at = if block.is_some() { label.as_str() } else { attr };
                             self.links.retain(|l| !(l.from == res && l.attr == at && l.link.is_unknown()));
@@ -174,6 +174,21 @@ impl<'d> Lowerer<'_, '_, 'd> {
                     nat_in_gateway_id = true;
                 }
             }
+            // An unknown endpoint read from a Network Firewall's `firewall_status`
+            // (docs/semantics.md §1.9): its endpoint when it has one subnet mapping, else unknown
+            // with the candidates said, never a guess.
+            // (An unknown value's expression may also yield a constant it reads on the way, as
+            // `s.availability_zone == aws_subnet.a.availability_zone` does: not an endpoint id.)
+            if kind == TargetKind::VpcEndpoint
+                && value.is_unknown()
+                && !matches!(target, Link::To(..))
+                && let Some(link) = self.firewall_endpoint_link(res, b, block, attr, value)
+            {
+                let at = if block.is_some() { label.as_str() } else { attr };
+                self.links.retain(|l| !(l.from == res && l.attr == at && l.link == target));
+                self.record(res, at, &link);
+                target = link;
+            }
             break;
         }
         Route {
@@ -186,6 +201,45 @@ impl<'d> Lowerer<'_, '_, 'd> {
             target_id,
             nat_in_gateway_id,
         }
+    }
+}
+
+impl<'d> Lowerer<'_, '_, 'd> {
+    /// The firewall endpoint an unknown `vpc_endpoint_id` names, when its value comes from an
+    /// `aws_networkfirewall_firewall` (a plan's reference list, or the target HCL evaluation
+    /// records): `Some(To)` with one subnet mapping, else `Some(Unknown)` naming the candidates;
+    /// None when it names no firewall.
+    fn firewall_endpoint_link(
+        &self,
+        res: ResId,
+        b: View<'d>,
+        block: Option<&str>,
+        attr: &str,
+        value: Val<&str>,
+    ) -> Option<Link> {
+        let fw_types = types_of(Role::Firewall);
+        let fw = match b.target(attr).and_then(|t| self.linker.link_target(t, fw_types)) {
+            Some(link) => link,
+            None => {
+                let expr = match block {
+                    None => self.linker.expr(res, attr),
+                    Some(bl) => self.linker.expr(res, &format!("{bl}.{attr}")).or_else(|| self.linker.expr(res, bl)),
+                };
+                self.linker.link(res, value, expr, fw_types)
+            }
+        };
+        let Link::To(fw, how) = fw else { return None };
+        let ix = self.linker.index();
+        let name = &ix.names[fw.index()];
+        let endpoints = ix.firewall_endpoints.get(&fw).map_or(&[][..], Vec::as_slice);
+        Some(match endpoints {
+            [one] => Link::To(*one, how),
+            [] => Link::Unknown(format!("an endpoint of {name}, whose subnet mappings are not known until apply")),
+            many => Link::Unknown(format!(
+                "may be the endpoint of any of the {} subnet mappings of {name} (one per AZ); the plan does not say which `firewall_status` entry it reads: a state after apply, or a literal vpce- id, decides it",
+                many.len()
+            )),
+        })
     }
 }
 
