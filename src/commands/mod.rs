@@ -81,12 +81,18 @@ pub(crate) fn lower_after(
     source_dir: Option<&Path>,
     opts: &crate::ingest::HclOptions,
 ) -> (crate::model::Network, Vec<String>) {
-    use crate::model::lower::{Side, lower};
-    let net = lower(name, doc, Side::After);
-    if doc.kind != crate::ingest::DocKind::Plan || net.summary().links_unknown == 0 {
-        return (net, Vec::new());
+    use crate::model::lower::{Side, lower, lower_probe};
+    let dir = source_dir.filter(|d| crate::ingest::has_config(d));
+    if doc.kind != crate::ingest::DocKind::Plan || dir.is_none() {
+        return (lower(name, doc, Side::After), Vec::new());
     }
-    let Some(dir) = source_dir.filter(|d| crate::ingest::has_config(d)) else { return (net, Vec::new()) };
+    // Whether the sources are needed is decided on a network whose unlinked routes and rules are
+    // not spread over their candidates (exactly `lower`'s when there are none).
+    let (net, exact) = lower_probe(name, doc, Side::After);
+    let full = |net: crate::model::Network, doc: &crate::ingest::Document| {
+        if exact { net } else { lower(name, doc, Side::After) }
+    };
+    let Some(dir) = dir.filter(|_| net.summary().links_unknown > 0) else { return (full(net, doc), Vec::new()) };
     // Only the blocks with an unresolved link are evaluated (with what they refer to).
     let only = net
         .links
@@ -100,7 +106,7 @@ pub(crate) fn lower_after(
     let opts = crate::ingest::HclOptions { only_blocks: Some(only), ..opts.clone() };
     let attached = crate::ingest::attach_sources(doc, dir, &opts);
     if attached.resources == 0 {
-        return (net, attached.warnings);
+        return (full(net, doc), attached.warnings);
     }
     (lower(name, doc, Side::After), attached.warnings)
 }

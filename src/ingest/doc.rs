@@ -206,8 +206,9 @@ pub struct Document {
     pub moved: BTreeMap<String, String>,
     /// What each module instance's caller passes, where evaluation knew it: module instance
     /// address (`module.vpc["a"]`) → variable → its value (known, not sensitive). Filled by HCL
-    /// evaluation (a plan does not record module inputs); empty for plans and states, whose
-    /// constant arguments are in [`Configuration`]. Used to point a finding at the argument in
+    /// evaluation (a plan does not record module inputs), and for a plan by its sources when they
+    /// were evaluated beside it and agree with it; else empty (a plan's constant arguments are in
+    /// [`Configuration`]). Used to point a finding at the argument in
     /// the caller's `module` block that makes one instance differ (`crate::caller`).
     pub module_inputs: BTreeMap<String, BTreeMap<String, Value>>,
 }

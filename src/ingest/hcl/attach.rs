@@ -99,6 +99,11 @@ pub fn attach_sources(doc: &mut Document, dir: &Path, opts: &HclOptions) -> Atta
         after.targets = Json::Object(aligned);
         out.resources += 1;
     }
+    // What each module instance's caller passes, as far as this evaluation went: a finding
+    // pointed at its caller's argument (`crate::caller`) needs no second evaluation for these.
+    if doc.module_inputs.is_empty() && differ.is_empty() {
+        doc.module_inputs = code.module_inputs.clone();
+    }
     let undeclared: Vec<&String> = doc.variables.keys().filter(|k| !declares(&code, k)).collect();
     if !differ.is_empty() || !missing.is_empty() || !undeclared.is_empty() {
         let mut parts = Vec::new();

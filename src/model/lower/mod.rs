@@ -71,6 +71,19 @@ struct Entry<'d> {
 
 /// Builds the network of one side of a document.
 pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
+    lower_with(input, doc, side, true).0
+}
+
+/// The network of one side, for deciding whether the sources beside a plan are needed: separate
+/// routes and rules whose parent is unknown are not spread over every table or group they may
+/// belong to (at 200 VPCs that is millions of copies, lowered only to be thrown away once the
+/// sources decide the parents). The flag says whether the network is exactly [`lower`]'s (no
+/// such route or rule).
+pub(crate) fn lower_probe(input: &str, doc: &Document, side: Side) -> (Network, bool) {
+    lower_with(input, doc, side, false)
+}
+
+fn lower_with(input: &str, doc: &Document, side: Side, fan_out: bool) -> (Network, bool) {
     let entries = collect(doc, side);
     let mut not_modelled: BTreeMap<String, usize> = BTreeMap::new();
     let mut builder = Builder::default();
@@ -134,8 +147,9 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
     for (i, r) in net.resources.iter().enumerate() {
         net.by_name.insert(r.name.clone(), ResId(i as u32));
     }
-    let mut fold = Fold { net: &mut net, views: &views, implicit: &implicit };
+    let mut fold = Fold { net: &mut net, views: &views, implicit: &implicit, fan_out, skipped: false };
     fold.run(pending_routes, pending_sg_rules, pending_nacl_rules);
+    let exact = !fold.skipped;
     if side == Side::After {
         if doc.errored == Some(true) {
             net.warnings.push(
@@ -146,7 +160,7 @@ pub fn lower(input: &str, doc: &Document, side: Side) -> Network {
             net.warnings.push("the plan is not complete (`complete: false`, deferred changes): some resources will only be planned on a later run".into());
         }
     }
-    net
+    (net, exact)
 }
 
 /// The family of a resource the model takes, with the attributes ingest kept for it; None for
@@ -477,6 +491,11 @@ struct Fold<'n, 'd> {
     net: &'n mut Network,
     views: &'n [Option<View<'d>>],
     implicit: &'n HashMap<(ResId, &'static str), ResId>,
+    /// Spread separate routes and rules whose parent is unknown over their candidates
+    /// ([`lower_probe`] does not).
+    fan_out: bool,
+    /// A route or rule was not spread (`fan_out` off).
+    skipped: bool,
 }
 
 impl Fold<'_, '_> {
@@ -532,11 +551,14 @@ impl Fold<'_, '_> {
     /// an ambiguous reference may be, else the present objects of the parent's kind inside the
     /// module calls its parent attribute names, else (a local) those of its own module instance,
     /// else every present object of that kind (never a guess: each candidate only *may* hold it).
+    ///
+    /// `all` is every present object of the kind (made once per pass: [`Fold::pool`]).
     fn candidates(
         &self,
         origin: ResId,
         calls: &[ModuleCall],
         may_be: Option<&[ResId]>,
+        all: &[ResId],
         kind: impl Fn(&Object) -> bool,
     ) -> Vec<ResId> {
         if let Some(list) = may_be {
@@ -546,7 +568,6 @@ impl Fold<'_, '_> {
                 return known;
             }
         }
-        let all: Vec<ResId> = self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect();
         let own = self.net.res(origin).addr.module();
         // Inside `own` (the module instance itself or below it).
         let within = |c: ResId| self.net.res(c).addr.module().starts_with(own);
@@ -570,7 +591,12 @@ impl Fold<'_, '_> {
                 return local;
             }
         }
-        all
+        all.to_vec()
+    }
+
+    /// Every present object of a kind, for [`Fold::candidates`].
+    fn pool(&self, kind: impl Fn(&Object) -> bool) -> Vec<ResId> {
+        self.net.present().filter(|(_, r)| kind(&r.obj)).map(|(id, _)| id).collect()
     }
 }
 

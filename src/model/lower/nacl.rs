@@ -121,6 +121,7 @@ fn nacl_cidr(v: View<'_>) -> Val<IpNet> {
 
 impl Fold<'_, '_> {
     pub(super) fn nacl_rules(&mut self, pending: Vec<PendingRule<NaclRule>>) {
+        let mut acl_pool: Option<Vec<ResId>> = None;
         for p in pending {
             if p.rules.first().is_some_and(|r| !self.net.res(r.source).present()) {
                 // The rule is being destroyed: drop the copy a no-op ACL's state may carry.
@@ -137,11 +138,13 @@ impl Fold<'_, '_> {
                 continue;
             }
             let Some(acl) = p.parent.res() else {
-                if let Link::Unknown(why) = &p.parent {
+                if p.parent.is_unknown() && !self.fan_out {
+                    self.skipped = true;
+                } else if let Link::Unknown(why) = &p.parent {
                     let why = format!("{} may belong to this network ACL ({why})", self.net.name(p.origin));
-                    for a in
-                        self.candidates(p.origin, &p.calls, p.may_be.as_deref(), |o| matches!(o, Object::NetworkAcl(_)))
-                    {
+                    let is_acl = |o: &Object| matches!(o, Object::NetworkAcl(_));
+                    let pool = acl_pool.get_or_insert_with(|| self.pool(is_acl));
+                    for a in self.candidates(p.origin, &p.calls, p.may_be.as_deref(), pool, is_acl) {
                         if let Object::NetworkAcl(acl) = &mut self.net.resources[a.index()].obj {
                             acl.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
                         }

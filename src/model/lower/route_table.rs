@@ -273,16 +273,19 @@ impl Fold<'_, '_> {
                 routes.retain(|r| r.inline_index.is_none() || !dests.contains(&r.dest));
             }
         }
+        let mut table_pool: Option<Vec<ResId>> = None;
         for p in pending {
             if !self.net.res(p.route.source).present() {
                 continue;
             }
             let Some(table) = p.table.res() else {
-                if let Link::Unknown(why) = &p.table {
+                if p.table.is_unknown() && !self.fan_out {
+                    self.skipped = true;
+                } else if let Link::Unknown(why) = &p.table {
                     let why = format!("{} may belong to this table ({why})", self.net.name(p.route.source));
-                    let mut tables = self.candidates(p.route.source, &p.calls, p.may_be.as_deref(), |o| {
-                        matches!(o, Object::RouteTable(_))
-                    });
+                    let is_table = |o: &Object| matches!(o, Object::RouteTable(_));
+                    let pool = table_pool.get_or_insert_with(|| self.pool(is_table));
+                    let mut tables = self.candidates(p.route.source, &p.calls, p.may_be.as_deref(), pool, is_table);
                     // A route can only target its own VPC's gateways (a peering connection: one of
                     // its two VPCs); tables of other VPCs cannot hold it.
                     if let Some(vpcs) = self.route_target_vpcs(&p.route) {

@@ -198,13 +198,15 @@ impl Fold<'_, '_> {
     pub(super) fn sg_rules(&mut self, pending: Vec<PendingRule<SgRule>>) {
         let present: Vec<PendingRule<SgRule>> =
             pending.into_iter().filter(|p| p.rules.first().is_none_or(|r| self.net.res(r.source).present())).collect();
+        let is_group = |o: &Object| matches!(o, Object::SecurityGroup(_));
+        let pool = if present.iter().any(|p| p.parent.is_unknown()) { self.pool(is_group) } else { Vec::new() };
         for p in present {
             let Some(group) = p.parent.res() else {
-                if let Link::Unknown(why) = &p.parent {
+                if p.parent.is_unknown() && !self.fan_out {
+                    self.skipped = true;
+                } else if let Link::Unknown(why) = &p.parent {
                     let why = format!("{} may belong to this group ({why})", self.net.name(p.origin));
-                    for g in self
-                        .candidates(p.origin, &p.calls, p.may_be.as_deref(), |o| matches!(o, Object::SecurityGroup(_)))
-                    {
+                    for g in self.candidates(p.origin, &p.calls, p.may_be.as_deref(), &pool, is_group) {
                         if let Object::SecurityGroup(sg) = &mut self.net.resources[g.index()].obj {
                             sg.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
                         }

@@ -49,3 +49,34 @@ fn lowering_reads_only_attributes_the_catalog_keeps() {
     let report: Vec<String> = dropped.iter().map(|(read, file)| format!("{read} (first in {file})")).collect();
     assert!(report.is_empty(), "lowering reads attributes the catalog drops:\n{}", report.join("\n"));
 }
+
+/// The probe lowering (`lower_probe`, which decides whether a plan's sources are needed) is
+/// exactly `lower`'s network when it says so, and says so exactly when no separate route or rule
+/// has an unknown parent: over every plan under `testdata/`, both cases occur, and an exact probe
+/// gives the same resources, objects and links as `lower`.
+#[test]
+fn the_probe_is_exact_when_it_says_so() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut files = Vec::new();
+    plans(&root, &mut files);
+    let (mut exact, mut inexact) = (0, 0);
+    for file in &files {
+        let arg = file.to_string_lossy().into_owned();
+        let Ok((input, doc)) = crate::ingest::load(&arg, &mut std::io::empty()) else { continue };
+        let full = lower(&input.name, &doc, Side::After);
+        let (probe, is_exact) = super::lower_probe(&input.name, &doc, Side::After);
+        assert_eq!(probe.summary().links_unknown, full.summary().links_unknown, "{arg}");
+        let text = |n: &crate::model::Network| {
+            format!("{:?}", n.resources.iter().map(|r| (&r.name, &r.obj)).collect::<Vec<_>>())
+        };
+        if is_exact {
+            exact += 1;
+            assert_eq!(text(&probe), text(&full), "{arg}: an exact probe differs from the full lowering");
+        } else {
+            inexact += 1;
+            assert!(full.summary().links_unknown > 0, "{arg}: only an unknown parent makes the probe inexact");
+            assert_ne!(text(&probe), text(&full), "{arg}");
+        }
+    }
+    assert!(exact > 100 && inexact > 0, "{exact} exact, {inexact} inexact");
+}
