@@ -1,0 +1,9 @@
+terraform {
+  required_providers { aws = { source = "hashicorp/aws", version = "5.100.0" } }
+}
+provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+}
