@@ -301,6 +301,7 @@ impl<'n> Evaluator<'n> {
             Group(Option<sg::Group>),
         }
         let present: Vec<ResId> = net.present().map(|(id, _)| id).collect();
+        let shared_rules = sg::SharedRules::default();
         let compiled: Vec<(ResId, Compiled)> = {
             use rayon::prelude::*;
             present
@@ -308,7 +309,9 @@ impl<'n> Evaluator<'n> {
                 .filter_map(|&id| match &net.res(id).obj {
                     Object::RouteTable(_) => Some((id, Compiled::Table(route::compile(&ctx, id)))),
                     Object::NetworkAcl(_) => Some((id, Compiled::Acl(nacl::compile(net, id, &services)))),
-                    Object::SecurityGroup(_) => Some((id, Compiled::Group(sg::compile(net, id, &services)))),
+                    Object::SecurityGroup(_) => {
+                        Some((id, Compiled::Group(sg::compile(net, id, &services, &shared_rules))))
+                    }
                     _ => None,
                 })
                 .collect()

@@ -141,8 +141,13 @@ pub(crate) fn compile(net: &Network, res: ResId, services: &Services) -> Option<
     let name = &net.res(res).name;
     let side = |rules: &Val<Vec<NaclRule>>, dir: Direction| {
         let egress = dir == Direction::Egress;
-        let maybe: Vec<(&NaclRule, &str)> =
-            acl.maybe_rules.iter().filter(|(e, _, _)| *e == egress).map(|(_, r, why)| (r, why.as_str())).collect();
+        let maybe: Vec<(&NaclRule, &str)> = acl
+            .maybe_rules
+            .iter()
+            .map(|m| &**m)
+            .filter(|(e, _, _)| *e == egress)
+            .map(|(_, r, why)| (r, why.as_str()))
+            .collect();
         match rules {
             Val::Known(list) => AclRules::Known(compile_rules(net, list, &maybe, dir, services)),
             Val::Unknown => AclRules::Unknown(format!("the rules of {name} are not known until apply")),

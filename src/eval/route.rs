@@ -353,7 +353,7 @@ pub(crate) fn compile(ctx: &RouteContext<'_>, res: ResId) -> Option<Table> {
         }
     }
     // Routes that may belong here: compiled like the others, kept apart.
-    for (r, why) in &t.maybe_routes {
+    for (r, why) in t.maybe_routes.iter().map(|m| &**m) {
         let over_local = matches!(
             r.target_kind,
             TargetKind::NatGateway | TargetKind::NetworkInterface | TargetKind::Instance | TargetKind::VpcEndpoint

@@ -107,8 +107,8 @@ enum Peer {
 /// One direction of a group.
 #[derive(Debug, Clone)]
 pub(crate) enum SgRules {
-    /// Known rules.
-    Known(Vec<SgEntry>),
+    /// Known rules (a rule that may belong to several groups is compiled once, shared).
+    Known(Vec<std::sync::Arc<SgEntry>>),
     /// Not known until apply.
     Unknown(String),
 }
@@ -170,25 +170,53 @@ impl SgOutcome {
     }
 }
 
+/// The compiled rules that may belong to several groups (an unlinked separate rule spread over
+/// its candidates), by the shared rule: compiled once for all of them. A rule on `self` names
+/// each group itself and is compiled per group.
+#[derive(Default)]
+pub(crate) struct SharedRules(std::sync::Mutex<std::collections::HashMap<usize, std::sync::Arc<SgEntry>>>);
+
 /// Compiles the group `res`; `None` when it is not a security group.
-pub(crate) fn compile(net: &Network, res: ResId, services: &Services) -> Option<Group> {
+pub(crate) fn compile(net: &Network, res: ResId, services: &Services, shared: &SharedRules) -> Option<Group> {
+    use std::sync::Arc;
     let Object::SecurityGroup(g) = &net.res(res).obj else {
         return None;
     };
     let name = &net.res(res).name;
     let side = |rules: &Val<Vec<SgRule>>, dir: SgDirection| {
-        let mut entries: Vec<SgEntry> = match rules {
-            Val::Known(list) => list.iter().map(|r| compile_rule(net, res, r, dir, services)).collect(),
+        let mut entries: Vec<Arc<SgEntry>> = match rules {
+            Val::Known(list) => list.iter().map(|r| Arc::new(compile_rule(net, res, r, dir, services))).collect(),
             Val::Unknown => return SgRules::Unknown(format!("the rules of {name} are not known until apply")),
             Val::Absent => Vec::new(),
         };
         let egress = dir == SgDirection::Egress;
-        for (e, r, why) in &g.maybe_rules {
-            if *e == egress {
+        for m in &g.maybe_rules {
+            let (e, r, why) = &**m;
+            if *e != egress {
+                continue;
+            }
+            let make = || {
                 let mut entry = compile_rule(net, res, r, dir, services);
                 entry.uncertain = Some(why.clone());
-                entries.push(entry);
+                Arc::new(entry)
+            };
+            if matches!(r.peer, SgPeer::SelfGroup) {
+                entries.push(make());
+                continue;
             }
+            let key = Arc::as_ptr(m) as usize;
+            let cached = shared.0.lock().ok().and_then(|c| c.get(&key).cloned());
+            let entry = match cached {
+                Some(e) => e,
+                None => {
+                    let e = make();
+                    if let Ok(mut c) = shared.0.lock() {
+                        c.insert(key, e.clone());
+                    }
+                    e
+                }
+            };
+            entries.push(entry);
         }
         SgRules::Known(entries)
     };

@@ -230,7 +230,7 @@ pub struct RouteTable {
     /// Routes of separate `aws_route` resources that may belong to this table: their
     /// `route_table_id` could not be linked (set through a local) and this table is one of the
     /// candidates. Each with why. They may or may not be here: never a fact either way.
-    pub maybe_routes: Vec<(Route, String)>,
+    pub maybe_routes: Vec<std::sync::Arc<(Route, String)>>,
 }
 
 /// `aws_route`: folded into its table; kept for addresses.
@@ -574,7 +574,7 @@ pub struct SecurityGroup {
     pub inline_directions: (bool, bool),
     /// Separate rules that may belong to this group (their group could not be linked): egress?,
     /// the rule, why.
-    pub maybe_rules: Vec<(bool, SgRule, String)>,
+    pub maybe_rules: Vec<std::sync::Arc<(bool, SgRule, String)>>,
 }
 
 /// Separate SG rule resources (folded into their group).
@@ -644,7 +644,7 @@ pub struct NetworkAcl {
     pub inline_directions: (bool, bool),
     /// Separate rules that may belong to this ACL (their ACL could not be linked): egress?, the
     /// rule, why.
-    pub maybe_rules: Vec<(bool, NaclRule, String)>,
+    pub maybe_rules: Vec<std::sync::Arc<(bool, NaclRule, String)>>,
 }
 
 /// `aws_network_acl_rule`.

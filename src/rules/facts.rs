@@ -100,7 +100,7 @@ pub(crate) fn default_route_v4(table: &RouteTable) -> Option<Option<&Route>> {
             _ => {}
         }
     }
-    let maybe_default = table.maybe_routes.iter().any(|(r, _)| {
+    let maybe_default = table.maybe_routes.iter().map(|m| &m.0).any(|r| {
         matches!(&r.dest, Destination::V4(Val::Known(n)) if n.prefix_len() == 0)
             || matches!(&r.dest, Destination::V4(Val::Unknown) | Destination::Unknown)
     });

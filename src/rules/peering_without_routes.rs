@@ -43,7 +43,7 @@ impl Rule for PeeringWithoutRoutes {
                     continue;
                 };
                 // Routes that may belong to this table (their table could not be linked).
-                for route in routes.iter().chain(t.maybe_routes.iter().map(|(r, _)| r)) {
+                for route in routes.iter().chain(t.maybe_routes.iter().map(|m| &m.0)) {
                     match facts::target(net, route) {
                         Target::Peering(x) if x == pcx => routed = true,
                         Target::Unknown | Target::External if route.target_kind == TargetKind::Peering => {

@@ -28,7 +28,7 @@ impl Rule for SgNoEgress {
             }
             let Val::Known(egress) = &g.egress else { continue };
             // A separate egress rule whose group could not be linked may be this group's.
-            if !egress.is_empty() || g.maybe_rules.iter().any(|(e, _, _)| *e) {
+            if !egress.is_empty() || g.maybe_rules.iter().any(|m| m.0) {
                 continue;
             }
             let users = users(net, sg);
@@ -65,7 +65,7 @@ fn users(net: &Network, sg: ResId) -> Vec<(ResId, String)> {
         }
         let all_without_egress = groups.iter().all(|l| match l {
             Link::To(g, _) => net.res(*g).obj.security_group().is_some_and(|g| {
-                g.egress.known().is_some_and(Vec::is_empty) && !g.maybe_rules.iter().any(|(e, _, _)| *e)
+                g.egress.known().is_some_and(Vec::is_empty) && !g.maybe_rules.iter().any(|m| m.0)
             }),
             _ => false,
         });

@@ -144,9 +144,11 @@ impl Fold<'_, '_> {
                     let why = format!("{} may belong to this network ACL ({why})", self.net.name(p.origin));
                     let is_acl = |o: &Object| matches!(o, Object::NetworkAcl(_));
                     let pool = acl_pool.get_or_insert_with(|| self.pool(is_acl));
+                    let shared: Vec<std::sync::Arc<(bool, NaclRule, String)>> =
+                        p.rules.iter().map(|r| std::sync::Arc::new((p.egress, r.clone(), why.clone()))).collect();
                     for a in self.candidates(p.origin, &p.calls, p.may_be.as_deref(), pool, is_acl) {
                         if let Object::NetworkAcl(acl) = &mut self.net.resources[a.index()].obj {
-                            acl.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
+                            acl.maybe_rules.extend(shared.iter().cloned());
                         }
                     }
                 }

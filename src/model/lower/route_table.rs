@@ -305,9 +305,11 @@ impl Fold<'_, '_> {
                             tables = same;
                         }
                     }
+                    // One copy, shared by every table it may belong to.
+                    let shared = std::sync::Arc::new((p.route.clone(), why));
                     for t in tables {
                         if let Object::RouteTable(rt) = &mut self.net.resources[t.index()].obj {
-                            rt.maybe_routes.push((p.route.clone(), why.clone()));
+                            rt.maybe_routes.push(shared.clone());
                         }
                     }
                 }

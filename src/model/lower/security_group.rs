@@ -206,9 +206,12 @@ impl Fold<'_, '_> {
                     self.skipped = true;
                 } else if let Link::Unknown(why) = &p.parent {
                     let why = format!("{} may belong to this group ({why})", self.net.name(p.origin));
+                    // One copy of each rule, shared by every group it may belong to.
+                    let shared: Vec<std::sync::Arc<(bool, SgRule, String)>> =
+                        p.rules.iter().map(|r| std::sync::Arc::new((p.egress, r.clone(), why.clone()))).collect();
                     for g in self.candidates(p.origin, &p.calls, p.may_be.as_deref(), &pool, is_group) {
                         if let Object::SecurityGroup(sg) = &mut self.net.resources[g.index()].obj {
-                            sg.maybe_rules.extend(p.rules.iter().map(|r| (p.egress, r.clone(), why.clone())));
+                            sg.maybe_rules.extend(shared.iter().cloned());
                         }
                     }
                 }
