@@ -105,14 +105,14 @@ pub(crate) fn diff(args: &cli::DiffArgs, io: &mut Io<'_>) -> Result<u8> {
         .as_deref()
         .map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()))
         .filter(|s| !s.is_empty());
-    let before_loaded = match &args.after {
+    let mut before_loaded = match &args.after {
         Some(_) => Some(ingest::load_any(&args.before, io.stdin, &options)?),
         None => None,
     };
-    let (input, doc, mut warnings) = ingest::load_any(after_arg, io.stdin, &options)?;
+    let (input, mut doc, mut warnings) = ingest::load_any(after_arg, io.stdin, &options)?;
     let settings = settings_for(explicit.as_ref(), input.dir())?;
     let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let (before_net, after_net, rename, changed, before_name) = match &before_loaded {
+    let (before_net, after_net, rename, changed, before_name) = match &mut before_loaded {
         None => {
             if doc.kind != ingest::DocKind::Plan {
                 return Err(Error::usage(
@@ -122,15 +122,23 @@ pub(crate) fn diff(args: &cli::DiffArgs, io: &mut Io<'_>) -> Result<u8> {
                 ));
             }
             let before = lower(&input.name, &doc, Side::Before);
-            let after = lower(&input.name, &doc, Side::After);
+            // The network after the change as lint sees it: with the sources beside the plan
+            // when the plan alone leaves links unresolved.
+            let (after, notes) = super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &options);
+            warnings.extend(notes);
             (before, after, BTreeMap::new(), differ::changed_in_plan(&doc), input.name.clone())
         }
         Some((b_input, b_doc, b_warnings)) => {
             warnings.extend(b_warnings.iter().cloned());
             let rename: BTreeMap<String, String> =
                 doc.moved.iter().map(|(new, old)| (old.clone(), new.clone())).collect();
-            let before = lower(&b_input.name, b_doc, Side::After);
-            let after = lower(&input.name, &doc, Side::After);
+            // Each side with the sources beside it (the base branch's and the PR's folders).
+            let (before_dir, _) = source_dir_of(&args.before, None);
+            let (before, b_notes) = super::lower_after(&b_input.name, b_doc, before_dir.as_deref(), &options);
+            warnings.extend(b_notes);
+            let (after, notes) = super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &options);
+            warnings.extend(notes);
+            let b_doc: &ingest::Document = b_doc;
             let changed = differ::changed_between(b_doc, &doc, &rename);
             (before, after, rename, changed, b_input.name.clone())
         }

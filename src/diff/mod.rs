@@ -17,6 +17,7 @@ pub mod policy;
 pub mod services;
 #[cfg(test)]
 mod tests;
+mod touched;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -202,8 +203,18 @@ fn is_nothing(v: &serde_json::Value) -> bool {
     }
 }
 
-/// The differences between the two sides, grouped and sorted (internet exposure first).
+/// The differences between the two sides, grouped and sorted (internet exposure first). Only
+/// the pairs of ends a change can touch are walked (`touched`); the others cannot differ.
 pub fn diff(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>) -> Vec<Difference> {
+    diff_pairs(sides, before, after, true)
+}
+
+/// [`diff`] walking every pair of ends: the reference the restricted diff is tested against.
+pub fn diff_every_pair(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>) -> Vec<Difference> {
+    diff_pairs(sides, before, after, false)
+}
+
+fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, restrict: bool) -> Vec<Difference> {
     let mut external = ends::external_ends(sides.before);
     for e in ends::external_ends(sides.after) {
         if !external.contains(&e) {
@@ -228,6 +239,7 @@ pub fn diff(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>) ->
             pairs.push((s, d));
         }
     }
+    let pairs = if restrict { touched::restrict(sides, pairs, &ends_before, &ends_after) } else { pairs };
     let links = Members::new(sides);
     let found: Vec<Difference> = pairs
         .par_iter()

@@ -1,0 +1,253 @@
+//! Which pairs a change can touch (issue 16 item 6): a pair of ends whose path can cross no
+//! changed resource has the same verdict on both sides, so it is not walked.
+//!
+//! When every change is to security groups' rules, only pairs with an end that is a member of
+//! a changed group can differ (unless a member forwards others' traffic: an appliance).
+//! Otherwise a changed resource touches the VPCs it sits in or refers to (its links, two steps out, and
+//! what refers to it, one step in: a changed security group reaches the rules of other VPCs
+//! that name it). A pair is touched when one of its ends is in a touched VPC, or exists on one
+//! side only. Traffic crosses a third VPC only through a transit gateway whose static routes
+//! send it to that VPC's attachment (a centralised egress or inspection VPC; peering is not
+//! transitive): when a touched VPC is such a target, every pair is walked. So is every pair
+//! when a change cannot be bounded this way — a transit gateway, its tables, routes,
+//! associations or propagations, a prefix list, or a resource no VPC can be found for.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::eval::sg::{GroupKey, SgList};
+use crate::model::{AttachmentKind, Link, Network, Object, ResId};
+
+use super::Sides;
+use super::ends::{End, EndKey};
+
+/// How far links are followed out of a changed resource (a rule → its group → the VPC).
+const OUT_STEPS: usize = 3;
+
+/// The VPCs (by address after the change) whose ends a change can affect; `None`: every pair.
+pub(crate) struct Touched {
+    vpcs: BTreeSet<String>,
+    /// When every change is a security group's rules: those groups (by address after the
+    /// change). Only pairs with a member of one of them can differ.
+    groups: Option<BTreeSet<String>>,
+}
+
+impl Touched {
+    /// `None` when the change cannot be bounded (every pair is walked).
+    pub(crate) fn new(sides: &Sides<'_>) -> Option<Touched> {
+        let after_names: BTreeMap<&str, &str> = sides.rename.iter().map(|(b, a)| (a.as_str(), b.as_str())).collect();
+        let mut vpcs = BTreeSet::new();
+        let mut groups = Some(BTreeSet::new());
+        for (net, before) in [(sides.before, true), (sides.after, false)] {
+            let index = Index::new(net);
+            let rename = |name: &str| -> String {
+                if before {
+                    sides.rename.get(name).cloned().unwrap_or_else(|| name.to_string())
+                } else {
+                    name.to_string()
+                }
+            };
+            for changed in &sides.changed {
+                let name = if before { after_names.get(changed.as_str()).copied().unwrap_or(changed) } else { changed };
+                let Some(id) = net.find(name) else { continue };
+                let group = match &net.res(id).obj {
+                    Object::SecurityGroup(_) => Some(id),
+                    Object::SgRule(r) => r.group.res(),
+                    _ => None,
+                };
+                match (group, groups.as_mut()) {
+                    (Some(g), Some(set)) => {
+                        set.insert(rename(net.name(g)));
+                    }
+                    _ => groups = None,
+                }
+                for v in index.vpcs_of(id)? {
+                    vpcs.insert(rename(net.name(v)));
+                }
+            }
+            // A touched VPC that a transit gateway sends others' traffic through.
+            for t in index.transit_vpcs()? {
+                if vpcs.contains(&rename(net.name(t))) {
+                    return None;
+                }
+            }
+        }
+        Some(Touched { vpcs, groups })
+    }
+
+    /// Keeps the narrowing to the changed groups' members only when no member forwards traffic
+    /// for others (an appliance or NAT instance: its group filters paths it is not an end of)
+    /// and every end's groups are known.
+    fn narrow_to_members(&mut self, sides: &Sides<'_>, before: &BTreeMap<EndKey, End>, after: &BTreeMap<EndKey, End>) {
+        let Some(groups) = &self.groups else { return };
+        let ok = [(before, sides.before, true), (after, sides.after, false)].iter().all(|(ends, net, is_before)| {
+            ends.values().all(|e| match &e.place.sgs {
+                SgList::Unknown(_) => false,
+                SgList::NotApplicable => true,
+                SgList::Groups(list) => {
+                    let member = list.iter().any(|g| self.named(g, net, *is_before, sides, groups));
+                    !member || e.place.source_dest_check == crate::model::Val::Known(true)
+                }
+            })
+        });
+        if !ok {
+            self.groups = None;
+        }
+    }
+
+    fn named(&self, g: &GroupKey, net: &Network, before: bool, sides: &Sides<'_>, groups: &BTreeSet<String>) -> bool {
+        match g {
+            GroupKey::Res(id) => {
+                let name = net.name(*id);
+                let name = if before { sides.rename.get(name).map_or(name, String::as_str) } else { name };
+                groups.contains(name)
+            }
+            GroupKey::External(_) => false,
+        }
+    }
+
+    /// Whether the pair of `s` and `d` may differ between the sides.
+    pub(crate) fn pair(&self, sides: &Sides<'_>, ends: [(Option<&End>, Option<&End>); 2]) -> bool {
+        let [(before_s, after_s), (before_d, after_d)] = ends;
+        let (Some(bs), Some(as_), Some(bd), Some(ad)) = (before_s, after_s, before_d, after_d) else {
+            return true;
+        };
+        let in_touched = |end: &End, net: &Network, before: bool| -> bool {
+            if end.kind.is_external() {
+                return false;
+            }
+            match end.place.vpc {
+                Some(v) => {
+                    let name = net.name(v);
+                    let name = if before { sides.rename.get(name).map_or(name, String::as_str) } else { name };
+                    self.vpcs.contains(name)
+                }
+                // An end inside no known VPC: walked.
+                None => true,
+            }
+        };
+        if let Some(groups) = &self.groups {
+            let member = |end: &End, net: &Network, before: bool| match &end.place.sgs {
+                SgList::Groups(list) => list.iter().any(|g| self.named(g, net, before, sides, groups)),
+                SgList::Unknown(_) => true,
+                SgList::NotApplicable => false,
+            };
+            return member(bs, sides.before, true)
+                || member(bd, sides.before, true)
+                || member(as_, sides.after, false)
+                || member(ad, sides.after, false);
+        }
+        in_touched(bs, sides.before, true)
+            || in_touched(bd, sides.before, true)
+            || in_touched(as_, sides.after, false)
+            || in_touched(ad, sides.after, false)
+    }
+}
+
+/// The pairs of a diff, restricted to those a change can touch (module docs); all of them when
+/// the change cannot be bounded.
+pub(crate) fn restrict<'k>(
+    sides: &Sides<'_>,
+    pairs: Vec<(&'k EndKey, &'k EndKey)>,
+    before: &BTreeMap<EndKey, End>,
+    after: &BTreeMap<EndKey, End>,
+) -> Vec<(&'k EndKey, &'k EndKey)> {
+    let Some(mut touched) = Touched::new(sides) else { return pairs };
+    touched.narrow_to_members(sides, before, after);
+    pairs
+        .into_iter()
+        .filter(|(s, d)| touched.pair(sides, [(before.get(*s), after.get(*s)), (before.get(*d), after.get(*d))]))
+        .collect()
+}
+
+/// The links of one network, both ways.
+struct Index<'n> {
+    net: &'n Network,
+    out: HashMap<ResId, Vec<ResId>>,
+    inward: HashMap<ResId, Vec<ResId>>,
+}
+
+impl<'n> Index<'n> {
+    fn new(net: &'n Network) -> Index<'n> {
+        let mut out: HashMap<ResId, Vec<ResId>> = HashMap::new();
+        let mut inward: HashMap<ResId, Vec<ResId>> = HashMap::new();
+        for l in &net.links {
+            if let Link::To(to, _) = &l.link {
+                out.entry(l.from).or_default().push(*to);
+                inward.entry(*to).or_default().push(l.from);
+            }
+        }
+        Index { net, out, inward }
+    }
+
+    /// The VPCs a changed resource touches; `None` when it cannot be bounded.
+    fn vpcs_of(&self, id: ResId) -> Option<BTreeSet<ResId>> {
+        if unbounded(&self.net.res(id).obj) {
+            return None;
+        }
+        let mut found = BTreeSet::new();
+        let mut seen = BTreeSet::from([id]);
+        let mut frontier = vec![id];
+        // What refers to it, one step in (a rule naming a changed group, a target attachment).
+        for r in self.inward.get(&id).into_iter().flatten() {
+            if seen.insert(*r) {
+                frontier.push(*r);
+            }
+        }
+        for _ in 0..=OUT_STEPS {
+            let mut next = Vec::new();
+            for r in frontier {
+                if matches!(self.net.res(r).obj, Object::Vpc(_)) {
+                    found.insert(r);
+                    continue;
+                }
+                for t in self.out.get(&r).into_iter().flatten() {
+                    if seen.insert(*t) {
+                        next.push(*t);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        (!found.is_empty()).then_some(found)
+    }
+
+    /// The VPCs whose transit gateway attachment a static TGW route targets; `None` when a
+    /// route's attachment is not known.
+    fn transit_vpcs(&self) -> Option<BTreeSet<ResId>> {
+        let mut out = BTreeSet::new();
+        for (_, r) in self.net.present() {
+            let Object::TgwRoute(route) = &r.obj else { continue };
+            match &route.attachment {
+                Link::To(a, _) => {
+                    if let Object::TgwAttachment(att) = &self.net.res(*a).obj
+                        && let AttachmentKind::Vpc { vpc, .. } = &att.kind
+                    {
+                        match vpc.res() {
+                            Some(v) => {
+                                out.insert(v);
+                            }
+                            None => return None,
+                        }
+                    }
+                }
+                Link::Absent => {}
+                _ => return None,
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Changes whose reach is not one set of VPCs.
+fn unbounded(obj: &Object) -> bool {
+    matches!(
+        obj,
+        Object::TransitGateway(_)
+            | Object::TgwRouteTable(_)
+            | Object::TgwRoute(_)
+            | Object::TgwAssociation(_)
+            | Object::TgwPropagation(_)
+            | Object::PrefixList(_)
+            | Object::PrefixListEntry(_)
+    )
+}
