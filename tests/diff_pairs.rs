@@ -149,9 +149,12 @@ fn first<'a>(r: &'a mut BTreeMap<String, &mut Value>, pick: impl Fn(&str, &Value
         .unwrap_or_else(|| panic!("no such resource among {types:?}"))
 }
 
+/// One edit of a plan's planned values.
+type Edit = Box<dyn Fn(&mut BTreeMap<String, &mut Value>)>;
+
 #[test]
 fn one_change_of_each_kind_gives_the_same_differences() {
-    let edits: Vec<(&str, Box<dyn Fn(&mut BTreeMap<String, &mut Value>)>)> = vec![
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "sg-rule",
             Box::new(|r| {
