@@ -1033,7 +1033,7 @@ fn instance_object(
     }
     let mut m: BTreeMap<String, Value> = written.clone();
     if let Some((computed, other)) = schema::attr_names(rtype) {
-        for k in computed {
+        for &k in computed {
             // A computed attribute set to null is the provider's to choose, as if unset.
             if m.get(k).is_none_or(|v| *v == Value::Null) {
                 let v = match schema::unset(false, rtype, k) {
@@ -1043,7 +1043,7 @@ fn instance_object(
                 m.insert(k.to_string(), v);
             }
         }
-        for k in other {
+        for &k in other {
             if !m.contains_key(k) {
                 let v = match schema::unset(false, rtype, k) {
                     Unset::Default(d) => Value::from_json(d),
@@ -1526,7 +1526,7 @@ fn fill_blocks(data: bool, rtype: &str, attr: &str, v: &Value) -> Value {
         .map(|b| {
             let Value::Object(m) = b else { return b.clone() };
             let mut m = m.clone();
-            for n in &names {
+            for n in names {
                 if !m.contains_key(*n) || m.get(*n) == Some(&Value::Null) {
                     match schema::unset_inner(data, rtype, attr, n) {
                         Unset::Default(d) => {
@@ -1589,7 +1589,7 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str, ancestry: &mut Vec<PathB
                             .iter()
                             .map(|b| {
                                 let mut o = Map::new();
-                                for n in &names {
+                                for n in names {
                                     let v = b.body.attr(n).map_or(Json::Null, |e| {
                                         tfrefs::expression(e).get("constant_value").cloned().unwrap_or(Json::Null)
                                     });

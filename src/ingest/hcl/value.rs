@@ -270,6 +270,16 @@ impl Value {
         }
     }
 
+    /// Whether the value or anything inside it is marked sensitive.
+    pub(crate) fn has_mark(&self) -> bool {
+        match self {
+            Value::Sensitive(_) => true,
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => v.iter().any(Value::has_mark),
+            Value::Map(m) | Value::Object(m) => m.values().any(Value::has_mark),
+            _ => false,
+        }
+    }
+
     /// The value without sensitive marks (deep), and whether it had any.
     pub(crate) fn unmarked(self) -> (Value, bool) {
         match self {
