@@ -13,7 +13,7 @@ use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, 
 use hcl::edit::template::{Directive, Element, Template};
 
 use super::functions::{self, FnError};
-use super::value::{Number, Type, Unknown, Value};
+use super::value::{Number, Refers, Type, Unknown, Value};
 
 /// Why an expression has no value.
 #[derive(Debug, Clone, PartialEq)]
@@ -808,7 +808,7 @@ pub(crate) fn get_attr(v: Value, name: &str) -> EvalResult {
         Value::Unknown(u) => Ok(Value::Unknown(Box::new(Unknown {
             ty: Type::Dynamic,
             not_null: false,
-            refers_to: u.refers_to.map(|r| format!("{r}.{name}")),
+            refers_to: u.refers_to.map(|r| Refers::Text(format!("{r}.{name}"))),
             cidr_within: None,
         }))),
         Value::Sensitive(inner) => Ok(get_attr(*inner, name)?.marked_if(true)),
@@ -862,7 +862,7 @@ pub(crate) fn index(v: Value, k: &Value) -> EvalResult {
             Value::Unknown(Box::new(Unknown {
                 ty: Type::Dynamic,
                 not_null: false,
-                refers_to: u.refers_to.map(|r| format!("{r}{suffix}")),
+                refers_to: u.refers_to.map(|r| Refers::Text(format!("{r}{suffix}"))),
                 cidr_within: None,
             }))
         }

@@ -6,10 +6,11 @@
 //! `sensitive` markers, the provider's defaults for what the code leaves unset), plus a
 //! `Configuration` in the plan's shape that the model's linker reads references from.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::expr::Expression;
 use serde_json::{Map, Value as Json, json};
@@ -18,7 +19,7 @@ use super::eval::{EvalError, EvalResult, Resolver, Scope, as_string, pairs};
 use super::load::{BlockData, BodyData, ModuleSrc, ResourceBlock, load_module};
 use super::schema::{self, Unset};
 use super::tfrefs;
-use super::value::{Number, Type, Unknown, Value};
+use super::value::{Number, Refers, Type, Unknown, Value};
 use super::vars::{self, Decl, VarArg};
 use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
 use crate::catalog;
@@ -51,7 +52,19 @@ pub struct HclOptions {
     pub only_blocks: Option<BTreeSet<(String, String)>>,
 }
 
-/// One resource block's instances, as evaluated.
+/// One resource block, as evaluated: its instances and `TYPE.NAME` as other expressions see it
+/// (the instances' objects, kept once: a reference steps into it).
+#[derive(Debug)]
+struct Block {
+    insts: Instances,
+    /// The object of the one instance, a tuple of them by index (`count`), an object of them by
+    /// key (`for_each`), or unknown when the instances are undecided. Made when first asked
+    /// for ([`World::block_value`]): most blocks are never referred to, and their objects (every
+    /// attribute of the provider's schema) would be most of the work.
+    value: OnceCell<Rc<Value>>,
+}
+
+/// One resource block's instances, as evaluated (their objects are in [`Block::value`]).
 #[derive(Debug, Clone)]
 enum Instances {
     /// No `count`/`for_each`.
@@ -67,10 +80,10 @@ enum Instances {
 #[derive(Debug, Clone)]
 struct InstanceVal {
     key: Option<InstanceKey>,
+    /// Its address (`module.a.aws_subnet.x[1]`).
+    addr: String,
     /// Evaluated arguments and blocks (what the code writes).
     written: BTreeMap<String, Value>,
-    /// The object other expressions see (written, plus computed attributes unknown).
-    object: Value,
 }
 
 /// A resource block within a module: data?, type, name.
@@ -104,9 +117,7 @@ struct Inst {
     vars: RefCell<HashMap<String, Slot<Shared>>>,
     locals: RefCell<HashMap<String, Slot<Shared>>>,
     outputs: RefCell<HashMap<String, Slot<Shared>>>,
-    resources: RefCell<HashMap<BlockKey, Slot<Rc<Instances>>>>,
-    /// `TYPE.NAME` as other expressions see it, made once from `resources`.
-    resource_values: RefCell<HashMap<BlockKey, Rc<Value>>>,
+    resources: RefCell<HashMap<BlockKey, Slot<Rc<Block>>>>,
     /// `module.NAME` as other expressions see it, kept once every output of every instance
     /// has a value.
     module_values: RefCell<HashMap<String, Rc<Value>>>,
@@ -302,7 +313,17 @@ fn module_prefix(path: &[ModuleStep]) -> String {
 
 /// What an expression names when it is unknown: the whole reference chain it came from.
 fn unknown_ref(refers_to: String, ty: Type, not_null: bool) -> Value {
-    Value::Unknown(Box::new(Unknown { ty, not_null, refers_to: Some(refers_to), cidr_within: None }))
+    Value::Unknown(Box::new(Unknown { ty, not_null, refers_to: Some(Refers::Text(refers_to)), cidr_within: None }))
+}
+
+/// [`unknown_ref`] of attribute `attr` of the resource instance at `addr`.
+fn unknown_attr(addr: &Arc<str>, attr: &'static str, ty: Type, not_null: bool) -> Value {
+    Value::Unknown(Box::new(Unknown {
+        ty,
+        not_null,
+        refers_to: Some(Refers::Attr(addr.clone(), attr)),
+        cidr_within: None,
+    }))
 }
 
 impl World {
@@ -626,7 +647,6 @@ impl World {
                 locals: RefCell::default(),
                 outputs: RefCell::default(),
                 resources: RefCell::default(),
-                resource_values: RefCell::default(),
                 module_values: RefCell::default(),
                 calls: RefCell::default(),
                 ancestry: ancestry.clone(),
@@ -674,23 +694,27 @@ impl World {
             let addr = if data { format!("data.{rtype}.{name}") } else { format!("{rtype}.{name}") };
             return Err(EvalError::new(format!("reference to undeclared {kind} {addr}")));
         };
-        let k = (block.data, block.rtype.clone(), block.name.clone());
-        if let Some(v) = inst.resource_values.borrow().get(&k) {
-            return Ok(v.clone());
-        }
-        let insts = self.instances(inst, block)?;
-        let base = format!("{}{}{rtype}.{name}", module_prefix(&inst.path), if data { "data." } else { "" });
-        let v = Rc::new(match insts.as_ref() {
-            Instances::Single(i) => i.object.clone(),
-            Instances::Count(list) => Value::Tuple(list.iter().map(|i| i.object.clone()).collect()),
-            Instances::ForEach(m) => Value::Object(m.iter().map(|(k, i)| (k.clone(), i.object.clone())).collect()),
-            Instances::Undecided => unknown_ref(base, Type::Dynamic, false),
-        });
-        inst.resource_values.borrow_mut().insert(k, v.clone());
-        Ok(v)
+        let b = self.instances(inst, block)?;
+        Ok(self.block_value(inst, block, &b))
     }
 
-    fn instances(&self, inst: &Rc<Inst>, block: &ResourceBlock) -> std::result::Result<Rc<Instances>, EvalError> {
+    /// [`Block::value`], made on first use.
+    fn block_value(&self, inst: &Inst, block: &ResourceBlock, b: &Block) -> Rc<Value> {
+        b.value
+            .get_or_init(|| {
+                let object = |v: &InstanceVal| instance_object(self, inst, block, &v.addr, v.written.clone());
+                Rc::new(match &b.insts {
+                    Instances::Single(v) => object(v),
+                    Instances::Count(list) => Value::Tuple(list.iter().map(object).collect()),
+                    Instances::ForEach(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), object(v))).collect()),
+                    // Set when the block is expanded.
+                    Instances::Undecided => Value::Null,
+                })
+            })
+            .clone()
+    }
+
+    fn instances(&self, inst: &Rc<Inst>, block: &ResourceBlock) -> std::result::Result<Rc<Block>, EvalError> {
         let k = (block.data, block.rtype.clone(), block.name.clone());
         if let Some(Slot::Done(v)) = inst.resources.borrow().get(&k) {
             return Ok(v.clone());
@@ -715,12 +739,13 @@ impl World {
         inst: &Rc<Inst>,
         block: &ResourceBlock,
         base: &str,
-    ) -> std::result::Result<Instances, EvalError> {
+    ) -> std::result::Result<Block, EvalError> {
         let ctx = self.ctx(inst);
         let keys = match expansion(&ctx, &block.body, base)? {
             Expansion::Undecided(why) => {
                 self.note(format!("{base}: {why}"));
-                return Ok(Instances::Undecided);
+                let value = OnceCell::from(Rc::new(unknown_ref(base.to_string(), Type::Dynamic, false)));
+                return Ok(Block { insts: Instances::Undecided, value });
             }
             Expansion::Keys(k) => k,
         };
@@ -740,12 +765,12 @@ impl World {
             let addr = format!("{base}{}", key_text(&k));
             let c = Ctx { world: self, inst: inst.clone(), count_index, each: each_kv, self_obj: None };
             let written = eval_body(&c, &block.body, &addr, Some((block.data, &block.rtype)));
-            let object = instance_object(self, inst, block, &addr, &written);
-            vals.push(InstanceVal { key: k, written, object });
+            vals.push(InstanceVal { key: k, addr, written });
         }
-        Ok(if counted {
+        let insts = if counted {
             Instances::Count(vals)
         } else if each {
+            // By key (a key met twice keeps its last instance, as a map does).
             Instances::ForEach(
                 vals.into_iter()
                     .map(|v| {
@@ -763,7 +788,8 @@ impl World {
                 Some(v) => Instances::Single(Box::new(v)),
                 None => Instances::Count(Vec::new()),
             }
-        })
+        };
+        Ok(Block { insts, value: OnceCell::new() })
     }
 
     fn region(&self, inst: &Inst, provider_attr: Option<&Expression>) -> Option<String> {
@@ -990,7 +1016,7 @@ fn instance_object(
     inst: &Inst,
     block: &ResourceBlock,
     addr: &str,
-    written: &BTreeMap<String, Value>,
+    written: BTreeMap<String, Value>,
 ) -> Value {
     let rtype = block.rtype.as_str();
     if block.data {
@@ -1031,16 +1057,19 @@ fn instance_object(
         // error.
         return unknown_ref(addr.to_string(), Type::Dynamic, true);
     }
-    let mut m: BTreeMap<String, Value> = written.clone();
+    let mut m = written;
     if let Some((computed, other)) = schema::attr_names(rtype) {
+        // The schema's computed and other attribute names are disjoint.
+        let shared: Arc<str> = Arc::from(addr);
+        let mut fills: Vec<(String, Value)> = Vec::with_capacity(computed.len() + other.len());
         for &k in computed {
             // A computed attribute set to null is the provider's to choose, as if unset.
             if m.get(k).is_none_or(|v| *v == Value::Null) {
                 let v = match schema::unset(false, rtype, k) {
                     Unset::Default(d) => Value::from_json(d),
-                    _ => unknown_ref(format!("{addr}.{k}"), Type::Dynamic, k == "id" || k == "arn"),
+                    _ => unknown_attr(&shared, k, Type::Dynamic, k == "id" || k == "arn"),
                 };
-                m.insert(k.to_string(), v);
+                fills.push((k.to_string(), v));
             }
         }
         for &k in other {
@@ -1050,8 +1079,15 @@ fn instance_object(
                     Unset::Blocks { single: false } => Value::List(Vec::new()),
                     _ => Value::Null,
                 };
-                m.insert(k.to_string(), v);
+                fills.push((k.to_string(), v));
             }
+        }
+        if !fills.is_empty() {
+            // Built at once from the sorted pairs; of two with one name (a computed attribute
+            // written as null) the later, the fill, stays.
+            let mut all: Vec<(String, Value)> = m.into_iter().collect();
+            all.append(&mut fills);
+            m = all.into_iter().collect();
         }
     } else {
         m.entry("id".to_string()).or_insert_with(|| unknown_ref(format!("{addr}.id"), Type::String, true));
@@ -1138,7 +1174,6 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         locals: RefCell::default(),
         outputs: RefCell::default(),
         resources: RefCell::default(),
-        resource_values: RefCell::default(),
         module_values: RefCell::default(),
         calls: RefCell::default(),
         ancestry: Vec::new(),
@@ -1229,17 +1264,22 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     continue;
                 }
             };
-            let placeholder = InstanceVal { key: None, written: BTreeMap::new(), object: Value::Null };
-            let list: Vec<&InstanceVal> = match insts.as_ref() {
-                Instances::Single(v) => vec![v.as_ref()],
-                Instances::Count(v) => v.iter().collect(),
-                Instances::ForEach(m) => m.values().collect(),
-                Instances::Undecided => vec![&placeholder],
+            let placeholder = InstanceVal { key: None, addr: String::new(), written: BTreeMap::new() };
+            // Each instance with its object: the document reads it for data sources only.
+            let value = if block.data { world.block_value(&inst, block, &insts) } else { Rc::new(Value::Null) };
+            let null = Value::Null;
+            let list: Vec<(&InstanceVal, &Value)> = match (&insts.insts, value.as_ref()) {
+                (Instances::Single(v), o) => vec![(v.as_ref(), o)],
+                (Instances::Count(v), Value::Tuple(o)) => v.iter().zip(o).collect(),
+                (Instances::ForEach(m), Value::Object(o)) => m.values().zip(o.values()).collect(),
+                (Instances::Count(v), _) => v.iter().map(|v| (v, &null)).collect(),
+                (Instances::ForEach(m), _) => m.values().map(|v| (v, &null)).collect(),
+                (Instances::Undecided, _) => vec![(&placeholder, &null)],
             };
-            let is_placeholder = inst.placeholder || matches!(insts.as_ref(), Instances::Undecided);
+            let is_placeholder = inst.placeholder || matches!(insts.insts, Instances::Undecided);
             let mode = if block.data { Mode::Data } else { Mode::Managed };
             let provider_name = catalog::provider_of_type(&block.rtype).to_string();
-            for v in list {
+            for (v, object) in list {
                 let addr = ResourceAddr::new(inst.path.clone(), mode, &block.rtype, &block.name, v.key.clone());
                 if provider_name != "aws" {
                     if !block.data {
@@ -1250,7 +1290,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                 let after = if is_placeholder {
                     placeholder_attrs(mode, &block.rtype)
                 } else {
-                    attrs_of(mode, &block.rtype, v)
+                    attrs_of(mode, &block.rtype, v, object)
                 };
                 let relevant = match mode {
                     Mode::Managed => {
@@ -1270,7 +1310,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     after: Some(after),
                     before: None,
                 };
-                if block.data && !is_placeholder && !v.object.has_unknown() {
+                if block.data && !is_placeholder && !object.has_unknown() {
                     data_after.push(raw);
                 } else {
                     resources.push(raw);
@@ -1368,7 +1408,7 @@ fn to_plan_json(v: &Value) -> (Json, Option<Json>, Option<Json>) {
 }
 
 /// The after-apply attributes of an instance, as a create plan shows them, kept attributes only.
-fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
+fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal, object: &Value) -> Attrs {
     let data = mode == Mode::Data;
     let mut values = Map::new();
     let mut unknown = Map::new();
@@ -1378,9 +1418,9 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
         let computed_null = !data
             && v.written.get(*k) == Some(&Value::Null)
             && matches!(schema::unset(data, rtype, k), Unset::Unknown | Unset::AttrBlocks { computed: true });
-        let known_data = data && v.object.as_kv().is_some();
+        let known_data = data && object.as_kv().is_some();
         let val = match v.written.get(*k) {
-            _ if known_data => match v.object.as_kv().and_then(|m| m.get(*k)) {
+            _ if known_data => match object.as_kv().and_then(|m| m.get(*k)) {
                 Some(x) => x.clone(),
                 None => continue,
             },
@@ -1426,7 +1466,10 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
 /// their targets.
 fn targets_of(v: &Value) -> Option<Json> {
     match v {
-        Value::Unknown(u) => u.refers_to.as_ref().filter(|r| names_resource_attr(r)).map(|r| Json::String(r.clone())),
+        Value::Unknown(u) => {
+            let r = u.refers_to.as_ref()?.text();
+            names_resource_attr(&r).then(|| Json::String(r.into_owned()))
+        }
         Value::Sensitive(inner) => targets_of(inner),
         Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
             let parts: Vec<Option<Json>> = items.iter().map(targets_of).collect();
