@@ -102,6 +102,8 @@ type Shared = Result<Rc<Value>, EvalError>;
 /// A module instance.
 struct Inst {
     path: Vec<ModuleStep>,
+    /// [`module_prefix`] of `path` (`module.a["x"].`; empty for the root).
+    prefix: String,
     /// Configuration path without keys (`module.a.module.b`; empty for the root).
     cfg_path: String,
     /// `modules.json` key (`a.b`).
@@ -379,7 +381,7 @@ impl World {
         if let Some(Slot::Done(v)) = inst.vars.borrow().get(name) {
             return v.clone();
         }
-        let what = format!("{}var.{name}", module_prefix(&inst.path));
+        let what = format!("{}var.{name}", inst.prefix);
         let Some(body) = inst.src.variables.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared input variable {name:?}")));
         };
@@ -433,7 +435,7 @@ impl World {
         let Some(attr) = inst.src.locals.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared local value {name:?}")));
         };
-        let what = format!("{}local.{name}", module_prefix(&inst.path));
+        let what = format!("{}local.{name}", inst.prefix);
         self.enter(what)?;
         let out = Scope::new(&self.ctx(inst)).eval(&attr.expr).map(Rc::new);
         self.leave();
@@ -449,7 +451,7 @@ impl World {
         let Some(body) = inst.src.outputs.get(name) else {
             return Err(EvalError::new(format!("module has no output {name:?}")));
         };
-        let what = format!("{}output.{name}", module_prefix(&inst.path));
+        let what = format!("{}output.{name}", inst.prefix);
         self.enter(what)?;
         let out = match body.attr("value") {
             Some(e) => Scope::new(&self.ctx(inst)).eval(e),
@@ -469,7 +471,7 @@ impl World {
             return Ok(v.clone());
         }
         let calls = self.calls(inst, name)?;
-        let prefix = format!("{}module.{name}", module_prefix(&inst.path));
+        let prefix = format!("{}module.{name}", inst.prefix);
         match calls.as_ref() {
             CallInstances::Missing => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
             CallInstances::Undecided => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
@@ -527,9 +529,9 @@ impl World {
                 Err(e) => {
                     all = false;
                     if !e.message.starts_with("cycle") {
-                        self.note(format!("{}output {name}: {e}; its value is unknown", module_prefix(&child.path)));
+                        self.note(format!("{}output {name}: {e}; its value is unknown", child.prefix));
                     }
-                    unknown_ref(format!("{}{name}", module_prefix(&child.path)), Type::Dynamic, false)
+                    unknown_ref(format!("{}{name}", child.prefix), Type::Dynamic, false)
                 }
             };
             m.insert(name.clone(), v);
@@ -545,7 +547,7 @@ impl World {
         let Some(body) = inst.src.calls.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared module {name:?}")));
         };
-        let what = format!("{}module.{name}", module_prefix(&inst.path));
+        let what = format!("{}module.{name}", inst.prefix);
         self.enter(what.clone())?;
         let out = self.make_calls(inst, name, body, &what);
         self.leave();
@@ -632,6 +634,7 @@ impl World {
             let mut path = inst.path.clone();
             path.push(ModuleStep { name: name.to_string(), key: k.clone() });
             let child = Rc::new(Inst {
+                prefix: module_prefix(&path),
                 path,
                 cfg_path: if inst.cfg_path.is_empty() {
                     format!("module.{name}")
@@ -721,7 +724,7 @@ impl World {
         }
         let base = format!(
             "{}{}{}.{}",
-            module_prefix(&inst.path),
+            inst.prefix,
             if block.data { "data." } else { "" },
             block.rtype,
             block.name
@@ -1159,6 +1162,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     world.cache.borrow_mut().insert(dir.clone(), src.clone());
     let root = Rc::new(Inst {
         path: Vec::new(),
+        prefix: String::new(),
         cfg_path: String::new(),
         key: String::new(),
         src: src.clone(),
@@ -1215,6 +1219,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let mut resources = Vec::new();
     let mut data_after = Vec::new();
     let mut other_providers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut evaluated: Vec<(Rc<Inst>, usize, Rc<Block>, Rc<Value>)> = Vec::new();
     let mut i = 0;
     loop {
         let inst = match world.all.borrow().get(i) {
@@ -1224,7 +1229,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         i += 1;
         for name in inst.src.calls.keys() {
             if let Err(e) = world.calls(&inst, name) {
-                world.note(format!("{}module.{name}: {e}", module_prefix(&inst.path)));
+                world.note(format!("{}module.{name}: {e}", inst.prefix));
             }
             if let Some(f) = world.fatal.borrow().clone() {
                 return Err(err(f));
@@ -1244,7 +1249,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                 let _ = world.instances(&inst, block);
             }
         }
-        for block in &inst.src.resources {
+        for (index, block) in inst.src.resources.iter().enumerate() {
             if !wanted(block) {
                 let k = (block.data, block.rtype.clone(), block.name.clone());
                 if !matches!(inst.resources.borrow().get(&k), Some(Slot::Done(_))) {
@@ -1264,58 +1269,48 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     continue;
                 }
             };
-            let placeholder = InstanceVal { key: None, addr: String::new(), written: BTreeMap::new() };
-            // Each instance with its object: the document reads it for data sources only.
+            // The document reads an instance's object for data sources only.
             let value = if block.data { world.block_value(&inst, block, &insts) } else { Rc::new(Value::Null) };
-            let null = Value::Null;
-            let list: Vec<(&InstanceVal, &Value)> = match (&insts.insts, value.as_ref()) {
-                (Instances::Single(v), o) => vec![(v.as_ref(), o)],
-                (Instances::Count(v), Value::Tuple(o)) => v.iter().zip(o).collect(),
-                (Instances::ForEach(m), Value::Object(o)) => m.values().zip(o.values()).collect(),
-                (Instances::Count(v), _) => v.iter().map(|v| (v, &null)).collect(),
-                (Instances::ForEach(m), _) => m.values().map(|v| (v, &null)).collect(),
-                (Instances::Undecided, _) => vec![(&placeholder, &null)],
-            };
-            let is_placeholder = inst.placeholder || matches!(insts.insts, Instances::Undecided);
-            let mode = if block.data { Mode::Data } else { Mode::Managed };
-            let provider_name = catalog::provider_of_type(&block.rtype).to_string();
-            for (v, object) in list {
-                let addr = ResourceAddr::new(inst.path.clone(), mode, &block.rtype, &block.name, v.key.clone());
-                if provider_name != "aws" {
-                    if !block.data {
-                        *other_providers.entry(provider_name.clone()).or_default() += 1;
-                    }
-                    continue;
-                }
-                let after = if is_placeholder {
-                    placeholder_attrs(mode, &block.rtype)
-                } else {
-                    attrs_of(mode, &block.rtype, v, object)
-                };
-                let relevant = match mode {
-                    Mode::Managed => {
-                        catalog::managed(&block.rtype).is_some()
-                            || catalog::NOT_MODELLED_NETWORK.contains(&block.rtype.as_str())
-                            || after.hints_network()
-                    }
-                    Mode::Data => catalog::data(&block.rtype).is_some(),
-                };
-                if !relevant {
-                    continue;
-                }
-                let raw = RawResource {
-                    addr,
-                    provider: "registry.terraform.io/hashicorp/aws".into(),
-                    action: if block.data { Action::Read } else { Action::Create },
-                    after: Some(after),
-                    before: None,
-                };
-                if block.data && !is_placeholder && !object.has_unknown() {
-                    data_after.push(raw);
-                } else {
-                    resources.push(raw);
-                }
+            evaluated.push((inst.clone(), index, insts, value));
+        }
+    }
+    // The document: every instance's plan-shaped attributes, on the rayon pool (the values are
+    // only read; the order is kept).
+    let placeholder = InstanceVal { key: None, addr: String::new(), written: BTreeMap::new() };
+    let null = Value::Null;
+    let mut jobs: Vec<DocJob<'_>> = Vec::new();
+    for (inst, index, insts, value) in &evaluated {
+        let block = &inst.src.resources[*index];
+        let list: Vec<(&InstanceVal, &Value)> = match (&insts.insts, value.as_ref()) {
+            (Instances::Single(v), o) => vec![(v.as_ref(), o)],
+            (Instances::Count(v), Value::Tuple(o)) => v.iter().zip(o).collect(),
+            (Instances::ForEach(m), Value::Object(o)) => m.values().zip(o.values()).collect(),
+            (Instances::Count(v), _) => v.iter().map(|v| (v, &null)).collect(),
+            (Instances::ForEach(m), _) => m.values().map(|v| (v, &null)).collect(),
+            (Instances::Undecided, _) => vec![(&placeholder, &null)],
+        };
+        let provider_name = catalog::provider_of_type(&block.rtype);
+        if provider_name != "aws" {
+            if !block.data {
+                *other_providers.entry(provider_name.to_string()).or_default() += list.len();
             }
+            continue;
+        }
+        let is_placeholder = inst.placeholder || matches!(insts.insts, Instances::Undecided);
+        for (v, object) in list {
+            let (data, rtype, name) = (block.data, block.rtype.as_str(), block.name.as_str());
+            jobs.push(DocJob { path: &inst.path, data, rtype, name, v, object, is_placeholder });
+        }
+    }
+    let made: Vec<Option<(bool, RawResource)>> = {
+        use rayon::prelude::*;
+        jobs.par_iter().map(DocJob::run).collect()
+    };
+    for (to_data, raw) in made.into_iter().flatten() {
+        if to_data {
+            data_after.push(raw);
+        } else {
+            resources.push(raw);
         }
     }
     if let Some(f) = world.fatal.borrow().clone() {
@@ -1350,6 +1345,48 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         moved: BTreeMap::new(),
     };
     Ok((doc, notes))
+}
+
+/// One resource instance for the document: what [`DocJob::run`] reads (plain data, shared
+/// between threads).
+struct DocJob<'a> {
+    path: &'a [ModuleStep],
+    data: bool,
+    rtype: &'a str,
+    name: &'a str,
+    v: &'a InstanceVal,
+    object: &'a Value,
+    /// It stands for undecided instances ([`placeholder_attrs`]).
+    is_placeholder: bool,
+}
+
+impl DocJob<'_> {
+    /// The instance as the document has it (`true`: a data source read at plan time, for
+    /// `data_after`), or `None` when tfvpc does not keep it.
+    fn run(&self) -> Option<(bool, RawResource)> {
+        let (data, rtype) = (self.data, self.rtype);
+        let mode = if data { Mode::Data } else { Mode::Managed };
+        let addr = ResourceAddr::new(self.path.to_vec(), mode, rtype, self.name, self.v.key.clone());
+        let after =
+            if self.is_placeholder { placeholder_attrs(mode, rtype) } else { attrs_of(mode, rtype, self.v, self.object) };
+        let relevant = match mode {
+            Mode::Managed => {
+                catalog::managed(rtype).is_some() || catalog::NOT_MODELLED_NETWORK.contains(&rtype) || after.hints_network()
+            }
+            Mode::Data => catalog::data(rtype).is_some(),
+        };
+        if !relevant {
+            return None;
+        }
+        let raw = RawResource {
+            addr,
+            provider: "registry.terraform.io/hashicorp/aws".into(),
+            action: if data { Action::Read } else { Action::Create },
+            after: Some(after),
+            before: None,
+        };
+        Some((data && !self.is_placeholder && !self.object.has_unknown(), raw))
+    }
 }
 
 fn read_modules_json(dir: &Path) -> BTreeMap<String, String> {
@@ -1506,7 +1543,7 @@ fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
         Value::List(items)
             if schema::inner_names(false, rtype, attr)
                 .iter()
-                .any(|n| schema::is_set(rtype, &format!("{attr}.{n}"))) =>
+                .any(|n| schema::is_inner_set(rtype, attr, n)) =>
         {
             Value::List(
                 items
@@ -1515,7 +1552,7 @@ fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
                         Value::Object(m) => Value::Object(
                             m.into_iter()
                                 .map(|(n, v)| {
-                                    let v = if schema::is_set(rtype, &format!("{attr}.{n}")) && v.has_unknown() {
+                                    let v = if schema::is_inner_set(rtype, attr, &n) && v.has_unknown() {
                                         Value::unknown(Type::Dynamic)
                                     } else {
                                         v
@@ -1532,8 +1569,7 @@ fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
         other => other,
     };
     if schema::is_set(rtype, attr) && val.has_unknown() {
-        let (_, marked) = val.clone().unmarked();
-        return Value::unknown(Type::Dynamic).marked_if(marked);
+        return Value::unknown(Type::Dynamic).marked_if(val.has_mark());
     }
     val
 }

@@ -35,6 +35,9 @@ struct Index {
     attrs: FxHashMap<&'static str, (Vec<&'static str>, Vec<&'static str>)>,
     /// Per resource type: the paths that are sets.
     sets: FxHashMap<&'static str, FxHashSet<&'static str>>,
+    /// The same for paths inside blocks (`ingress.security_groups`): per type, per block, the
+    /// inner names.
+    inner_sets: FxHashMap<&'static str, FxHashMap<&'static str, FxHashSet<&'static str>>>,
 }
 
 impl Index {
@@ -77,7 +80,13 @@ impl Index {
             index.attrs.insert(rtype.as_str(), (names(0), names(1)));
         }
         for (rtype, l) in types("sets") {
-            let paths = l.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let paths: FxHashSet<&'static str> = l.as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+            let inner = index.inner_sets.entry(rtype.as_str()).or_default();
+            for p in &paths {
+                if let Some((block, name)) = p.split_once('.') {
+                    inner.entry(block).or_default().insert(name);
+                }
+            }
             index.sets.insert(rtype.as_str(), paths);
         }
         index
@@ -158,6 +167,11 @@ pub(crate) fn attr_names(rtype: &str) -> Option<(&'static [&'static str], &'stat
 /// unknown element is wholly unknown in a plan (its elements have no identity yet).
 pub(crate) fn is_set(rtype: &str, path: &str) -> bool {
     INDEX.sets.get(rtype).is_some_and(|s| s.contains(path))
+}
+
+/// [`is_set`] of `BLOCK.NAME`: whether `name` inside blocks `block` of `rtype` is a set.
+pub(crate) fn is_inner_set(rtype: &str, block: &str, name: &str) -> bool {
+    INDEX.inner_sets.get(rtype).and_then(|b| b.get(block)).is_some_and(|s| s.contains(name))
 }
 
 #[cfg(test)]
