@@ -1276,10 +1276,27 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     }
     // The document: every instance's plan-shaped attributes, on the rayon pool (the values are
     // only read; the order is kept).
+    if let Some(f) = world.fatal.borrow().clone() {
+        return Err(err(f));
+    }
+    // The document is in address order (module path, mode, type, name, key: `ResourceAddr`'s
+    // order) without comparing addresses: each evaluated block gets a rank, shared by blocks
+    // whose addresses agree but for the key, and its instances follow by key.
+    let part = |i: usize| {
+        let (inst, index, _, _) = &evaluated[i];
+        let b = &inst.src.resources[*index];
+        (&inst.path, if b.data { Mode::Data } else { Mode::Managed }, b.rtype.as_str(), b.name.as_str())
+    };
+    let mut order: Vec<usize> = (0..evaluated.len()).collect();
+    order.sort_by(|a, b| part(*a).cmp(&part(*b)));
+    let mut rank = vec![0; evaluated.len()];
+    for n in 1..order.len() {
+        rank[order[n]] = if part(order[n - 1]) == part(order[n]) { rank[order[n - 1]] } else { n };
+    }
     let placeholder = InstanceVal { key: None, addr: String::new(), written: BTreeMap::new() };
     let null = Value::Null;
     let mut jobs: Vec<DocJob<'_>> = Vec::new();
-    for (inst, index, insts, value) in &evaluated {
+    for (i, (inst, index, insts, value)) in evaluated.iter().enumerate() {
         let block = &inst.src.resources[*index];
         let list: Vec<(&InstanceVal, &Value)> = match (&insts.insts, value.as_ref()) {
             (Instances::Single(v), o) => vec![(v.as_ref(), o)],
@@ -1299,9 +1316,11 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         let is_placeholder = inst.placeholder || matches!(insts.insts, Instances::Undecided);
         for (v, object) in list {
             let (data, rtype, name) = (block.data, block.rtype.as_str(), block.name.as_str());
-            jobs.push(DocJob { path: &inst.path, data, rtype, name, v, object, is_placeholder });
+            jobs.push(DocJob { rank: rank[i], path: &inst.path, data, rtype, name, v, object, is_placeholder });
         }
     }
+    // Stable: instances with one address (a `for_each` key met twice) stay in evaluation order.
+    jobs.sort_by(|a, b| (a.rank, &a.v.key).cmp(&(b.rank, &b.v.key)));
     let made: Vec<Option<(bool, RawResource)>> = {
         use rayon::prelude::*;
         jobs.par_iter().map(DocJob::run).collect()
@@ -1313,11 +1332,6 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
             resources.push(raw);
         }
     }
-    if let Some(f) = world.fatal.borrow().clone() {
-        return Err(err(f));
-    }
-    resources.sort_by(|a, b| a.addr.cmp(&b.addr));
-    data_after.sort_by(|a, b| a.addr.cmp(&b.addr));
     let config = Configuration { providers: provider_exprs, root: config_module(&world, &src, "", &mut Vec::new()) };
     let mut variables = BTreeMap::new();
     for name in src.variables.keys() {
@@ -1350,6 +1364,8 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
 /// One resource instance for the document: what [`DocJob::run`] reads (plain data, shared
 /// between threads).
 struct DocJob<'a> {
+    /// Where its block comes in the document's order.
+    rank: usize,
     path: &'a [ModuleStep],
     data: bool,
     rtype: &'a str,
