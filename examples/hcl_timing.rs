@@ -29,10 +29,10 @@ fn main() {
         times.push(elapsed);
         drop(last.replace((doc, notes)));
     }
-    if let (Some(file), Some(last)) = (std::env::var_os("HCL_DUMP"), last) {
-        if let Err(e) = std::fs::write(&file, format!("{last:#?}\n")) {
-            eprintln!("{}: {e}", file.to_string_lossy());
-        }
+    if let (Some(file), Some(last)) = (std::env::var_os("HCL_DUMP"), last)
+        && let Err(e) = std::fs::write(&file, format!("{last:#?}\n"))
+    {
+        eprintln!("{}: {e}", file.to_string_lossy());
     }
     times.sort_by(f64::total_cmp);
     eprintln!("min {:.1} ms, median {:.1} ms", times[0], times[times.len() / 2]);

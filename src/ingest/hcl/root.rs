@@ -722,13 +722,7 @@ impl World {
         if let Some(Slot::Done(v)) = inst.resources.borrow().get(&k) {
             return Ok(v.clone());
         }
-        let base = format!(
-            "{}{}{}.{}",
-            inst.prefix,
-            if block.data { "data." } else { "" },
-            block.rtype,
-            block.name
-        );
+        let base = format!("{}{}{}.{}", inst.prefix, if block.data { "data." } else { "" }, block.rtype, block.name);
         self.enter(base.clone())?;
         let out = self.expand_resource(inst, block, &base);
         self.leave();
@@ -1219,7 +1213,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let mut resources = Vec::new();
     let mut data_after = Vec::new();
     let mut other_providers: BTreeMap<String, usize> = BTreeMap::new();
-    let mut evaluated: Vec<(Rc<Inst>, usize, Rc<Block>, Rc<Value>)> = Vec::new();
+    let mut evaluated: Vec<Evaluated> = Vec::new();
     let mut i = 0;
     loop {
         let inst = match world.all.borrow().get(i) {
@@ -1361,6 +1355,10 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     Ok((doc, notes))
 }
 
+/// An evaluated block for the document: its module instance, its index in the module's
+/// resources, its instances, and [`Block::value`] for data sources (null otherwise).
+type Evaluated = (Rc<Inst>, usize, Rc<Block>, Rc<Value>);
+
 /// One resource instance for the document: what [`DocJob::run`] reads (plain data, shared
 /// between threads).
 struct DocJob<'a> {
@@ -1383,11 +1381,16 @@ impl DocJob<'_> {
         let (data, rtype) = (self.data, self.rtype);
         let mode = if data { Mode::Data } else { Mode::Managed };
         let addr = ResourceAddr::new(self.path.to_vec(), mode, rtype, self.name, self.v.key.clone());
-        let after =
-            if self.is_placeholder { placeholder_attrs(mode, rtype) } else { attrs_of(mode, rtype, self.v, self.object) };
+        let after = if self.is_placeholder {
+            placeholder_attrs(mode, rtype)
+        } else {
+            attrs_of(mode, rtype, self.v, self.object)
+        };
         let relevant = match mode {
             Mode::Managed => {
-                catalog::managed(rtype).is_some() || catalog::NOT_MODELLED_NETWORK.contains(&rtype) || after.hints_network()
+                catalog::managed(rtype).is_some()
+                    || catalog::NOT_MODELLED_NETWORK.contains(&rtype)
+                    || after.hints_network()
             }
             Mode::Data => catalog::data(rtype).is_some(),
         };
@@ -1557,9 +1560,7 @@ fn names_resource_attr(r: &str) -> bool {
 fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
     let val = match val {
         Value::List(items)
-            if schema::inner_names(false, rtype, attr)
-                .iter()
-                .any(|n| schema::is_inner_set(rtype, attr, n)) =>
+            if schema::inner_names(false, rtype, attr).iter().any(|n| schema::is_inner_set(rtype, attr, n)) =>
         {
             Value::List(
                 items

@@ -75,7 +75,10 @@ impl Index {
         for (rtype, a) in types("attrs") {
             let Some(a) = a.as_array() else { continue };
             let names = |i: usize| -> Vec<&'static str> {
-                a.get(i).and_then(Value::as_array).map(|l| l.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
+                a.get(i)
+                    .and_then(Value::as_array)
+                    .map(|l| l.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default()
             };
             index.attrs.insert(rtype.as_str(), (names(0), names(1)));
         }
