@@ -330,6 +330,10 @@ impl Value {
 
     /// The value without sensitive marks (deep), and whether it had any.
     pub(crate) fn unmarked(self) -> (Value, bool) {
+        // Most values have no mark: returned as they are, without rebuilding every collection.
+        if !self.has_mark() {
+            return (self, false);
+        }
         match self {
             Value::Sensitive(v) => (v.unmarked().0, true),
             Value::List(v) => map_seq(v, Value::List),
