@@ -1,9 +1,14 @@
-//! HCL mode speed (issue 11 item 10) on the estate of docs/performance.md: its `tfvpc-gen` HCL
-//! (100 VPC and 800 service module instances, ~12,000 resources), evaluated from the directory
-//! into a `Document` (parse, evaluate, produce the document), and the whole `tfvpc lint DIR`; the
-//! same two steps on the estate's plan for comparison.
+//! HCL mode speed (issue 11 item 10), on `tfvpc-gen` HCL: evaluated from the directory into a
+//! `Document` (parse, evaluate, produce the document: `hcl_front_end`), and the whole
+//! `tfvpc lint DIR` (`hcl_lint`); the same two steps on the estate's plan for comparison
+//! (`plan_ingest`, `plan_lint`). Two estates:
 //!
-//! `cargo bench --bench hcl`. The estate is generated into `target/bench-data/` in the setup.
+//! - `hcl_100_modules`: the issue's root, 100 module instances and 9,927 resources
+//!   (`tfvpc-gen --vpcs 100 --subnets-per-vpc 32 --services-per-vpc 0 --seed 1`);
+//! - `hcl_estate`: the estate of docs/performance.md, 100 VPC and 822 service module instances,
+//!   23,183 resources (`--vpcs 100 --subnets-per-vpc 12 --services-per-vpc 8 --seed 1`).
+//!
+//! `cargo bench --bench hcl`. The estates are generated into `target/bench-data/` in the setup.
 #![expect(clippy::unwrap_used, reason = "benchmark setup fails loudly")]
 #![expect(missing_docs, reason = "criterion_group! generates an undocumented function")]
 
@@ -28,11 +33,16 @@ fn lint(arg: &str) -> Vec<u8> {
     stdout
 }
 
-fn hcl(c: &mut Criterion) {
-    let input = common::plan_input(common::LARGE);
+/// The issue's root: 100 module instances, 9,927 resources.
+const HUNDRED_MODULES: common::synth::Params =
+    common::synth::Params { vpcs: 100, subnets_per_vpc: 32, services_per_vpc: 0, seed: 1 };
+
+/// The four benchmarks on one estate.
+fn group(c: &mut Criterion, name: &str, params: common::synth::Params) {
+    let input = common::plan_input(params);
     let dir = input.path.as_ref().unwrap().parent().unwrap().display().to_string();
     let opts = HclOptions::default();
-    let mut group = c.benchmark_group("hcl_estate");
+    let mut group = c.benchmark_group(name);
     group.sample_size(10).measurement_time(Duration::from_secs(10)).warm_up_time(Duration::from_secs(2));
     // The HCL front end alone: directory -> Document.
     group.bench_function("hcl_front_end", |b| {
@@ -43,6 +53,11 @@ fn hcl(c: &mut Criterion) {
     let plan = input.name.clone();
     group.bench_function("plan_lint", |b| b.iter_with_large_drop(|| lint(&plan)));
     group.finish();
+}
+
+fn hcl(c: &mut Criterion) {
+    group(c, "hcl_100_modules", HUNDRED_MODULES);
+    group(c, "hcl_estate", common::LARGE);
 }
 
 criterion_group!(benches, hcl);

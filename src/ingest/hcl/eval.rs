@@ -13,7 +13,7 @@ use hcl::edit::expr::{BinaryOperator, Expression, ForExpr, FuncCall, ObjectKey, 
 use hcl::edit::template::{Directive, Element, Template};
 
 use super::functions::{self, FnError};
-use super::value::{Number, Type, Unknown, Value};
+use super::value::{Number, Refers, Type, Unknown, Value};
 
 /// Why an expression has no value.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,7 +247,20 @@ impl<'a> Scope<'a> {
                 TraversalOperator::LegacyIndex(n) => {
                     index_ref(cur, &Value::int(i64::try_from(*n.value()).unwrap_or(i64::MAX)))
                 }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => None,
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    // A splat over a sequence without sensitive marks anywhere (`apply_ops`
+                    // unmarks it deeply first, which then changes nothing): each element by
+                    // reference, so `aws_subnet.x[*].id` copies the ids, not the objects.
+                    if let Value::List(items) | Value::Tuple(items) | Value::Set(items) = cur
+                        && !cur.has_mark()
+                    {
+                        let end = splat_end(ops, i);
+                        let out: Result<Vec<Value>, EvalError> =
+                            items.iter().map(|x| self.apply_ops_ref(x, &ops[i + 1..end])).collect();
+                        return self.apply_ops(Value::Tuple(out?), &ops[end..]);
+                    }
+                    None
+                }
             };
             match next {
                 Some(x) => {
@@ -274,14 +287,7 @@ impl<'a> Scope<'a> {
                     v = index(v, &Value::int(i64::try_from(*n.value()).unwrap_or(i64::MAX)))?;
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
-                    let mut end = i + 1;
-                    while end < ops.len()
-                        && !matches!(ops[end], TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_))
-                        && (full || matches!(ops[end], TraversalOperator::GetAttr(_)))
-                    {
-                        end += 1;
-                    }
+                    let end = splat_end(ops, i);
                     let inner = &ops[i + 1..end];
                     let (base, marked) = v.unmarked();
                     v = match base {
@@ -690,6 +696,20 @@ impl Scope<'_> {
     }
 }
 
+/// Where the operators a splat at `i` applies to each element end: the next splat, and for an
+/// attribute splat (`.*`) the first operator that is not an attribute.
+fn splat_end(ops: &[&TraversalOperator], i: usize) -> usize {
+    let full = matches!(ops[i], TraversalOperator::FullSplat(_));
+    let mut end = i + 1;
+    while end < ops.len()
+        && !matches!(ops[end], TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_))
+        && (full || matches!(ops[end], TraversalOperator::GetAttr(_)))
+    {
+        end += 1;
+    }
+    end
+}
+
 fn bool_err() -> EvalError {
     EvalError::new("a bool is required")
 }
@@ -788,7 +808,7 @@ pub(crate) fn get_attr(v: Value, name: &str) -> EvalResult {
         Value::Unknown(u) => Ok(Value::Unknown(Box::new(Unknown {
             ty: Type::Dynamic,
             not_null: false,
-            refers_to: u.refers_to.map(|r| format!("{r}.{name}")),
+            refers_to: u.refers_to.map(|r| Refers::Text(format!("{r}.{name}"))),
             cidr_within: None,
         }))),
         Value::Sensitive(inner) => Ok(get_attr(*inner, name)?.marked_if(true)),
@@ -842,7 +862,7 @@ pub(crate) fn index(v: Value, k: &Value) -> EvalResult {
             Value::Unknown(Box::new(Unknown {
                 ty: Type::Dynamic,
                 not_null: false,
-                refers_to: u.refers_to.map(|r| format!("{r}{suffix}")),
+                refers_to: u.refers_to.map(|r| Refers::Text(format!("{r}{suffix}"))),
                 cidr_within: None,
             }))
         }

@@ -6,10 +6,11 @@
 //! `sensitive` markers, the provider's defaults for what the code leaves unset), plus a
 //! `Configuration` in the plan's shape that the model's linker reads references from.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl::edit::expr::Expression;
 use serde_json::{Map, Value as Json, json};
@@ -18,7 +19,7 @@ use super::eval::{EvalError, EvalResult, Resolver, Scope, as_string, pairs};
 use super::load::{BlockData, BodyData, ModuleSrc, ResourceBlock, load_module};
 use super::schema::{self, Unset};
 use super::tfrefs;
-use super::value::{Number, Type, Unknown, Value};
+use super::value::{Number, Refers, Type, Unknown, Value};
 use super::vars::{self, Decl, VarArg};
 use crate::addr::{InstanceKey, Mode, ModuleStep, ResourceAddr};
 use crate::catalog;
@@ -55,7 +56,19 @@ pub struct HclOptions {
     pub inputs: BTreeSet<(String, String)>,
 }
 
-/// One resource block's instances, as evaluated.
+/// One resource block, as evaluated: its instances and `TYPE.NAME` as other expressions see it
+/// (the instances' objects, kept once: a reference steps into it).
+#[derive(Debug)]
+struct Block {
+    insts: Instances,
+    /// The object of the one instance, a tuple of them by index (`count`), an object of them by
+    /// key (`for_each`), or unknown when the instances are undecided. Made when first asked
+    /// for ([`World::block_value`]): most blocks are never referred to, and their objects (every
+    /// attribute of the provider's schema) would be most of the work.
+    value: OnceCell<Rc<Value>>,
+}
+
+/// One resource block's instances, as evaluated (their objects are in [`Block::value`]).
 #[derive(Debug, Clone)]
 enum Instances {
     /// No `count`/`for_each`.
@@ -71,10 +84,10 @@ enum Instances {
 #[derive(Debug, Clone)]
 struct InstanceVal {
     key: Option<InstanceKey>,
+    /// Its address (`module.a.aws_subnet.x[1]`).
+    addr: String,
     /// Evaluated arguments and blocks (what the code writes).
     written: BTreeMap<String, Value>,
-    /// The object other expressions see (written, plus computed attributes unknown).
-    object: Value,
 }
 
 /// A resource block within a module: data?, type, name.
@@ -93,6 +106,8 @@ type Shared = Result<Rc<Value>, EvalError>;
 /// A module instance.
 struct Inst {
     path: Vec<ModuleStep>,
+    /// [`module_prefix`] of `path` (`module.a["x"].`; empty for the root).
+    prefix: String,
     /// Configuration path without keys (`module.a.module.b`; empty for the root).
     cfg_path: String,
     /// `modules.json` key (`a.b`).
@@ -108,9 +123,7 @@ struct Inst {
     vars: RefCell<HashMap<String, Slot<Shared>>>,
     locals: RefCell<HashMap<String, Slot<Shared>>>,
     outputs: RefCell<HashMap<String, Slot<Shared>>>,
-    resources: RefCell<HashMap<BlockKey, Slot<Rc<Instances>>>>,
-    /// `TYPE.NAME` as other expressions see it, made once from `resources`.
-    resource_values: RefCell<HashMap<BlockKey, Rc<Value>>>,
+    resources: RefCell<HashMap<BlockKey, Slot<Rc<Block>>>>,
     /// `module.NAME` as other expressions see it, kept once every output of every instance
     /// has a value.
     module_values: RefCell<HashMap<String, Rc<Value>>>,
@@ -306,7 +319,17 @@ fn module_prefix(path: &[ModuleStep]) -> String {
 
 /// What an expression names when it is unknown: the whole reference chain it came from.
 fn unknown_ref(refers_to: String, ty: Type, not_null: bool) -> Value {
-    Value::Unknown(Box::new(Unknown { ty, not_null, refers_to: Some(refers_to), cidr_within: None }))
+    Value::Unknown(Box::new(Unknown { ty, not_null, refers_to: Some(Refers::Text(refers_to)), cidr_within: None }))
+}
+
+/// [`unknown_ref`] of attribute `attr` of the resource instance at `addr`.
+fn unknown_attr(addr: &Arc<str>, attr: &'static str, ty: Type, not_null: bool) -> Value {
+    Value::Unknown(Box::new(Unknown {
+        ty,
+        not_null,
+        refers_to: Some(Refers::Attr(addr.clone(), attr)),
+        cidr_within: None,
+    }))
 }
 
 impl World {
@@ -362,7 +385,7 @@ impl World {
         if let Some(Slot::Done(v)) = inst.vars.borrow().get(name) {
             return v.clone();
         }
-        let what = format!("{}var.{name}", module_prefix(&inst.path));
+        let what = format!("{}var.{name}", inst.prefix);
         let Some(body) = inst.src.variables.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared input variable {name:?}")));
         };
@@ -416,7 +439,7 @@ impl World {
         let Some(attr) = inst.src.locals.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared local value {name:?}")));
         };
-        let what = format!("{}local.{name}", module_prefix(&inst.path));
+        let what = format!("{}local.{name}", inst.prefix);
         self.enter(what)?;
         let out = Scope::new(&self.ctx(inst)).eval(&attr.expr).map(Rc::new);
         self.leave();
@@ -432,7 +455,7 @@ impl World {
         let Some(body) = inst.src.outputs.get(name) else {
             return Err(EvalError::new(format!("module has no output {name:?}")));
         };
-        let what = format!("{}output.{name}", module_prefix(&inst.path));
+        let what = format!("{}output.{name}", inst.prefix);
         self.enter(what)?;
         let out = match body.attr("value") {
             Some(e) => Scope::new(&self.ctx(inst)).eval(e),
@@ -452,7 +475,7 @@ impl World {
             return Ok(v.clone());
         }
         let calls = self.calls(inst, name)?;
-        let prefix = format!("{}module.{name}", module_prefix(&inst.path));
+        let prefix = format!("{}module.{name}", inst.prefix);
         match calls.as_ref() {
             CallInstances::Missing => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
             CallInstances::Undecided => Ok(Rc::new(unknown_ref(prefix, Type::Dynamic, false))),
@@ -510,9 +533,9 @@ impl World {
                 Err(e) => {
                     all = false;
                     if !e.message.starts_with("cycle") {
-                        self.note(format!("{}output {name}: {e}; its value is unknown", module_prefix(&child.path)));
+                        self.note(format!("{}output {name}: {e}; its value is unknown", child.prefix));
                     }
-                    unknown_ref(format!("{}{name}", module_prefix(&child.path)), Type::Dynamic, false)
+                    unknown_ref(format!("{}{name}", child.prefix), Type::Dynamic, false)
                 }
             };
             m.insert(name.clone(), v);
@@ -528,7 +551,7 @@ impl World {
         let Some(body) = inst.src.calls.get(name) else {
             return Err(EvalError::new(format!("reference to undeclared module {name:?}")));
         };
-        let what = format!("{}module.{name}", module_prefix(&inst.path));
+        let what = format!("{}module.{name}", inst.prefix);
         self.enter(what.clone())?;
         let out = self.make_calls(inst, name, body, &what);
         self.leave();
@@ -615,6 +638,7 @@ impl World {
             let mut path = inst.path.clone();
             path.push(ModuleStep { name: name.to_string(), key: k.clone() });
             let child = Rc::new(Inst {
+                prefix: module_prefix(&path),
                 path,
                 cfg_path: if inst.cfg_path.is_empty() {
                     format!("module.{name}")
@@ -630,7 +654,6 @@ impl World {
                 locals: RefCell::default(),
                 outputs: RefCell::default(),
                 resources: RefCell::default(),
-                resource_values: RefCell::default(),
                 module_values: RefCell::default(),
                 calls: RefCell::default(),
                 ancestry: ancestry.clone(),
@@ -678,34 +701,32 @@ impl World {
             let addr = if data { format!("data.{rtype}.{name}") } else { format!("{rtype}.{name}") };
             return Err(EvalError::new(format!("reference to undeclared {kind} {addr}")));
         };
-        let k = (block.data, block.rtype.clone(), block.name.clone());
-        if let Some(v) = inst.resource_values.borrow().get(&k) {
-            return Ok(v.clone());
-        }
-        let insts = self.instances(inst, block)?;
-        let base = format!("{}{}{rtype}.{name}", module_prefix(&inst.path), if data { "data." } else { "" });
-        let v = Rc::new(match insts.as_ref() {
-            Instances::Single(i) => i.object.clone(),
-            Instances::Count(list) => Value::Tuple(list.iter().map(|i| i.object.clone()).collect()),
-            Instances::ForEach(m) => Value::Object(m.iter().map(|(k, i)| (k.clone(), i.object.clone())).collect()),
-            Instances::Undecided => unknown_ref(base, Type::Dynamic, false),
-        });
-        inst.resource_values.borrow_mut().insert(k, v.clone());
-        Ok(v)
+        let b = self.instances(inst, block)?;
+        Ok(self.block_value(inst, block, &b))
     }
 
-    fn instances(&self, inst: &Rc<Inst>, block: &ResourceBlock) -> std::result::Result<Rc<Instances>, EvalError> {
+    /// [`Block::value`], made on first use.
+    fn block_value(&self, inst: &Inst, block: &ResourceBlock, b: &Block) -> Rc<Value> {
+        b.value
+            .get_or_init(|| {
+                let object = |v: &InstanceVal| instance_object(self, inst, block, &v.addr, v.written.clone());
+                Rc::new(match &b.insts {
+                    Instances::Single(v) => object(v),
+                    Instances::Count(list) => Value::Tuple(list.iter().map(object).collect()),
+                    Instances::ForEach(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), object(v))).collect()),
+                    // Set when the block is expanded.
+                    Instances::Undecided => Value::Null,
+                })
+            })
+            .clone()
+    }
+
+    fn instances(&self, inst: &Rc<Inst>, block: &ResourceBlock) -> std::result::Result<Rc<Block>, EvalError> {
         let k = (block.data, block.rtype.clone(), block.name.clone());
         if let Some(Slot::Done(v)) = inst.resources.borrow().get(&k) {
             return Ok(v.clone());
         }
-        let base = format!(
-            "{}{}{}.{}",
-            module_prefix(&inst.path),
-            if block.data { "data." } else { "" },
-            block.rtype,
-            block.name
-        );
+        let base = format!("{}{}{}.{}", inst.prefix, if block.data { "data." } else { "" }, block.rtype, block.name);
         self.enter(base.clone())?;
         let out = self.expand_resource(inst, block, &base);
         self.leave();
@@ -719,12 +740,13 @@ impl World {
         inst: &Rc<Inst>,
         block: &ResourceBlock,
         base: &str,
-    ) -> std::result::Result<Instances, EvalError> {
+    ) -> std::result::Result<Block, EvalError> {
         let ctx = self.ctx(inst);
         let keys = match expansion(&ctx, &block.body, base)? {
             Expansion::Undecided(why) => {
                 self.note(format!("{base}: {why}"));
-                return Ok(Instances::Undecided);
+                let value = OnceCell::from(Rc::new(unknown_ref(base.to_string(), Type::Dynamic, false)));
+                return Ok(Block { insts: Instances::Undecided, value });
             }
             Expansion::Keys(k) => k,
         };
@@ -744,12 +766,12 @@ impl World {
             let addr = format!("{base}{}", key_text(&k));
             let c = Ctx { world: self, inst: inst.clone(), count_index, each: each_kv, self_obj: None };
             let written = eval_body(&c, &block.body, &addr, Some((block.data, &block.rtype)));
-            let object = instance_object(self, inst, block, &addr, &written);
-            vals.push(InstanceVal { key: k, written, object });
+            vals.push(InstanceVal { key: k, addr, written });
         }
-        Ok(if counted {
+        let insts = if counted {
             Instances::Count(vals)
         } else if each {
+            // By key (a key met twice keeps its last instance, as a map does).
             Instances::ForEach(
                 vals.into_iter()
                     .map(|v| {
@@ -767,7 +789,8 @@ impl World {
                 Some(v) => Instances::Single(Box::new(v)),
                 None => Instances::Count(Vec::new()),
             }
-        })
+        };
+        Ok(Block { insts, value: OnceCell::new() })
     }
 
     fn region(&self, inst: &Inst, provider_attr: Option<&Expression>) -> Option<String> {
@@ -994,7 +1017,7 @@ fn instance_object(
     inst: &Inst,
     block: &ResourceBlock,
     addr: &str,
-    written: &BTreeMap<String, Value>,
+    written: BTreeMap<String, Value>,
 ) -> Value {
     let rtype = block.rtype.as_str();
     if block.data {
@@ -1035,27 +1058,37 @@ fn instance_object(
         // error.
         return unknown_ref(addr.to_string(), Type::Dynamic, true);
     }
-    let mut m: BTreeMap<String, Value> = written.clone();
+    let mut m = written;
     if let Some((computed, other)) = schema::attr_names(rtype) {
-        for k in computed {
+        // The schema's computed and other attribute names are disjoint.
+        let shared: Arc<str> = Arc::from(addr);
+        let mut fills: Vec<(String, Value)> = Vec::with_capacity(computed.len() + other.len());
+        for &k in computed {
             // A computed attribute set to null is the provider's to choose, as if unset.
             if m.get(k).is_none_or(|v| *v == Value::Null) {
                 let v = match schema::unset(false, rtype, k) {
                     Unset::Default(d) => Value::from_json(d),
-                    _ => unknown_ref(format!("{addr}.{k}"), Type::Dynamic, k == "id" || k == "arn"),
+                    _ => unknown_attr(&shared, k, Type::Dynamic, k == "id" || k == "arn"),
                 };
-                m.insert(k.to_string(), v);
+                fills.push((k.to_string(), v));
             }
         }
-        for k in other {
+        for &k in other {
             if !m.contains_key(k) {
                 let v = match schema::unset(false, rtype, k) {
                     Unset::Default(d) => Value::from_json(d),
                     Unset::Blocks { single: false } => Value::List(Vec::new()),
                     _ => Value::Null,
                 };
-                m.insert(k.to_string(), v);
+                fills.push((k.to_string(), v));
             }
+        }
+        if !fills.is_empty() {
+            // Built at once from the sorted pairs; of two with one name (a computed attribute
+            // written as null) the later, the fill, stays.
+            let mut all: Vec<(String, Value)> = m.into_iter().collect();
+            all.append(&mut fills);
+            m = all.into_iter().collect();
         }
     } else {
         m.entry("id".to_string()).or_insert_with(|| unknown_ref(format!("{addr}.id"), Type::String, true));
@@ -1127,6 +1160,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     world.cache.borrow_mut().insert(dir.clone(), src.clone());
     let root = Rc::new(Inst {
         path: Vec::new(),
+        prefix: String::new(),
         cfg_path: String::new(),
         key: String::new(),
         src: src.clone(),
@@ -1142,7 +1176,6 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         locals: RefCell::default(),
         outputs: RefCell::default(),
         resources: RefCell::default(),
-        resource_values: RefCell::default(),
         module_values: RefCell::default(),
         calls: RefCell::default(),
         ancestry: Vec::new(),
@@ -1184,6 +1217,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
     let mut resources = Vec::new();
     let mut data_after = Vec::new();
     let mut other_providers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut evaluated: Vec<Evaluated> = Vec::new();
     let mut i = 0;
     loop {
         let inst = match world.all.borrow().get(i) {
@@ -1193,7 +1227,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
         i += 1;
         for name in inst.src.calls.keys() {
             if let Err(e) = world.calls(&inst, name) {
-                world.note(format!("{}module.{name}: {e}", module_prefix(&inst.path)));
+                world.note(format!("{}module.{name}: {e}", inst.prefix));
             }
             if let Some(f) = world.fatal.borrow().clone() {
                 return Err(err(f));
@@ -1213,7 +1247,7 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                 let _ = world.instances(&inst, block);
             }
         }
-        for block in &inst.src.resources {
+        for (index, block) in inst.src.resources.iter().enumerate() {
             if !wanted(block) {
                 let k = (block.data, block.rtype.clone(), block.name.clone());
                 if !matches!(inst.resources.borrow().get(&k), Some(Slot::Done(_))) {
@@ -1233,60 +1267,69 @@ pub(crate) fn evaluate(dir: &Path, opts: &HclOptions) -> Result<(Document, Vec<S
                     continue;
                 }
             };
-            let placeholder = InstanceVal { key: None, written: BTreeMap::new(), object: Value::Null };
-            let list: Vec<&InstanceVal> = match insts.as_ref() {
-                Instances::Single(v) => vec![v.as_ref()],
-                Instances::Count(v) => v.iter().collect(),
-                Instances::ForEach(m) => m.values().collect(),
-                Instances::Undecided => vec![&placeholder],
-            };
-            let is_placeholder = inst.placeholder || matches!(insts.as_ref(), Instances::Undecided);
-            let mode = if block.data { Mode::Data } else { Mode::Managed };
-            let provider_name = catalog::provider_of_type(&block.rtype).to_string();
-            for v in list {
-                let addr = ResourceAddr::new(inst.path.clone(), mode, &block.rtype, &block.name, v.key.clone());
-                if provider_name != "aws" {
-                    if !block.data {
-                        *other_providers.entry(provider_name.clone()).or_default() += 1;
-                    }
-                    continue;
-                }
-                let after = if is_placeholder {
-                    placeholder_attrs(mode, &block.rtype)
-                } else {
-                    attrs_of(mode, &block.rtype, v)
-                };
-                let relevant = match mode {
-                    Mode::Managed => {
-                        catalog::managed(&block.rtype).is_some()
-                            || catalog::NOT_MODELLED_NETWORK.contains(&block.rtype.as_str())
-                            || after.hints_network()
-                    }
-                    Mode::Data => catalog::data(&block.rtype).is_some(),
-                };
-                if !relevant {
-                    continue;
-                }
-                let raw = RawResource {
-                    addr,
-                    provider: "registry.terraform.io/hashicorp/aws".into(),
-                    action: if block.data { Action::Read } else { Action::Create },
-                    after: Some(after),
-                    before: None,
-                };
-                if block.data && !is_placeholder && !v.object.has_unknown() {
-                    data_after.push(raw);
-                } else {
-                    resources.push(raw);
-                }
-            }
+            // The document reads an instance's object for data sources only.
+            let value = if block.data { world.block_value(&inst, block, &insts) } else { Rc::new(Value::Null) };
+            evaluated.push((inst.clone(), index, insts, value));
         }
     }
+    // The document: every instance's plan-shaped attributes, on the rayon pool (the values are
+    // only read; the order is kept).
     if let Some(f) = world.fatal.borrow().clone() {
         return Err(err(f));
     }
-    resources.sort_by(|a, b| a.addr.cmp(&b.addr));
-    data_after.sort_by(|a, b| a.addr.cmp(&b.addr));
+    // The document is in address order (module path, mode, type, name, key: `ResourceAddr`'s
+    // order) without comparing addresses: each evaluated block gets a rank, shared by blocks
+    // whose addresses agree but for the key, and its instances follow by key.
+    let part = |i: usize| {
+        let (inst, index, _, _) = &evaluated[i];
+        let b = &inst.src.resources[*index];
+        (&inst.path, if b.data { Mode::Data } else { Mode::Managed }, b.rtype.as_str(), b.name.as_str())
+    };
+    let mut order: Vec<usize> = (0..evaluated.len()).collect();
+    order.sort_by(|a, b| part(*a).cmp(&part(*b)));
+    let mut rank = vec![0; evaluated.len()];
+    for n in 1..order.len() {
+        rank[order[n]] = if part(order[n - 1]) == part(order[n]) { rank[order[n - 1]] } else { n };
+    }
+    let placeholder = InstanceVal { key: None, addr: String::new(), written: BTreeMap::new() };
+    let null = Value::Null;
+    let mut jobs: Vec<DocJob<'_>> = Vec::new();
+    for (i, (inst, index, insts, value)) in evaluated.iter().enumerate() {
+        let block = &inst.src.resources[*index];
+        let list: Vec<(&InstanceVal, &Value)> = match (&insts.insts, value.as_ref()) {
+            (Instances::Single(v), o) => vec![(v.as_ref(), o)],
+            (Instances::Count(v), Value::Tuple(o)) => v.iter().zip(o).collect(),
+            (Instances::ForEach(m), Value::Object(o)) => m.values().zip(o.values()).collect(),
+            (Instances::Count(v), _) => v.iter().map(|v| (v, &null)).collect(),
+            (Instances::ForEach(m), _) => m.values().map(|v| (v, &null)).collect(),
+            (Instances::Undecided, _) => vec![(&placeholder, &null)],
+        };
+        let provider_name = catalog::provider_of_type(&block.rtype);
+        if provider_name != "aws" {
+            if !block.data {
+                *other_providers.entry(provider_name.to_string()).or_default() += list.len();
+            }
+            continue;
+        }
+        let is_placeholder = inst.placeholder || matches!(insts.insts, Instances::Undecided);
+        for (v, object) in list {
+            let (data, rtype, name) = (block.data, block.rtype.as_str(), block.name.as_str());
+            jobs.push(DocJob { rank: rank[i], path: &inst.path, data, rtype, name, v, object, is_placeholder });
+        }
+    }
+    // Stable: instances with one address (a `for_each` key met twice) stay in evaluation order.
+    jobs.sort_by(|a, b| (a.rank, &a.v.key).cmp(&(b.rank, &b.v.key)));
+    let made: Vec<Option<(bool, RawResource)>> = {
+        use rayon::prelude::*;
+        jobs.par_iter().map(DocJob::run).collect()
+    };
+    for (to_data, raw) in made.into_iter().flatten() {
+        if to_data {
+            data_after.push(raw);
+        } else {
+            resources.push(raw);
+        }
+    }
     let config = Configuration { providers: provider_exprs, root: config_module(&world, &src, "", &mut Vec::new()) };
     let mut variables = BTreeMap::new();
     for name in src.variables.keys() {
@@ -1359,6 +1402,59 @@ fn module_inputs(world: &World, wanted: &BTreeSet<(String, String)>) -> BTreeMap
     out
 }
 
+/// An evaluated block for the document: its module instance, its index in the module's
+/// resources, its instances, and [`Block::value`] for data sources (null otherwise).
+type Evaluated = (Rc<Inst>, usize, Rc<Block>, Rc<Value>);
+
+/// One resource instance for the document: what [`DocJob::run`] reads (plain data, shared
+/// between threads).
+struct DocJob<'a> {
+    /// Where its block comes in the document's order.
+    rank: usize,
+    path: &'a [ModuleStep],
+    data: bool,
+    rtype: &'a str,
+    name: &'a str,
+    v: &'a InstanceVal,
+    object: &'a Value,
+    /// It stands for undecided instances ([`placeholder_attrs`]).
+    is_placeholder: bool,
+}
+
+impl DocJob<'_> {
+    /// The instance as the document has it (`true`: a data source read at plan time, for
+    /// `data_after`), or `None` when tfvpc does not keep it.
+    fn run(&self) -> Option<(bool, RawResource)> {
+        let (data, rtype) = (self.data, self.rtype);
+        let mode = if data { Mode::Data } else { Mode::Managed };
+        let addr = ResourceAddr::new(self.path.to_vec(), mode, rtype, self.name, self.v.key.clone());
+        let after = if self.is_placeholder {
+            placeholder_attrs(mode, rtype)
+        } else {
+            attrs_of(mode, rtype, self.v, self.object)
+        };
+        let relevant = match mode {
+            Mode::Managed => {
+                catalog::managed(rtype).is_some()
+                    || catalog::NOT_MODELLED_NETWORK.contains(&rtype)
+                    || after.hints_network()
+            }
+            Mode::Data => catalog::data(rtype).is_some(),
+        };
+        if !relevant {
+            return None;
+        }
+        let raw = RawResource {
+            addr,
+            provider: "registry.terraform.io/hashicorp/aws".into(),
+            action: if data { Action::Read } else { Action::Create },
+            after: Some(after),
+            before: None,
+        };
+        Some((data && !self.is_placeholder && !self.object.has_unknown(), raw))
+    }
+}
+
 fn read_modules_json(dir: &Path) -> BTreeMap<String, String> {
     let p = dir.join(".terraform/modules/modules.json");
     let Ok(text) = std::fs::read_to_string(p) else { return BTreeMap::new() };
@@ -1415,7 +1511,7 @@ fn to_plan_json(v: &Value) -> (Json, Option<Json>, Option<Json>) {
 }
 
 /// The after-apply attributes of an instance, as a create plan shows them, kept attributes only.
-fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
+fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal, object: &Value) -> Attrs {
     let data = mode == Mode::Data;
     let mut values = Map::new();
     let mut unknown = Map::new();
@@ -1425,9 +1521,9 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
         let computed_null = !data
             && v.written.get(*k) == Some(&Value::Null)
             && matches!(schema::unset(data, rtype, k), Unset::Unknown | Unset::AttrBlocks { computed: true });
-        let known_data = data && v.object.as_kv().is_some();
+        let known_data = data && object.as_kv().is_some();
         let val = match v.written.get(*k) {
-            _ if known_data => match v.object.as_kv().and_then(|m| m.get(*k)) {
+            _ if known_data => match object.as_kv().and_then(|m| m.get(*k)) {
                 Some(x) => x.clone(),
                 None => continue,
             },
@@ -1473,7 +1569,10 @@ fn attrs_of(mode: Mode, rtype: &str, v: &InstanceVal) -> Attrs {
 /// their targets.
 fn targets_of(v: &Value) -> Option<Json> {
     match v {
-        Value::Unknown(u) => u.refers_to.as_ref().filter(|r| names_resource_attr(r)).map(|r| Json::String(r.clone())),
+        Value::Unknown(u) => {
+            let r = u.refers_to.as_ref()?.text();
+            names_resource_attr(&r).then(|| Json::String(r.into_owned()))
+        }
         Value::Sensitive(inner) => targets_of(inner),
         Value::List(items) | Value::Tuple(items) | Value::Set(items) => {
             let parts: Vec<Option<Json>> = items.iter().map(targets_of).collect();
@@ -1508,9 +1607,7 @@ fn names_resource_attr(r: &str) -> bool {
 fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
     let val = match val {
         Value::List(items)
-            if schema::inner_names(false, rtype, attr)
-                .iter()
-                .any(|n| schema::is_set(rtype, &format!("{attr}.{n}"))) =>
+            if schema::inner_names(false, rtype, attr).iter().any(|n| schema::is_inner_set(rtype, attr, n)) =>
         {
             Value::List(
                 items
@@ -1519,7 +1616,7 @@ fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
                         Value::Object(m) => Value::Object(
                             m.into_iter()
                                 .map(|(n, v)| {
-                                    let v = if schema::is_set(rtype, &format!("{attr}.{n}")) && v.has_unknown() {
+                                    let v = if schema::is_inner_set(rtype, attr, &n) && v.has_unknown() {
                                         Value::unknown(Type::Dynamic)
                                     } else {
                                         v
@@ -1536,8 +1633,7 @@ fn sets_unknown(rtype: &str, attr: &str, val: Value) -> Value {
         other => other,
     };
     if schema::is_set(rtype, attr) && val.has_unknown() {
-        let (_, marked) = val.clone().unmarked();
-        return Value::unknown(Type::Dynamic).marked_if(marked);
+        return Value::unknown(Type::Dynamic).marked_if(val.has_mark());
     }
     val
 }
@@ -1573,7 +1669,7 @@ fn fill_blocks(data: bool, rtype: &str, attr: &str, v: &Value) -> Value {
         .map(|b| {
             let Value::Object(m) = b else { return b.clone() };
             let mut m = m.clone();
-            for n in &names {
+            for n in names {
                 if !m.contains_key(*n) || m.get(*n) == Some(&Value::Null) {
                     match schema::unset_inner(data, rtype, attr, n) {
                         Unset::Default(d) => {
@@ -1636,7 +1732,7 @@ fn config_module(w: &World, src: &ModuleSrc, key: &str, ancestry: &mut Vec<PathB
                             .iter()
                             .map(|b| {
                                 let mut o = Map::new();
-                                for n in &names {
+                                for n in names {
                                     let v = b.body.attr(n).map_or(Json::Null, |e| {
                                         tfrefs::expression(e).get("constant_value").cloned().unwrap_or(Json::Null)
                                     });

@@ -7,9 +7,11 @@
 //! decimals; the difference shows only past 2^63 or in decimal fractions (`0.1 + 0.2`), which
 //! network code does not use.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 
@@ -179,9 +181,55 @@ pub(crate) struct Unknown {
     /// Certain not to be null (a resource id after apply).
     pub(crate) not_null: bool,
     /// What it refers to, as Terraform writes it (`aws_nat_gateway.this[1].id`), when known.
-    pub(crate) refers_to: Option<String>,
+    pub(crate) refers_to: Option<Refers>,
     /// For a string that is a CIDR: a known range it lies inside.
     pub(crate) cidr_within: Option<IpNet>,
+}
+
+/// What an unknown refers to ([`Unknown::refers_to`]): a reference as written, or a resource
+/// instance's address and one of its attributes, the address shared by all the instance's
+/// computed attributes (made for every instance, read for few). Compared and shown as its text.
+#[derive(Debug, Clone)]
+pub(crate) enum Refers {
+    /// The whole reference.
+    Text(String),
+    /// `ADDRESS.ATTR`.
+    Attr(Arc<str>, &'static str),
+}
+
+impl Refers {
+    /// The reference as Terraform writes it.
+    pub(crate) fn text(&self) -> Cow<'_, str> {
+        match self {
+            Refers::Text(t) => Cow::Borrowed(t),
+            Refers::Attr(base, attr) => Cow::Owned(format!("{base}.{attr}")),
+        }
+    }
+}
+
+impl PartialEq for Refers {
+    fn eq(&self, other: &Refers) -> bool {
+        match (self, other) {
+            (Refers::Text(a), Refers::Text(b)) => a == b,
+            (Refers::Attr(a, x), Refers::Attr(b, y)) if a == b && x == y => true,
+            (a, b) => a.text() == b.text(),
+        }
+    }
+}
+
+impl fmt::Display for Refers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refers::Text(t) => f.write_str(t),
+            Refers::Attr(base, attr) => write!(f, "{base}.{attr}"),
+        }
+    }
+}
+
+impl From<&str> for Refers {
+    fn from(s: &str) -> Refers {
+        Refers::Text(s.to_string())
+    }
 }
 
 impl Unknown {
@@ -270,8 +318,22 @@ impl Value {
         }
     }
 
+    /// Whether the value or anything inside it is marked sensitive.
+    pub(crate) fn has_mark(&self) -> bool {
+        match self {
+            Value::Sensitive(_) => true,
+            Value::List(v) | Value::Tuple(v) | Value::Set(v) => v.iter().any(Value::has_mark),
+            Value::Map(m) | Value::Object(m) => m.values().any(Value::has_mark),
+            _ => false,
+        }
+    }
+
     /// The value without sensitive marks (deep), and whether it had any.
     pub(crate) fn unmarked(self) -> (Value, bool) {
+        // Most values have no mark: returned as they are, without rebuilding every collection.
+        if !self.has_mark() {
+            return (self, false);
+        }
         match self {
             Value::Sensitive(v) => (v.unmarked().0, true),
             Value::List(v) => map_seq(v, Value::List),
