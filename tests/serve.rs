@@ -9,6 +9,10 @@
 
 mod common;
 
+#[expect(dead_code, reason = "the test uses only part of the generator")]
+#[path = "../examples/tfvpc-gen/synth/mod.rs"]
+mod synth;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
@@ -880,4 +884,43 @@ fn in_a_real_browser_a_matrix_cell_sends_its_packet() {
     assert_eq!(b.eval("document.querySelector('#to').value"), cell["to"]);
     assert_eq!(b.eval("document.querySelector('#result .verdict').textContent"), "unreachable");
     b.screenshot(&shots.join("serve-matrix-cell.png"));
+}
+
+/// The 100-VPC generated estate (`tfvpc-gen --vpcs 100`, 4 subnets each to keep the test quick)
+/// in the browser: the overview draws the VPCs collapsed, one each; clicking one zooms into it
+/// and draws its subnets. Screenshots of both for a person to look at.
+#[test]
+fn in_a_real_browser_a_100_vpc_estate_collapses_and_zooms() {
+    let Some(chrome) = chromium() else { return };
+    let shots = common::root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let params = synth::Params { vpcs: 100, subnets_per_vpc: 4, services_per_vpc: 2, seed: 1 };
+    let dir = common::root().join("target/test-data/estate-100");
+    synth::write_estate(&synth::Estate::new(params).unwrap(), &dir).unwrap();
+    let server = start(&dir.join("plan.json").display().to_string());
+    let mut b = Browser::launch(chrome, "estate100");
+    b.goto(&server.url("#fast=1"));
+    b.wait("document.body.dataset.ready === '1'");
+    let vpcs = "document.querySelectorAll('#canvas g[data-kind=\"vpc\"]').length";
+    assert_eq!(b.eval(vpcs), 100);
+    assert_eq!(b.eval("document.querySelectorAll('#canvas g[data-kind=\"subnet\"]').length"), 0, "collapsed");
+    assert_eq!(b.eval("document.querySelectorAll('#vpc-select option').length"), 101, "all VPCs and the overview");
+    b.screenshot(&shots.join("estate-100-overview.png"));
+    // Zoom into one VPC by clicking it: only it, with its 4 subnets.
+    let picked = b.eval(
+        "(() => { const g = document.querySelectorAll('#canvas g[data-kind=\"vpc\"]')[42];
+           g.dispatchEvent(new MouseEvent('click', { bubbles: true })); return g.dataset.address; })()",
+    );
+    b.wait("document.querySelectorAll('#canvas g[data-kind=\"subnet\"]').length > 0");
+    // The VPC and its peers (drawn too, as the VPC filter of `tfvpc graph --vpc` does).
+    let drawn = b.eval(vpcs).as_u64().unwrap();
+    assert!((1..100).contains(&drawn), "{drawn} VPCs drawn");
+    let prefix = picked.as_str().unwrap().trim_end_matches("aws_vpc.this").to_string();
+    let subnets_of = format!(
+        "[...document.querySelectorAll('#canvas g[data-kind=\"subnet\"]')].filter((g) => g.dataset.address.startsWith({})).length",
+        serde_json::Value::String(format!("{prefix}aws_subnet."))
+    );
+    assert_eq!(b.eval(&subnets_of), 4, "the picked VPC's subnets");
+    assert_eq!(b.eval("document.querySelector('#vpc-select').value"), picked);
+    b.screenshot(&shots.join("estate-100-zoomed.png"));
 }

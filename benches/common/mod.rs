@@ -11,6 +11,7 @@ use tfvpc::ingest::Input;
 
 /// The estate of docs/performance.md: 100 VPCs x 12 subnets (1,200 subnets), ~8 services per
 /// VPC; ~43 MB of plan JSON, ~23,000 resources.
+#[allow(dead_code, reason = "not every benchmark uses it")]
 pub(crate) const LARGE: synth::Params = synth::Params { vpcs: 100, subnets_per_vpc: 12, services_per_vpc: 8, seed: 1 };
 
 /// Generates the estate into `target/bench-data/` (well under a second, so every run: never

@@ -581,8 +581,8 @@ fn draw_collapsed(net: &Network, pic: &mut Picture, vpc: ResId, list: &[SubnetIn
     let workloads: usize = list.iter().map(|s| s.chips.len()).sum();
     let azs = list.iter().map(|s| s.az.as_str()).collect::<BTreeSet<_>>().len();
     let detail = format!("{} · {} subnets in {azs} AZs · {workloads} workloads", vpc_detail(net, vpc), list.len());
-    pic.nodes.push(node(net, vpc, "vpc", detail, x, y, 300.0, 64.0));
-    (300.0, 64.0)
+    pic.nodes.push(node(net, vpc, "vpc", detail, x, y, 340.0, 64.0));
+    (340.0, 64.0)
 }
 
 #[cfg(test)]
