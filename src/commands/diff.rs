@@ -82,6 +82,26 @@ pub(crate) fn locate_reported(
     }
 }
 
+/// One side of a diff of two inputs: read, and lowered with the sources beside it.
+struct LoadedSide {
+    input: ingest::Input,
+    doc: ingest::Document,
+    load_warnings: Vec<String>,
+    net: crate::model::Network,
+    notes: Vec<String>,
+}
+
+fn load_side(
+    arg: &str,
+    source_dir: Option<&Path>,
+    stdin: &mut dyn std::io::Read,
+    options: &ingest::HclOptions,
+) -> Result<LoadedSide> {
+    let (input, mut doc, load_warnings) = ingest::load_any(arg, stdin, options)?;
+    let (net, notes) = super::lower_after(&input.name, &mut doc, source_dir, options);
+    Ok(LoadedSide { input, doc, load_warnings, net, notes })
+}
+
 /// Runs `tfvpc diff`.
 pub(crate) fn diff(args: &cli::DiffArgs, io: &mut Io<'_>) -> Result<u8> {
     let explicit = super::explicit_config(args.config.as_deref())?;
@@ -105,15 +125,9 @@ pub(crate) fn diff(args: &cli::DiffArgs, io: &mut Io<'_>) -> Result<u8> {
         .as_deref()
         .map(|dir| source::Sources::load(dir, &shown, repo_root.as_deref()))
         .filter(|s| !s.is_empty());
-    let mut before_loaded = match &args.after {
-        Some(_) => Some(ingest::load_any(&args.before, io.stdin, &options)?),
-        None => None,
-    };
-    let (input, mut doc, mut warnings) = ingest::load_any(after_arg, io.stdin, &options)?;
-    let settings = settings_for(explicit.as_ref(), input.dir())?;
-    let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
-    let (before_net, after_net, rename, changed, before_name) = match &mut before_loaded {
+    let (before_net, after_net, rename, changed, before_name, input, mut warnings) = match &args.after {
         None => {
+            let (input, mut doc, mut warnings) = ingest::load_any(after_arg, io.stdin, &options)?;
             if doc.kind != ingest::DocKind::Plan {
                 return Err(Error::usage(
                     format!("{}: a {} has one side only", input.name, doc.kind.as_str()),
@@ -126,23 +140,36 @@ pub(crate) fn diff(args: &cli::DiffArgs, io: &mut Io<'_>) -> Result<u8> {
             // when the plan alone leaves links unresolved.
             let (after, notes) = super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &options);
             warnings.extend(notes);
-            (before, after, BTreeMap::new(), differ::changed_in_plan(&doc), input.name.clone())
+            let changed = differ::changed_in_plan(&doc);
+            let name = input.name.clone();
+            (before, after, BTreeMap::new(), changed, name, input, warnings)
         }
-        Some((b_input, b_doc, b_warnings)) => {
-            warnings.extend(b_warnings.iter().cloned());
-            let rename: BTreeMap<String, String> =
-                doc.moved.iter().map(|(new, old)| (old.clone(), new.clone())).collect();
-            // Each side with the sources beside it (the base branch's and the PR's folders).
+        Some(after) => {
+            // Each side with the sources beside it (the base branch's and the PR's folders),
+            // read and lowered side by side unless one of them is standard input.
             let (before_dir, _) = source_dir_of(&args.before, None);
-            let (before, b_notes) = super::lower_after(&b_input.name, b_doc, before_dir.as_deref(), &options);
-            warnings.extend(b_notes);
-            let (after, notes) = super::lower_after(&input.name, &mut doc, source_dir.as_deref(), &options);
-            warnings.extend(notes);
-            let b_doc: &ingest::Document = b_doc;
-            let changed = differ::changed_between(b_doc, &doc, &rename);
-            (before, after, rename, changed, b_input.name.clone())
+            let before_side =
+                |stdin: &mut dyn std::io::Read| load_side(&args.before, before_dir.as_deref(), stdin, &options);
+            let after_side = |stdin: &mut dyn std::io::Read| load_side(after, source_dir.as_deref(), stdin, &options);
+            let (b, a) = if args.before == "-" || after == "-" {
+                let b = before_side(&mut *io.stdin);
+                (b, after_side(&mut *io.stdin))
+            } else {
+                rayon::join(|| before_side(&mut std::io::empty()), || after_side(&mut std::io::empty()))
+            };
+            let (b, a) = (b?, a?);
+            let mut warnings = a.load_warnings;
+            warnings.extend(b.load_warnings);
+            warnings.extend(b.notes);
+            warnings.extend(a.notes);
+            let rename: BTreeMap<String, String> =
+                a.doc.moved.iter().map(|(new, old)| (old.clone(), new.clone())).collect();
+            let changed = differ::changed_between(&b.doc, &a.doc, &rename);
+            (b.net, a.net, rename, changed, b.input.name, a.input, warnings)
         }
     };
+    let settings = settings_for(explicit.as_ref(), input.dir())?;
+    let suppressions = suppress::Suppressions::new(&settings, sources.as_ref(), repo_root.as_deref());
     warnings.extend(after_net.warnings.iter().cloned());
     let sides = Sides { before: &before_net, after: &after_net, rename, changed };
     let mut judged = judge_sides(&sides, &settings, &suppressions, &input.name);

@@ -223,23 +223,37 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
     }
     let ends_before = ends::ends(before, &sides.rename, &external);
     let ends_after = ends::ends(after, &BTreeMap::new(), &external);
-    let keys: BTreeSet<&EndKey> = ends_before.keys().chain(ends_after.keys()).collect();
-    let kind_of = |k: &EndKey| ends_after.get(k).or_else(|| ends_before.get(k)).map(|e| e.kind);
+    let keys: Vec<&EndKey> =
+        ends_before.keys().chain(ends_after.keys()).collect::<BTreeSet<&EndKey>>().into_iter().collect();
+    let kinds: Vec<Option<EndKind>> =
+        keys.iter().map(|k| ends_after.get(*k).or_else(|| ends_before.get(*k)).map(|e| e.kind)).collect();
+    let pairable = |i: usize, j: usize| -> bool {
+        let (Some(sk), Some(dk)) = (kinds[i], kinds[j]) else { return false };
+        // A resource in several subnets does not talk to itself across them here.
+        i != j && !(sk.is_external() && dk.is_external()) && sk != EndKind::Service && keys[i].0 != keys[j].0
+    };
+    // The ends whose pairs may differ (`None`: every end). A pair is walked when its source may
+    // differ as a source or its destination as a destination, so the pairs are made from those
+    // ends only, in the order of every pair.
+    let touched = if restrict { touched::touched_ends(sides, &keys, &ends_before, &ends_after) } else { None };
     let mut pairs: Vec<(&EndKey, &EndKey)> = Vec::new();
-    for s in &keys {
-        for d in &keys {
-            let (Some(sk), Some(dk)) = (kind_of(s), kind_of(d)) else { continue };
-            if s == d || (sk.is_external() && dk.is_external()) || sk == EndKind::Service {
-                continue;
+    match &touched {
+        None => {
+            for i in 0..keys.len() {
+                pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (keys[i], keys[j])));
             }
-            // A resource in several subnets does not talk to itself across them here.
-            if s.0 == d.0 {
-                continue;
+        }
+        Some(marks) => {
+            let destinations: Vec<usize> = (0..keys.len()).filter(|&j| marks[j].destination).collect();
+            for i in 0..keys.len() {
+                if marks[i].source {
+                    pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (keys[i], keys[j])));
+                } else {
+                    pairs.extend(destinations.iter().filter(|&&j| pairable(i, j)).map(|&j| (keys[i], keys[j])));
+                }
             }
-            pairs.push((s, d));
         }
     }
-    let pairs = if restrict { touched::restrict(sides, pairs, &ends_before, &ends_after) } else { pairs };
     let links = Members::new(sides);
     let found: Vec<Difference> = pairs
         .par_iter()

@@ -2,7 +2,11 @@
 //! changed resource has the same verdict on both sides, so it is not walked.
 //!
 //! When every change is to security groups' rules, only pairs with an end that is a member of
-//! a changed group can differ (unless a member forwards others' traffic: an appliance).
+//! a changed group can differ (unless a member forwards others' traffic: an appliance), and
+//! only in the direction of the rules that changed: a member is the destination of the pairs
+//! its ingress rules filter and the source of those its egress rules filter (groups are
+//! stateful: a reply is not matched against rules). So the pairs are made from the ends
+//! marked as sources and as destinations, not filtered out of every pair.
 //! Otherwise a changed resource touches the VPCs it sits in or refers to (its links, two steps out, and
 //! what refers to it, one step in: a changed security group reaches the rules of other VPCs
 //! that name it). A pair is touched when one of its ends is in a touched VPC, or exists on one
@@ -27,8 +31,25 @@ const OUT_STEPS: usize = 3;
 pub(crate) struct Touched {
     vpcs: BTreeSet<String>,
     /// When every change is a security group's rules: those groups (by address after the
-    /// change). Only pairs with a member of one of them can differ.
-    groups: Option<BTreeSet<String>>,
+    /// change), and which of their rules changed. Only pairs with a member of one of them can
+    /// differ: as the destination when its ingress rules changed, as the source when its egress
+    /// rules did (groups are stateful: a reply is not matched against rules).
+    groups: Option<BTreeMap<String, Dirs>>,
+}
+
+/// Which rules of a security group changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Dirs {
+    ingress: bool,
+    egress: bool,
+}
+
+impl Dirs {
+    const BOTH: Dirs = Dirs { ingress: true, egress: true };
+
+    fn or(self, other: Dirs) -> Dirs {
+        Dirs { ingress: self.ingress || other.ingress, egress: self.egress || other.egress }
+    }
 }
 
 impl Touched {
@@ -36,7 +57,7 @@ impl Touched {
     pub(crate) fn new(sides: &Sides<'_>) -> Option<Touched> {
         let after_names: BTreeMap<&str, &str> = sides.rename.iter().map(|(b, a)| (a.as_str(), b.as_str())).collect();
         let mut vpcs = BTreeSet::new();
-        let mut groups = Some(BTreeSet::new());
+        let mut groups = Some(BTreeMap::new());
         for (net, before) in [(sides.before, true), (sides.after, false)] {
             let index = Index::new(net);
             let rename = |name: &str| -> String {
@@ -49,14 +70,16 @@ impl Touched {
             for changed in &sides.changed {
                 let name = if before { after_names.get(changed.as_str()).copied().unwrap_or(changed) } else { changed };
                 let Some(id) = net.find(name) else { continue };
+                // An inline rule may have changed either way; a rule resource says which.
                 let group = match &net.res(id).obj {
-                    Object::SecurityGroup(_) => Some(id),
-                    Object::SgRule(r) => r.group.res(),
+                    Object::SecurityGroup(_) => Some((id, Dirs::BOTH)),
+                    Object::SgRule(r) => r.group.res().map(|g| (g, Dirs { ingress: !r.egress, egress: r.egress })),
                     _ => None,
                 };
                 match (group, groups.as_mut()) {
-                    (Some(g), Some(set)) => {
-                        set.insert(rename(net.name(g)));
+                    (Some((g, dirs)), Some(map)) => {
+                        let e: &mut Dirs = map.entry(rename(net.name(g))).or_default();
+                        *e = e.or(dirs);
                     }
                     _ => groups = None,
                 }
@@ -84,7 +107,7 @@ impl Touched {
                 SgList::Unknown(_) => false,
                 SgList::NotApplicable => true,
                 SgList::Groups(list) => {
-                    let member = list.iter().any(|g| self.named(g, net, *is_before, sides, groups));
+                    let member = list.iter().any(|g| self.named(g, net, *is_before, sides, groups).is_some());
                     !member || e.place.source_dest_check == crate::model::Val::Known(true)
                 }
             })
@@ -94,23 +117,44 @@ impl Touched {
         }
     }
 
-    fn named(&self, g: &GroupKey, net: &Network, before: bool, sides: &Sides<'_>, groups: &BTreeSet<String>) -> bool {
+    /// What changed of `g`, when it is a changed group.
+    fn named(
+        &self,
+        g: &GroupKey,
+        net: &Network,
+        before: bool,
+        sides: &Sides<'_>,
+        groups: &BTreeMap<String, Dirs>,
+    ) -> Option<Dirs> {
         match g {
             GroupKey::Res(id) => {
                 let name = net.name(*id);
                 let name = if before { sides.rename.get(name).map_or(name, String::as_str) } else { name };
-                groups.contains(name)
+                groups.get(name).copied()
             }
-            GroupKey::External(_) => false,
+            GroupKey::External(_) => None,
         }
     }
 
-    /// Whether the pair of `s` and `d` may differ between the sides.
-    pub(crate) fn pair(&self, sides: &Sides<'_>, ends: [(Option<&End>, Option<&End>); 2]) -> bool {
-        let [(before_s, after_s), (before_d, after_d)] = ends;
-        let (Some(bs), Some(as_), Some(bd), Some(ad)) = (before_s, after_s, before_d, after_d) else {
-            return true;
-        };
+    /// Whether pairs with this end (its value on each side) may differ between the sides, as
+    /// their source and as their destination: a pair may differ when its source may as a source
+    /// or its destination may as a destination.
+    fn end(&self, sides: &Sides<'_>, (before, after): (Option<&End>, Option<&End>)) -> Marked {
+        // An end on one side only.
+        let (Some(b), Some(a)) = (before, after) else { return Marked { source: true, destination: true } };
+        if let Some(groups) = &self.groups {
+            // As a source its egress rules filter, as a destination its ingress rules.
+            let member = |end: &End, net: &Network, before: bool| match &end.place.sgs {
+                SgList::Groups(list) => list
+                    .iter()
+                    .filter_map(|g| self.named(g, net, before, sides, groups))
+                    .fold(Dirs::default(), Dirs::or),
+                SgList::Unknown(_) => Dirs::BOTH,
+                SgList::NotApplicable => Dirs::default(),
+            };
+            let d = member(b, sides.before, true).or(member(a, sides.after, false));
+            return Marked { source: d.egress, destination: d.ingress };
+        }
         let in_touched = |end: &End, net: &Network, before: bool| -> bool {
             if end.kind.is_external() {
                 return false;
@@ -125,38 +169,30 @@ impl Touched {
                 None => true,
             }
         };
-        if let Some(groups) = &self.groups {
-            let member = |end: &End, net: &Network, before: bool| match &end.place.sgs {
-                SgList::Groups(list) => list.iter().any(|g| self.named(g, net, before, sides, groups)),
-                SgList::Unknown(_) => true,
-                SgList::NotApplicable => false,
-            };
-            return member(bs, sides.before, true)
-                || member(bd, sides.before, true)
-                || member(as_, sides.after, false)
-                || member(ad, sides.after, false);
-        }
-        in_touched(bs, sides.before, true)
-            || in_touched(bd, sides.before, true)
-            || in_touched(as_, sides.after, false)
-            || in_touched(ad, sides.after, false)
+        let t = in_touched(b, sides.before, true) || in_touched(a, sides.after, false);
+        Marked { source: t, destination: t }
     }
 }
 
-/// The pairs of a diff, restricted to those a change can touch (module docs); all of them when
-/// the change cannot be bounded.
-pub(crate) fn restrict<'k>(
+/// Whether the pairs of one end may differ: those it is the source of, those it is the
+/// destination of.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Marked {
+    pub(crate) source: bool,
+    pub(crate) destination: bool,
+}
+
+/// For each of `keys`, whether the pairs it is an end of may differ (module docs); `None` when
+/// the change cannot be bounded (every pair is walked).
+pub(crate) fn touched_ends(
     sides: &Sides<'_>,
-    pairs: Vec<(&'k EndKey, &'k EndKey)>,
+    keys: &[&EndKey],
     before: &BTreeMap<EndKey, End>,
     after: &BTreeMap<EndKey, End>,
-) -> Vec<(&'k EndKey, &'k EndKey)> {
-    let Some(mut touched) = Touched::new(sides) else { return pairs };
+) -> Option<Vec<Marked>> {
+    let mut touched = Touched::new(sides)?;
     touched.narrow_to_members(sides, before, after);
-    pairs
-        .into_iter()
-        .filter(|(s, d)| touched.pair(sides, [(before.get(*s), after.get(*s)), (before.get(*d), after.get(*d))]))
-        .collect()
+    Some(keys.iter().map(|k| touched.end(sides, (before.get(*k), after.get(*k)))).collect())
 }
 
 /// The links of one network, both ways.
