@@ -187,6 +187,24 @@ fn one_change_of_each_kind_gives_the_same_differences() {
             }),
         ),
         (
+            // The same rule opened to the world on its own port: its members are private, so
+            // most pairs are left out unwalked (their groups decide alike for every internal
+            // address); only what could come from outside is walked.
+            "sg-rule-world-same-port",
+            Box::new(|r| {
+                let v = in_served_vpc(r, "aws_vpc_security_group_ingress_rule.app_ssh_internal");
+                v["values"]["cidr_ipv4"] = Value::from("0.0.0.0/0");
+            }),
+        ),
+        (
+            // A rule narrowed to one VPC: pairs from the other VPCs close.
+            "sg-rule-narrowed",
+            Box::new(|r| {
+                let v = in_served_vpc(r, "aws_vpc_security_group_ingress_rule.app_ssh_internal");
+                v["values"]["cidr_ipv4"] = Value::from("10.0.0.0/16");
+            }),
+        ),
+        (
             // An egress rule: only pairs from the group's members can differ.
             "sg-egress-rule",
             Box::new(|r| {
@@ -264,7 +282,7 @@ fn one_change_of_each_kind_gives_the_same_differences() {
     }
     // The equality means something only where there are differences to find: the rules of
     // groups with members, both ways, and the routes.
-    for name in ["sg-rule", "sg-egress-rule", "route", "peering-route-removed"] {
+    for name in ["sg-rule", "sg-rule-narrowed", "sg-egress-rule", "route", "peering-route-removed"] {
         assert!(with_differences.contains(&name), "{name} made no differences (only {with_differences:?} did)");
     }
     // The estate with itself: nothing, walked or not.

@@ -235,21 +235,22 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
     // The ends whose pairs may differ (`None`: every end). A pair is walked when its source may
     // differ as a source or its destination as a destination, so the pairs are made from those
     // ends only, in the order of every pair.
-    let touched = if restrict { touched::touched_ends(sides, &keys, &ends_before, &ends_after) } else { None };
-    let mut pairs: Vec<(&EndKey, &EndKey)> = Vec::new();
-    match &touched {
+    let restriction =
+        if restrict { touched::touched_ends(sides, &keys, &ends_before, &ends_after, [before, after]) } else { None };
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    match &restriction {
         None => {
             for i in 0..keys.len() {
-                pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (keys[i], keys[j])));
+                pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (i, j)));
             }
         }
-        Some(marks) => {
-            let destinations: Vec<usize> = (0..keys.len()).filter(|&j| marks[j].destination).collect();
+        Some(r) => {
+            let destinations: Vec<usize> = (0..keys.len()).filter(|&j| r.marks[j].destination).collect();
             for i in 0..keys.len() {
-                if marks[i].source {
-                    pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (keys[i], keys[j])));
+                if r.marks[i].source {
+                    pairs.extend((0..keys.len()).filter(|&j| pairable(i, j)).map(|j| (i, j)));
                 } else {
-                    pairs.extend(destinations.iter().filter(|&&j| pairable(i, j)).map(|&j| (keys[i], keys[j])));
+                    pairs.extend(destinations.iter().filter(|&&j| pairable(i, j)).map(|&j| (i, j)));
                 }
             }
         }
@@ -257,9 +258,16 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
     let links = Members::new(sides);
     let found: Vec<Difference> = pairs
         .par_iter()
-        .flat_map_iter(|(s, d)| {
-            let b = ends_before.get(*s).zip(ends_before.get(*d)).map(|(x, y)| (before, x, y));
-            let a = ends_after.get(*s).zip(ends_after.get(*d)).map(|(x, y)| (after, x, y));
+        .flat_map_iter(|&(i, j)| {
+            let (s, d) = (keys[i], keys[j]);
+            let b = ends_before.get(s).zip(ends_before.get(d)).map(|(x, y)| (before, x, y));
+            let a = ends_after.get(s).zip(ends_after.get(d)).map(|(x, y)| (after, x, y));
+            if let (Some(r), Some(b), Some(a)) = (&restriction, b, a)
+                && let Some(filter) = &r.filter
+                && filter.unchanged((r.marks[i], r.marks[j]), b, a)
+            {
+                return Vec::new();
+            }
             compare_pair(sides, &links, b, a)
         })
         .collect();

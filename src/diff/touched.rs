@@ -18,7 +18,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::eval::sg::{GroupKey, SgList};
+use crate::eval::sets::{IntervalSet, IpSet, PortSet};
+use crate::eval::sg::{GroupKey, Ident, RefValidity, SgDirection, SgList};
+use crate::eval::{Evaluator, Flow, Tri};
 use crate::model::{AttachmentKind, Link, Network, Object, ResId};
 
 use super::Sides;
@@ -182,6 +184,14 @@ pub(crate) struct Marked {
     pub(crate) destination: bool,
 }
 
+/// The ends a change marks, and in the groups mode the filter of their pairs.
+pub(crate) struct Restriction {
+    /// For each key, whether the pairs it is an end of may differ.
+    pub(crate) marks: Vec<Marked>,
+    /// When every change is a security group's rules.
+    pub(crate) filter: Option<SgFilter>,
+}
+
 /// For each of `keys`, whether the pairs it is an end of may differ (module docs); `None` when
 /// the change cannot be bounded (every pair is walked).
 pub(crate) fn touched_ends(
@@ -189,10 +199,98 @@ pub(crate) fn touched_ends(
     keys: &[&EndKey],
     before: &BTreeMap<EndKey, End>,
     after: &BTreeMap<EndKey, End>,
-) -> Option<Vec<Marked>> {
+    evaluators: [&Evaluator<'_>; 2],
+) -> Option<Restriction> {
     let mut touched = Touched::new(sides)?;
     touched.narrow_to_members(sides, before, after);
-    Some(keys.iter().map(|k| touched.end(sides, (before.get(*k), after.get(*k)))).collect())
+    let marks = keys.iter().map(|k| touched.end(sides, (before.get(*k), after.get(*k)))).collect();
+    let filter = touched.groups.is_some().then(|| SgFilter::new(evaluators, [before, after]));
+    Some(Restriction { marks, filter })
+}
+
+/// When every change is a security group's rules, a marked pair can still be left out before
+/// its walk: the changed rules act only at its marked ends' groups (module docs), so when those
+/// groups decide alike on both sides for every packet that can reach them, the walks are alike.
+///
+/// * At a destination marked for its ingress rules, the packets that arrive carry the source's
+///   address or, translated, a NAT gateway's private address, and the source's identity or
+///   none, references valid or not. So the groups are asked about every protocol and port from
+///   the source's addresses and every address of an ENI or subnet of either side, with each
+///   identity and each validity. This holds only for a destination without a public or IPv6
+///   address: packets that come back in from the internet carry public addresses.
+/// * At a source marked for its egress rules, the packets leave with its own addresses, to the
+///   destination's, the destination as the other side.
+pub(crate) struct SgFilter {
+    /// The hull of every address of a subnet or an end inside a VPC, on either side.
+    internal: IpSet,
+}
+
+impl SgFilter {
+    fn new(evaluators: [&Evaluator<'_>; 2], ends: [&BTreeMap<EndKey, End>; 2]) -> SgFilter {
+        let mut internal = IpSet::empty();
+        for (ev, ends) in evaluators.into_iter().zip(ends) {
+            for id in ev.subnet_ids() {
+                internal = internal.union(&ev.subnet_place(id, None).addrs);
+            }
+            for e in ends.values().filter(|e| !e.kind.is_external()) {
+                internal = internal.union(&e.place.addrs);
+            }
+        }
+        // Their hull in each family: a superset (so still every address a packet can carry), in
+        // one interval, so that the packet sets the groups are asked about stay small.
+        let hull = |set: &IpSet| IpSet {
+            v4: set.v4.first().zip(set.v4.last()).map_or_else(Default::default, |(lo, hi)| IntervalSet::range(lo, hi)),
+            v6: set.v6.first().zip(set.v6.last()).map_or_else(Default::default, |(lo, hi)| IntervalSet::range(lo, hi)),
+        };
+        SgFilter { internal: hull(&internal) }
+    }
+
+    /// True when the pair cannot differ: the groups its marks name decide alike on both sides.
+    pub(crate) fn unchanged(
+        &self,
+        (source, destination): (Marked, Marked),
+        before: (&Evaluator<'_>, &End, &End),
+        after: (&Evaluator<'_>, &End, &End),
+    ) -> bool {
+        let sides = [before, after];
+        if destination.destination {
+            let private = |d: &End| {
+                !d.kind.is_external()
+                    && d.place.public_ip == Tri::No
+                    && d.place.addrs.intersect(&IpSet::any_v6()).is_empty()
+            };
+            if !sides.iter().all(|(_, _, d)| private(d)) {
+                return false;
+            }
+            let refs = [RefValidity::Valid, RefValidity::Invalid(String::new()), RefValidity::Unknown(String::new())];
+            let sets = sides.map(|(_, s, d)| {
+                Flow::all().packets(&s.place.addrs.union(&self.internal), &d.place.addrs, &PortSet::full())
+            });
+            for other in [Some(()), None] {
+                for r in &refs {
+                    let [b, a] = [0, 1].map(|i| {
+                        let (ev, s, d) = sides[i];
+                        let other = if other.is_some() { Ident::of(&s.place) } else { Ident::None };
+                        ev.sg_decision(&d.place, SgDirection::Ingress, &sets[i], &other, r)
+                    });
+                    if b.is_none() || b != a {
+                        return false;
+                    }
+                }
+            }
+        }
+        if source.source {
+            let decision = |(ev, s, d): (&Evaluator<'_>, &End, &End)| {
+                let set = Flow::all().packets(&s.place.addrs, &d.place.addrs, &s.place.client.set());
+                ev.sg_decision(&s.place, SgDirection::Egress, &set, &Ident::of(&d.place), &RefValidity::Valid)
+            };
+            let [b, a] = sides.map(decision);
+            if b.is_none() || b != a {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// The links of one network, both ways.

@@ -397,6 +397,35 @@ impl<'n> Evaluator<'n> {
         self.groups.get(id.index()).and_then(Option::as_ref)
     }
 
+    /// What the security groups of `place` decide about `set` in one direction, as the walk's
+    /// filter does (`walk/filters.rs`): the allowed packets, those only group references allow,
+    /// the undetermined and the denied ones. `other` is the other side's identity and `refs`
+    /// whether references match on the path. `None` when the place's groups are not a list of
+    /// the input's known groups (no groups, unknown, or one tfvpc cannot read).
+    pub(crate) fn sg_decision(
+        &self,
+        place: &Place,
+        dir: sg::SgDirection,
+        set: &sets::PacketSet,
+        other: &sg::Ident,
+        refs: &sg::RefValidity,
+    ) -> Option<[sets::PacketSet; 4]> {
+        let sg::SgList::Groups(keys) = &place.sgs else { return None };
+        if keys.is_empty() {
+            return None;
+        }
+        let mut views = Vec::with_capacity(keys.len());
+        for k in keys {
+            match k {
+                sg::GroupKey::Res(g) => views.push(sg::GroupView::Known(k.clone(), self.group(*g)?)),
+                sg::GroupKey::External(_) => return None,
+            }
+        }
+        let out = sg::evaluate(&views, dir, set, other, refs);
+        let undetermined = out.undetermined.iter().fold(sets::PacketSet::empty(), |acc, (_, s)| acc.union(s));
+        Some([out.allowed_set(), out.by_reference, undetermined, out.denied])
+    }
+
     /// Every subnet of the network, in address order.
     pub fn subnet_ids(&self) -> impl Iterator<Item = ResId> + '_ {
         self.subnets.iter().enumerate().filter(|(_, s)| s.is_some()).map(|(i, _)| ResId(i as u32))

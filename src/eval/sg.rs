@@ -66,6 +66,18 @@ pub(crate) enum Ident {
     },
 }
 
+impl Ident {
+    /// The identity of a place as the other side of a check.
+    pub(crate) fn of(place: &super::Place) -> Ident {
+        match &place.sgs {
+            _ if place.is_external() => Ident::None,
+            SgList::Groups(g) => Ident::Groups { groups: g.clone(), addrs: place.addrs.clone() },
+            SgList::NotApplicable => Ident::Groups { groups: Vec::new(), addrs: place.addrs.clone() },
+            SgList::Unknown(why) => Ident::Unknown { why: why.clone(), addrs: place.addrs.clone() },
+        }
+    }
+}
+
 /// Whether group references may match on this path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum RefValidity {

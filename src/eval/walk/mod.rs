@@ -42,7 +42,7 @@ use super::place::{Place, PlaceKind};
 use super::reach::{Decision, Hop, HopNode, Leaf, Leg, Outcome, Stage};
 use super::route::restrict_dst;
 use super::sets::{Family, IpSet, L4Kind, PacketSet, PortSet, ProtoSet};
-use super::sg::{Ident, RefValidity, SgDirection, SgList};
+use super::sg::{Ident, RefValidity, SgDirection};
 use crate::model::{ResId, Val};
 
 use self::nat::Frame;
@@ -488,12 +488,7 @@ impl<'e, 'n> Walker<'e, 'n> {
     }
 
     fn ident_of(place: &Place) -> Ident {
-        match &place.sgs {
-            _ if place.is_external() => Ident::None,
-            SgList::Groups(g) => Ident::Groups { groups: g.clone(), addrs: place.addrs.clone() },
-            SgList::NotApplicable => Ident::Groups { groups: Vec::new(), addrs: place.addrs.clone() },
-            SgList::Unknown(why) => Ident::Unknown { why: why.clone(), addrs: place.addrs.clone() },
-        }
+        Ident::of(place)
     }
 
     fn ref_validity(&self, crossings: &[Crossing]) -> RefValidity {
