@@ -204,12 +204,14 @@ fn is_nothing(v: &serde_json::Value) -> bool {
 }
 
 /// The differences between the two sides, grouped and sorted (internet exposure first). Only
-/// the pairs of ends a change can touch are walked (`touched`); the others cannot differ.
+/// the pairs of ends a change can touch are walked (`touched`); the others cannot differ. Pairs
+/// whose ends behave alike share one walk per side.
 pub fn diff(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>) -> Vec<Difference> {
     diff_pairs(sides, before, after, true)
 }
 
-/// [`diff`] walking every pair of ends: the reference the restricted diff is tested against.
+/// [`diff`] walking every pair of ends, each pair itself: the reference the restricted diff
+/// (fewer pairs, shared walks) is tested against.
 pub fn diff_every_pair(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>) -> Vec<Difference> {
     diff_pairs(sides, before, after, false)
 }
@@ -256,26 +258,71 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
         }
     }
     let links = Members::new(sides);
-    let found: Vec<Difference> = pairs
-        .par_iter()
-        .flat_map_iter(|&(i, j)| {
-            let (s, d) = (keys[i], keys[j]);
-            let b = ends_before.get(s).zip(ends_before.get(d)).map(|(x, y)| (before, x, y));
-            let a = ends_after.get(s).zip(ends_after.get(d)).map(|(x, y)| (after, x, y));
-            if let (Some(r), Some(b), Some(a)) = (&restriction, b, a)
-                && let Some(filter) = &r.filter
-                && filter.unchanged((r.marks[i], r.marks[j]), b, a)
-            {
-                return Vec::new();
-            }
-            compare_pair(sides, &links, b, a)
+    let pairs: Vec<(usize, usize)> = pairs
+        .into_par_iter()
+        .filter(|&(i, j)| {
+            let b = ends_before.get(keys[i]).zip(ends_before.get(keys[j])).map(|(x, y)| (before, x, y));
+            let a = ends_after.get(keys[i]).zip(ends_after.get(keys[j])).map(|(x, y)| (after, x, y));
+            !matches!((&restriction, b, a), (Some(r), Some(b), Some(a))
+                if r.filter.as_ref().is_some_and(|f| f.unchanged((r.marks[i], r.marks[j]), b, a)))
         })
         .collect();
+    // Pairs whose ends are walked alike on each side (equal behaviour keys) share their walks:
+    // the first pair of each class is walked, the others take its walks with their own names.
+    let behaviour = |ends: &BTreeMap<EndKey, End>| -> Vec<Option<u32>> {
+        let mut ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+        keys.iter()
+            .map(|k| {
+                let key = ends.get(*k)?.place.behaviour_key();
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                Some(*ids.entry(key).or_insert(next))
+            })
+            .collect()
+    };
+    let (kb, ka) = rayon::join(|| behaviour(&ends_before), || behaviour(&ends_after));
+    // The reference (every pair) walks each pair itself.
+    let mut classes: BTreeMap<(usize, [Option<u32>; 4]), Vec<usize>> = BTreeMap::new();
+    for (n, &(i, j)) in pairs.iter().enumerate() {
+        let alone = if restrict { 0 } else { n };
+        classes.entry((alone, [kb[i], kb[j], ka[i], ka[j]])).or_default().push(n);
+    }
+    let mut found: Vec<(usize, Vec<Difference>)> = classes
+        .into_par_iter()
+        .flat_map_iter(|(_, members)| {
+            let side = |ends, ev, n: usize| side_of(ends, ev, keys[pairs[n].0], keys[pairs[n].1]);
+            let first = members[0];
+            let (rb, ra) = (walk(side(&ends_before, before, first)), walk(side(&ends_after, after, first)));
+            let mut out = Vec::with_capacity(members.len());
+            for &n in &members[1..] {
+                let b = like(&rb, side(&ends_before, before, n));
+                let a = like(&ra, side(&ends_after, after, n));
+                out.push((n, compare_pair(sides, &links, b, a)));
+            }
+            out.push((first, compare_pair(sides, &links, rb, ra)));
+            out
+        })
+        .collect();
+    found.sort_by_key(|(n, _)| *n);
+    let found: Vec<Difference> = found.into_iter().flat_map(|(_, d)| d).collect();
     group(found)
 }
 
 /// One side of one pair: the evaluator, the source, the destination.
 type PairSide<'e, 'n> = Option<(&'e Evaluator<'n>, &'e End, &'e End)>;
+
+fn side_of<'e, 'n>(ends: &'e BTreeMap<EndKey, End>, ev: &'e Evaluator<'n>, s: &EndKey, d: &EndKey) -> PairSide<'e, 'n> {
+    ends.get(s).zip(ends.get(d)).map(|(x, y)| (ev, x, y))
+}
+
+/// The walk of `rep`'s pair for another pair of the same class.
+fn like<'e, 'n>(rep: &Option<Walked<'e, 'n>>, side: PairSide<'e, 'n>) -> Option<Walked<'e, 'n>> {
+    rep.as_ref().zip(side).map(|(r, (ev, src, dst))| Walked {
+        ev,
+        src,
+        dst,
+        reach: r.reach.for_ends([&r.src.place, &r.dst.place], [&src.place, &dst.place]),
+    })
+}
 
 /// One side's result for a pair.
 struct Walked<'e, 'n> {
@@ -373,10 +420,9 @@ struct Gathered {
 fn compare_pair(
     sides: &Sides<'_>,
     links: &Members,
-    before: PairSide<'_, '_>,
-    after: PairSide<'_, '_>,
+    b: Option<Walked<'_, '_>>,
+    a: Option<Walked<'_, '_>>,
 ) -> Vec<Difference> {
-    let (b, a) = (walk(before), walk(after));
     if let (Some(b), Some(a)) = (&b, &a)
         && b.reach.passed == a.reach.passed
         && b.reach.failed == a.reach.failed

@@ -113,6 +113,38 @@ pub struct Place {
 }
 
 impl Place {
+    /// What decides how packets from and to the place are walked, as text: two places with
+    /// equal keys are walked alike (the same verdicts, hops and leaves, but for the places' own
+    /// names and resource). The resource itself counts only where the walk reads it (load
+    /// balancers, NAT gateways, interface endpoints).
+    pub(crate) fn behaviour_key(&self) -> String {
+        format!(
+            "{:?}|{}|{:?}|{:?}|{}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
+            self.kind,
+            // A subnet as an end (a resource) or an address beyond it (none).
+            self.res.is_some(),
+            self.subnet,
+            self.sgs,
+            // The ranges as integers: canonical like the CIDR list, without splitting into CIDRs.
+            self.addrs.v4,
+            self.addrs.v6,
+            self.public_ip,
+            self.client.from,
+            self.client.to,
+            self.source_dest_check,
+            self.preserves_client_ip,
+            self.res.filter(|_| matches!(
+                self.kind,
+                PlaceKind::ApplicationLoadBalancer
+                    | PlaceKind::NetworkLoadBalancer
+                    | PlaceKind::ClassicLoadBalancer
+                    | PlaceKind::GatewayLoadBalancer
+                    | PlaceKind::NatGateway
+                    | PlaceKind::InterfaceEndpoint
+            ))
+        )
+    }
+
     /// True when the place is the internet.
     #[must_use]
     pub fn is_internet(&self) -> bool {

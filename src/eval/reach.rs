@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+use super::Place;
 use super::sets::{BoxRef, PacketBox, PacketSet, PortSet, ProtoSet};
 
 /// A stage of the pipeline. The JSON names are the `dropped_at` vocabulary of issue 3, plus
@@ -274,6 +275,48 @@ impl Reach {
     }
 
     /// The resources traversed on the forward leg up to a leaf (consecutive repeats removed).
+    /// The same walk for other ends: `from` walked as `ends[0]` to `ends[1]`, `to` the ends it
+    /// stands for, whose places have the same [`Place::behaviour_key`]. Their resources and
+    /// names take the places of `from`'s in the hops and leaves.
+    #[must_use]
+    pub(crate) fn for_ends(&self, from: [&Place; 2], to: [&Place; 2]) -> Reach {
+        let res = |r: crate::model::ResId| {
+            if Some(r) == from[0].res {
+                to[0].res.unwrap_or(r)
+            } else if Some(r) == from[1].res {
+                to[1].res.unwrap_or(r)
+            } else {
+                r
+            }
+        };
+        let name = |n: &mut String| {
+            for (f, t) in from.iter().zip(to) {
+                if *n == f.name {
+                    t.name.clone_into(n);
+                    return;
+                }
+                if *n == f.address {
+                    t.address.clone_into(n);
+                    return;
+                }
+            }
+        };
+        let mut out = self.clone();
+        for node in &mut out.hops {
+            for r in &mut node.via {
+                *r = res(*r);
+            }
+            name(&mut node.hop.resource);
+        }
+        for leaf in &mut out.leaves {
+            if let Some(r) = &mut leaf.resource {
+                name(r);
+            }
+            name(&mut leaf.initiator);
+        }
+        out
+    }
+
     pub(crate) fn path_of(&self, leaf: &Leaf) -> Vec<crate::model::ResId> {
         let mut nodes = Vec::new();
         let mut at = leaf.hop;

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::intents::{Intent, Source};
 use super::text::flow_text;
 use super::{Evaluated, PathAnalysis};
-use crate::eval::{Evaluator, Place, PlaceKind, TraceOptions, Verdict};
+use crate::eval::{Evaluator, TraceOptions, Verdict};
 
 /// What the fast pass decided about one intent.
 enum Fate {
@@ -138,30 +138,5 @@ pub(super) fn decide(ev: &Evaluator<'_>, intents: Vec<Intent>, show_undetermined
 
 /// What decides an intent's verdict, as text: equal keys evaluate alike.
 fn intent_key(i: &Intent) -> String {
-    let place = |p: &Place| {
-        format!(
-            "{:?}|{:?}|{:?}|{}|{}|{:?}|{}-{}|{:?}|{:?}|{:?}",
-            p.kind,
-            p.subnet,
-            p.sgs,
-            // The ranges as integers: canonical like the CIDR list, without splitting into CIDRs.
-            p.addrs.v4,
-            p.addrs.v6,
-            p.public_ip,
-            p.client.from,
-            p.client.to,
-            p.source_dest_check,
-            p.preserves_client_ip,
-            p.res.filter(|_| matches!(
-                p.kind,
-                PlaceKind::ApplicationLoadBalancer
-                    | PlaceKind::NetworkLoadBalancer
-                    | PlaceKind::ClassicLoadBalancer
-                    | PlaceKind::GatewayLoadBalancer
-                    | PlaceKind::NatGateway
-                    | PlaceKind::InterfaceEndpoint
-            ))
-        )
-    };
-    format!("{}>{}>{}>{:?}", place(&i.src), place(&i.dst), flow_text(&i.flow), i.family)
+    format!("{}>{}>{}>{:?}", i.src.behaviour_key(), i.dst.behaviour_key(), flow_text(&i.flow), i.family)
 }
