@@ -43,8 +43,10 @@ pub(crate) fn judge_sides(
     suppressions: &suppress::Suppressions<'_>,
     input: &str,
 ) -> Judged {
-    let before = eval::Evaluator::new(sides.before, settings.eval());
-    let after = eval::Evaluator::new(sides.after, settings.eval());
+    let (before, after) = rayon::join(
+        || eval::Evaluator::new(sides.before, settings.eval()),
+        || eval::Evaluator::new(sides.after, settings.eval()),
+    );
     let differences = differ::diff(sides, &before, &after);
     policy::judge(differences, settings, suppressions, input)
 }

@@ -223,8 +223,8 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
             external.push(e);
         }
     }
-    let ends_before = ends::ends(before, &sides.rename, &external);
-    let ends_after = ends::ends(after, &BTreeMap::new(), &external);
+    let (ends_before, ends_after) =
+        rayon::join(|| ends::ends(before, &sides.rename, &external), || ends::ends(after, &BTreeMap::new(), &external));
     let keys: Vec<&EndKey> =
         ends_before.keys().chain(ends_after.keys()).collect::<BTreeSet<&EndKey>>().into_iter().collect();
     let kinds: Vec<Option<EndKind>> =
