@@ -293,12 +293,13 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
             let first = members[0];
             let (rb, ra) = (walk(side(&ends_before, before, first)), walk(side(&ends_after, after, first)));
             let mut out = Vec::with_capacity(members.len());
+            let statuses = std::cell::OnceCell::new();
             for &n in &members[1..] {
                 let b = like(&rb, side(&ends_before, before, n));
                 let a = like(&ra, side(&ends_after, after, n));
-                out.push((n, compare_pair(sides, &links, b, a)));
+                out.push((n, compare_pair(sides, &links, b, a, &statuses)));
             }
-            out.push((first, compare_pair(sides, &links, rb, ra)));
+            out.push((first, compare_pair(sides, &links, rb, ra, &statuses)));
             out
         })
         .collect();
@@ -417,11 +418,34 @@ struct Gathered {
     candidates: BTreeSet<String>,
 }
 
+/// One atom of a pair's packets, with its status on each side.
+type AtomStatus = (services::Atom, PacketSet, (Status, PacketSet), (Status, PacketSet));
+
+/// The atoms of both sides' sets and their status on each side: the same for every pair of a
+/// class (their walks differ only in names), so computed once per class.
+fn atom_statuses(b: &Option<Walked<'_, '_>>, a: &Option<Walked<'_, '_>>) -> Vec<AtomStatus> {
+    let mut sets: Vec<&PacketSet> = Vec::new();
+    for w in [b, a].into_iter().flatten() {
+        sets.extend([&w.reach.request, &w.reach.failed, &w.reach.undetermined]);
+    }
+    atoms(&sets)
+        .into_iter()
+        .map(|atom| {
+            let packets = atom.packets();
+            let sb = b.as_ref().map_or((Status::Absent, PacketSet::empty()), |w| status(&w.reach, &packets));
+            let sa = a.as_ref().map_or((Status::Absent, PacketSet::empty()), |w| status(&w.reach, &packets));
+            (atom, packets, sb, sa)
+        })
+        .collect()
+}
+
+/// The differences of one pair; `shared` holds the atom statuses of its class.
 fn compare_pair(
     sides: &Sides<'_>,
     links: &Members,
     b: Option<Walked<'_, '_>>,
     a: Option<Walked<'_, '_>>,
+    shared: &std::cell::OnceCell<Vec<AtomStatus>>,
 ) -> Vec<Difference> {
     if let (Some(b), Some(a)) = (&b, &a)
         && b.reach.passed == a.reach.passed
@@ -431,16 +455,11 @@ fn compare_pair(
     {
         return Vec::new();
     }
-    let mut sets: Vec<&PacketSet> = Vec::new();
-    for w in [&b, &a].into_iter().flatten() {
-        sets.extend([&w.reach.request, &w.reach.failed, &w.reach.undetermined]);
-    }
+    let statuses = shared.get_or_init(|| atom_statuses(&b, &a));
     let none = BTreeMap::new();
     let mut gathered: BTreeMap<Change, Gathered> = BTreeMap::new();
-    for atom in atoms(&sets) {
-        let packets = atom.packets();
-        let (sb, pb) = b.as_ref().map_or((Status::Absent, PacketSet::empty()), |w| status(&w.reach, &packets));
-        let (sa, pa) = a.as_ref().map_or((Status::Absent, PacketSet::empty()), |w| status(&w.reach, &packets));
+    for (atom, packets, (sb, pb), (sa, pa)) in statuses {
+        let (atom, packets, sb, sa) = (atom, packets.clone(), *sb, *sa);
         let reaches = |s: Status| matches!(s, Status::Reachable | Status::Partial);
         let mut changes: Vec<Change> = Vec::new();
         match (sb, sa) {
@@ -452,10 +471,10 @@ fn compare_pair(
             (Status::Indeterminate, y) if y.is_closed() => changes.push(Change::MayClose),
             (x, y) if reaches(x) && reaches(y) => {
                 // Partial on either side: which address pairs pass changed.
-                if !pa.difference(&pb).is_empty() && sb == Status::Partial {
+                if !pa.difference(pb).is_empty() && sb == Status::Partial {
                     changes.push(Change::Opened);
                 }
-                if !pb.difference(&pa).is_empty() && sa == Status::Partial {
+                if !pb.difference(pa).is_empty() && sa == Status::Partial {
                     changes.push(Change::Closed);
                 }
                 if let (Some(wb), Some(wa)) = (&b, &a) {
@@ -463,7 +482,7 @@ fn compare_pair(
                     let (pa_paths, pa_first) = wa.paths(&packets, &none);
                     if pb_paths != pa_paths {
                         let g = gathered.entry(Change::Rerouted).or_default();
-                        g.services.add(&atom);
+                        g.services.add(atom);
                         let differing: BTreeSet<String> =
                             pb_paths.symmetric_difference(&pa_paths).flatten().cloned().collect();
                         g.candidates.extend(differing);
@@ -486,7 +505,7 @@ fn compare_pair(
         }
         for change in changes {
             let g = gathered.entry(change).or_default();
-            g.services.add(&atom);
+            g.services.add(atom);
             g.packets = g.packets.union(&packets);
         }
     }
