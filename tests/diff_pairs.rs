@@ -173,63 +173,66 @@ fn in_served_vpc<'a>(r: &'a mut BTreeMap<String, &mut Value>, name: &str) -> &'a
 /// One edit of a plan's planned values.
 type Edit = Box<dyn Fn(&mut BTreeMap<String, &mut Value>)>;
 
+/// The served VPC's app group SSH rule (`10.0.0.0/8`, tcp 22) and its database group's egress rule.
+const SSH: &str = "aws_vpc_security_group_ingress_rule.app_ssh_internal";
+const DB_EGRESS: &str = "aws_security_group_rule.db_egress_vpc";
+
+/// An edit setting values of the resource `name` of the first served VPC ([`in_served_vpc`]).
+fn set_in_served_vpc(name: &'static str, set: &[(&'static str, Value)]) -> Edit {
+    let set = set.to_vec();
+    Box::new(move |r| {
+        let v = in_served_vpc(r, name);
+        for (k, value) in &set {
+            v["values"][*k] = value.clone();
+        }
+    })
+}
+
 #[test]
 fn one_change_of_each_kind_gives_the_same_differences() {
     let edits: Vec<(&str, Edit)> = vec![
         (
             // An ingress rule of a group with members, opened to the world on every port.
             "sg-rule",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_vpc_security_group_ingress_rule.app_ssh_internal");
-                v["values"]["cidr_ipv4"] = Value::from("0.0.0.0/0");
-                v["values"]["from_port"] = Value::from(0);
-                v["values"]["to_port"] = Value::from(65535);
-            }),
+            set_in_served_vpc(
+                SSH,
+                &[("cidr_ipv4", "0.0.0.0/0".into()), ("from_port", 0.into()), ("to_port", 65535.into())],
+            ),
         ),
         (
             // The same rule opened to the world on its own port: its members are private, so
             // most pairs are left out unwalked (their groups decide alike for every internal
             // address); only what could come from outside is walked.
             "sg-rule-world-same-port",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_vpc_security_group_ingress_rule.app_ssh_internal");
-                v["values"]["cidr_ipv4"] = Value::from("0.0.0.0/0");
-            }),
+            set_in_served_vpc(SSH, &[("cidr_ipv4", "0.0.0.0/0".into())]),
         ),
         (
             // A rule narrowed to one VPC: pairs from the other VPCs close.
             "sg-rule-narrowed",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_vpc_security_group_ingress_rule.app_ssh_internal");
-                v["values"]["cidr_ipv4"] = Value::from("10.0.0.0/16");
-            }),
+            set_in_served_vpc(SSH, &[("cidr_ipv4", "10.0.0.0/16".into())]),
         ),
         (
             // An egress rule: only pairs from the group's members can differ.
             "sg-egress-rule",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_vpc_security_group_egress_rule.app_all");
-                v["values"]["cidr_ipv4"] = Value::from("10.0.0.0/9");
-                v["values"]["ip_protocol"] = Value::from("tcp");
-                v["values"]["from_port"] = Value::from(443);
-                v["values"]["to_port"] = Value::from(443);
-            }),
+            set_in_served_vpc(
+                "aws_vpc_security_group_egress_rule.app_all",
+                &[
+                    ("cidr_ipv4", "10.0.0.0/9".into()),
+                    ("ip_protocol", "tcp".into()),
+                    ("from_port", 443.into()),
+                    ("to_port", 443.into()),
+                ],
+            ),
         ),
         (
             // An `aws_security_group_rule` of type egress closed to one address.
             "sg-rule-egress-type",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_security_group_rule.db_egress_vpc");
-                v["values"]["cidr_blocks"] = Value::from(vec![Value::from("192.0.2.1/32")]);
-            }),
+            set_in_served_vpc(DB_EGRESS, &[("cidr_blocks", vec![Value::from("192.0.2.1/32")].into())]),
         ),
         (
             // A rule that turns from egress into ingress: both ways differ.
             "sg-rule-turned",
-            Box::new(|r| {
-                let v = in_served_vpc(r, "aws_security_group_rule.db_egress_vpc");
-                v["values"]["type"] = Value::from("ingress");
-            }),
+            set_in_served_vpc(DB_EGRESS, &[("type", "ingress".into())]),
         ),
         (
             "route",

@@ -261,8 +261,8 @@ fn diff_pairs(sides: &Sides<'_>, before: &Evaluator<'_>, after: &Evaluator<'_>, 
     let pairs: Vec<(usize, usize)> = pairs
         .into_par_iter()
         .filter(|&(i, j)| {
-            let b = ends_before.get(keys[i]).zip(ends_before.get(keys[j])).map(|(x, y)| (before, x, y));
-            let a = ends_after.get(keys[i]).zip(ends_after.get(keys[j])).map(|(x, y)| (after, x, y));
+            let b = side_of(&ends_before, before, keys[i], keys[j]);
+            let a = side_of(&ends_after, after, keys[i], keys[j]);
             !matches!((&restriction, b, a), (Some(r), Some(b), Some(a))
                 if r.filter.as_ref().is_some_and(|f| f.unchanged((r.marks[i], r.marks[j]), b, a)))
         })
